@@ -1,0 +1,1 @@
+"""The command line: Typer apps, one module per command group, and the output layer."""

@@ -1,0 +1,88 @@
+"""bizops audit: log, verify."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bizops.cli.context import state
+from bizops.cli.output import Col, FormatOption, LimitOption, OutputOption, emit_rows, say
+
+app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+
+
+def _brief(value: object) -> str:
+    if not value:
+        return ""
+    if isinstance(value, dict):
+        text = ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "", []))
+        return text if len(text) <= 80 else text[:77] + "..."
+    return str(value)
+
+
+COLUMNS = [
+    Col("id", "#", justify="right"),
+    Col("at", "At (UTC)", fmt=lambda v: v.replace("T", " ")[:16] if v else ""),
+    Col("actor", "Actor"),
+    Col("action", "Action"),
+    Col("entity", "Entity"),
+    Col("entity_id", "Id"),
+    Col("after", "After", fmt=_brief),
+]
+
+
+@app.command("log")
+def log(
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="TYPE or TYPE:ID, e.g. contract:HT-2026-0001.")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this user's events.")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Action prefix, e.g. contract.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date, e.g. -7d.")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+) -> None:
+    """Show audit events, newest first.
+
+    Example: bizops audit log --entity customer:C0001 --since -30d
+    """
+    from bizops.domain.dates import parse_date
+    from bizops.services.audit import audit_log
+
+    since_day = parse_date(since, state().today, field="--since") if since else None
+    with state().read() as session:
+        rows = audit_log(
+            session, entity=entity, actor=actor, action=action, since=since_day, limit=limit or 0
+        )
+    emit_rows(
+        rows,
+        COLUMNS,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title="Audit log",
+        empty="No audit events match.",
+    )
+
+
+@app.command("verify")
+def verify() -> None:
+    """Recompute the hash chain; name every edited, deleted or reordered event (exit 1 if any).
+
+    Example: bizops audit verify
+    """
+    from bizops.domain.errors import StorageError
+    from bizops.services.audit import verify as run_verify
+
+    with state().read() as session:
+        result = run_verify(session)
+    if not result.ok:
+        raise StorageError(
+            f"audit chain broken: {len(result.problems)} problem(s) in {result.events} events",
+            details=[p.problem for p in result.problems],
+        )
+    say(f"Audit chain OK: {result.events} events verified.")

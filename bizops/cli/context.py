@@ -1,0 +1,110 @@
+"""The global options of one invocation, and the units of work commands run in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from bizops.domain.dates import parse_date
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bizops.domain.policy import Policy
+    from bizops.store.engine import Database
+    from bizops.store.models import User
+
+
+@dataclass
+class AppState:
+    db_url: str | None = None
+    as_user: str | None = None
+    config: str | None = None
+    today_text: str | None = None
+    _db: Database | None = field(default=None, repr=False)
+    _policy: Policy | None = field(default=None, repr=False)
+
+    @property
+    def today(self) -> date:
+        """``--today`` / ``BIZOPS_TODAY`` if given, else the real date."""
+        real = date.today()
+        if not self.today_text:
+            return real
+        return parse_date(self.today_text, real, field="--today")
+
+    def now(self) -> datetime:
+        """The current moment, on the ``--today`` date when one is given."""
+        real = datetime.now().astimezone()
+        if not self.today_text:
+            return real
+        return real.replace(year=self.today.year, month=self.today.month, day=self.today.day)
+
+    def database(self, *, migrate: bool = True) -> Database:
+        if self._db is None:
+            from bizops.store.engine import Database, resolve_url
+
+            url = resolve_url(self.db_url)
+            db = Database(url)
+            if db.path is not None and self.db_url is None:
+                db.path.parent.mkdir(parents=True, exist_ok=True)
+            if migrate:
+                from bizops.store.migrate import ensure_schema
+
+                ensure_schema(db)
+            self._db = db
+        return self._db
+
+    def policy(self) -> Policy:
+        if self._policy is None:
+            from bizops.services.policy import load_policy
+
+            self._policy = load_policy(self.config)
+        return self._policy
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.database().read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[tuple[Session, User]]:
+        """One write transaction with the acting user resolved inside it."""
+        from bizops.services.users import resolve_actor
+
+        with self.database().write() as session:
+            actor = resolve_actor(session, self.as_user)
+            assert actor is not None
+            yield session, actor
+
+    def actor(self, session: Session, *, required: bool = False) -> User | None:
+        from bizops.services.users import resolve_actor
+
+        return resolve_actor(session, self.as_user, required=required)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
+
+
+_STATE = AppState()
+
+
+def state() -> AppState:
+    return _STATE
+
+
+def reset_state(**values: Any) -> AppState:
+    global _STATE
+    _STATE.close()
+    _STATE = AppState(**values)
+    return _STATE
+
+
+def env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None

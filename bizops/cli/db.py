@@ -1,0 +1,96 @@
+"""bizops db: upgrade, backup, restore, check, info."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bizops.cli.context import state
+from bizops.cli.output import FormatOption, emit_object, say
+
+app = typer.Typer(help="The database: schema upgrades, backups, checks.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade() -> None:
+    """Upgrade the database schema to this version of bizops (a SQLite file is copied first).
+
+    Example: bizops --db team.db db upgrade
+    """
+    from bizops.store.migrate import upgrade as run_upgrade
+
+    db = state().database(migrate=False)
+    before, after = run_upgrade(db)
+    if before == after:
+        say(f"Schema is up to date ({after}).")
+    else:
+        say(f"Upgraded schema from {before or 'empty'} to {after}.")
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="Backup file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a consistent copy of the database, even while others write.
+
+    Example: bizops db backup ~/backups/bizops-$(date +%F).db
+    """
+    from bizops.services.dbops import backup as run_backup
+
+    result = run_backup(state().database(), file, force=force)
+    say(f"Backed up to {result['file']} ({result['size_bytes']:,} bytes).")
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="Backup file made by `bizops db backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the existing database.")] = False,
+) -> None:
+    """Replace the SQLite database with a backup (checked before anything is replaced).
+
+    Example: bizops --db bizops.db db restore backup.db --force
+    """
+    from bizops.services.dbops import restore as run_restore
+
+    db = state().database(migrate=False)
+    result = run_restore(db, file, force=force)
+    say(f"Restored {result['file']} from {result['from']} (schema {result['schema']}).")
+
+
+@app.command("check")
+def check() -> None:
+    """Check integrity, foreign keys, the audit chain and the product's invariants.
+
+    Example: bizops db check
+    """
+    from bizops.domain.errors import StorageError
+    from bizops.services.dbops import check as run_check
+
+    result = run_check(state().database())
+    if not result.ok:
+        raise StorageError(
+            f"database check found {len(result.problems)} problem(s)", details=result.problems
+        )
+    say(f"Database OK: {', '.join(result.checked)}.")
+
+
+@app.command("info")
+def info(fmt: FormatOption = None) -> None:
+    """Show where the database is, its schema revision and row counts.
+
+    Example: bizops db info --format json
+    """
+    from bizops.services.dbops import info as run_info
+
+    data = run_info(state().database())
+    emit_object(
+        data,
+        fmt=fmt,
+        title="Database",
+        sections=lambda con, obj: con.print(
+            "rows: " + ", ".join(f"{k} {v}" for k, v in obj["rows"].items() if v)
+        ),
+    )

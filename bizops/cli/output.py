@@ -1,0 +1,351 @@
+"""Rendering results: Rich tables on a terminal, plain rows when piped, JSON and CSV.
+
+JSON is the stable interface (PRODUCT section 2): ISO dates, amounts as two-decimal strings,
+ids as integers. A terminal table shows the first 100 rows unless ``--limit`` says otherwise;
+JSON, CSV and piped output carry every row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from bizops.domain.errors import Invalid
+
+TERMINAL_ROWS = 100
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option("--format", "-f", help="Output format: table, json or csv.", show_default=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE; the format follows its extension.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", min=0, help="Show at most N rows (0 = all).", show_default=False),
+]
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    fmt: Callable[[Any], str] | None = None
+    justify: str = "left"
+    style: str | None = None
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def use_colour() -> bool:
+    return stdout_is_terminal() and not os.environ.get("NO_COLOR")
+
+
+def resolve_format(fmt: Format | None, output: Path | None) -> Format:
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".json":
+            return Format.json
+        if suffix in (".csv", ".tsv"):
+            return Format.csv
+    return Format.table
+
+
+def _open_output(output: Path | None, fmt: Format) -> tuple[IO[str], bool]:
+    if output is None:
+        return sys.stdout, False
+    if output.is_dir():
+        raise Invalid(f"-o: {output} is a directory")
+    if not output.parent.exists():
+        raise Invalid(f"-o: cannot write {output}: directory {output.parent} does not exist")
+    try:
+        # Excel on a Chinese system reads UTF-8 CSV correctly only with a BOM.
+        encoding = "utf-8-sig" if fmt is Format.csv else "utf-8"
+        return open(output, "w", encoding=encoding, newline=""), True
+    except OSError as exc:
+        raise Invalid(f"-o: cannot write {output}: {exc.strerror}") from None
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color=not use_colour() if not stderr else None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def emit_rows(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Col],
+    *,
+    fmt: Format | None = None,
+    output: Path | None = None,
+    limit: int | None = None,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+    total: int | None = None,
+) -> int:
+    """Write rows in the chosen format; returns how many were written."""
+    chosen = resolve_format(fmt, output)
+    stream, close = _open_output(output, chosen)
+    try:
+        if chosen is Format.json:
+            count = _write_json(stream, _limited(rows, limit))
+        elif chosen is Format.csv:
+            count = _write_csv(stream, _limited(rows, limit), columns)
+        elif output is None and stdout_is_terminal():
+            count = _write_rich(rows, columns, limit, title, empty, total)
+        else:
+            count = _write_plain(stream, _limited(rows, limit), columns)
+    finally:
+        if close:
+            stream.close()
+    if output is not None:
+        note(f"Wrote {count} row(s) to {output}")
+    return count
+
+
+def _limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
+    for i, row in enumerate(rows):
+        if limit and i >= limit:
+            return
+        yield row
+
+
+def _write_json(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    stream.write("[")
+    for row in rows:
+        stream.write(",\n  " if count else "\n  ")
+        stream.write(json.dumps(jsonable(row), ensure_ascii=False))
+        count += 1
+    stream.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(_csv_value(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(jsonable(value), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = jsonable(value)
+    return "" if value is None else value
+
+
+def _write_csv(stream: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[Col]) -> int:
+    writer = csv.writer(stream, lineterminator="\n")
+    keys: list[str] | None = None
+    count = 0
+    for row in rows:
+        if keys is None:
+            keys = [c.key for c in columns] or list(row)
+            keys += [k for k in row if k not in keys and not isinstance(row[k], dict | list)]
+            writer.writerow(keys)
+        writer.writerow([_csv_value(row.get(k)) for k in keys])
+        count += 1
+    if keys is None:
+        writer.writerow([c.key for c in columns])
+    return count
+
+
+def _write_plain(stream: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[Col]) -> int:
+    """Tab-separated rows with a header: streams, greps and cuts well."""
+    stream.write("\t".join(c.header for c in columns) + "\n")
+    count = 0
+    for row in rows:
+        values = [(c.fmt or cell)(row.get(c.key)) for c in columns]
+        stream.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")
+        count += 1
+    return count
+
+
+def _write_rich(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Col],
+    limit: int | None,
+    title: str | None,
+    empty: str,
+    total: int | None,
+) -> int:
+    from rich.table import Table
+
+    cap = TERMINAL_ROWS if limit is None else limit
+    table = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
+    for c in columns:
+        table.add_column(c.header, justify=c.justify, style=c.style)  # type: ignore[arg-type]
+    shown = 0
+    left_out = 0
+    for row in rows:
+        if cap and shown >= cap:
+            left_out += 1
+            continue
+        table.add_row(*[(c.fmt or cell)(row.get(c.key)) for c in columns])
+        shown += 1
+    con = console()
+    if not shown:
+        con.print(empty)
+        return 0
+    con.print(table)
+    if total is not None and total > shown + left_out:
+        left_out = total - shown
+    if left_out:
+        con.print(
+            f"[dim]{left_out} more row(s) not shown; use --limit 0 for all, or --format json[/dim]"
+        )
+    return shown
+
+
+def emit_object(
+    obj: dict[str, Any],
+    *,
+    fmt: Format | None = None,
+    output: Path | None = None,
+    title: str | None = None,
+    sections: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> None:
+    """One record: JSON object, a one-row CSV, or a key/value view (plus sections) for people."""
+    chosen = resolve_format(fmt, output)
+    stream, close = _open_output(output, chosen)
+    try:
+        if chosen is Format.json:
+            stream.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
+        elif chosen is Format.csv:
+            flat = {k: v for k, v in obj.items() if not isinstance(v, list | dict)}
+            _write_csv(stream, [flat], [Col(k, k) for k in flat])
+        elif output is None and stdout_is_terminal():
+            from rich.table import Table
+
+            con = console()
+            table = Table(
+                show_header=False, box=None, title=title, title_justify="left", title_style="bold"
+            )
+            table.add_column(style="bold cyan")
+            table.add_column()
+            for key, value in obj.items():
+                if not isinstance(value, list | dict):
+                    table.add_row(key, cell(value))
+            con.print(table)
+            if sections:
+                sections(con, obj)
+        else:
+            for key, value in obj.items():
+                if not isinstance(value, list | dict):
+                    stream.write(f"{key}\t{cell(value)}\n")
+            for key, value in obj.items():
+                if isinstance(value, list) and value and isinstance(value[0], dict):
+                    stream.write(f"\n{key}:\n")
+                    _write_plain(stream, value, [Col(k, k) for k in value[0]])
+                elif isinstance(value, list):
+                    stream.write(f"{key}\t{cell(value)}\n")
+    finally:
+        if close:
+            stream.close()
+    if output is not None:
+        note(f"Wrote {output}")
+
+
+def say(message: str) -> None:
+    """The result of a command, on stdout."""
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def note(message: str) -> None:
+    """Commentary for people, on stderr, so that stdout stays parseable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def render_text(text: str, output: Path | None) -> None:
+    """Write a whole document (report, draft) to stdout or a file."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    stream, _ = _open_output(output, Format.table)
+    with stream:
+        stream.write(text)
+    note(f"Wrote {output}")
+
+
+def write_bytes(data: bytes, output: Path) -> None:
+    if output.is_dir():
+        raise Invalid(f"-o: {output} is a directory")
+    if not output.parent.exists():
+        raise Invalid(f"-o: cannot write {output}: directory {output.parent} does not exist")
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise Invalid(f"-o: cannot write {output}: {exc.strerror}") from None
+    note(f"Wrote {output}")
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    _write_csv(buf, rows, [Col(k, k) for k in (rows[0] if rows else {})])
+    return buf.getvalue()

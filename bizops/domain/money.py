@@ -1,0 +1,76 @@
+"""Money is Decimal with two places. Parsing accepts what people write in China and abroad."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from bizops.domain.errors import Invalid
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999999.99")
+
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_STRIP = re.compile(r"^(cny|rmb|usd|eur|[¥$€])\s*|\s*(元|块|圆|cny|rmb)$", re.IGNORECASE)
+
+ACCEPTED = "120000, 120,000.50, 12万, 1.5亿"
+
+
+def parse_money(text: str | int | Decimal, *, field: str = "amount") -> Decimal:
+    """Read an amount as an exact Decimal with two places; refuse anything unclear."""
+    if isinstance(text, Decimal | int) and not isinstance(text, bool):
+        value = Decimal(text)
+    else:
+        raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+        stripped = raw
+        for _ in range(2):
+            stripped = _STRIP.sub("", stripped)
+        multiplier = Decimal(1)
+        if stripped and stripped[-1] in _UNITS:
+            multiplier = _UNITS[stripped[-1]]
+            stripped = stripped[:-1]
+        if not _NUMBER.match(stripped):
+            raise Invalid(f"{field}: cannot read {str(text)!r} as an amount; use {ACCEPTED}")
+        try:
+            value = Decimal(stripped.replace(",", "")) * multiplier
+        except InvalidOperation:
+            raise Invalid(f"{field}: cannot read {str(text)!r} as an amount") from None
+    if not value.is_finite():
+        raise Invalid(f"{field}: {text!r} is not a finite amount")
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise Invalid(f"{field}: {text!r} has more than two decimal places")
+    if abs(value) > MAX_AMOUNT:
+        raise Invalid(f"{field}: {text!r} is larger than {format_money(MAX_AMOUNT)}")
+    return value.quantize(CENT)
+
+
+def format_money(value: Decimal | None) -> str:
+    """``120,000.00`` for people."""
+    if value is None:
+        return ""
+    return f"{value.quantize(CENT):,.2f}"
+
+
+def money_str(value: Decimal | None) -> str | None:
+    """``120000.00`` for JSON and CSV: a string, two decimals, no grouping."""
+    if value is None:
+        return None
+    return f"{value.quantize(CENT):.2f}"
+
+
+def to_cents(value: Decimal) -> int:
+    return int((value.quantize(CENT) * 100).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def format_amount(value: Decimal | None) -> str:
+    """``1,200,000`` when whole, ``1,200,000.50`` otherwise: for explanations in words."""
+    if value is None:
+        return ""
+    value = value.quantize(CENT)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"

@@ -1,0 +1,32 @@
+"""Text normalisation for search and duplicate detection, in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Company-name noise that does not make two customers different.
+_PUNCT = re.compile(r"[\s\.\,\-_·・()（）\[\]【】'\"“”‘’/\\&]+")
+
+
+def fold(text: str) -> str:
+    """Width- and case-insensitive form: NFKC turns full-width (全角) into half-width."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def name_key(text: str) -> str:
+    """The key under which two names count as the same (ignores case, width, punctuation)."""
+    return _PUNCT.sub("", fold(text))
+
+
+def clean_text(text: str | None) -> str | None:
+    """Strip surrounding space; empty becomes None; control characters are refused by callers."""
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+def has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in text)

@@ -1,0 +1,60 @@
+"""Well-formed emails, phone numbers, logins and free text."""
+
+from __future__ import annotations
+
+import re
+
+from bizops.domain.errors import Invalid
+from bizops.domain.text import has_control_chars
+
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]{2,}$")
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()./]+(?:\s*(?:ext\.?|x|转)\s*\d{1,6})?$", re.IGNORECASE)
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def check_email(value: str | None, field: str = "email") -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not _EMAIL.match(text) or ".." in text:
+        raise Invalid(f"{field}: {value!r} is not a valid email address (name@example.com)")
+    return text
+
+
+def check_phone(value: str | None, field: str = "phone") -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    digits = re.sub(r"\D", "", text.split("转")[0].split("x")[0].split("ext")[0])
+    if not _PHONE_CHARS.match(text) or not 5 <= len(digits) <= 20:
+        raise Invalid(
+            f"{field}: {value!r} is not a valid phone number (digits, spaces, +, -, parentheses; "
+            "5 to 20 digits)"
+        )
+    return text
+
+
+def check_login(value: str) -> str:
+    text = value.strip().lower()
+    if not _LOGIN.match(text):
+        raise Invalid(
+            f"login: {value!r} is not a valid login; use 1-64 lower-case letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit"
+        )
+    return text
+
+
+def check_text(
+    value: str | None, field: str, *, required: bool = False, max_length: int = 2000
+) -> str | None:
+    """Free text: trimmed, no control characters, bounded length; empty is None."""
+    if value is None or not value.strip():
+        if required:
+            raise Invalid(f"{field}: must not be empty")
+        return None
+    text = value.strip()
+    if has_control_chars(text):
+        raise Invalid(f"{field}: contains control characters")
+    if len(text) > max_length:
+        raise Invalid(f"{field}: is {len(text)} characters long; the limit is {max_length}")
+    return text

@@ -1,0 +1,1 @@
+"""Use cases: each takes a Session and keyword arguments, enforces the rules, audits writes."""

@@ -1,0 +1,180 @@
+"""Database operations: info, check, backup, restore."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session, SQLModel
+
+from bizops.domain.errors import Invalid, StorageError
+from bizops.store.engine import Database
+from bizops.store.migrate import schema_state
+from bizops.store.revisions import HEAD
+
+# Other areas add consistency checks here: each takes a session and returns problems found.
+CHECKS: list[Callable[[Session], list[str]]] = []
+
+
+def register_check(check: Callable[[Session], list[str]]) -> Callable[[Session], list[str]]:
+    CHECKS.append(check)
+    return check
+
+
+def info(db: Database) -> dict[str, Any]:
+    import bizops.store.models  # noqa: F401
+
+    state = schema_state(db)
+    counts: dict[str, int] = {}
+    with db.read() as session:
+        for name, table in sorted(SQLModel.metadata.tables.items()):
+            counts[name] = int(
+                session.execute(select(func.count()).select_from(table)).scalar_one()
+            )
+        journal = None
+        if db.is_sqlite:
+            journal = session.execute(text("PRAGMA journal_mode")).scalar_one()
+    out: dict[str, Any] = {
+        "url": db.display_url,
+        "backend": "sqlite" if db.is_sqlite else "postgresql",
+        "schema": state.revision,
+        "schema_head": HEAD,
+        "up_to_date": state.is_current,
+        "rows": counts,
+    }
+    if db.path is not None:
+        out["path"] = str(db.path)
+        out["size_bytes"] = db.path.stat().st_size if db.path.exists() else 0
+        out["journal_mode"] = journal
+    return out
+
+
+@dataclass
+class CheckResult:
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(db: Database) -> CheckResult:
+    from bizops.services.audit import verify
+
+    result = CheckResult()
+    state = schema_state(db)
+    result.checked.append("schema revision")
+    if not state.is_current:
+        result.problems.append(f"schema is at {state.revision}, this bizops expects {HEAD}")
+    with db.read() as session:
+        if db.is_sqlite:
+            result.checked.append("integrity")
+            rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
+            if rows != ["ok"]:
+                result.problems.extend(f"integrity: {r}" for r in rows[:20])
+            result.checked.append("foreign keys")
+            for row in session.execute(text("PRAGMA foreign_key_check")).all()[:20]:
+                result.problems.append(
+                    f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]}"
+                )
+        result.checked.append("audit chain")
+        chain = verify(session)
+        result.problems.extend(f"audit: {p.problem}" for p in chain.problems)
+        for extra in CHECKS:
+            result.checked.append(
+                extra.__doc__.strip().splitlines()[0] if extra.__doc__ else extra.__name__
+            )
+            result.problems.extend(extra(session))
+    return result
+
+
+def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]:
+    """A consistent copy while others keep writing: SQLite's online backup, or pg_dump."""
+    target = target.expanduser()
+    if target.exists() and not force:
+        raise Invalid(f"backup file {target} exists; pass --force to overwrite it")
+    if not target.parent.exists():
+        raise Invalid(f"cannot write {target}: directory {target.parent} does not exist")
+    if db.is_sqlite:
+        if db.path is None or not db.path.exists():
+            raise StorageError("there is no database file to back up")
+        tmp = target.with_name(target.name + ".partial")
+        try:
+            src = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=60)
+            dst = sqlite3.connect(tmp)
+            with dst:
+                src.backup(dst, pages=1024)
+            dst.close()
+            src.close()
+            os.replace(tmp, target)
+        except sqlite3.Error as exc:
+            tmp.unlink(missing_ok=True)
+            raise StorageError(f"backup failed: {exc}") from None
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise Invalid(f"cannot write {target}: {exc.strerror}") from None
+        return {"backend": "sqlite", "file": str(target), "size_bytes": target.stat().st_size}
+    pg_dump = shutil.which("pg_dump")
+    if not pg_dump:
+        raise StorageError(
+            "backing up PostgreSQL needs pg_dump on the PATH (package postgresql-client)"
+        )
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db.url).set(drivername="postgresql")
+    proc = subprocess.run(
+        [
+            pg_dump,
+            "--format=custom",
+            "--file",
+            str(target),
+            url.render_as_string(hide_password=False),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise StorageError(
+            f"pg_dump failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}"
+        )
+    return {"backend": "postgresql", "file": str(target), "size_bytes": target.stat().st_size}
+
+
+def restore(db: Database, source: Path, *, force: bool = False) -> dict[str, Any]:
+    """Replace a SQLite database with a backup, after checking the backup is sound."""
+    if not db.is_sqlite or db.path is None:
+        raise Invalid(
+            "restore works on SQLite files; for PostgreSQL use pg_restore (see docs/backup.md)"
+        )
+    source = source.expanduser()
+    if not source.exists():
+        raise Invalid(f"backup file {source} does not exist")
+    try:
+        probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        ok = probe.execute("PRAGMA integrity_check").fetchone()[0]
+        version = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+        probe.close()
+    except sqlite3.Error as exc:
+        raise Invalid(f"{source} is not a bizops backup: {exc}") from None
+    if ok != "ok" or not version:
+        raise Invalid(f"{source} is not a sound bizops backup (integrity: {ok})")
+    if db.path.exists() and not force:
+        raise Invalid(f"{db.path} exists; pass --force to replace it with {source}")
+    db.dispose()
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(db.path, timeout=60)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return {"file": str(db.path), "from": str(source), "schema": version[0]}

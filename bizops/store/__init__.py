@@ -1,0 +1,1 @@
+"""Storage: tables, the engine and sessions, migrations, the audit hash chain."""

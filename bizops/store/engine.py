@@ -1,0 +1,163 @@
+"""One engine factory for SQLite paths, ``sqlite:///`` URLs and PostgreSQL URLs.
+
+SQLite runs in WAL mode with foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for
+writes, so that cron and several people at once queue for the write lock instead of failing
+with "database is locked". On PostgreSQL every write first takes one transaction-scoped
+advisory lock, which gives the same one-writer-at-a-time order to counters and the audit chain.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from bizops.domain.errors import Invalid, StorageError
+
+BUSY_TIMEOUT_S = 60
+WRITE_LOCK_KEY = 0x6B1205  # pg_advisory_xact_lock key shared by every bizops write
+
+
+def default_data_dir() -> Path:
+    """``BIZOPS_HOME`` if set, else the platform's user data directory."""
+    home = os.environ.get("BIZOPS_HOME")
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("bizops", appauthor=False))
+
+
+def resolve_url(value: str | None) -> str:
+    """A database URL from ``--db`` / ``BIZOPS_DB``: a path, ``sqlite:///...`` or PostgreSQL."""
+    if not value:
+        return f"sqlite:///{default_data_dir() / 'bizops.db'}"
+    value = value.strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if value.startswith(("postgresql+psycopg://", "sqlite://")):
+        return value
+    if "://" in value:
+        raise Invalid(
+            f"--db: unsupported database URL {value!r}; use a file path, sqlite:///PATH "
+            "or postgresql+psycopg://USER@HOST/DB"
+        )
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+class Database:
+    """The engine plus read and write units of work. Create one per command or test."""
+
+    def __init__(self, url: str) -> None:
+        self.url = resolve_url(url) if "://" not in url else url
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path = _sqlite_path(parsed)
+        self.engine = self._make_engine(parsed)
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def _make_engine(self, url: URL) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(url, pool_pre_ping=False, future=True)
+        if self.path is not None:
+            if not self.path.parent.exists():
+                raise StorageError(
+                    f"cannot open database {self.path}: directory {self.path.parent} does not exist"
+                )
+            if self.path.is_dir():
+                raise StorageError(f"cannot open database {self.path}: it is a directory")
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, future=True)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event below decide how each transaction starts.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            write = conn.get_execution_options().get("bizops_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        bind = self.engine.execution_options(bizops_write=True)
+        with translate_errors(self), Session(bind=bind, expire_on_commit=False) as session:
+            if not self.is_sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with translate_errors(self), Session(bind=self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def translate_errors(db: Database) -> Iterator[None]:
+    """Database failures become one readable line instead of a driver traceback."""
+    try:
+        yield
+    except (OperationalError, DBAPIError) as exc:
+        if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError):
+            # Integrity and programming errors are bugs or races the services did not foresee.
+            orig = exc.orig
+            if orig is not None and "locked" not in str(orig).lower():
+                raise
+        raise StorageError(describe_db_error(db, exc)) from exc
+
+
+def describe_db_error(db: Database, exc: BaseException) -> str:
+    orig = getattr(exc, "orig", exc)
+    message = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    where = str(db.path) if db.path else db.display_url
+    lowered = message.lower()
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return f"cannot open database {where}: the file is corrupt or not a bizops database"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"cannot write database {where}: the file or its directory is read-only"
+    if "unable to open" in lowered:
+        return f"cannot open database {where}: {message}"
+    return f"database {where}: {message}"

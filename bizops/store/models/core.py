@@ -1,0 +1,63 @@
+"""Users, the audit log and named counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+from bizops.store.types import Money
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(String(254)))
+    # Comma-separated, in the order given: "sales,manager".
+    roles: str = Field(sa_column=Column(String(200), nullable=False))
+    approval_limit: Decimal | None = Field(default=None, sa_column=Column(Money()))
+    active: bool = Field(default=True, nullable=False)
+    created_at: datetime = Field(nullable=False)
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_list
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; each event carries the hash of the one before it."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_entity", "entity_type", "entity_id"),
+        Index("ix_audit_actor", "actor"),
+        Index("ix_audit_at", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(nullable=False)
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    action: str = Field(sa_column=Column(String(64), nullable=False))
+    entity_type: str = Field(sa_column=Column(String(32), nullable=False))
+    entity_id: str = Field(sa_column=Column(String(64), nullable=False))
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+
+
+class Counter(SQLModel, table=True):
+    """Named sequences (customer codes, contract numbers per year), advanced inside writes."""
+
+    __tablename__ = "counters"
+
+    name: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: int = Field(default=0, nullable=False)

@@ -1,0 +1,82 @@
+"""Customers, their contacts, tags and stage history (seed C1-C3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from bizops.store.types import Money
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_owner_grade", "owner_id", "grade"),
+        Index("ix_customers_grade", "grade"),
+        Index("ix_customers_stage", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(300), nullable=False))
+    # Case-, width- and punctuation-folded name for duplicate detection and search.
+    name_key: str = Field(sa_column=Column(String(300), nullable=False, index=True))
+    grade: str = Field(sa_column=Column(String(1), nullable=False))
+    stage: str = Field(sa_column=Column(String(16), nullable=False))
+    owner_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    industry: str | None = Field(default=None, sa_column=Column(String(100)))
+    region: str | None = Field(default=None, sa_column=Column(String(100)))
+    source: str | None = Field(default=None, sa_column=Column(String(100)))
+    potential: Decimal | None = Field(default=None, sa_column=Column(Money()))
+    intent: str | None = Field(default=None, sa_column=Column(String(8)))
+    needs: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    # Days between follow-ups for this customer alone; overrides the policy cadence.
+    cadence_days: int | None = Field(default=None)
+    stage_since: date = Field(nullable=False)
+    last_contact_on: date | None = Field(default=None)
+    created_on: date = Field(nullable=False)
+    created_at: datetime = Field(nullable=False)
+    archived_on: date | None = Field(default=None, index=True)
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contacts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(String(100)))
+    phone: str | None = Field(default=None, sa_column=Column(String(40)))
+    email: str | None = Field(default=None, sa_column=Column(String(254)))
+    email_key: str | None = Field(default=None, sa_column=Column(String(254), index=True))
+    is_primary: bool = Field(default=False, nullable=False)
+
+
+class CustomerTag(SQLModel, table=True):
+    __tablename__ = "customer_tags"
+
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), primary_key=True)
+    )
+    tag: str = Field(sa_column=Column(String(64), primary_key=True, index=True))
+
+
+class StageChange(SQLModel, table=True):
+    __tablename__ = "stage_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    from_stage: str | None = Field(default=None, sa_column=Column(String(16)))
+    to_stage: str = Field(sa_column=Column(String(16), nullable=False))
+    on: date = Field(nullable=False)
+    at: datetime = Field(nullable=False)
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text))

@@ -1,0 +1,57 @@
+"""Follow-ups (one open per active customer) and the interactions that close them (C6, C7)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, text
+from sqlmodel import Field, SQLModel
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "followups"
+    __table_args__ = (
+        # What `followups due` reads: open follow-ups by due date.
+        Index("ix_followups_status_due", "status", "due"),
+        # Exactly one open follow-up per customer.
+        Index(
+            "uq_followups_one_open",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    due: date = Field(nullable=False)
+    # open | done | cancelled
+    status: str = Field(sa_column=Column(String(12), nullable=False))
+    # first_contact | cadence | planned
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    purpose: str | None = Field(default=None, sa_column=Column(Text))
+    created_on: date = Field(nullable=False)
+    closed_on: date | None = Field(default=None)
+    on_time: bool | None = Field(default=None)
+    interaction_id: int | None = Field(default=None)
+    snoozed_from: date | None = Field(default=None)
+    snooze_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False))
+    at: datetime = Field(nullable=False)
+    on: date = Field(nullable=False, index=True)
+    via: str = Field(sa_column=Column(String(12), nullable=False))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    contact: str | None = Field(default=None, sa_column=Column(String(200)))
+    outcome: str | None = Field(default=None, sa_column=Column(Text))
+    actor_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    followup_id: int | None = Field(default=None)

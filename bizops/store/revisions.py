@@ -1,0 +1,13 @@
+"""The schema revisions this package knows, oldest first.
+
+Start-up compares the database's stored revision with ``HEAD`` without importing Alembic;
+a test checks that this list matches the migration scripts.
+"""
+
+REVISIONS: tuple[str, ...] = (
+    "0001_foundation",
+    "0002_customers",
+    "0003_contracts",
+    "0004_reports",
+)
+HEAD = REVISIONS[-1]
