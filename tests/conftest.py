@@ -88,7 +88,9 @@ def _pg_template() -> Iterator[str | None]:
     admin.dispose()
 
 
-def make_database(kind: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None) -> Iterator[Database]:
+def make_database(
+    kind: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None
+) -> Iterator[Database]:
     if kind == "sqlite":
         path = tmp_path / "service.db"
         shutil.copy(sqlite_template, path)
@@ -148,9 +150,15 @@ def add_user(
             users.init_admin(session, login="root", name="Root")
         admin = session.execute(select(User).where(User.login == "root")).scalar_one()
         if login != "root":
-            users.add_user(session, actor=admin, login=login, name=name or login.title(),
-                           email=f"{login}@example.com", roles=list(roles) or ["sales"],
-                           limit=limit)
+            users.add_user(
+                session,
+                actor=admin,
+                login=login,
+                name=name or login.title(),
+                email=f"{login}@example.com",
+                roles=list(roles) or ["sales"],
+                limit=limit,
+            )
         return session.execute(select(User).where(User.login == login)).scalar_one()
 
 
@@ -174,7 +182,9 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
+    def __call__(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Any:
         from bizops.cli.app import app
 
         result = self.runner.invoke(app, [str(a) for a in args], input=input, env=env)

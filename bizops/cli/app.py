@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from bizops import __version__
-from bizops.cli import audit, config, db, users
+from bizops.cli import (
+    approvals,
+    audit,
+    config,
+    contracts,
+    customers,
+    db,
+    followups,
+    reports,
+    templates,
+    users,
+)
 from bizops.cli.context import env, reset_state, state
 from bizops.cli.main import BizopsGroup
 from bizops.cli.output import say
@@ -98,6 +109,12 @@ def init(
     say(f"Next: bizops --as {user.login} user add alice --role sales")
 
 
+app.add_typer(customers.app, name="customer")
+app.add_typer(followups.app, name="followups")
+app.add_typer(contracts.app, name="contract")
+app.add_typer(templates.app, name="template")
+app.add_typer(approvals.app, name="approval")
+app.add_typer(reports.app, name="report")
 app.add_typer(users.app, name="user")
 app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")

@@ -1,0 +1,60 @@
+"""Finding records by id, code or unambiguous name (PRODUCT section 2)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bizops.domain.errors import Invalid, NotFound
+from bizops.domain.text import name_key
+from bizops.store.models import Contract, Customer
+
+
+def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
+    """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates."""
+    text = str(ref).strip()
+    if not text:
+        raise Invalid(f"{field}: empty customer reference")
+    if text.isdigit():
+        found = session.get(Customer, int(text))
+        if found is not None:
+            return found
+    found = session.execute(
+        select(Customer).where(Customer.code == text.upper())
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    key = name_key(text)
+    if key:
+        exact = session.execute(select(Customer).where(Customer.name_key == key)).scalars().all()
+        if len(exact) == 1:
+            return exact[0]
+        candidates = list(exact) or list(
+            session.execute(
+                select(Customer).where(Customer.name_key.contains(key)).limit(11)  # type: ignore[attr-defined]
+            ).scalars()
+        )
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            shown = ", ".join(f"{c.code} {c.name}" for c in candidates[:10])
+            more = " ..." if len(candidates) > 10 else ""
+            raise Invalid(f"{field}: {text!r} is ambiguous; it could be {shown}{more}")
+    raise NotFound(f"{field}: no customer {text!r}; see `bizops customer list --search`")
+
+
+def find_contract(session: Session, ref: str | int, *, field: str = "contract") -> Contract:
+    """By id or number (HT-2026-0007)."""
+    text = str(ref).strip()
+    if not text:
+        raise Invalid(f"{field}: empty contract reference")
+    if text.isdigit():
+        found = session.get(Contract, int(text))
+        if found is not None:
+            return found
+    found = session.execute(
+        select(Contract).where(Contract.number == text.upper())
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"{field}: no contract {text!r}; see `bizops contract list`")
+    return found
