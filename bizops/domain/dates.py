@@ -75,11 +75,33 @@ def _offset(today: date, sign: str, amount: int, unit: str) -> date:
     return add_months(today, 12 * n)
 
 
-def _make(year: int, month: int, day: int, text: str) -> date:
+def _make(year: int, month: int, day: int, text: str, field: str = "date") -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise Invalid(f"{text!r} is not a real date") from None
+        raise Invalid(f"{field}: {text!r} is not a real date; use {ACCEPTED}") from None
+
+
+def _from_dateutil(raw: str, today: date, field: str) -> date | None:
+    """A date with a month name, only when dateutil reads every part without filling one in."""
+    from dateutil import parser as dateutil_parser
+
+    try:
+        # Two different defaults: if the results differ, a part (usually the day) was missing
+        # and dateutil would have guessed it.
+        first = dateutil_parser.parse(raw, default=datetime(today.year, 1, 1))
+        second = dateutil_parser.parse(raw, default=datetime(today.year, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    if first.date() != second.date():
+        raise Invalid(f"{field}: {raw!r} does not give a day of the month; use YYYY-MM-DD")
+    named = [WEEKDAYS[w] for w in re.findall(r"[a-z]+", raw.lower()) if w in WEEKDAYS]
+    if named and any(n != first.weekday() for n in named):
+        raise Invalid(
+            f"{field}: {raw!r} names a weekday that does not fall on "
+            f"{first.date().isoformat()} (a {first.strftime('%A')})"
+        )
+    return first.date()
 
 
 def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
@@ -109,19 +131,19 @@ def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
         return today + timedelta(days=ahead)
     match = _OFFSET.match(value)
     if match:
-        return _offset(today, match.group(1), int(match.group(2)), match.group(3))
+        try:
+            return _offset(today, match.group(1), int(match.group(2)), match.group(3))
+        except (ValueError, OverflowError):
+            raise Invalid(f"{field}: {raw!r} is outside the calendar (years 1 to 9999)") from None
     match = _ISO.match(value) or _ZH.match(raw)
     if match:
-        return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), raw)
+        return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), raw, field)
     if _AMBIGUOUS.match(value):
         raise Invalid(f"{field}: {raw!r} is ambiguous (day/month order); write it as YYYY-MM-DD")
     if _HAS_MONTH_NAME.search(value) and re.search(r"\d{4}", value):
-        from dateutil import parser as dateutil_parser
-
-        try:
-            return dateutil_parser.parse(raw, default=datetime(today.year, 1, 1)).date()
-        except (ValueError, OverflowError):
-            pass
+        parsed = _from_dateutil(raw, today, field)
+        if parsed is not None:
+            return parsed
     raise Invalid(f"{field}: cannot read {raw!r} as a date; use {ACCEPTED}")
 
 
