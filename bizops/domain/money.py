@@ -39,10 +39,12 @@ def parse_money(text: str | int | Decimal, *, field: str = "amount") -> Decimal:
             raise Invalid(f"{field}: cannot read {str(text)!r} as an amount") from None
     if not value.is_finite():
         raise Invalid(f"{field}: {text!r} is not a finite amount")
-    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise Invalid(f"{field}: {text!r} has more than two decimal places")
+    # Before quantize: a value with more digits than the decimal context holds cannot be
+    # quantized (InvalidOperation), so the size is checked first.
     if abs(value) > MAX_AMOUNT:
         raise Invalid(f"{field}: {text!r} is larger than {format_money(MAX_AMOUNT)}")
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise Invalid(f"{field}: {text!r} has more than two decimal places")
     return value.quantize(CENT)
 
 
