@@ -6,23 +6,30 @@ changes grade or stage, or is archived.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import case, literal, select
+from sqlalchemy.types import Date
+from sqlmodel import Session, col
 
 from bizops.domain import cadence
 from bizops.domain.policy import Policy
-from bizops.store.models import Customer, FollowUp
+from bizops.domain.vocab import GRADES, one_of
+from bizops.store.models import Customer, FollowUp, User
 
 OPEN = "open"
 DONE = "done"
 CANCELLED = "cancelled"
+_ONE_DAY = timedelta(days=1)
 
 
 def open_followup(session: Session, customer_id: int) -> FollowUp | None:
     return session.execute(
-        select(FollowUp).where(FollowUp.customer_id == customer_id, FollowUp.status == OPEN)
+        select(FollowUp).where(
+            col(FollowUp.customer_id) == customer_id, col(FollowUp.status) == OPEN
+        )
     ).scalar_one_or_none()
 
 
@@ -95,3 +102,77 @@ def reschedule_open_followup(
     session.add(current)
     session.flush()
     return current
+
+
+# Rows fetched from the database per round trip while streaming `followups due`.
+STREAM_BATCH = 2000
+
+
+def channel_hint(policy: Policy, grade: str) -> str:
+    """The suggested channels for a grade, most preferred first: "visit/phone"."""
+    return "/".join(policy.channels.get(grade, ("phone",)))
+
+
+def list_due(
+    session: Session,
+    *,
+    today: date,
+    policy: Policy,
+    owner_ids: list[int] | None,
+    until: date | None = None,
+    overdue_only: bool = False,
+    grade: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Open follow-ups due on or before ``until`` (default today), most urgent first.
+
+    Most days overdue first, then grade (A, B, C), then due date. ``owner_ids`` None means
+    everyone. Reads the open-follow-up index joined to customers and users and streams the
+    rows, so the caller must consume the iterator while the session is open. Each row:
+    id, code, customer, grade, stage, owner, due (date), days_overdue (int), last_contact
+    (date or None), channel, purpose.
+    """
+    if grade is not None:
+        grade = one_of(grade, GRADES, "--grade", upper=True)
+    limit_day = today - _ONE_DAY if overdue_only else (until or today)
+    ft, ct, ut = FollowUp.__table__, Customer.__table__, User.__table__  # type: ignore[attr-defined]
+    f, c, u = ft.c, ct.c, ut.c
+    # days overdue, descending == min(due, today), ascending: one sortable expression.
+    urgency = case((f.due < today, f.due), else_=literal(today, Date()))
+    query = (
+        select(
+            f.id,
+            c.code,
+            c.name,
+            c.grade,
+            c.stage,
+            u.login,
+            f.due,
+            c.last_contact_on,
+            f.purpose,
+        )
+        .select_from(ft.join(ct, c.id == f.customer_id).join(ut, u.id == c.owner_id))
+        .where(f.status == OPEN, f.due <= limit_day, c.archived_on.is_(None))
+        .order_by(urgency, c.grade, f.due, f.id)
+    )
+    if owner_ids is not None:
+        if not owner_ids:
+            return
+        query = query.where(c.owner_id.in_(owner_ids))
+    if grade is not None:
+        query = query.where(c.grade == grade)
+    channels = {g: channel_hint(policy, g) for g in GRADES}
+    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
+    for fid, code, name, grd, stage, login, due, last, purpose in result:
+        yield {
+            "id": fid,
+            "code": code,
+            "customer": name,
+            "grade": grd,
+            "stage": stage,
+            "owner": login,
+            "due": due,
+            "days_overdue": (today - due).days if due < today else 0,
+            "last_contact": last,
+            "channel": channels.get(grd) or channel_hint(policy, grd),
+            "purpose": purpose,
+        }
