@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlmodel import Session
 
 from bizops.domain.errors import Invalid, StorageError
@@ -140,12 +140,14 @@ def translate_errors(db: Database) -> Iterator[None]:
     """Database failures become one readable line instead of a driver traceback."""
     try:
         yield
-    except (OperationalError, DBAPIError) as exc:
-        if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError):
+    except DBAPIError as exc:
+        if isinstance(exc, IntegrityError | ProgrammingError | DataError):
             # Integrity and programming errors are bugs or races the services did not foresee.
             orig = exc.orig
             if orig is not None and "locked" not in str(orig).lower():
                 raise
+        # Operational errors, and the plain DatabaseError SQLite raises for a corrupt file
+        # ("file is not a database"), become one readable line.
         raise StorageError(describe_db_error(db, exc)) from exc
 
 
