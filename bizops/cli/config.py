@@ -100,7 +100,8 @@ def check(
     from bizops.services.policy import config_path, policy_data
 
     target = file or config_path(state().config)
-    data = policy_data(target, explicit=file is not None)
+    # Without FILE, read exactly what commands read: a missing default file means defaults.
+    data = policy_data(file if file is not None else state().config, explicit=file is not None)
     try:
         policy = build_policy(data)
     except Invalid as exc:
