@@ -55,6 +55,8 @@ class Contact(SQLModel, table=True):
     phone: str | None = Field(default=None, sa_column=Column(String(40)))
     email: str | None = Field(default=None, sa_column=Column(String(254)))
     email_key: str | None = Field(default=None, sa_column=Column(String(254), index=True))
+    # Folded name, email and phone digits, for width- and case-insensitive search.
+    search_key: str | None = Field(default=None, sa_column=Column(Text))
     is_primary: bool = Field(default=False, nullable=False)
 
 

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=40), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("email_key", sa.String(length=254), nullable=True),
+        sa.Column("search_key", sa.Text(), nullable=True),
         sa.Column("is_primary", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],

@@ -1,0 +1,174 @@
+"""Stage moves along the pipeline (seed C1), as pure rules.
+
+The pipeline runs prospect -> contacted -> needs -> proposal -> negotiation -> signed ->
+maintenance; ``lost`` and ``dormant`` are side exits. One step forward (``--next``) needs no
+reason; every other move (a skip, a move back, leaving to lost or dormant, reopening from
+lost or dormant) needs one. ``signed`` needs a signed contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bizops.domain.errors import Conflict, Invalid
+from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES
+
+SIGNED = "signed"
+# Contract statuses that mean "this customer has signed": with a signing date.
+SIGNED_CONTRACT_STATUSES: tuple[str, ...] = ("signed", "active", "completed", "archived")
+
+
+class Move(StrEnum):
+    NEXT = "next"
+    SKIP = "skip"
+    BACK = "back"
+    EXIT = "exit"  # to lost or dormant
+    REOPEN = "reopen"  # from lost or dormant back into the pipeline
+
+
+def stage_index(stage: str) -> int:
+    """Position in the pipeline; side exits have none (-1)."""
+    return PIPELINE.index(stage) if stage in PIPELINE else -1
+
+
+def next_stage(current: str) -> str:
+    """The one step forward from ``current``; a side exit or the last stage has none."""
+    if current in SIDE_EXITS:
+        raise Conflict(
+            f"stage: the customer is {current}; --next moves along the pipeline only. "
+            f"Reopen with `customer stage X STAGE --reason ...` (stages: {', '.join(PIPELINE)})"
+        )
+    i = stage_index(current)
+    if i == len(PIPELINE) - 1:
+        raise Conflict(
+            f"stage: {current} is the last pipeline stage; there is no next stage "
+            f"(side exits: {', '.join(SIDE_EXITS)}, with --reason)"
+        )
+    return PIPELINE[i + 1]
+
+
+def classify(current: str, target: str) -> Move:
+    """What kind of move ``current -> target`` is (they must differ)."""
+    if target in SIDE_EXITS:
+        return Move.EXIT
+    if current in SIDE_EXITS:
+        return Move.REOPEN
+    step = stage_index(target) - stage_index(current)
+    if step == 1:
+        return Move.NEXT
+    return Move.SKIP if step > 1 else Move.BACK
+
+
+def is_forward(current: str, target: str) -> bool:
+    """True when ``target`` lies further along the pipeline than ``current``."""
+    if target in SIDE_EXITS or current in SIDE_EXITS:
+        return False
+    return stage_index(target) > stage_index(current)
+
+
+@dataclass(frozen=True)
+class PlannedMove:
+    from_stage: str
+    to_stage: str
+    kind: Move
+    reason: str | None
+
+
+def plan_move(
+    current: str,
+    target: str | None,
+    *,
+    step_next: bool = False,
+    reason: str | None = None,
+    has_signed_contract: bool = False,
+) -> PlannedMove:
+    """Check one stage move and return it; ``Invalid`` or ``Conflict`` says why not.
+
+    - no target and no ``step_next``, or both: usage error (exit 2);
+    - a move to the current stage: conflict (exit 5);
+    - any move other than one step forward without a reason: usage error naming --reason;
+    - ``signed`` without a signed contract: conflict (exit 5), with or without a reason.
+    """
+    reason = (reason or "").strip() or None
+    if step_next and target:
+        raise Invalid("stage: give either a STAGE or --next, not both")
+    if step_next:
+        target = next_stage(current)
+    if not target:
+        raise Invalid(f"stage: give a STAGE ({', '.join(STAGES)}) or --next")
+    target = target.strip().lower()
+    if target not in STAGES:
+        raise Invalid(f"stage: unknown value {target!r}; accepted: {', '.join(STAGES)}")
+    if target == current:
+        raise Conflict(f"stage: the customer is already at {current}")
+    kind = classify(current, target)
+    if kind is not Move.NEXT and reason is None:
+        words = {
+            Move.SKIP: f"skipping from {current} to {target}",
+            Move.BACK: f"moving back from {current} to {target}",
+            Move.EXIT: f"moving to {target}",
+            Move.REOPEN: f"reopening from {current} to {target}",
+        }[kind]
+        raise Invalid(
+            f"stage: {words} needs --reason; only one step forward "
+            f"({current} -> {_next_or_none(current)}) goes without one"
+        )
+    if target == SIGNED and not has_signed_contract:
+        raise Conflict(
+            "stage: signed needs a signed contract for this customer; sign one with "
+            "`bizops contract sign`, which moves the customer to signed"
+        )
+    return PlannedMove(from_stage=current, to_stage=target, kind=kind, reason=reason)
+
+
+def _next_or_none(current: str) -> str:
+    i = stage_index(current)
+    if i < 0 or i == len(PIPELINE) - 1:
+        return "none"
+    return PIPELINE[i + 1]
+
+
+def contract_moves_customer(current: str, target: str) -> bool:
+    """Signing or activating a contract moves the customer only forward, or out of a side exit."""
+    if target == current:
+        return False
+    return current in SIDE_EXITS or is_forward(current, target)
+
+
+@dataclass(frozen=True)
+class StageSpan:
+    from_stage: str | None
+    stage: str
+    on: date
+    until: date | None
+    days: int
+    actor: str
+    reason: str | None
+
+
+def stage_spans(
+    changes: list[tuple[str | None, str, date, str, str | None]], today: date
+) -> list[StageSpan]:
+    """Stage history with the days spent in each stage, oldest first.
+
+    ``changes`` are (from_stage, to_stage, on, actor, reason) in the order they happened; the
+    last stage runs until ``today``.
+    """
+    out: list[StageSpan] = []
+    for i, (from_stage, to_stage, on, actor, reason) in enumerate(changes):
+        until = changes[i + 1][2] if i + 1 < len(changes) else None
+        end = until if until is not None else today
+        out.append(
+            StageSpan(
+                from_stage=from_stage,
+                stage=to_stage,
+                on=on,
+                until=until,
+                days=max((end - on).days, 0),
+                actor=actor,
+                reason=reason,
+            )
+        )
+    return out
