@@ -45,12 +45,14 @@ class AppState:
 
     def database(self, *, migrate: bool = True) -> Database:
         if self._db is None:
-            from bizops.store.engine import Database, resolve_url
+            from bizops.store.engine import Database, default_data_dir, resolve_url
 
             url = resolve_url(self.db_url)
+            if self.db_url is None:
+                # The default database lives in the user data directory, created on first use
+                # (before the engine, which refuses a file in a missing directory).
+                default_data_dir().mkdir(parents=True, exist_ok=True)
             db = Database(url)
-            if db.path is not None and self.db_url is None:
-                db.path.parent.mkdir(parents=True, exist_ok=True)
             if migrate:
                 from bizops.store.migrate import ensure_schema
 
