@@ -1,0 +1,215 @@
+"""The authority matrix in words, and who may decide an approval step (K3, C5).
+
+Pure functions: routing explains which rule decides and why the rules before it did not;
+``decision_refusal`` says, in one sentence, why a user may not decide a step (or ``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bizops.domain.errors import Invalid
+from bizops.domain.money import format_amount
+from bizops.domain.policy import ApprovalRule, Policy
+
+# Request and step states.
+PENDING = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+VOID = "void"
+REQUEST_STATUSES: tuple[str, ...] = (PENDING, APPROVED, REJECTED, WITHDRAWN, VOID)
+WAITING = "waiting"
+CANCELLED = "cancelled"
+STEP_STATUSES: tuple[str, ...] = (WAITING, PENDING, APPROVED, REJECTED, CANCELLED)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the matrix routes on."""
+
+    type: str
+    amount: Decimal
+    risk: str
+    non_standard: bool
+
+    def describe(self) -> str:
+        kind = "non-standard" if self.non_standard else "standard"
+        return f"type {self.type}, amount {format_amount(self.amount)}, risk {self.risk}, {kind}"
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: ApprovalRule
+    reason: str
+    chain: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule.name, "reason": self.reason, "chain": list(self.chain)}
+
+
+def _alternatives(values: Sequence[str]) -> str:
+    return "/".join(values)
+
+
+def unmet(rule: ApprovalRule, terms: Terms) -> list[str]:
+    """The conditions of ``rule`` that ``terms`` fail, in words ("risk high")."""
+    out = []
+    if rule.types and terms.type not in rule.types:
+        out.append(f"type {_alternatives(rule.types)}")
+    if rule.amount_min is not None and terms.amount < rule.amount_min:
+        out.append(f"amount >= {format_amount(rule.amount_min)}")
+    if rule.amount_max is not None and terms.amount >= rule.amount_max:
+        out.append(f"amount < {format_amount(rule.amount_max)}")
+    if rule.risks and terms.risk not in rule.risks:
+        out.append(f"risk {_alternatives(rule.risks)}")
+    if rule.non_standard is not None and rule.non_standard != terms.non_standard:
+        out.append("a non-standard contract" if rule.non_standard else "a standard contract")
+    return out
+
+
+def met(rule: ApprovalRule, terms: Terms) -> list[str]:
+    """The conditions of ``rule`` that ``terms`` meet, with the contract's values."""
+    amount = format_amount(terms.amount)
+    out = []
+    if rule.types:
+        out.append(f"type {terms.type} is {_alternatives(rule.types)}")
+    if rule.amount_min is not None:
+        out.append(f"amount {amount} >= {format_amount(rule.amount_min)}")
+    if rule.amount_max is not None:
+        out.append(f"amount {amount} < {format_amount(rule.amount_max)}")
+    if rule.risks:
+        out.append(
+            f"risk {terms.risk}"
+            + ("" if rule.risks == (terms.risk,) else f" is {_alternatives(rule.risks)}")
+        )
+    if rule.non_standard is not None:
+        out.append("non-standard" if rule.non_standard else "standard")
+    return out
+
+
+def _skipped(rules: Sequence[ApprovalRule], terms: Terms) -> str:
+    return "; ".join(f"{r.name} needs {' and '.join(unmet(r, terms))}" for r in rules)
+
+
+def route_terms(rules: Sequence[ApprovalRule], terms: Terms) -> Route | None:
+    """The first matching rule with its explanation, or ``None`` when no rule matches."""
+    for index, rule in enumerate(rules):
+        if rule.matches(
+            type=terms.type, amount=terms.amount, risk=terms.risk, non_standard=terms.non_standard
+        ):
+            why = " and ".join(met(rule, terms)) or "no conditions, it applies to any contract"
+            reason = f"rule {rule.name!r}: {why}"
+            if index:
+                reason += f" (rules before it did not match: {_skipped(rules[:index], terms)})"
+            return Route(rule=rule, reason=reason, chain=rule.chain)
+    return None
+
+
+def unrouted_message(rules: Sequence[ApprovalRule], terms: Terms, *, subject: str) -> str:
+    return (
+        f"{subject} matches no approval rule ({terms.describe()}): "
+        f"{_skipped(rules, terms)}; an admin must add a rule for it to approval.rules "
+        "in the policy file (see `bizops approval matrix`)"
+    )
+
+
+def explain_route(
+    policy: Policy, *, type: str, amount: Decimal, risk: str, non_standard: bool
+) -> Route:
+    """Which rule decides, the words that explain it, and the chain; ``Invalid`` if none."""
+    terms = Terms(type=type, amount=amount, risk=risk, non_standard=non_standard)
+    route = route_terms(policy.approval_rules, terms)
+    if route is None:
+        raise Invalid(unrouted_message(policy.approval_rules, terms, subject="a contract"))
+    return route
+
+
+def matrix_rows(policy: Policy) -> list[dict[str, Any]]:
+    """The rules in order, for `approval matrix`."""
+    rows = []
+    for position, rule in enumerate(policy.approval_rules, start=1):
+        rows.append(
+            {
+                "position": position,
+                "rule": rule.name,
+                "conditions": rule.describe(),
+                "chain": list(rule.chain),
+                "types": list(rule.types),
+                "amount_min": rule.amount_min,
+                "amount_max": rule.amount_max,
+                "risk": list(rule.risks),
+                "non_standard": rule.non_standard,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Decider:
+    login: str
+    roles: tuple[str, ...]
+    limit: Decimal | None
+
+
+def decision_refusal(
+    decider: Decider,
+    *,
+    request_id: int,
+    chain: Sequence[str],
+    current_step: int,
+    amount: Decimal,
+    submitted_by: str,
+    owner: str | None,
+    contract: str,
+    decided: Mapping[int, str],
+    verb: str = "approve",
+) -> str | None:
+    """Why ``decider`` may not decide the current step, or ``None`` when they may.
+
+    ``decided`` maps the steps already approved in this request to who approved them. The
+    same rules hold for approving and rejecting, and for admins too.
+    """
+    login = decider.login
+    role = chain[current_step - 1]
+    if role not in decider.roles:
+        held = ", ".join(decider.roles) or "no role"
+        message = (
+            f"step {current_step} of request {request_id} waits for role {role}; "
+            f"{login} holds {held}"
+        )
+        later = [
+            (seq, r)
+            for seq, r in enumerate(chain, start=1)
+            if seq > current_step and r in decider.roles
+        ]
+        if later:
+            seq, r = later[0]
+            message += f" (their role {r} comes at step {seq}, after {role} approves)"
+        return message
+    if login == submitted_by:
+        return (
+            f"{login} submitted request {request_id} and may not {verb} it; "
+            "another holder of the role must decide (segregation of duties)"
+        )
+    if owner is not None and login == owner:
+        return (
+            f"{login} owns contract {contract} and may not {verb} its request {request_id}; "
+            "another holder of the role must decide (segregation of duties)"
+        )
+    mine = sorted(seq for seq, who in decided.items() if who == login)
+    if mine:
+        seq = mine[0]
+        return (
+            f"{login} already approved step {seq} ({chain[seq - 1]}) of request {request_id}; "
+            "one person approves at most one step of a request"
+        )
+    if decider.limit is not None and amount > decider.limit:
+        return (
+            f"{login}'s approval limit {format_amount(decider.limit)} does not cover the "
+            f"amount {format_amount(amount)} of request {request_id}"
+        )
+    return None

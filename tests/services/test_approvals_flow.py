@@ -1,0 +1,466 @@
+"""Approval requests through the services: routing, steps in order, enforcement, SLA, audit."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import types
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
+from bizops.domain.policy import ApprovalRule, build_policy
+from bizops.services import approvals
+from bizops.services.policy import default_policy_data
+from bizops.store.models import Amendment, ApprovalRequest, AuditEvent, Contract, User
+from tests.conftest import add_user
+from tests.factories import insert_customer
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def closed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, str]]:
+    """Record the calls to the contracts service's on_approval_closed."""
+    calls: list[tuple[int, str, str]] = []
+
+    def on_approval_closed(session, *, request, outcome, actor, today, policy) -> None:  # type: ignore[no-untyped-def]
+        assert request.status == outcome
+        calls.append((request.id, outcome, actor.login))
+
+    try:
+        import bizops.services.contracts as module
+
+        monkeypatch.setattr(module, "on_approval_closed", on_approval_closed)
+    except ImportError:
+        import bizops.services as package
+
+        fake = types.ModuleType("bizops.services.contracts")
+        fake.on_approval_closed = on_approval_closed  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "bizops.services.contracts", fake)
+        monkeypatch.setattr(package, "contracts", fake, raising=False)
+    return calls
+
+
+def make_contract(
+    db: Any,
+    *,
+    owner: User,
+    policy: Any,
+    today: date,
+    amount: str = "50000",
+    risk: str = "low",
+    type: str = "sales",
+    non_standard: bool = False,
+    number: str | None = None,
+    customer_name: str = "华东机械有限公司",
+) -> Contract:
+    customer = insert_customer(db, name=customer_name, owner=owner, policy=policy, today=today)
+    with db.write() as s:
+        seq = s.execute(select(func.count()).select_from(Contract)).scalar_one() + 1
+        contract = Contract(
+            number=number or f"HT-2026-{seq:04d}",
+            title="设备采购 Equipment supply",
+            customer_id=customer.id,
+            owner_id=owner.id,
+            type=type,
+            amount=Decimal(amount),
+            currency="CNY",
+            risk=risk,
+            status="pending_approval",
+            start=today,
+            end=today + timedelta(days=365),
+            non_standard=non_standard,
+            created_on=today,
+            created_at=datetime.now(UTC),
+        )
+        s.add(contract)
+        s.flush()
+        return contract
+
+
+def submit(db: Any, contract: Contract, actor: User, policy: Any, today: date, **kw: Any) -> int:
+    with db.write() as s:
+        request = approvals.open_request(
+            s, actor=actor, contract=s.get(Contract, contract.id), policy=policy, today=today, **kw
+        )
+        assert request.id is not None
+        return request.id
+
+
+def decide(
+    db: Any, verb: str, login: str, request_id: int, policy: Any, today: date, **kw: Any
+) -> dict:
+    with db.write() as s:
+        actor = s.execute(select(User).where(User.login == login)).scalar_one()
+        fn = getattr(approvals, verb)
+        return fn(s, actor=actor, ref=request_id, policy=policy, today=today, **kw)
+
+
+def show(db: Any, request_id: int, today: date) -> dict:
+    with db.read() as s:
+        return approvals.show_request(s, ref=request_id, today=today)
+
+
+def last_event(db: Any) -> tuple[str, str, str]:
+    with db.read() as s:
+        event = s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+        return event.action, event.actor, event.after or ""
+
+
+def audit_count(db: Any) -> int:
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+def test_open_request_snapshots_rule_and_steps(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="250000")
+    before = audit_count(db)
+    rid = submit(db, contract, team["alice"], policy, today)
+    view = show(db, rid, today)
+    assert view["rule"] == "large"
+    assert view["chain"] == ["manager", "finance", "legal"]
+    assert view["reason"] == (
+        "rule 'large': amount 250,000 >= 200,000 (rules before it did not match: "
+        "high-risk needs risk high; major needs amount >= 1,000,000)"
+    )
+    assert view["status"] == "pending" and view["current_step"] == 1
+    assert view["amount"] == Decimal("250000.00")
+    steps = view["steps"]
+    assert [(s["step"], s["role"], s["status"]) for s in steps] == [
+        (1, "manager", "pending"),
+        (2, "finance", "waiting"),
+        (3, "legal", "waiting"),
+    ]
+    # Friday + 2 working days = Tuesday.
+    assert steps[0]["waiting_since"] == today and steps[0]["due"] == date(2026, 12, 1)
+    assert steps[1]["due"] is None
+    assert audit_count(db) == before + 1
+    action, actor, _ = last_event(db)
+    assert (action, actor) == ("approval.open", "alice")
+    assert closed == []
+
+
+def test_second_open_request_is_a_conflict(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today)
+    rid = submit(db, contract, team["alice"], policy, today)
+    with pytest.raises(Conflict, match=f"already has pending approval request {rid}"):
+        submit(db, contract, team["alice"], policy, today)
+
+
+def test_full_four_step_approval(db, team, policy, today, closed):
+    contract = make_contract(
+        db, owner=team["alice"], policy=policy, today=today, risk="high", amount="80000"
+    )
+    rid = submit(db, contract, team["alice"], policy, today)
+    assert show(db, rid, today)["chain"] == ["manager", "legal", "finance", "gm"]
+    before = audit_count(db)
+    days = [today, MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]
+    for login, day in zip(("mia", "leo", "fay", "gus"), days, strict=True):
+        view = decide(db, "approve", login, rid, policy, day, comment=f"ok from {login}")
+    assert view["status"] == "approved" and view["closed_on"] == days[-1]
+    assert [
+        (s["status"], s["decided_by"], s["decided_on"], s["comment"]) for s in view["steps"]
+    ] == [
+        ("approved", "mia", days[0], "ok from mia"),
+        ("approved", "leo", days[1], "ok from leo"),
+        ("approved", "fay", days[2], "ok from fay"),
+        ("approved", "gus", days[3], "ok from gus"),
+    ]
+    # Each later step became pending the day the one before was approved.
+    assert view["steps"][1]["waiting_since"] == days[0]
+    assert view["steps"][1]["due"] == date(2026, 12, 1)
+    assert closed == [(rid, "approved", "gus")]
+    assert audit_count(db) == before + 4
+    with pytest.raises(Conflict, match="is approved, not pending"):
+        decide(db, "approve", "gus", rid, policy, today)
+
+
+def test_rejection_at_step_three_cancels_the_rest(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="1000000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    assert show(db, rid, today)["rule"] == "major"
+    decide(db, "approve", "mia", rid, policy, today)
+    decide(db, "approve", "fay", rid, policy, today)
+    before = audit_count(db)
+    view = decide(db, "reject", "leo", rid, policy, today, reason="liability clause unacceptable")
+    assert view["status"] == "rejected"
+    assert [s["status"] for s in view["steps"]] == ["approved", "approved", "rejected", "cancelled"]
+    assert view["steps"][2]["comment"] == "liability clause unacceptable"
+    assert closed == [(rid, "rejected", "leo")]
+    assert audit_count(db) == before + 1
+    action, actor, after = last_event(db)
+    assert (action, actor) == ("approval.reject", "leo")
+    assert "liability clause unacceptable" in after
+
+
+def test_rejection_needs_a_reason(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today)
+    rid = submit(db, contract, team["alice"], policy, today)
+    for reason in (None, "", "   "):
+        with pytest.raises(Invalid, match="--reason"):
+            decide(db, "reject", "mia", rid, policy, today, reason=reason)
+    assert show(db, rid, today)["status"] == "pending"
+    assert closed == []
+
+
+def test_withdraw_only_by_the_submitter(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    decide(db, "approve", "mia", rid, policy, today)
+    for login in ("bob", "root", "fay"):
+        with pytest.raises(NotPermitted, match="only the submitter \\(alice\\)"):
+            decide(db, "withdraw", login, rid, policy, today)
+    before = audit_count(db)
+    view = decide(db, "withdraw", "alice", rid, policy, today, reason="customer asked for changes")
+    assert view["status"] == "withdrawn"
+    assert [s["status"] for s in view["steps"]] == ["approved", "cancelled", "cancelled"]
+    assert view["steps"][1]["comment"] == "withdrawn: customer asked for changes"
+    assert closed == [(rid, "withdrawn", "alice")]
+    assert audit_count(db) == before + 1
+    with pytest.raises(Conflict, match="withdrawn, not pending"):
+        decide(db, "withdraw", "alice", rid, policy, today)
+
+
+def test_unknown_request_is_not_found(db, team, policy, today, closed):
+    with pytest.raises(NotFound, match="no approval request 999"):
+        decide(db, "approve", "mia", 999, policy, today)
+    with pytest.raises(NotFound), db.read() as s:
+        approvals.show_request(s, ref="HT-2099-0001", today=today)
+
+
+def test_request_found_by_contract_number(db, team, policy, today, closed):
+    contract = make_contract(
+        db, owner=team["alice"], policy=policy, today=today, number="HT-2026-0042"
+    )
+    rid = submit(db, contract, team["alice"], policy, today)
+    view = decide(db, "approve", "mia", "ht-2026-0042", policy, today)
+    assert view["id"] == rid and view["status"] == "approved"
+
+
+# --- enforcement -------------------------------------------------------------------------------
+
+
+def test_approver_must_hold_the_steps_role(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    with pytest.raises(NotPermitted, match="waits for role manager; fay holds finance") as exc:
+        decide(db, "approve", "fay", rid, policy, today)
+    assert "their role finance comes at step 2" in exc.value.message
+    with pytest.raises(NotPermitted, match="waits for role manager; root holds admin"):
+        decide(db, "approve", "root", rid, policy, today)
+    assert show(db, rid, today)["steps"][0]["status"] == "pending"
+
+
+def test_submitter_and_owner_may_not_approve(db, team, policy, today, closed):
+    # A manager who owns a contract and submits it.
+    max_ = add_user(db, "max", "sales", "manager")
+    add_user(db, "meg", "manager")
+    contract = make_contract(db, owner=max_, policy=policy, today=today)
+    rid = submit(db, contract, max_, policy, today)
+    with pytest.raises(NotPermitted, match="max submitted request 1 and may not approve it"):
+        decide(db, "approve", "max", rid, policy, today)
+    with pytest.raises(NotPermitted, match="max submitted request"):
+        decide(db, "reject", "max", rid, policy, today, reason="x")
+    # Owned by max, submitted by his manager colleague: max still may not approve.
+    other = make_contract(db, owner=max_, policy=policy, today=today, customer_name="Acme Ltd")
+    rid2 = submit(db, other, team["mia"], policy, today)
+    with pytest.raises(NotPermitted, match="max owns contract HT-2026-0002"):
+        decide(db, "approve", "max", rid2, policy, today)
+    assert decide(db, "approve", "meg", rid2, policy, today)["status"] == "approved"
+
+
+def test_one_person_approves_at_most_one_step(db, team, policy, today, closed):
+    add_user(db, "kim", "manager", "finance")
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="500000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    decide(db, "approve", "kim", rid, policy, today)
+    with pytest.raises(NotPermitted, match="kim already approved step 1 \\(manager\\)"):
+        decide(db, "approve", "kim", rid, policy, today)
+    assert show(db, rid, today)["current_step"] == 2
+    decide(db, "approve", "fay", rid, policy, today)
+
+
+def test_approval_limit_must_cover_the_amount(db, team, policy, today, closed):
+    add_user(db, "ned", "manager", limit="100000")
+    contract = make_contract(
+        db, owner=team["alice"], policy=policy, today=today, amount="100000.01"
+    )
+    rid = submit(db, contract, team["alice"], policy, today)
+    with pytest.raises(
+        NotPermitted, match="ned's approval limit 100,000 does not cover the amount 100,000.01"
+    ):
+        decide(db, "approve", "ned", rid, policy, today)
+    exact = make_contract(
+        db, owner=team["alice"], policy=policy, today=today, amount="100000", customer_name="B"
+    )
+    rid2 = submit(db, exact, team["alice"], policy, today)
+    assert decide(db, "approve", "ned", rid2, policy, today)["status"] == "approved"
+
+
+def test_admin_does_not_bypass(db, team, policy, today, closed):
+    ada = add_user(db, "ada", "admin", "manager")
+    contract = make_contract(db, owner=ada, policy=policy, today=today)
+    rid = submit(db, contract, team["alice"], policy, today)
+    with pytest.raises(NotPermitted, match="ada owns contract"):
+        decide(db, "approve", "ada", rid, policy, today)
+
+
+def test_step_option_must_be_the_current_step(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    with pytest.raises(Conflict, match="step 2 \\(finance\\) .* is waiting, not current"):
+        decide(db, "approve", "fay", rid, policy, today, step=2)
+    with pytest.raises(Invalid, match="has steps 1 to 3"):
+        decide(db, "approve", "mia", rid, policy, today, step=7)
+    assert decide(db, "approve", "mia", rid, policy, today, step=1)["current_step"] == 2
+
+
+def test_refusals_change_nothing(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    before = (audit_count(db), show(db, rid, today))
+    for args in (("approve", "fay"), ("approve", "alice"), ("withdraw", "bob")):
+        with pytest.raises(NotPermitted):
+            decide(db, args[0], args[1], rid, policy, today)
+    assert (audit_count(db), show(db, rid, today)) == before
+
+
+# --- routing on submit ---------------------------------------------------------------------------
+
+
+def test_unrouted_contract_cannot_be_submitted(db, team, policy, today, closed):
+    partial = dataclasses.replace(
+        policy,
+        approval_rules=(ApprovalRule(name="sales-only", chain=("manager",), types=("sales",)),),
+    )
+    contract = make_contract(
+        db, owner=team["alice"], policy=policy, today=today, type="nda", amount="0"
+    )
+    before = audit_count(db)
+    with pytest.raises(Invalid) as exc:
+        submit(db, contract, team["alice"], partial, today)
+    assert exc.value.message.startswith(f"contract {contract.number} cannot be submitted")
+    assert "type nda, amount 0, risk low, standard" in exc.value.message
+    assert "sales-only needs type sales" in exc.value.message
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(ApprovalRequest)).scalar_one() == 0
+    assert audit_count(db) == before
+
+
+def test_policy_change_after_submission_keeps_the_snapshot(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="250000")
+    rid = submit(db, contract, team["alice"], policy, today)
+    data = default_policy_data()
+    data["approval"] = {
+        "sla_days": 5,
+        "rules": [{"name": "everything", "chain": ["gm"]}],
+    }
+    changed = build_policy(data)
+    view = decide(db, "approve", "mia", rid, changed, today)
+    assert view["rule"] == "large" and view["chain"] == ["manager", "finance", "legal"]
+    assert view["steps"][1]["role"] == "finance" and view["steps"][1]["status"] == "pending"
+    # A later step's SLA comes from the policy in force when it becomes pending.
+    assert view["steps"][1]["due"] == date(2026, 12, 4)
+    with pytest.raises(NotPermitted, match="waits for role finance"):
+        decide(db, "approve", "gus", rid, changed, today)
+
+
+def test_amendment_routes_on_the_amended_terms(db, team, policy, today, closed):
+    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="150000")
+    with db.write() as s:
+        amendment = Amendment(
+            contract_id=contract.id,
+            seq=1,
+            number=f"{contract.number}-A1",
+            changes={"amount": {"from": "150000.00", "to": "1200000.00"}},
+            reason="scope extended",
+            status="pending_approval",
+            created_on=today,
+            created_by="alice",
+        )
+        s.add(amendment)
+        s.flush()
+        rid = approvals.open_request(
+            s,
+            actor=team["alice"],
+            contract=s.get(Contract, contract.id),
+            policy=policy,
+            today=today,
+            amendment=amendment,
+        ).id
+    view = show(db, rid, today)
+    assert view["rule"] == "major" and view["amount"] == Decimal("1200000.00")
+    assert view["amendment"] == f"{contract.number}-A1"
+
+
+# --- inbox, SLA and listings -----------------------------------------------------------------
+
+
+def test_pending_inbox_and_overdue(db, team, policy, today, closed):
+    add_user(db, "meg", "manager")
+    a = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    b = make_contract(db, owner=team["bob"], policy=policy, today=today, customer_name="Beta")
+    ra = submit(db, a, team["alice"], policy, today)
+    rb = submit(db, b, team["mia"], policy, today)  # mia submitted: not hers to decide
+    with db.read() as s:
+        mia = s.execute(select(User).where(User.login == "mia")).scalar_one()
+        meg = s.execute(select(User).where(User.login == "meg")).scalar_one()
+        fay = s.execute(select(User).where(User.login == "fay")).scalar_one()
+        inbox = approvals.pending_for(s, user=mia, today=today, policy=policy)
+        assert [r["id"] for r in inbox] == [ra]
+        row = inbox[0]
+        assert {"id", "contract", "step", "role", "amount", "submitted_by", "waiting_since"} <= set(
+            row
+        )
+        assert row["contract"] == a.number and row["role"] == "manager" and row["step"] == 1
+        assert row["amount"] == Decimal("300000.00") and row["submitted_by"] == "alice"
+        assert row["waiting_since"] == today and row["due"] == date(2026, 12, 1)
+        assert row["overdue"] is False and row["can_decide"] is True
+        assert [
+            r["id"] for r in approvals.pending_for(s, user=meg, today=today, policy=policy)
+        ] == [ra, rb]
+        assert approvals.pending_for(s, user=fay, today=today, policy=policy) == []
+        assert approvals.overdue_steps(s, today=date(2026, 12, 1), policy=policy) == []
+        late = date(2026, 12, 3)
+        overdue = approvals.overdue_steps(s, today=late, policy=policy)
+        assert [(r["id"], r["contract"], r["step"], r["role"]) for r in overdue] == [
+            (ra, a.number, 1, "manager"),
+            (rb, b.number, 1, "manager"),
+        ]
+        assert overdue[0]["days_overdue"] == 2 and overdue[0]["due"] == date(2026, 12, 1)
+        assert overdue[0]["waiting_since"] == today
+        assert overdue[0]["holders"] == ["meg", "mia"]
+        # Overdue: shown to every holder of the role, also to one who may not decide it.
+        late_inbox = approvals.pending_for(s, user=mia, today=late, policy=policy)
+        assert [(r["id"], r["overdue"], r["can_decide"]) for r in late_inbox] == [
+            (ra, True, True),
+            (rb, True, False),
+        ]
+        assert "mia submitted request" in late_inbox[1]["note"]
+
+
+def test_list_requests_filters(db, team, policy, today, closed):
+    a = make_contract(db, owner=team["alice"], policy=policy, today=today)
+    b = make_contract(
+        db, owner=team["bob"], policy=policy, today=today, customer_name="Beta", amount="300000"
+    )
+    ra = submit(db, a, team["alice"], policy, today)
+    rb = submit(db, b, team["bob"], policy, today)
+    decide(db, "approve", "mia", ra, policy, today)
+    with db.read() as s:
+        rows = approvals.list_requests(s)
+        assert [r["id"] for r in rows] == [rb, ra]
+        assert rows[0]["current_role"] == "manager" and rows[1]["current_role"] is None
+        assert [r["id"] for r in approvals.list_requests(s, status="approved")] == [ra]
+        assert [r["id"] for r in approvals.list_requests(s, contract=b.number)] == [rb]
+        bob = s.execute(select(User).where(User.login == "bob")).scalar_one()
+        mia = s.execute(select(User).where(User.login == "mia")).scalar_one()
+        assert [r["id"] for r in approvals.list_requests(s, actor=bob, mine=True)] == [rb]
+        assert [r["id"] for r in approvals.list_requests(s, actor=mia, mine=True)] == [ra]
+        with pytest.raises(Invalid, match="--status: unknown value 'done'; accepted: pending"):
+            approvals.list_requests(s, status="done")
