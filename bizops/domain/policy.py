@@ -181,6 +181,28 @@ class _Problems:
         self.items.append(message)
 
 
+def _table(parent: dict[str, Any], key: str, where: str, problems: _Problems) -> dict[str, Any]:
+    """A TOML table (section); anything else is a problem and counts as empty."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(f"{where}: expected a table ([{where}]), not {value!r}")
+        return {}
+    return value
+
+
+def _rules(parent: dict[str, Any], where: str, problems: _Problems) -> list[Any]:
+    """An array of tables ([[{where}]]); anything else is a problem and counts as empty."""
+    value = parent.get("rules")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add(f"{where}: expected a list of rules ([[{where}]]), not {value!r}")
+        return []
+    return value
+
+
 def _as_days(
     value: Any, where: str, problems: _Problems, *, allow_none: bool = False
 ) -> int | None:
@@ -248,12 +270,12 @@ def build_policy(data: dict[str, Any]) -> Policy:
     if not re.fullmatch(r"[A-Z]{3}", currency):
         problems.add(f"currency: {currency!r} is not a three-letter currency code")
 
-    company = {str(k): str(v) for k, v in (data.get("company") or {}).items()}
+    company = {str(k): str(v) for k, v in _table(data, "company", "company", problems).items()}
 
-    cadence_raw = data.get("cadence") or {}
+    cadence_raw = _table(data, "cadence", "cadence", problems)
     cadence: dict[str, dict[str, int | None]] = {}
     first_contact: dict[str, int] = {}
-    first_raw = cadence_raw.get("first_contact") or {}
+    first_raw = _table(cadence_raw, "first_contact", "cadence.first_contact", problems)
     for key in cadence_raw:
         if key not in GRADES and key != "first_contact":
             problems.add(f"cadence.{key}: unknown grade; grades are {', '.join(GRADES)}")
@@ -291,15 +313,15 @@ def build_policy(data: dict[str, Any]) -> Policy:
         first_contact[grade] = first if first is not None else 1
 
     channels: dict[str, tuple[str, ...]] = {}
-    channels_raw = data.get("channels") or {}
+    channels_raw = _table(data, "channels", "channels", problems)
     for grade in GRADES:
         channels[grade] = _string_list(
             channels_raw.get(grade, ["phone"]), f"channels.{grade}", CHANNELS, problems
         ) or ("phone",)
 
-    grading = data.get("grading") or {}
+    grading = _table(data, "grading", "grading", problems)
     rules: list[GradingRule] = []
-    for i, rule in enumerate(grading.get("rules") or [], start=1):
+    for i, rule in enumerate(_rules(grading, "grading.rules", problems), start=1):
         where = f"grading.rules[{i}]"
         if not isinstance(rule, dict):
             problems.add(f"{where}: expected a table")
@@ -323,10 +345,10 @@ def build_policy(data: dict[str, Any]) -> Policy:
     if grading_default not in GRADES:
         problems.add(f"grading.default: {grading_default!r}; grades are {', '.join(GRADES)}")
 
-    approval = data.get("approval") or {}
+    approval = _table(data, "approval", "approval", problems)
     matrix: list[ApprovalRule] = []
     names: set[str] = set()
-    for i, rule in enumerate(approval.get("rules") or [], start=1):
+    for i, rule in enumerate(_rules(approval, "approval.rules", problems), start=1):
         where = f"approval.rules[{i}]"
         if not isinstance(rule, dict):
             problems.add(f"{where}: expected a table")
@@ -399,7 +421,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         problems.add(f"approval.sla_days: {sla!r}; expected a whole number of working days >= 1")
         sla = 2
 
-    numbering = data.get("numbering") or {}
+    numbering = _table(data, "numbering", "numbering", problems)
     contract_number = _check_pattern(
         numbering.get("contract", "HT-{year}-{seq:04d}"),
         "numbering.contract",
@@ -410,7 +432,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         numbering.get("customer", "C{seq:04d}"), "numbering.customer", {"seq": 1}, problems
     )
 
-    contracts = data.get("contracts") or {}
+    contracts = _table(data, "contracts", "contracts", problems)
     notice_days = contracts.get("notice_days", 30)
     if isinstance(notice_days, bool) or not isinstance(notice_days, int) or notice_days < 0:
         problems.add(f"contracts.notice_days: {notice_days!r}; expected days >= 0")
@@ -422,7 +444,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         problems.add(f"contracts.reminder_days: {reminders!r}; expected a list of days >= 0")
         reminders = [30, 7, 0]
 
-    cal = data.get("calendar") or {}
+    cal = _table(data, "calendar", "calendar", problems)
     weekend_rule = str(cal.get("weekend_rule", "next"))
     if weekend_rule not in WEEKEND_RULES:
         problems.add(
@@ -436,11 +458,15 @@ def build_policy(data: dict[str, Any]) -> Policy:
     if len(weekend_days) >= 7:
         problems.add("calendar.weekend_days: every day is a weekend day; nothing could fall due")
 
-    mail_raw = data.get("mail") or {}
+    mail_raw = _table(data, "mail", "mail", problems)
     port = mail_raw.get("port", 587)
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         problems.add(f"mail.port: {port!r} is not a port number")
         port = 587
+    timeout = mail_raw.get("timeout", 20.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        problems.add(f"mail.timeout: {timeout!r}; expected seconds > 0")
+        timeout = 20.0
     mail = MailSettings(
         host=mail_raw.get("host") or None,
         port=port,
@@ -450,7 +476,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         user=mail_raw.get("user") or None,
         password_env=str(mail_raw.get("password_env", "BIZOPS_SMTP_PASSWORD")),
         subject=str(mail_raw.get("subject", "bizops: what is due on {date}")),
-        timeout=float(mail_raw.get("timeout", 20.0)),
+        timeout=float(timeout),
     )
 
     if problems.items:
