@@ -1,4 +1,16 @@
-"""When the next follow-up falls due (seed C6): cadence by grade and stage, weekend rule."""
+"""When the next follow-up falls due (seed C6): cadence by grade and stage, weekend rule.
+
+Pure rules, no I/O. The defaults (policy ``[cadence]``) in days:
+
+    grade  default  negotiation  maintenance  first contact
+    A      7        3            14           1
+    B      14       7            30           3
+    C      30       14           60           7
+
+Lost and dormant customers (and archived ones) have no follow-up. A customer's own cadence
+(``cadence_days``) replaces the grade x stage table. A due date on a weekend day moves by the
+policy's weekend rule (``next``: to Monday; ``previous``: to Friday; ``keep``).
+"""
 
 from __future__ import annotations
 
@@ -42,3 +54,51 @@ def next_due(
     if days is None:
         return None
     return on_working_day(policy, last + timedelta(days=days))
+
+
+def rescheduled_due(
+    policy: Policy,
+    *,
+    grade: str,
+    stage: str,
+    last_contact: date | None,
+    created: date,
+    today: date,
+    current_due: date | None = None,
+    override: int | None = None,
+) -> date | None:
+    """The open follow-up's due date after a grade, stage or cadence change.
+
+    Counted as if scheduled afresh (from the last contact, or the first-contact rule for a
+    customer never contacted), with two guards so that a change made today neither punishes
+    nor forgives: a follow-up that was not overdue does not become overdue (never earlier
+    than today, moved off the weekend), and one that was already overdue does not become
+    more overdue (never earlier than its current due date). ``None``: no follow-up.
+    """
+    if not has_followups(stage):
+        return None
+    if last_contact is None:
+        computed = first_contact_due(policy, grade=grade, created=created)
+    else:
+        found = next_due(policy, grade=grade, stage=stage, last=last_contact, override=override)
+        assert found is not None
+        computed = found
+    if current_due is not None and current_due < today:
+        floor = current_due
+    else:
+        floor = on_working_day(policy, today)
+    return max(computed, floor)
+
+
+def days_overdue(due: date, today: date) -> int:
+    """Whole days past the due date; 0 when due today or later."""
+    return max(0, (today - due).days)
+
+
+def is_on_time(done_on: date, due: date) -> bool:
+    """A follow-up is done on time when the contact happens on or before its due date."""
+    return done_on <= due
+
+
+def days_late(done_on: date, due: date) -> int:
+    return max(0, (done_on - due).days)
