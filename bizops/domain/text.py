@@ -17,7 +17,9 @@ def fold(text: str) -> str:
 
 def name_key(text: str) -> str:
     """The key under which two names count as the same (ignores case, width, punctuation)."""
-    return _PUNCT.sub("", fold(text))
+    # Normalise again: removing spaces can bring combining marks together out of canonical
+    # order, and the key must be the same however often it is computed.
+    return unicodedata.normalize("NFKC", _PUNCT.sub("", fold(text)))
 
 
 def clean_text(text: str | None) -> str | None:
