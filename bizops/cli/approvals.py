@@ -1,9 +1,318 @@
-"""bizops approvals."""
+"""bizops approval: the authority matrix, routing, the inbox and the decisions."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+
+from bizops.cli.context import state
+from bizops.cli.output import (
+    Col,
+    FormatOption,
+    LimitOption,
+    OutputOption,
+    cell,
+    emit_object,
+    emit_rows,
+    say,
+)
 
 app = typer.Typer(
     help="Approvals: the authority matrix, routing, and the approval inbox.", no_args_is_help=True
 )
+
+
+def _chain(value: Any) -> str:
+    return " → ".join(value or [])
+
+
+MATRIX_COLUMNS = [
+    Col("position", "#", justify="right"),
+    Col("rule", "Rule"),
+    Col("conditions", "Conditions"),
+    Col("chain", "Chain", fmt=_chain),
+]
+PENDING_COLUMNS = [
+    Col("id", "ID", justify="right"),
+    Col("contract", "Contract"),
+    Col("title", "Title"),
+    Col("step", "Step", justify="right"),
+    Col("role", "Role"),
+    Col("amount", "Amount", justify="right"),
+    Col("submitted_by", "Submitted by"),
+    Col("waiting_since", "Waiting since"),
+    Col("due", "Due"),
+    Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
+    Col("note", "Note"),
+]
+LIST_COLUMNS = [
+    Col("id", "ID", justify="right"),
+    Col("contract", "Contract"),
+    Col("amendment", "Amendment"),
+    Col("status", "Status"),
+    Col("rule", "Rule"),
+    Col("chain", "Chain", fmt=_chain),
+    Col("amount", "Amount", justify="right"),
+    Col("current_role", "Waiting for"),
+    Col("submitted_by", "Submitted by"),
+    Col("submitted_on", "Submitted"),
+    Col("closed_on", "Closed"),
+]
+STEP_COLUMNS = [
+    Col("step", "Step", justify="right"),
+    Col("role", "Role"),
+    Col("status", "Status"),
+    Col("waiting_since", "Waiting since"),
+    Col("due", "Due"),
+    Col("decided_by", "Decided by"),
+    Col("decided_on", "On"),
+    Col("comment", "Comment"),
+]
+
+RequestArg = Annotated[
+    str, typer.Argument(help="Request id, or a contract number for its pending request.")
+]
+
+
+def _chain_section(con: Any, obj: dict[str, Any]) -> None:
+    con.print(f"[bold cyan]chain[/bold cyan]  {_chain(obj.get('chain'))}")
+
+
+def _steps_section(con: Any, obj: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    _chain_section(con, obj)
+    table = Table(title="Steps", title_justify="left", header_style="bold", show_edge=False)
+    for c in STEP_COLUMNS:
+        table.add_column(c.header, justify=c.justify)  # type: ignore[arg-type]
+    for step in obj.get("steps") or []:
+        table.add_row(*[cell(step.get(c.key)) for c in STEP_COLUMNS])
+    con.print(table)
+
+
+def _decided(view: dict[str, Any], verb: str) -> str:
+    head = f"Request {view['id']} ({view['contract']})"
+    if view["status"] == "pending":
+        step = next(s for s in view["steps"] if s["step"] == view["current_step"])
+        return (
+            f"{head}: {verb} step {step['step'] - 1}; now waiting for {step['role']} "
+            f"(step {step['step']} of {len(view['steps'])}, due {step['due']})."
+        )
+    return f"{head}: {view['status']}."
+
+
+@app.command("matrix")
+def matrix(
+    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+) -> None:
+    """Show the authority matrix: the rules in order, their conditions and chains.
+
+    The first rule that matches a contract decides its chain of approvers.
+
+    Example: bizops approval matrix --format json
+    """
+    from bizops.services.approvals import matrix as matrix_rows
+
+    emit_rows(
+        matrix_rows(state().policy()),
+        MATRIX_COLUMNS,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=f"Approval matrix (SLA {state().policy().approval_sla_days} working days per step)",
+        empty="The matrix has no rules.",
+    )
+
+
+@app.command("route")
+def route(
+    type: Annotated[
+        str, typer.Option("--type", help="sales, purchase, service, nda or framework.")
+    ],
+    amount: Annotated[str, typer.Option("--amount", help="Amount, e.g. 250000 or 25万.")],
+    risk: Annotated[str, typer.Option("--risk", help="low, medium or high.")],
+    non_standard: Annotated[
+        bool, typer.Option("--non-standard", help="The contract departs from the templates.")
+    ] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Explain which rule routes a contract with these terms, and why.
+
+    Example: bizops approval route --type sales --amount 250000 --risk low --format json
+    """
+    from bizops.services.approvals import route as explain
+
+    found = explain(
+        state().policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
+    )
+    emit_object(
+        found.as_dict(), fmt=fmt, output=output, title="Approval route", sections=_chain_section
+    )
+
+
+@app.command("pending")
+def pending(
+    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+) -> None:
+    """Your approval inbox: steps waiting for one of your roles, overdue first.
+
+    Overdue steps of your roles are shown even when someone else must decide them (the note
+    says why), so that the role's holders can chase them.
+
+    Example: bizops --as mia approval pending
+    """
+    from bizops.services.approvals import pending_for
+
+    st = state()
+    with st.read() as session:
+        user = st.actor(session, required=True)
+        assert user is not None
+        rows = pending_for(session, user=user, today=st.today, policy=st.policy())
+        login = user.login
+    emit_rows(
+        rows,
+        PENDING_COLUMNS,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=f"Approvals waiting for {login}",
+        empty=f"Nothing waits for {login}'s approval.",
+    )
+
+
+@app.command("approve")
+def approve(
+    request: RequestArg,
+    comment: Annotated[str | None, typer.Option("--comment", "-m", help="A note.")] = None,
+    step: Annotated[
+        int | None,
+        typer.Option("--step", min=1, help="Approve only if this is the current step."),
+    ] = None,
+) -> None:
+    """Approve the current step of a request; the last approval approves the contract.
+
+    Example: bizops --as mia approval approve 12 --comment "terms checked"
+    """
+    from bizops.services.approvals import approve as approve_step
+
+    st = state()
+    with st.write() as (session, actor):
+        view = approve_step(
+            session,
+            actor=actor,
+            ref=request,
+            comment=comment,
+            step=step,
+            today=st.today,
+            policy=st.policy(),
+        )
+    say(_decided(view, "approved"))
+
+
+@app.command("reject")
+def reject(
+    request: RequestArg,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help="Why (required); the submitter sees it.")
+    ] = None,
+    step: Annotated[
+        int | None,
+        typer.Option("--step", min=1, help="Reject only if this is the current step."),
+    ] = None,
+) -> None:
+    """Reject a request at its current step; the contract goes back to draft.
+
+    Example: bizops --as leo approval reject 12 --reason "liability cap missing"
+    """
+    from bizops.services.approvals import reject as reject_step
+
+    st = state()
+    with st.write() as (session, actor):
+        view = reject_step(
+            session,
+            actor=actor,
+            ref=request,
+            reason=reason,
+            step=step,
+            today=st.today,
+            policy=st.policy(),
+        )
+    say(_decided(view, "rejected"))
+
+
+@app.command("withdraw")
+def withdraw(
+    request: RequestArg,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (optional).")] = None,
+) -> None:
+    """Withdraw a pending request you submitted.
+
+    Example: bizops --as alice approval withdraw 12 --reason "customer changed the scope"
+    """
+    from bizops.services.approvals import withdraw as withdraw_request
+
+    st = state()
+    with st.write() as (session, actor):
+        view = withdraw_request(
+            session, actor=actor, ref=request, reason=reason, today=st.today, policy=st.policy()
+        )
+    say(_decided(view, "withdrawn"))
+
+
+@app.command("show")
+def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = None) -> None:
+    """Show a request: its rule, why it applies, and each step with who decided and when.
+
+    Example: bizops approval show 12 --format json
+    """
+    from bizops.services.approvals import show_request
+
+    st = state()
+    with st.read() as session:
+        view = show_request(session, ref=request, today=st.today)
+    emit_object(
+        view,
+        fmt=fmt,
+        output=output,
+        title=f"Approval request {view['id']}",
+        sections=_steps_section,
+    )
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="pending, approved, rejected, withdrawn or void."),
+    ] = None,
+    contract: Annotated[
+        str | None, typer.Option("--contract", help="Only this contract's requests.")
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only requests you submitted or decided.")
+    ] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+) -> None:
+    """List approval requests, newest first.
+
+    Example: bizops approval list --status pending --format json
+    """
+    from bizops.services.approvals import list_requests
+
+    st = state()
+    with st.read() as session:
+        actor = st.actor(session, required=mine)
+        rows = list_requests(session, actor=actor, status=status, contract=contract, mine=mine)
+    emit_rows(
+        rows,
+        LIST_COLUMNS,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title="Approval requests",
+        empty="No approval requests.",
+    )

@@ -1,0 +1,230 @@
+"""The approval commands: wiring, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bizops.services import approvals
+from bizops.store.engine import Database, resolve_url
+from bizops.store.models import Contract, User
+from tests.conftest import TODAY, add_user
+from tests.services.test_approvals_flow import closed, make_contract  # noqa: F401
+
+COMMANDS = ("matrix", "route", "pending", "approve", "reject", "withdraw", "show", "list")
+
+
+@pytest.fixture
+def cli_db(cli_admin: Any) -> Iterator[Database]:
+    db = Database(resolve_url(os.environ["BIZOPS_DB"]))
+    for login, roles in (
+        ("alice", ["sales"]),
+        ("mia", ["manager"]),
+        ("fay", ["finance"]),
+        ("leo", ["legal"]),
+        ("gus", ["gm"]),
+    ):
+        add_user(db, login, *roles)
+    yield db
+    db.dispose()
+
+
+def open_for(
+    db: Database, policy: Any, *, amount: str, risk: str = "low", name: str = "华东机械"
+) -> tuple[int, str]:
+    with db.write() as s:
+        alice = s.execute(select(User).where(User.login == "alice")).scalar_one()
+    contract = make_contract(
+        db, owner=alice, policy=policy, today=TODAY, amount=amount, risk=risk, customer_name=name
+    )
+    with db.write() as s:
+        alice = s.execute(select(User).where(User.login == "alice")).scalar_one()
+        request = approvals.open_request(
+            s, actor=alice, contract=s.get(Contract, contract.id), policy=policy, today=TODAY
+        )
+        assert request.id is not None
+        return request.id, contract.number
+
+
+def run(cli: Any, *args: str) -> Any:
+    return cli("--today", TODAY.isoformat(), *args)
+
+
+def test_every_command_has_an_example(cli):
+    for name in COMMANDS:
+        result = cli("approval", name, "--help")
+        assert result.exit_code == 0
+        assert "Example: bizops" in result.stdout, name
+
+
+def test_matrix_formats(cli):
+    result = cli("approval", "matrix", "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["rule"] for r in rows] == ["high-risk", "major", "large", "non-standard", "standard"]
+    assert rows[1]["chain"] == ["manager", "finance", "legal", "gm"]
+    assert rows[1]["amount_min"] == "1000000.00" and rows[1]["conditions"] == "amount >= 1,000,000"
+    assert rows[0]["risk"] == ["high"] and rows[3]["non_standard"] is True
+    assert rows[4]["conditions"] == "any contract"
+    csv_out = cli("approval", "matrix", "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("position,rule,conditions,chain")
+    assert "manager;finance;legal" in csv_out.stdout
+    plain = cli("approval", "matrix")
+    assert "manager → finance → legal" in plain.stdout
+
+
+@pytest.mark.parametrize(
+    ("amount", "risk", "extra", "rule"),
+    [
+        ("199999.99", "low", [], "standard"),
+        ("200000", "medium", [], "large"),
+        ("999,999.99", "low", [], "large"),
+        ("100万", "low", [], "major"),
+        ("1", "high", [], "high-risk"),
+        ("5000", "low", ["--non-standard"], "non-standard"),
+    ],
+)
+def test_route_json(cli, amount, risk, extra, rule):
+    result = cli(
+        "approval",
+        "route",
+        "--type",
+        "sales",
+        "--amount",
+        amount,
+        "--risk",
+        risk,
+        *extra,
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"rule", "reason", "chain"}
+    assert data["rule"] == rule and data["reason"].startswith(f"rule {rule!r}: ")
+
+
+def test_route_bad_input(cli):
+    bad_type = cli("approval", "route", "--type", "loan", "--amount", "1", "--risk", "low")
+    assert bad_type.exit_code == 2
+    assert bad_type.stderr.strip() == (
+        "Error: --type: unknown value 'loan'; accepted: sales, purchase, service, nda, framework"
+    )
+    bad_amount = cli("approval", "route", "--type", "nda", "--amount", "lots", "--risk", "low")
+    assert bad_amount.exit_code == 2 and "--amount" in bad_amount.stderr
+    bad_risk = cli("approval", "route", "--type", "nda", "--amount", "1", "--risk", "huge")
+    assert bad_risk.exit_code == 2 and "accepted: low, medium, high" in bad_risk.stderr
+
+
+def test_route_follows_the_policy_file(cli, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "[[approval.rules]]\n"
+        'name = "nda"\ntypes = ["nda"]\nchain = ["legal"]\n\n'
+        "[[approval.rules]]\n"
+        'name = "rest"\nchain = ["manager", "gm"]\n',
+        encoding="utf-8",
+    )
+    result = cli(
+        "--config",
+        str(policy),
+        "approval",
+        "route",
+        "--type",
+        "sales",
+        "--amount",
+        "10",
+        "--risk",
+        "low",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rule"] == "rest" and data["chain"] == ["manager", "gm"]
+    assert "nda needs type nda" in data["reason"]
+
+
+def test_inbox_decisions_and_exit_codes(cli, cli_db, policy, closed):  # noqa: F811
+    rid, number = open_for(cli_db, policy, amount="300000")
+
+    inbox = run(cli, "--as", "mia", "approval", "pending", "--format", "json")
+    assert inbox.exit_code == 0, inbox.output
+    rows = json.loads(inbox.stdout)
+    assert [r["id"] for r in rows] == [rid]
+    assert {"id", "contract", "step", "role", "amount", "submitted_by", "waiting_since"} <= set(
+        rows[0]
+    )
+    assert rows[0]["amount"] == "300000.00" and rows[0]["waiting_since"] == "2026-11-27"
+    assert (
+        json.loads(run(cli, "--as", "fay", "approval", "pending", "--format", "json").stdout) == []
+    )
+
+    not_yet = run(cli, "--as", "fay", "approval", "approve", str(rid))
+    assert not_yet.exit_code == 4
+    assert "waits for role manager" in not_yet.stderr and not_yet.stderr.startswith("Error: ")
+    assert run(cli, "--as", "fay", "approval", "approve", str(rid), "--step", "2").exit_code == 5
+    assert run(cli, "--as", "alice", "approval", "approve", str(rid)).exit_code == 4
+    assert run(cli, "--as", "mia", "approval", "approve", "999").exit_code == 3
+    assert run(cli, "--as", "mia", "approval", "reject", str(rid)).exit_code == 2
+    assert run(cli, "--as", "mia", "approval", "withdraw", str(rid)).exit_code == 4
+
+    ok = run(cli, "--as", "mia", "approval", "approve", str(rid), "--comment", "价格合理")
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.strip() == (
+        f"Request {rid} ({number}): approved step 1; now waiting for finance "
+        "(step 2 of 3, due 2026-12-01)."
+    )
+    rejected = run(cli, "--as", "fay", "approval", "reject", number, "--reason", "付款条件太长")
+    assert rejected.exit_code == 0, rejected.output
+    assert rejected.stdout.strip() == f"Request {rid} ({number}): rejected."
+    assert closed == [(rid, "rejected", "fay")]
+    again = run(cli, "--as", "leo", "approval", "approve", str(rid))
+    assert again.exit_code == 5 and "rejected, not pending" in again.stderr
+
+    shown = json.loads(run(cli, "approval", "show", str(rid), "--format", "json").stdout)
+    assert shown["rule"] == "large" and shown["chain"] == ["manager", "finance", "legal"]
+    assert [(s["status"], s["decided_by"], s["comment"]) for s in shown["steps"]] == [
+        ("approved", "mia", "价格合理"),
+        ("rejected", "fay", "付款条件太长"),
+        ("cancelled", None, None),
+    ]
+    text = run(cli, "approval", "show", str(rid))
+    assert "价格合理" in text.stdout and "rule 'large'" in text.stdout
+
+    listed = json.loads(
+        run(cli, "--as", "alice", "approval", "list", "--mine", "--format", "json").stdout
+    )
+    assert [(r["id"], r["status"]) for r in listed] == [(rid, "rejected")]
+    assert run(cli, "approval", "list", "--status", "nope").exit_code == 2
+    assert run(cli, "approval", "show", "HT-2099-0001").exit_code == 3
+
+
+def test_withdraw_by_submitter(cli, cli_db, policy, closed):  # noqa: F811
+    rid, number = open_for(cli_db, policy, amount="1000")
+    result = run(
+        cli, "--as", "alice", "approval", "withdraw", str(rid), "--reason", "wrong customer"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Request {rid} ({number}): withdrawn."
+    assert closed == [(rid, "withdrawn", "alice")]
+
+
+def test_pending_shows_overdue_to_every_holder(cli, cli_db, policy, closed):  # noqa: F811
+    rid, _ = open_for(cli_db, policy, amount="1000")
+    late = date(2026, 12, 4).isoformat()
+    rows = json.loads(
+        cli("--today", late, "--as", "mia", "approval", "pending", "--format", "json").stdout
+    )
+    assert rows[0]["id"] == rid and rows[0]["overdue"] is True and rows[0]["days_overdue"] == 3
+    assert rows[0]["due"] == "2026-12-01"
+    table = cli("--today", late, "--as", "mia", "approval", "pending")
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].startswith("ID\tContract\tTitle\tStep")
+    assert table.stdout.splitlines()[1].startswith(f"{rid}\t")
