@@ -1,0 +1,817 @@
+"""Importing and exporting customers: CSV (UTF-8, UTF-8 with BOM, GB18030), .xlsx and JSON.
+
+The rules, in the order they apply:
+
+- Headers are English or Chinese (``HEADER_ALIASES``); ``name``, ``grade`` and ``owner`` are
+  required; an unknown column is an error that lists the accepted ones.
+- Every row is checked and every bad row is reported with its line number and reason.
+- A row whose name matches an existing customer (by ``name_key``: case, width and punctuation
+  ignored, archived customers included) is *already present*: it is skipped without error and
+  never updates the existing customer. That makes importing the same file twice a no-op.
+- A second row with the same name in the file, a contact email used twice in the file, or an
+  email that already belongs to another customer is a bad row.
+- All or nothing: one bad row and nothing is imported (``Invalid``, exit 2), unless
+  ``skip_invalid``, which loads the good rows and writes the bad ones to ``rejects``.
+- Everything is inserted in one transaction with bulk statements, with one audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from bizops.domain import cadence
+from bizops.domain.errors import BizopsError, Invalid
+from bizops.domain.policy import Policy
+from bizops.domain.text import fold, name_key
+from bizops.domain.validate import check_text
+from bizops.services.customers import (
+    ContactIn,
+    check_contact,
+    check_name,
+    contact_search_key,
+    email_key,
+    format_contact,
+    parse_contact,
+    parse_grade,
+    parse_intent,
+    parse_potential,
+    parse_stage,
+    parse_tags,
+    require_writer,
+)
+from bizops.store import audit
+from bizops.store.counters import reserve
+from bizops.store.models import Contact, Customer, CustomerTag, FollowUp, StageChange, User
+
+# Canonical field -> the headers accepted for it (compared after folding case and width).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "编号", "客户编号"),
+    "name": ("name", "名称", "客户名称", "公司名称"),
+    "grade": ("grade", "等级", "客户等级"),
+    "stage": ("stage", "阶段"),
+    "owner": ("owner", "负责人", "销售"),
+    "industry": ("industry", "行业"),
+    "region": ("region", "地区", "区域"),
+    "source": ("source", "来源"),
+    "potential": ("potential", "潜力", "采购潜力", "预计金额"),
+    "intent": ("intent", "意向", "合作意向"),
+    "tags": ("tags", "tag", "标签"),
+    "contact": ("contact", "联系人"),
+    "title": ("title", "职务", "职位"),
+    "phone": ("phone", "电话", "手机"),
+    "email": ("email", "邮箱", "电子邮件"),
+    "more_contacts": ("more_contacts", "其他联系人"),
+    "note": ("note", "备注"),
+    "needs": ("needs", "需求"),
+}
+REQUIRED: tuple[str, ...] = ("name", "grade", "owner")
+# What `customer export` writes, in this order; import reads every one of them back.
+EXPORT_FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
+TAG_SEPARATOR = ";"
+CONTACT_SEPARATOR = " | "
+BATCH = 5000
+
+_LOOKUP = {
+    fold(alias): fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases
+}
+
+
+def _header_key(header: str) -> str:
+    return fold(header).replace(" ", "_").replace("-", "_")
+
+
+def accepted_headers() -> str:
+    return ", ".join(a for aliases in HEADER_ALIASES.values() for a in aliases)
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass
+class RawRow:
+    where: str  # "line 17", "row 17" or "record 17"
+    values: dict[str, str]
+    cells: list[str]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    fields: list[str | None]  # canonical field per column, None for an empty ignored column
+    rows: list[RawRow]
+    problems: list[tuple[RawRow, str]] = field(default_factory=list)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030; anything else is an error naming the problem."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Invalid(
+            f"{name}: the file is UTF-16 text; save it as 'CSV UTF-8' (or GB18030) and import again"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            bad = data[utf8_error.start : utf8_error.start + 1].hex()
+            raise Invalid(
+                f"{name}: cannot read the text: it is neither UTF-8 nor GB18030 (byte 0x{bad} at "
+                f"offset {utf8_error.start}); save it as 'CSV UTF-8' and import again"
+            ) from None
+    if "\x00" in text:
+        raise Invalid(f"{name}: the file holds NUL bytes; it is not a CSV text file")
+    return text
+
+
+def _map_headers(
+    headers: list[str], name: str, has_values: Callable[[int], bool]
+) -> list[str | None]:
+    fields: list[str | None] = []
+    seen: dict[str, str] = {}
+    for i, header in enumerate(headers):
+        text = (header or "").strip()
+        if not text:
+            if has_values(i):
+                raise Invalid(f"{name}: column {i + 1} has no header but holds values")
+            fields.append(None)
+            continue
+        key = _LOOKUP.get(_header_key(text)) or _LOOKUP.get(fold(text))
+        if key is None:
+            raise Invalid(
+                f"{name}: unknown column {text!r}; accepted columns: {accepted_headers()}"
+            )
+        if key in seen:
+            raise Invalid(f"{name}: columns {seen[key]!r} and {text!r} both mean {key}")
+        seen[key] = text
+        fields.append(key)
+    missing = [f for f in REQUIRED if f not in seen]
+    if missing:
+        raise Invalid(
+            f"{name}: required column(s) missing: {', '.join(missing)} "
+            f"(e.g. {', '.join(HEADER_ALIASES[m][0] + '/' + HEADER_ALIASES[m][1] for m in missing)})"
+        )
+    return fields
+
+
+def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: str) -> Table:
+    records_list = list(records)
+    fields = _map_headers(
+        headers,
+        name,
+        lambda i: any(i < len(cells) and cells[i].strip() for _, cells in records_list),
+    )
+    table = Table(headers=headers, fields=fields, rows=[])
+    width = len(headers)
+    for where, cells in records_list:
+        if not any(c.strip() for c in cells):
+            continue
+        row = RawRow(where=where, values={}, cells=cells)
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            table.problems.append(
+                (row, f"has {len(cells)} cells but the header has {width} columns")
+            )
+            continue
+        for i, key in enumerate(fields):
+            if key is not None and i < len(cells):
+                row.values[key] = cells[i]
+        table.rows.append(row)
+    return table
+
+
+def read_csv_text(text: str, name: str) -> Table:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise Invalid(f"{name}: the file is empty; the first line must name the columns") from None
+    except csv.Error as exc:
+        raise Invalid(f"{name}: line 1: {exc}") from None
+
+    def records() -> Iterator[tuple[str, list[str]]]:
+        previous = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise Invalid(f"{name}: line {previous + 1}: {exc}") from None
+            yield f"line {previous + 1}", cells
+            previous = reader.line_num
+
+    return _table(headers, records(), name)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise Invalid(f"{name}: cannot read the workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            headers = [_cell(v) for v in next(rows)]
+        except StopIteration:
+            raise Invalid(f"{name}: the first sheet is empty") from None
+        while headers and not headers[-1].strip():
+            headers.pop()
+        records = [
+            (f"row {i}", [_cell(v) for v in values]) for i, values in enumerate(rows, start=2)
+        ]
+    finally:
+        book.close()
+    return _table(headers, iter(records), name)
+
+
+def read_json_text(text: str, name: str) -> Table:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise Invalid(
+            f"{name}: expected a JSON array of customer objects (as `customer export` writes)"
+        )
+    headers: list[str] = []
+    for item in data:
+        for key in item:
+            if key not in headers:
+                headers.append(key)
+    records = []
+    for i, item in enumerate(data, start=1):
+        cells = []
+        for key in headers:
+            value = item.get(key)
+            if isinstance(value, list):
+                sep = (
+                    CONTACT_SEPARATOR
+                    if _LOOKUP.get(_header_key(key)) == "more_contacts"
+                    else TAG_SEPARATOR
+                )
+                value = sep.join(_cell(v) for v in value)
+            cells.append(_cell(value))
+        records.append((f"record {i}", cells))
+    return _table(headers, iter(records), name)
+
+
+def read_table(path: Path, data: bytes | None = None) -> Table:
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, name)
+    if suffix == ".xls":
+        raise Invalid(f"{name}: old .xls workbooks are not read; save it as .xlsx or CSV")
+    raw = data if data is not None else path.read_bytes()
+    text = decode_text(raw, name)
+    if suffix == ".json":
+        return read_json_text(text, name)
+    return read_csv_text(text, name)
+
+
+# --------------------------------------------------------------------------- validating rows
+
+
+@dataclass
+class GoodRow:
+    raw: RawRow
+    name: str
+    key: str
+    grade: str
+    stage: str
+    owner_id: int
+    industry: str | None
+    region: str | None
+    source: str | None
+    potential: Decimal | None
+    intent: str | None
+    tags: list[str]
+    contacts: list[ContactIn]
+    note: str | None
+    needs: str | None
+
+
+class _Owners:
+    """Owners by login or display name, read once."""
+
+    def __init__(self, session: Session) -> None:
+        u = User.__table__.c  # type: ignore[attr-defined]
+        self.by_login: dict[str, tuple[int, bool, str]] = {}
+        self.by_name: dict[str, list[tuple[int, bool, str]]] = {}
+        for uid, login, uname, active in session.execute(select(u.id, u.login, u.name, u.active)):
+            entry = (uid, bool(active), login)
+            self.by_login[login.lower()] = entry
+            self.by_name.setdefault(fold(uname), []).append(entry)
+
+    def resolve(self, text: str) -> int:
+        value = text.strip()
+        if not value:
+            raise Invalid("owner: empty; give a user's login")
+        entry = self.by_login.get(value.lower())
+        if entry is None:
+            candidates = self.by_name.get(fold(value), [])
+            if len(candidates) > 1:
+                raise Invalid(
+                    f"owner: {value!r} is ambiguous; it could be "
+                    f"{', '.join(c[2] for c in candidates)}"
+                )
+            entry = candidates[0] if candidates else None
+        if entry is None:
+            raise Invalid(f"owner: no user {value!r}; see `bizops user list`")
+        if not entry[1]:
+            raise Invalid(f"owner: user {entry[2]} is deactivated")
+        return entry[0]
+
+
+def _contacts_of(values: dict[str, str]) -> list[ContactIn]:
+    out: list[ContactIn] = []
+    cname = (values.get("contact") or "").strip()
+    title, phone, email = (values.get(k, "").strip() or None for k in ("title", "phone", "email"))
+    if cname or title or phone or email:
+        if not cname:
+            raise Invalid("contact: a title, phone or email is given without the contact's name")
+        out.append(
+            check_contact(
+                ContactIn(name=cname, title=title, phone=phone, email=email), field="contact"
+            )
+        )
+    more = (values.get("more_contacts") or "").strip()
+    if more:
+        for part in more.split("|"):
+            if part.strip():
+                out.append(parse_contact(part, field="more_contacts"))
+    return out
+
+
+def _validate(raw: RawRow, owners: _Owners) -> GoodRow:
+    """One row checked completely: every problem is collected, then raised together."""
+    v = raw.values
+    problems: list[str] = []
+
+    def take(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except BizopsError as exc:
+            problems.append(exc.message)
+            return None
+
+    name = take(lambda: check_name(v.get("name"), "name"))
+    grade = take(lambda: parse_grade(v.get("grade"), "grade"))
+    stage = take(lambda: parse_stage(v.get("stage") or "prospect", "stage"))
+    owner_id = take(lambda: owners.resolve(v.get("owner") or ""))
+    industry = take(lambda: check_text(v.get("industry"), "industry", max_length=100))
+    region = take(lambda: check_text(v.get("region"), "region", max_length=100))
+    source = take(lambda: check_text(v.get("source"), "source", max_length=100))
+    potential = take(lambda: parse_potential(v.get("potential"), "potential"))
+    intent = take(lambda: parse_intent(v.get("intent"), "intent"))
+    tags = take(lambda: parse_tags([v.get("tags") or ""], field="tags"))
+    contacts = take(lambda: _contacts_of(v))
+    note = take(lambda: check_text(v.get("note"), "note", max_length=5000))
+    needs = take(lambda: check_text(v.get("needs"), "needs", max_length=5000))
+    if problems:
+        raise Invalid("; ".join(problems))
+    return GoodRow(
+        raw=raw,
+        name=name,
+        key=name_key(name),
+        grade=grade,
+        stage=stage,
+        owner_id=owner_id,
+        industry=industry,
+        region=region,
+        source=source,
+        potential=potential,
+        intent=intent,
+        tags=tags or [],
+        contacts=contacts or [],
+        note=note,
+        needs=needs,
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportResult:
+    file: str
+    sha256: str
+    rows: int
+    imported: int
+    already_present: int
+    rejected: int
+    problems: list[str]
+    present: list[str]
+    first_code: str | None = None
+    last_code: str | None = None
+    rejects_file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "imported": self.imported,
+            "already_present": self.already_present,
+            "rejected": self.rejected,
+            "first_code": self.first_code,
+            "last_code": self.last_code,
+            "rejects_file": self.rejects_file,
+            "problems": self.problems,
+        }
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+def import_customers(
+    session: Session,
+    *,
+    actor: User,
+    path: Path,
+    policy: Policy,
+    today: date,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    progress: Progress = _no_progress,
+) -> ImportResult:
+    """Import customers from ``path`` by the rules in this module's docstring."""
+    require_writer(actor, "import customers")
+    if rejects is not None and not skip_invalid:
+        raise Invalid("--rejects goes with --skip-invalid (which loads the good rows)")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise Invalid(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise Invalid(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise Invalid(f"{path}: cannot read: {exc.strerror}") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    table = read_table(path, data)
+    total = len(table.rows)
+    owners = _Owners(session)
+    c = Customer.__table__.c  # type: ignore[attr-defined]
+    k = Contact.__table__.c  # type: ignore[attr-defined]
+    existing_names = {key for (key,) in session.execute(select(c.name_key))}
+    existing_emails: dict[str, str] = {}
+    for ekey, code, cname in session.execute(
+        select(k.email_key, c.code, c.name)
+        .select_from(k.join(Customer.__table__, c.id == k.customer_id))  # type: ignore[attr-defined]
+        .where(k.email_key.is_not(None))
+    ):
+        existing_emails.setdefault(ekey, f"{code} {cname}")
+
+    bad: list[tuple[RawRow, str]] = list(table.problems)
+    good: list[GoodRow] = []
+    present: list[str] = []
+    names_in_file: dict[str, str] = {}
+    emails_in_file: dict[str, str] = {}
+    for i, raw in enumerate(table.rows, start=1):
+        if i % 2000 == 0:
+            progress("checking", i, total)
+        try:
+            row = _validate(raw, owners)
+        except Invalid as exc:
+            bad.append((raw, exc.message))
+            continue
+        if row.key in existing_names:
+            present.append(f"{raw.where}: {row.name} already present")
+            continue
+        problems = []
+        if row.key in names_in_file:
+            problems.append(f"name: {row.name!r} duplicates {names_in_file[row.key]} of this file")
+        row_emails = [e for e in (email_key(ct.email) for ct in row.contacts) if e]
+        for ekey in row_emails:
+            if ekey in existing_emails:
+                problems.append(
+                    f"email: {ekey} is already a contact of customer {existing_emails[ekey]}"
+                )
+            elif ekey in emails_in_file:
+                problems.append(f"email: {ekey} is also on {emails_in_file[ekey]} of this file")
+        if len(set(row_emails)) != len(row_emails):
+            problems.append("email: the same email is given twice in this row")
+        if problems:
+            bad.append((raw, "; ".join(problems)))
+            continue
+        names_in_file[row.key] = raw.where
+        for ekey in row_emails:
+            emails_in_file[ekey] = raw.where
+        good.append(row)
+    progress("checking", total, total)
+    bad.sort(key=lambda item: _order(item[0].where))
+    problem_lines = [f"{raw.where}: {reason}" for raw, reason in bad]
+    result = ImportResult(
+        file=path.name,
+        sha256=sha256,
+        rows=total + len(table.problems),
+        imported=0,
+        already_present=len(present),
+        rejected=len(bad),
+        problems=problem_lines,
+        present=present,
+    )
+    if bad and not skip_invalid:
+        raise Invalid(
+            f"{path.name}: {len(bad)} bad row(s) of {result.rows}; nothing was imported "
+            "(fix them, or load the good rows with --skip-invalid --rejects FILE)",
+            details=problem_lines,
+        )
+    if bad and rejects is not None:
+        write_rejects(rejects, table.headers, bad)
+        result.rejects_file = str(rejects)
+    if good:
+        first, last = _insert(
+            session,
+            actor=actor,
+            rows=good,
+            policy=policy,
+            today=today,
+            file=path.name,
+            progress=progress,
+        )
+        result.imported = len(good)
+        result.first_code, result.last_code = first, last
+        audit.record(
+            session,
+            actor=actor.login,
+            action="customer.import",
+            entity_type="customer_import",
+            entity_id=sha256,
+            after={
+                "file": path.name,
+                "sha256": sha256,
+                "rows": result.rows,
+                "imported": result.imported,
+                "already_present": result.already_present,
+                "rejected": result.rejected,
+                "first_code": first,
+                "last_code": last,
+            },
+        )
+    return result
+
+
+def _order(where: str) -> int:
+    match = re.search(r"\d+", where)
+    return int(match.group()) if match else 0
+
+
+def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:
+    """The bad rows as they were, plus the line they came from and the reason."""
+    if path.is_dir():
+        raise Invalid(f"--rejects: {path} is a directory")
+    if not path.parent.exists():
+        raise Invalid(f"--rejects: directory {path.parent} does not exist")
+    width = len(headers)
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow([*headers, "source_line", "reason"])
+            for raw, reason in bad:
+                cells = (raw.cells + [""] * width)[:width]
+                writer.writerow([*cells, raw.where, reason])
+    except OSError as exc:
+        raise Invalid(f"--rejects: cannot write {path}: {exc.strerror}") from None
+
+
+def _insert(
+    session: Session,
+    *,
+    actor: User,
+    rows: list[GoodRow],
+    policy: Policy,
+    today: date,
+    file: str,
+    progress: Progress,
+) -> tuple[str, str]:
+    """Bulk inserts: codes reserved at once, then customers, contacts, tags, stage history
+    and first-contact follow-ups with executemany in batches."""
+    ct = Customer.__table__  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    first_seq = reserve(session, "customer", len(rows))
+    codes = [policy.customer_code.format(seq=first_seq + i) for i in range(len(rows))]
+    before_max = session.execute(select(func.coalesce(func.max(ct.c.id), 0))).scalar_one()
+    total = len(rows)
+    for start in range(0, total, BATCH):
+        chunk = rows[start : start + BATCH]
+        session.execute(
+            insert(ct),
+            [
+                {
+                    "code": codes[start + i],
+                    "name": r.name,
+                    "name_key": r.key,
+                    "grade": r.grade,
+                    "stage": r.stage,
+                    "owner_id": r.owner_id,
+                    "industry": r.industry,
+                    "region": r.region,
+                    "source": r.source,
+                    "potential": r.potential,
+                    "intent": r.intent,
+                    "needs": r.needs,
+                    "note": r.note,
+                    "cadence_days": None,
+                    "stage_since": today,
+                    "last_contact_on": None,
+                    "created_on": today,
+                    "created_at": now,
+                    "archived_on": None,
+                }
+                for i, r in enumerate(chunk)
+            ],
+        )
+        progress("importing", min(start + BATCH, total) // 2, total)
+    ids = dict(
+        session.execute(select(ct.c.code, ct.c.id).where(ct.c.id > before_max)).all()  # type: ignore[arg-type]
+    )
+    contacts: list[dict[str, Any]] = []
+    tags: list[dict[str, Any]] = []
+    stages: list[dict[str, Any]] = []
+    followups: list[dict[str, Any]] = []
+    first_due = {
+        g: cadence.first_contact_due(policy, grade=g, created=today) for g in policy.first_contact
+    }
+    reason = f"imported from {file}"
+    for code, r in zip(codes, rows, strict=True):
+        cid = ids[code]
+        for n, contact in enumerate(r.contacts):
+            contacts.append(
+                {
+                    "customer_id": cid,
+                    "name": contact.name,
+                    "title": contact.title,
+                    "phone": contact.phone,
+                    "email": contact.email,
+                    "email_key": email_key(contact.email),
+                    "search_key": contact_search_key(contact.name, contact.email, contact.phone),
+                    "is_primary": n == 0,
+                }
+            )
+        for tag in r.tags:
+            tags.append({"customer_id": cid, "tag": tag})
+        stages.append(
+            {
+                "customer_id": cid,
+                "from_stage": None,
+                "to_stage": r.stage,
+                "on": today,
+                "at": now,
+                "actor": actor.login,
+                "reason": reason,
+            }
+        )
+        if cadence.has_followups(r.stage):
+            followups.append(
+                {
+                    "customer_id": cid,
+                    "due": first_due[r.grade],
+                    "status": "open",
+                    "kind": "first_contact",
+                    "purpose": "first contact",
+                    "created_on": today,
+                }
+            )
+    done = total // 2
+    for model, payload in (
+        (Contact, contacts),
+        (CustomerTag, tags),
+        (StageChange, stages),
+        (FollowUp, followups),
+    ):
+        table = model.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(payload), BATCH):
+            session.execute(insert(table), payload[start : start + BATCH])
+        done += total // 8
+        progress("importing", min(done, total), total)
+    progress("importing", total, total)
+    return codes[0], codes[-1]
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_rows(session: Session, *, scope: str = "active") -> Iterator[dict[str, Any]]:
+    """Customers as import reads them: the primary contact in contact/title/phone/email, the
+    others in ``more_contacts`` ("Name, title, phone, email" each), tags as a list."""
+    c = Customer.__table__.c  # type: ignore[attr-defined]
+    u = User.__table__.c  # type: ignore[attr-defined]
+    k = Contact.__table__.c  # type: ignore[attr-defined]
+    t = CustomerTag.__table__.c  # type: ignore[attr-defined]
+    where = [c.archived_on.is_(None)] if scope == "active" else []
+    tag_map: dict[int, list[str]] = {}
+    for cid, tag in session.execute(select(t.customer_id, t.tag).order_by(t.customer_id, t.tag)):
+        tag_map.setdefault(cid, []).append(tag)
+    contact_map: dict[int, list[dict[str, Any]]] = {}
+    for cid, cname, title, phone, email in session.execute(
+        select(k.customer_id, k.name, k.title, k.phone, k.email).order_by(
+            k.customer_id, k.is_primary.desc(), k.id
+        )
+    ):
+        contact_map.setdefault(cid, []).append(
+            {"name": cname, "title": title, "phone": phone, "email": email}
+        )
+    query = (
+        select(
+            c.id,
+            c.code,
+            c.name,
+            c.grade,
+            c.stage,
+            u.login,
+            c.industry,
+            c.region,
+            c.source,
+            c.potential,
+            c.intent,
+            c.note,
+            c.needs,
+        )
+        .select_from(Customer.__table__.join(User.__table__, u.id == c.owner_id))  # type: ignore[attr-defined]
+        .where(*where)
+        .order_by(c.code)
+    )
+    for (
+        cid,
+        code,
+        name,
+        grade,
+        stage,
+        login,
+        industry,
+        region,
+        source,
+        potential,
+        intent,
+        note,
+        needs,
+    ) in session.execute(query):
+        contacts = contact_map.get(cid, [])
+        primary = contacts[0] if contacts else {}
+        yield {
+            "code": code,
+            "name": name,
+            "grade": grade,
+            "stage": stage,
+            "owner": login,
+            "industry": industry,
+            "region": region,
+            "source": source,
+            "potential": potential,
+            "intent": intent,
+            "tags": tag_map.get(cid, []),
+            "contact": primary.get("name"),
+            "title": primary.get("title"),
+            "phone": primary.get("phone"),
+            "email": primary.get("email"),
+            "more_contacts": [format_contact(x) for x in contacts[1:]],
+            "note": note,
+            "needs": needs,
+        }
+
+
+def flatten_for_csv(row: dict[str, Any]) -> dict[str, Any]:
+    """Lists as one cell: tags joined by ';', more contacts by ' | '."""
+    out = dict(row)
+    out["tags"] = TAG_SEPARATOR.join(row["tags"])
+    out["more_contacts"] = CONTACT_SEPARATOR.join(row["more_contacts"])
+    return out
