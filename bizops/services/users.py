@@ -267,8 +267,6 @@ def update_user(
     for role in parse_roles(remove_roles or []):
         if role in current:
             current.remove(role)
-    if not current:
-        raise Invalid("--role: a user must keep at least one role")
     if (
         ADMIN in user.role_list
         and ADMIN not in current
@@ -276,6 +274,8 @@ def update_user(
         and len(_active_admins(session)) <= 1
     ):
         raise Conflict(f"{user.login} is the last active admin; make someone else admin first")
+    if not current:
+        raise Invalid("--role: a user must keep at least one role")
     user.roles = ",".join(current)
     if clear_limit and limit is not None:
         raise Invalid("--limit and --no-limit cannot be used together")
