@@ -1,0 +1,66 @@
+"""Rendering the daily report: Jinja2 templates shipped with the package, and JSON.
+
+A plain (not sandboxed) environment: the templates are ours, not users'. HTML is autoescaped
+and written for mail clients: inline styles, tables, no external CSS or scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bizops.reports.daily import SECTION_TITLES, SECTIONS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
+_EXTENSIONS = {"text": "txt", "md": "md", "html": "html"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>])")
+
+
+def _md(value: Any) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["md"] = _md
+    return env
+
+
+def render_daily(reports: list[dict[str, Any]], fmt: str, *, today: str | None = None) -> str:
+    """The reports as text, Markdown, HTML (one document) or JSON (one object per report)."""
+    if fmt == "json":
+        return json.dumps(reports, ensure_ascii=False, indent=2) + "\n"
+    template = environment().get_template(f"daily.{_EXTENSIONS[fmt]}.j2")
+    text = template.render(
+        reports=reports,
+        sections=SECTIONS,
+        titles=SECTION_TITLES,
+        today=today or (reports[0]["date"] if reports else ""),
+    )
+    return text if text.endswith("\n") else text + "\n"
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one ``-o FILE`` names by its extension, else text."""
+    if fmt:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        return {"json": "json", "md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(
+            suffix, "text"
+        )
+    return "text"

@@ -1,0 +1,364 @@
+"""Reports: the daily reminder report, its mailing, and the metrics of the standard.
+
+Mailing is the one place in bizops that needs several short transactions instead of one:
+for each user, (1) claim the ``report_deliveries`` row for (user, day) in its own write
+transaction, (2) send the mail outside any transaction, (3) confirm the row (one audit
+event, ``report.sent``) or, if the send failed, release the claim. Two runs at once cannot
+both claim a row (writes are serialised and the row is unique per user and day), and a
+failed send leaves nothing marked as sent. A claim left behind by a crashed run (no
+message id yet) is taken over after ``CLAIM_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bizops.domain.errors import Invalid, NotPermitted
+from bizops.domain.policy import MailSettings, Policy
+from bizops.reports import daily as daily_report
+from bizops.reports import metrics
+from bizops.store import audit
+from bizops.store.engine import Database
+from bizops.store.models import ReportDelivery, User
+
+RD = inspect(ReportDelivery).local_table.c
+
+CLAIM_TIMEOUT = timedelta(minutes=15)
+# Who may read other people's reports (``--owner`` someone else, ``--all``).
+OVERSEER_ROLES = frozenset({"manager", "gm", "admin"})
+DEFAULT_PERIOD_DAYS = 30
+
+
+# --------------------------------------------------------------------------- daily report
+
+
+def daily_reports(
+    session: Session,
+    *,
+    actor: User,
+    policy: Policy,
+    today: date,
+    owner: str | None = None,
+    everyone: bool = False,
+    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
+) -> list[dict[str, Any]]:
+    """The acting user's report, ``owner``'s, or (``everyone``) one per active user.
+
+    Reading someone else's report needs a manager, gm or admin role.
+    """
+    from bizops.services.users import find_user
+
+    if owner and everyone:
+        raise Invalid("--owner and --all cannot be used together; give one of them")
+    if new_days < 0:
+        raise Invalid(f"--new-days: {new_days} is negative; give 0 or more days")
+    overseer = bool(OVERSEER_ROLES.intersection(actor.role_list))
+    if everyone:
+        if not overseer:
+            raise NotPermitted(
+                f"--all: only a manager, gm or admin reads everyone's report; "
+                f"{actor.login} is {', '.join(actor.role_list)}"
+            )
+        recipients = daily_report.recipients_for(session, everyone=True)
+        return daily_report.build_daily(
+            session,
+            recipients=recipients,
+            policy=policy,
+            today=today,
+            new_days=new_days,
+            whole_team=True,
+        )
+    user = find_user(session, owner, field="--owner") if owner else actor
+    if user.id != actor.id and not overseer:
+        raise NotPermitted(
+            f"--owner: only a manager, gm or admin reads another user's report; "
+            f"{actor.login} is {', '.join(actor.role_list)}"
+        )
+    return daily_report.build_daily(
+        session,
+        recipients=[daily_report.Recipient.of(user)],
+        policy=policy,
+        today=today,
+        new_days=new_days,
+    )
+
+
+# --------------------------------------------------------------------------- deliveries
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    fresh: bool  # False: a --force re-send over an earlier delivery
+    before: dict[str, Any] | None = None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _snapshot(row: ReportDelivery) -> dict[str, Any]:
+    return {
+        "user_id": row.user_id,
+        "day": row.day.isoformat(),
+        "sent_at": _aware(row.sent_at).isoformat(),
+        "recipient": row.recipient,
+        "items": row.items,
+        "message_id": row.message_id,
+    }
+
+
+def claim_delivery(
+    session: Session,
+    *,
+    user_id: int,
+    day: date,
+    recipient: str,
+    items: int,
+    now: datetime,
+    force: bool = False,
+) -> Claim | str:
+    """Claim (user, day) before sending. Returns a ``Claim``, or why not: ``"sent"`` (already
+    delivered today) or ``"busy"`` (another run is sending it right now)."""
+    row = session.execute(
+        select(ReportDelivery).where(RD.user_id == user_id, RD.day == day)
+    ).scalar_one_or_none()
+    if row is None:
+        row = ReportDelivery(
+            user_id=user_id, day=day, sent_at=now, recipient=recipient, items=items
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return Claim(row.id, fresh=True)
+    assert row.id is not None
+    if row.message_id is None:
+        if _aware(row.sent_at) > now - CLAIM_TIMEOUT:
+            return "busy"
+        # Left behind by a run that died between claiming and confirming: take it over.
+        row.sent_at = now
+        session.add(row)
+        session.flush()
+        return Claim(row.id, fresh=True)
+    if not force:
+        return "sent"
+    return Claim(row.id, fresh=False, before=_snapshot(row))
+
+
+def confirm_delivery(
+    session: Session,
+    *,
+    claim: Claim,
+    actor: str,
+    recipient: str,
+    items: int,
+    message_id: str,
+    now: datetime,
+) -> ReportDelivery:
+    """Mark the claimed row as sent; the one audit event of a delivery."""
+    row = session.get(ReportDelivery, claim.delivery_id)
+    assert row is not None
+    row.sent_at = now
+    row.recipient = recipient
+    row.items = items
+    row.message_id = message_id
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="report.resent" if not claim.fresh else "report.sent",
+        entity_type="report_delivery",
+        entity_id=claim.delivery_id,
+        before=claim.before,
+        after=_snapshot(row),
+        now=now,
+    )
+    return row
+
+
+def release_claim(session: Session, *, claim: Claim) -> None:
+    """The send failed: a fresh claim disappears; an earlier delivery (``--force``) stays."""
+    if not claim.fresh:
+        return
+    row = session.get(ReportDelivery, claim.delivery_id)
+    if row is not None and row.message_id is None:
+        session.delete(row)
+        session.flush()
+
+
+def deliveries_on(session: Session, *, day: date) -> dict[int, ReportDelivery]:
+    rows = session.execute(select(ReportDelivery).where(RD.day == day)).scalars()
+    return {row.user_id: row for row in rows}
+
+
+# --------------------------------------------------------------------------- sending
+
+
+@dataclass
+class SendOutcome:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "skipped": self.skipped, "failed": self.failed}
+
+
+def subject_for(mail: MailSettings, report: dict[str, Any]) -> str:
+    """The policy's subject (placeholders {date}, {user}, {name}, {items}) plus who and how many."""
+    values = {
+        "date": report["date"],
+        "user": report["user"],
+        "name": report["name"],
+        "items": report["items"],
+    }
+    try:
+        subject = mail.subject.format(**values)
+    except (KeyError, IndexError, ValueError):
+        subject = mail.subject
+    if "{items}" not in mail.subject:
+        subject += f" — {report['name']}: {report['items']} 项待办 / item(s)"
+    return subject
+
+
+def send_daily(
+    db: Database,
+    *,
+    actor: str,
+    reports: list[dict[str, Any]],
+    policy: Policy,
+    today: date,
+    force: bool = False,
+    now: Callable[[], datetime] | None = None,
+) -> SendOutcome:
+    """Mail each report to its user, once per day (see the module docstring).
+
+    Raises ``Invalid`` for missing mail settings and ``MailError`` when the server cannot be
+    reached at all, both before anything is claimed. A message that fails is recorded in
+    ``failed`` and the others go on.
+    """
+    from bizops.reports.mailer import Mailer, MailError, Outgoing, build_message, check_settings
+    from bizops.reports.render import render_daily
+
+    password = check_settings(policy.mail)
+    clock = now or (lambda: datetime.now(UTC))
+    outcome = SendOutcome()
+
+    with db.read() as session:
+        earlier = deliveries_on(session, day=today)
+    candidates = []
+    for report in reports:
+        who = {"user": report["user"], "email": report["email"], "items": report["items"]}
+        if not report["email"]:
+            outcome.skipped.append({**who, "reason": "no email address"})
+        elif daily_report.is_empty(report):
+            outcome.skipped.append({**who, "reason": "nothing to report"})
+        elif not force and report["user_id"] in earlier:
+            outcome.skipped.append({**who, "reason": "already sent today"})
+        else:
+            candidates.append(report)
+    if not candidates:
+        return outcome
+
+    with Mailer(policy.mail, password) as mailer:
+        for report in candidates:
+            who = {"user": report["user"], "email": report["email"], "items": report["items"]}
+            try:
+                with db.write() as session:
+                    claim = claim_delivery(
+                        session,
+                        user_id=report["user_id"],
+                        day=today,
+                        recipient=report["email"],
+                        items=report["items"],
+                        now=clock(),
+                        force=force,
+                    )
+            except IntegrityError:
+                claim = "busy"
+            if not isinstance(claim, Claim):
+                reason = "already sent today" if claim == "sent" else "being sent by another run"
+                outcome.skipped.append({**who, "reason": reason})
+                continue
+            message = build_message(
+                policy.mail,
+                Outgoing(
+                    to=report["email"],
+                    to_name=report["name"],
+                    subject=subject_for(policy.mail, report),
+                    text=render_daily([report], "text"),
+                    html=render_daily([report], "html"),
+                ),
+            )
+            try:
+                mailer.send(message)
+            except MailError as exc:
+                with db.write() as session:
+                    release_claim(session, claim=claim)
+                outcome.failed.append({**who, "error": exc.message})
+                continue
+            with db.write() as session:
+                confirm_delivery(
+                    session,
+                    claim=claim,
+                    actor=actor,
+                    recipient=report["email"],
+                    items=report["items"],
+                    message_id=str(message["Message-ID"]),
+                    now=clock(),
+                )
+            outcome.sent.append({**who, "message_id": str(message["Message-ID"])})
+    return outcome
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def period(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
+    """``--from``/``--to``: default the 30 days up to today; ``--from`` after ``--to`` is invalid."""
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if start > end:
+        raise Invalid(
+            f"--from {start.isoformat()} is after --to {end.isoformat()}; "
+            "give a period that starts before it ends"
+        )
+    return start, end
+
+
+def funnel_report(
+    session: Session, *, today: date, start: date | None = None, end: date | None = None
+) -> list[dict[str, Any]]:
+    first, last = period(start, end, today=today)
+    return metrics.funnel(session, start=first, end=last)
+
+
+def compliance_report(
+    session: Session,
+    *,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "owner",
+) -> list[dict[str, Any]]:
+    if by not in metrics.COMPLIANCE_GROUPS:
+        raise Invalid(
+            f"--by: unknown value {by!r}; accepted: {', '.join(metrics.COMPLIANCE_GROUPS)}"
+        )
+    first, last = period(start, end, today=today)
+    return metrics.compliance(session, start=first, end=last, today=today, by=by)
+
+
+def contracts_report(
+    session: Session, *, today: date, start: date | None = None, end: date | None = None
+) -> dict[str, Any]:
+    first, last = period(start, end, today=today)
+    return metrics.contracts(session, start=first, end=last, today=today)
