@@ -106,8 +106,10 @@ class ContactIn:
 
 
 def _looks_like_phone(text: str) -> bool:
-    return bool(re.fullmatch(r"\+?[\d\s\-()./]+((ext\.?|x|转)\s*\d+)?", text, re.IGNORECASE)) and (
-        len(_DIGITS.sub("", text)) >= 5
+    """Phone characters only (digits, +, spaces, dashes, brackets, an extension); whether it is
+    a well-formed number is for ``check_phone`` to say."""
+    return bool(
+        re.fullmatch(r"\+?[\d\s\-()./]*\d[\d\s\-()./]*((ext\.?|x|转)\s*\d+)?", text, re.IGNORECASE)
     )
 
 
