@@ -340,7 +340,9 @@ def create_contract(
     _record(
         session, actor, "contract.create", "contract", contract.number, after=_snapshot(contract)
     )
-    return contract_summary(session, contract)
+    return contract_summary(session, contract) | {
+        "non_standard_reasons": list(contract.non_standard_reasons)
+    }
 
 
 def update_contract(
