@@ -20,6 +20,7 @@ class TemplateVersion(SQLModel, table=True):
     type: str = Field(sa_column=Column(String(16), nullable=False))
     language: str = Field(sa_column=Column(String(8), nullable=False))
     title: str = Field(sa_column=Column(String(300), nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text))
     body: str = Field(sa_column=Column(Text, nullable=False))
     # The typed field schema: a list of {name, type, required, default, choices, ...}.
     field_schema: list[dict[str, Any]] = Field(

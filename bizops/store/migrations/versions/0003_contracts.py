@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),

@@ -1,0 +1,209 @@
+"""What a template sees when it renders: one place builds it for drafts, trials and tests.
+
+Every key listed here is always present (an unknown value is an empty string), so that a
+template can test ``{% if contact.phone %}`` under StrictUndefined; a name that is not
+here, or not a field of the template, is an error.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bizops.documents.fields import typed, with_defaults
+from bizops.documents.library import Template
+
+CONTRACT_KEYS = (
+    "number",
+    "title",
+    "type",
+    "amount",
+    "currency",
+    "risk",
+    "status",
+    "start",
+    "end",
+    "signatory",
+    "signed_on",
+    "notice_days",
+)
+CUSTOMER_KEYS = ("code", "name", "grade", "stage", "industry", "region", "source")
+CONTACT_KEYS = ("name", "title", "phone", "email")
+OWNER_KEYS = ("login", "name", "email")
+COMPANY_KEYS = (
+    "name",
+    "name_en",
+    "address",
+    "address_en",
+    "legal_representative",
+    "phone",
+    "email",
+    "bank",
+    "bank_account",
+    "tax_id",
+)
+PARTY_KEYS = (
+    "name",
+    "address",
+    "representative",
+    "contact",
+    "phone",
+    "email",
+    "bank",
+    "bank_account",
+    "tax_id",
+)
+# Which side is 甲方 (party A): the customer buys in sales, service and framework contracts;
+# in a purchase the customer supplies and we buy; in an NDA we disclose first.
+CUSTOMER_IS_PARTY_A = {"sales": True, "service": True, "framework": True, "purchase": False}
+
+
+def _complete(data: dict[str, Any] | None, keys: tuple[str, ...]) -> dict[str, Any]:
+    data = data or {}
+    out = {k: ("" if data.get(k) is None else data.get(k)) for k in keys}
+    out.update({k: v for k, v in data.items() if k not in out and v is not None})
+    return out
+
+
+def parties(
+    *,
+    contract_type: str,
+    language: str,
+    company: dict[str, Any],
+    customer: dict[str, Any],
+    contact: dict[str, Any],
+    values: dict[str, Any],
+    owner: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    en = language == "en"
+    owner = owner or {}
+    ours = {
+        "name": (company.get("name_en") if en else None) or company.get("name", ""),
+        "address": (company.get("address_en") if en else None) or company.get("address", ""),
+        "representative": company.get("legal_representative", ""),
+        "contact": owner.get("name") or company.get("contact", ""),
+        "phone": company.get("phone", ""),
+        "email": owner.get("email") or company.get("email", ""),
+        "bank": company.get("bank", ""),
+        "bank_account": company.get("bank_account", ""),
+        "tax_id": company.get("tax_id", ""),
+    }
+    theirs = {
+        "name": customer.get("name", ""),
+        "address": values.get("counterparty_address") or "",
+        "representative": values.get("counterparty_representative") or "",
+        "contact": contact.get("name", ""),
+        "phone": contact.get("phone", ""),
+        "email": contact.get("email", ""),
+        "bank": values.get("counterparty_bank") or "",
+        "bank_account": values.get("counterparty_bank_account") or "",
+        "tax_id": values.get("counterparty_tax_id") or "",
+    }
+    if CUSTOMER_IS_PARTY_A.get(contract_type, False):
+        return _complete(theirs, PARTY_KEYS), _complete(ours, PARTY_KEYS)
+    return _complete(ours, PARTY_KEYS), _complete(theirs, PARTY_KEYS)
+
+
+def build_context(
+    *,
+    template: Template,
+    contract: dict[str, Any] | None,
+    customer: dict[str, Any] | None,
+    contact: dict[str, Any] | None,
+    company: dict[str, Any],
+    owner: dict[str, Any] | None,
+    today: date,
+    values: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The rendering context; ``values`` are normalised field values (defaults applied here)."""
+    full = with_defaults(list(template.fields), values)
+    field_values = {
+        spec.name: typed(spec, full[spec.name]) if full[spec.name] is not None else ""
+        for spec in template.fields
+    }
+    contract_data = _complete(contract, CONTRACT_KEYS)
+    if contract and contract.get("amount") is not None:
+        contract_data["amount"] = Decimal(str(contract["amount"]))
+    customer_data = _complete(customer, CUSTOMER_KEYS)
+    contact_data = _complete(contact, CONTACT_KEYS)
+    company_data = _complete(company, COMPANY_KEYS)
+    party_a, party_b = parties(
+        contract_type=str(contract_data.get("type") or template.type),
+        language=template.language,
+        company=company_data,
+        customer=customer_data,
+        contact=contact_data,
+        values=field_values,
+        owner=owner,
+    )
+    context: dict[str, Any] = {
+        "contract": contract_data,
+        "customer": customer_data,
+        "contact": contact_data,
+        "company": company_data,
+        "owner": _complete(owner, OWNER_KEYS),
+        "party_a": party_a,
+        "party_b": party_b,
+        "today": today,
+        "language": template.language,
+        "template": {"name": template.name, "version": template.version, "title": template.title},
+        "fields": field_values,
+        "extra": dict(extra or {}),
+    }
+    context.update(field_values)
+    return context
+
+
+def sample_values(template: Template, today: date) -> dict[str, Any]:
+    """A plausible value for each required field without a default (for trial renders)."""
+    from bizops.documents.fields import normalise
+
+    out: dict[str, Any] = {}
+    for spec in template.fields:
+        if spec.default is not None or not spec.required:
+            continue
+        if spec.type == "enum":
+            raw: Any = spec.choices[0]
+        elif spec.type == "bool":
+            raw = True
+        elif spec.type == "date":
+            raw = spec.min or today.isoformat()
+        elif spec.type in ("int", "decimal", "percent", "money"):
+            raw = spec.min if spec.min is not None else (spec.max or 1)
+        else:
+            raw = spec.label[: int(spec.max)] if spec.max else spec.label
+            if spec.min and len(raw) < int(spec.min):
+                raw = raw.ljust(int(spec.min), "x")
+        try:
+            out[spec.name] = normalise(spec, raw)
+        except Exception:
+            out[spec.name] = raw
+    return out
+
+
+def sample_context(template: Template, *, company: dict[str, Any], today: date) -> dict[str, Any]:
+    """A demo contract, customer and contact: what ``template validate`` renders with."""
+    en = template.language == "en"
+    return build_context(
+        template=template,
+        contract={
+            "number": "HT-2026-0001",
+            "title": "Sample contract" if en else "示例合同",
+            "type": template.type if template.is_contract else "sales",
+            "amount": Decimal("120000.00"),
+            "currency": "CNY",
+            "risk": "low",
+            "status": "draft",
+            "start": today,
+            "end": date(today.year + 1, today.month, min(today.day, 28)),
+            "notice_days": 30,
+        },
+        customer={"code": "C0001", "name": "Sample Customer Ltd." if en else "示例客户有限公司"},
+        contact={"name": "Li Lei" if en else "李雷", "title": "Manager" if en else "经理"},
+        company=company,
+        owner={"login": "sales", "name": "Sales Rep" if en else "销售代表"},
+        today=today,
+        values=sample_values(template, today),
+    )

@@ -1,0 +1,164 @@
+"""The sandboxed Jinja2 environment every template renders in.
+
+``ImmutableSandboxedEnvironment`` refuses attributes that start with ``_`` (so
+``''.__class__``, ``cycler.__init__.__globals__`` and ``self._TemplateReference__context``
+fail), refuses to mutate lists and dicts, and checks ``str.format`` fields. On top of it:
+``StrictUndefined`` (a missing value is an error, never an empty string), no autoescape
+(the body is Markdown; the HTML writer escapes), bounded ``*`` and ``**`` so that a template
+cannot exhaust memory, and includes limited to the shipped clause library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import FunctionLoader, StrictUndefined, nodes
+from jinja2.exceptions import (
+    SecurityError,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bizops.documents.filters import FILTERS
+from bizops.domain.errors import Invalid
+
+MAX_REPEAT = 100_000
+MAX_POWER = 1_000
+_CLAUSE_NAME = re.compile(r"^clauses/(zh|en)/[a-z0-9_\-]+\.j2$")
+# Globals a template may use besides its context; everything else of Jinja's is removed.
+ALLOWED_GLOBALS = ("range", "dict", "namespace", "cycler", "joiner")
+
+
+def _clause_source(name: str) -> tuple[str, str | None, Callable[[], bool]] | None:
+    if not _CLAUSE_NAME.match(name):
+        return None
+    from bizops.library import path
+
+    node = path(*name.split("/"))
+    if not node.is_file():
+        return None
+    return node.read_text(encoding="utf-8"), None, lambda: True
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > MAX_POWER:
+                raise SecurityError(f"the exponent {right} is too large")
+            return left**right
+        for seq, times in ((left, right), (right, left)):
+            if (
+                isinstance(seq, str | list | tuple)
+                and isinstance(times, int)
+                and len(seq) * times > MAX_REPEAT
+            ):
+                raise SecurityError("the repeated text would be too long")
+        return left * right
+
+
+def make_environment() -> TemplateEnvironment:
+    env = TemplateEnvironment(
+        loader=FunctionLoader(_clause_source),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    for key in list(env.globals):
+        if key not in ALLOWED_GLOBALS:
+            del env.globals[key]
+    env.filters.update(FILTERS)
+    return env
+
+
+def _line_of(exc: BaseException, name: str) -> int | None:
+    """The template line where a render error happened (Jinja rewrites its traceback)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename == name or filename.startswith("clauses/"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render(body: str, context: dict[str, Any], *, name: str) -> str:
+    """Render ``body`` in the sandbox; every failure becomes one clear ``Invalid``."""
+    env = make_environment()
+    try:
+        template = env.from_string(body)
+        template.name = name
+        template.filename = name
+    except TemplateSyntaxError as exc:
+        raise Invalid(
+            f"template {name}: syntax error on line {exc.lineno}: {exc.message}"
+        ) from None
+    try:
+        return template.render(context)
+    except TemplateSyntaxError as exc:
+        where = exc.name or exc.filename or name
+        raise Invalid(
+            f"template {name}: syntax error in {where} on line {exc.lineno}: {exc.message}"
+        ) from None
+    except SecurityError as exc:
+        raise Invalid(
+            f"template {name}: refused by the sandbox: {exc}; templates may not read private "
+            "attributes (names starting with _) or call unsafe methods"
+        ) from None
+    except UndefinedError as exc:
+        line = _line_of(exc, name)
+        at = f" on line {line}" if line else ""
+        raise Invalid(
+            f"template {name}{at}: {exc.message}; declare the field in the template's schema "
+            "or use a context variable (see `bizops template validate`)"
+        ) from None
+    except TemplateNotFound as exc:
+        raise Invalid(
+            f"template {name}: included template {exc.name!r} not found; includes must name a "
+            "shipped clause such as clauses/zh/payment.j2"
+        ) from None
+    except TemplateError as exc:
+        raise Invalid(f"template {name}: {exc.message or exc}") from None
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        line = _line_of(exc, name)
+        at = f" on line {line}" if line else ""
+        raise Invalid(f"template {name}{at}: cannot render: {exc}") from None
+    except RecursionError:
+        raise Invalid(f"template {name}: includes or macros nest too deeply") from None
+
+
+def unsafe_access(ast: nodes.Template) -> list[str]:
+    """Attribute reads the sandbox will refuse, found before rendering (with line numbers)."""
+    problems: list[str] = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Call)):
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            problems.append(f"line {node.lineno}: reads the private attribute {node.attr!r}")
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+            and node.arg.value.startswith("_")
+        ):
+            problems.append(f"line {node.lineno}: reads the private item {node.arg.value!r}")
+        elif (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Getattr)
+            and node.node.attr in ("format", "format_map")
+            and isinstance(node.node.node, nodes.Const)
+            and isinstance(node.node.node.value, str)
+            and re.search(r"\{[^}]*[.\[]\s*_", node.node.node.value)
+        ):
+            problems.append(
+                f"line {node.lineno}: a format string reads a private attribute "
+                f"({node.node.node.value!r})"
+            )
+    return problems

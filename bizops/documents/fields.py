@@ -1,0 +1,387 @@
+"""The typed field schema of a template, and checking values against it.
+
+A field has a name, a type (text, int, decimal, money, percent, date, bool, enum), whether
+it is required, a default, choices (enum), bounds (min/max: length for text, value
+otherwise), a pattern (text), a label and help that says what the clause means and how to
+fill it in. Values arrive as text (``--set payment_days=30``) or as stored JSON; they are
+normalised into JSON-safe values (money and decimals as strings, dates ISO) and typed into
+Python values (Decimal, date, bool) for rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bizops.domain.errors import Invalid
+from bizops.domain.money import money_str, parse_money
+
+FIELD_TYPES: tuple[str, ...] = (
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "percent",
+    "date",
+    "bool",
+    "enum",
+)
+FIELD_KEYS: tuple[str, ...] = (
+    "name",
+    "type",
+    "required",
+    "default",
+    "choices",
+    "min",
+    "max",
+    "pattern",
+    "label",
+    "help",
+)
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_TRUE = {"true", "yes", "y", "1", "on", "是", "对"}
+_FALSE = {"false", "no", "n", "0", "off", "否", "不"}
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    label: str
+    help: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    min: Any = None
+    max: Any = None
+    pattern: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``bizops template fields``."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+            "choices": list(self.choices),
+            "help": self.help,
+            "label": self.label,
+            "min": self.min,
+            "max": self.max,
+            "pattern": self.pattern,
+        }
+
+    def accepted(self) -> str:
+        """Words for what this field accepts, for error messages."""
+        if self.type == "enum":
+            return "one of " + ", ".join(self.choices)
+        parts = {
+            "text": "text",
+            "int": "a whole number",
+            "decimal": "a number",
+            "money": "an amount such as 120000, 120,000.50 or 12万",
+            "percent": "a percentage such as 30 or 12.5 (without %)",
+            "date": "a date YYYY-MM-DD",
+            "bool": "yes or no",
+        }[self.type]
+        bounds = []
+        if self.min is not None:
+            bounds.append(f"at least {self.min}" + (" characters" if self.type == "text" else ""))
+        if self.max is not None:
+            bounds.append(f"at most {self.max}" + (" characters" if self.type == "text" else ""))
+        if self.pattern:
+            bounds.append(f"matching {self.pattern}")
+        return parts + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+def _number(value: Any, *, integer: bool) -> Decimal | int:
+    if isinstance(value, bool):
+        raise ValueError
+    if integer:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace(",", "")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError
+        return int(text)
+    if isinstance(value, int | Decimal):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    else:
+        text = str(value).strip().replace(",", "").removesuffix("%").strip()
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError from None
+    if not result.is_finite():
+        raise ValueError
+    return result
+
+
+def _bound(spec_type: str, value: Any, where: str, problems: list[str]) -> Any:
+    """A min/max as given in a schema, checked for the field's type."""
+    if value is None:
+        return None
+    try:
+        if spec_type in ("text", "int"):
+            return _number(value, integer=True)
+        if spec_type == "date":
+            return date.fromisoformat(str(value)).isoformat()
+        if spec_type in ("decimal", "percent", "money"):
+            return str(_number(value, integer=False))
+    except ValueError:
+        pass
+    problems.append(f"{where}: {value!r} is not a valid bound for a {spec_type} field")
+    return None
+
+
+def parse_schema(
+    raw: Any, *, where: str = "fields", reserved: frozenset[str] = frozenset()
+) -> list[FieldSpec]:
+    """Check a schema as written in TOML (a list of tables); ``Invalid`` lists every problem."""
+    problems: list[str] = []
+    specs: list[FieldSpec] = []
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise Invalid(f"{where}: expected a list of [[fields]] tables")
+    seen: set[str] = set()
+    for i, item in enumerate(raw, start=1):
+        at = f"{where}[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{at}: expected a table with name, type, label and help")
+            continue
+        unknown = set(item) - set(FIELD_KEYS)
+        if unknown:
+            problems.append(
+                f"{at}: unknown key(s) {', '.join(sorted(unknown))}; keys are {', '.join(FIELD_KEYS)}"
+            )
+        name = str(item.get("name", "")).strip()
+        at = f"{where}.{name}" if name else at
+        if not _NAME.match(name):
+            problems.append(
+                f"{at}: name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
+            )
+        elif name in seen:
+            problems.append(f"{at}: the field is declared twice")
+        elif name in reserved:
+            problems.append(
+                f"{at}: {name!r} is a context variable ({', '.join(sorted(reserved))}); choose another name"
+            )
+        seen.add(name)
+        ftype = str(item.get("type", "text")).strip()
+        if ftype not in FIELD_TYPES:
+            problems.append(
+                f"{at}.type: unknown type {ftype!r}; types are {', '.join(FIELD_TYPES)}"
+            )
+            continue
+        label = str(item.get("label") or "").strip()
+        help_text = str(item.get("help") or "").strip()
+        if not label:
+            problems.append(f"{at}.label: missing; a label names the field for people")
+        if not help_text:
+            problems.append(
+                f"{at}.help: missing; help says what the clause means and how to fill it in"
+            )
+        required = item.get("required", False)
+        if not isinstance(required, bool):
+            problems.append(f"{at}.required: expected true or false")
+            required = False
+        choices_raw = item.get("choices") or []
+        if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
+            problems.append(f"{at}.choices: expected a list of texts")
+            choices_raw = []
+        choices = tuple(c.strip() for c in choices_raw)
+        if ftype == "enum" and not choices:
+            problems.append(f"{at}.choices: an enum field needs at least one choice")
+        if ftype != "enum" and choices:
+            problems.append(f"{at}.choices: only enum fields take choices")
+        pattern = item.get("pattern")
+        if pattern is not None:
+            if ftype != "text":
+                problems.append(f"{at}.pattern: only text fields take a pattern")
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                problems.append(f"{at}.pattern: not a regular expression ({exc})")
+        if ftype in ("bool", "enum") and (
+            item.get("min") is not None or item.get("max") is not None
+        ):
+            problems.append(f"{at}: {ftype} fields take no min/max")
+        spec = FieldSpec(
+            name=name,
+            type=ftype,
+            label=label,
+            help=help_text,
+            required=required,
+            choices=choices,
+            min=_bound(ftype, item.get("min"), f"{at}.min", problems),
+            max=_bound(ftype, item.get("max"), f"{at}.max", problems),
+            pattern=str(pattern) if pattern is not None else None,
+        )
+        default = item.get("default")
+        if default is not None:
+            try:
+                default = normalise(spec, default)
+            except Invalid as exc:
+                problems.append(f"{at}.default: {exc.message}")
+                default = None
+        specs.append(replace(spec, default=default))
+    if problems:
+        raise Invalid(f"the field schema has {len(problems)} problem(s)", details=problems)
+    return specs
+
+
+def normalise(spec: FieldSpec, value: Any) -> Any:
+    """The JSON-safe value of ``value`` for this field, or ``Invalid`` saying what is accepted."""
+    name = spec.name
+    shown = value if not isinstance(value, str) else value.strip()
+
+    def bad(reason: str | None = None) -> Invalid:
+        return Invalid(f"{name}: {reason or f'cannot read {shown!r}'}; expected {spec.accepted()}")
+
+    if spec.type == "text":
+        text = str(value).strip()
+        if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+            return _raise(bad("contains control characters"))
+        length = len(text)
+        if spec.min is not None and length < int(spec.min):
+            return _raise(bad(f"{length} characters is too short"))
+        if length > (int(spec.max) if spec.max is not None else MAX_TEXT):
+            return _raise(bad(f"{length} characters is too long"))
+        if spec.pattern and text and not re.fullmatch(spec.pattern, text):
+            return _raise(bad(f"{text!r} does not match the pattern"))
+        return text
+    if spec.type == "enum":
+        text = str(value).strip()
+        if text not in spec.choices:
+            folded = {c.casefold(): c for c in spec.choices}
+            if text.casefold() not in folded:
+                return _raise(bad(f"unknown value {text!r}"))
+            text = folded[text.casefold()]
+        return text
+    if spec.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return _raise(bad())
+    if spec.type == "date":
+        if isinstance(value, date):
+            day = value
+        else:
+            try:
+                day = date.fromisoformat(str(value).strip())
+            except ValueError:
+                return _raise(bad())
+        _check_bounds(spec, day, date.fromisoformat, bad)
+        return day.isoformat()
+    if spec.type == "money":
+        try:
+            amount = parse_money(value if not isinstance(value, float) else repr(value), field=name)
+        except Invalid:
+            return _raise(bad())
+        _check_bounds(spec, amount, Decimal, bad)
+        return money_str(amount)
+    try:
+        number = _number(value, integer=spec.type == "int")
+    except ValueError:
+        return _raise(bad())
+    if spec.type == "int":
+        _check_bounds(spec, number, int, bad)
+        return number
+    _check_bounds(spec, number, Decimal, bad)
+    return format(Decimal(number).normalize(), "f")
+
+
+def _raise(exc: Invalid) -> Any:
+    raise exc
+
+
+def _check_bounds(spec: FieldSpec, value: Any, convert: Any, bad: Any) -> None:
+    if spec.min is not None and value < convert(spec.min):
+        raise bad(f"{value} is below the minimum {spec.min}")
+    if spec.max is not None and value > convert(spec.max):
+        raise bad(f"{value} is above the maximum {spec.max}")
+
+
+def typed(spec: FieldSpec, value: Any) -> Any:
+    """The Python value of a normalised value, for rendering."""
+    if value is None:
+        return None
+    if spec.type in ("money", "decimal", "percent"):
+        return Decimal(str(value))
+    if spec.type == "date":
+        return date.fromisoformat(str(value))
+    return value
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Values checked against a schema: every problem at once, not the first one."""
+
+    values: dict[str, Any]  # normalised values of the schema's fields that were given
+    unknown: dict[str, Any]  # names outside the schema, with the values as given
+    problems: list[str]  # "field: what is wrong; expected ... -- help"
+    missing: list[str]  # required fields without a value or default
+
+
+def describe(spec: FieldSpec, message: str) -> str:
+    return f"{message} ({spec.label}: {spec.help})"
+
+
+def check_values(specs: list[FieldSpec], values: dict[str, Any]) -> Checked:
+    by_name = {s.name: s for s in specs}
+    out: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, raw in values.items():
+        name = str(key).strip()
+        spec = by_name.get(name)
+        if spec is None:
+            unknown[name] = raw.strip() if isinstance(raw, str) else raw
+            continue
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        try:
+            out[name] = normalise(spec, raw)
+        except Invalid as exc:
+            problems.append(describe(spec, exc.message))
+    missing = [
+        s.name
+        for s in specs
+        if s.required and s.name not in out and s.default is None and s.name not in _names(problems)
+    ]
+    return Checked(values=out, unknown=unknown, problems=problems, missing=missing)
+
+
+def _names(problems: list[str]) -> set[str]:
+    return {p.split(":", 1)[0] for p in problems}
+
+
+def with_defaults(specs: list[FieldSpec], values: dict[str, Any]) -> dict[str, Any]:
+    """Every field of the schema: the given value, else the default, else None."""
+    return {s.name: values.get(s.name, s.default) for s in specs}
+
+
+def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["payment_days=30", "place=上海"]`` -> a dict; a malformed item is ``Invalid``."""
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise Invalid(f"--set: {item!r} is not FIELD=VALUE, e.g. --set payment_days=30")
+        key, value = item.split("=", 1)
+        key = key.strip()
+        if not key:
+            raise Invalid(f"--set: {item!r} has no field name before '='")
+        out[key] = value
+    return out

@@ -1,0 +1,211 @@
+"""Writers: the rendered Markdown as Markdown, a printable HTML page, and a Word document.
+
+One parser (markdown-it, CommonMark with tables, raw HTML disabled) reads the Markdown for
+both HTML and DOCX, so the three formats always say the same thing. HTML escapes every
+value; DOCX keeps headings, numbered clauses (numbers written out, so that Word never
+renumbers them) and the signature table.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+CSS = """
+@page { size: A4; margin: 20mm 18mm 22mm 18mm; }
+html { background: #f3f3f3; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", "Times New Roman", serif;
+       font-size: 11pt; line-height: 1.7; color: #111; background: #fff;
+       max-width: 210mm; margin: 12mm auto; padding: 18mm; box-sizing: border-box;
+       box-shadow: 0 0 6px rgba(0,0,0,.15); }
+h1 { font-size: 20pt; text-align: center; letter-spacing: .15em; margin: 0 0 1.2em; }
+h2 { font-size: 12.5pt; margin: 1.4em 0 .4em; page-break-after: avoid; break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 1.1em 0 .3em; }
+p { margin: .45em 0; text-align: justify; }
+ol, ul { margin: .3em 0 .6em; padding-left: 2em; }
+li { margin: .2em 0; }
+table { width: 100%; border-collapse: collapse; margin: .8em 0; page-break-inside: avoid;
+        break-inside: avoid; }
+th, td { border: 1px solid #555; padding: 6px 8px; vertical-align: top; text-align: left; }
+th { background: #f0f0f0; }
+hr { border: none; border-top: 1px solid #999; margin: 1.2em 0; }
+@media print {
+  html, body { background: #fff; }
+  body { margin: 0; padding: 0; max-width: none; box-shadow: none; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def markdown_bytes(text: str) -> bytes:
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def html_page(text: str, *, title: str, language: str) -> str:
+    body = _parser().render(text)
+    lang = "zh-CN" if language == "zh" else "en"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f'<body>\n<main class="document">\n{body}</main>\n</body>\n</html>\n'
+    )
+
+
+def html_bytes(text: str, *, title: str, language: str) -> bytes:
+    return html_page(text, title=title, language=language).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _set_east_asian_font(style: Any, name: str) -> None:
+    from docx.oxml.ns import qn
+
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _new_document(title: str, language: str) -> Any:
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(22)
+    latin = "Times New Roman"
+    east = "SimSun"
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = doc.styles[name]
+        style.font.name = latin
+        _set_east_asian_font(style, east)
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.core_properties.title = title
+    doc.core_properties.language = "zh-CN" if language == "zh" else "en-GB"
+    return doc
+
+
+def _add_inline(paragraph: Any, token: Any) -> None:
+    """Runs for an inline token: text, bold, italics, code and line breaks."""
+    bold = italic = False
+    for child in token.children or []:
+        kind = child.type
+        if kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind in ("softbreak",):
+            paragraph.add_run(" ")
+        elif kind == "hardbreak":
+            paragraph.add_run().add_break()
+        elif kind in ("text", "code_inline"):
+            run = paragraph.add_run(child.content)
+            run.bold = bold or None
+            run.italic = italic or None
+
+
+def docx_document(text: str, *, title: str, language: str) -> Any:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    doc = _new_document(title, language)
+    tokens = _parser().parse(text)
+    lists: list[dict[str, Any]] = []  # stack of {"ordered": bool, "next": int}
+    table_rows: list[list[tuple[Any, bool]]] | None = None
+    current_row: list[tuple[Any, bool]] | None = None
+    pending_prefix: str | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "heading_open":
+            level = int(tok.tag[1])
+            inline = tokens[i + 1]
+            if level == 1:
+                heading = doc.add_heading(level=0)
+                heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            else:
+                heading = doc.add_heading(level=min(level - 1, 3))
+            _add_inline(heading, inline)
+            i += 3
+            continue
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            lists.append({"ordered": kind == "ordered_list_open", "next": start})
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            top = lists[-1]
+            if top["ordered"]:
+                pending_prefix = f"{top['next']}. "
+                top["next"] += 1
+            else:
+                pending_prefix = "• "
+        elif kind == "table_open":
+            table_rows = []
+        elif kind == "tr_open":
+            current_row = []
+        elif kind in ("th_open", "td_open"):
+            assert current_row is not None
+            current_row.append((tokens[i + 1], kind == "th_open"))
+        elif kind == "tr_close":
+            assert table_rows is not None and current_row is not None
+            table_rows.append(current_row)
+        elif kind == "table_close":
+            assert table_rows is not None
+            columns = max(len(r) for r in table_rows)
+            table = doc.add_table(rows=len(table_rows), cols=columns)
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for r, row in enumerate(table_rows):
+                for c, (inline, header) in enumerate(row):
+                    cell = table.cell(r, c)
+                    paragraph = cell.paragraphs[0]
+                    _add_inline(paragraph, inline)
+                    if header:
+                        for run in paragraph.runs:
+                            run.bold = True
+            table_rows = None
+        elif kind == "paragraph_open" and table_rows is None:
+            inline = tokens[i + 1]
+            paragraph = doc.add_paragraph()
+            depth = len(lists)
+            if depth:
+                paragraph.paragraph_format.left_indent = Mm(7 * depth)
+                paragraph.paragraph_format.first_line_indent = Mm(-5)
+            if pending_prefix:
+                paragraph.add_run(pending_prefix)
+                pending_prefix = None
+            _add_inline(paragraph, inline)
+            i += 3
+            continue
+        elif kind == "hr":
+            doc.add_paragraph("")
+        i += 1
+    return doc
+
+
+def docx_bytes(text: str, *, title: str, language: str) -> bytes:
+    doc = docx_document(text, title=title, language=language)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
