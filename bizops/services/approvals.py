@@ -380,9 +380,9 @@ def _notify_contracts(
     policy: Policy,
 ) -> None:
     # Imported here: the contracts service imports this module to open requests.
-    from bizops.services import contracts
+    from bizops.services.contracts import on_approval_closed
 
-    contracts.on_approval_closed(
+    on_approval_closed(
         session, request=request, outcome=outcome, actor=actor, today=today, policy=policy
     )
 
