@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.roles import LEGAL
@@ -36,7 +36,7 @@ def storage_dir(session: Session) -> Path | None:
     bind = session.get_bind()
     if bind.dialect.name != "sqlite":
         return None
-    database = bind.url.database
+    database = bind.engine.url.database
     if not database or database == ":memory:":
         return None
     return Path(database).resolve().parent / "attachments"
@@ -159,8 +159,8 @@ def attach_file(
     else:
         sha, size, stored = _store_copy(session, source, root)
     existing = session.execute(
-        select(Attachment.id, Attachment.kind).where(
-            Attachment.contract_id == contract.id, Attachment.sha256 == sha
+        select(col(Attachment.id), col(Attachment.kind)).where(
+            col(Attachment.contract_id) == contract.id, col(Attachment.sha256) == sha
         )
     ).first()
     if existing is not None:
@@ -197,16 +197,16 @@ def attach_file(
 def list_attachments(session: Session, *, contract: Contract) -> list[dict[str, Any]]:
     rows = session.execute(
         select(
-            Attachment.id,
-            Attachment.kind,
-            Attachment.filename,
-            Attachment.sha256,
-            Attachment.size,
-            Attachment.added_on,
-            Attachment.added_by,
+            col(Attachment.id),
+            col(Attachment.kind),
+            col(Attachment.filename),
+            col(Attachment.sha256),
+            col(Attachment.size),
+            col(Attachment.added_on),
+            col(Attachment.added_by),
         )
-        .where(Attachment.contract_id == contract.id)
-        .order_by(Attachment.id)  # type: ignore[arg-type]
+        .where(col(Attachment.contract_id) == contract.id)
+        .order_by(col(Attachment.id))
     )
     return [_row(r) for r in rows]
 
@@ -214,7 +214,9 @@ def list_attachments(session: Session, *, contract: Contract) -> list[dict[str, 
 def _copy_state(session: Session, attachment_id: int, sha: str) -> str:
     """``ok`` when the archived copy is still there and unchanged; ``missing`` or ``altered``."""
     stored, content = session.execute(
-        select(Attachment.stored_path, Attachment.content).where(Attachment.id == attachment_id)
+        select(col(Attachment.stored_path), col(Attachment.content)).where(
+            col(Attachment.id) == attachment_id
+        )
     ).one()
     if content is not None:
         return "ok" if hashlib.sha256(content).hexdigest() == sha else "altered"

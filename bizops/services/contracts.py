@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain import contract_states as cs
 from bizops.domain.dates import parse_date, parse_duration_days
@@ -64,7 +64,9 @@ def _is_manager(user: User) -> bool:
 
 
 def _owner_login(session: Session, contract: Contract) -> str:
-    login = session.execute(select(User.login).where(User.id == contract.owner_id)).scalar_one()
+    login = session.execute(
+        select(col(User.login)).where(col(User.id) == contract.owner_id)
+    ).scalar_one()
     return str(login)
 
 
@@ -253,7 +255,7 @@ def _next_number(session: Session, *, policy: Policy, today: date, contract_type
     number = number.strip().upper()
     if len(number) > 40:
         raise Invalid(f"numbering.contract: {number!r} is longer than 40 characters")
-    if session.execute(select(Contract.id).where(Contract.number == number)).first():
+    if session.execute(select(col(Contract.id)).where(col(Contract.number) == number)).first():
         raise Conflict(
             f"contract number {number} is already taken; check numbering.contract in the policy"
         )
@@ -305,7 +307,9 @@ def create_contract(
         raise Invalid(f"--owner: user {owner_user.login} is deactivated")
     if not _is_manager(actor):
         if cust.owner_id != actor.id:
-            holder = session.execute(select(User.login).where(User.id == cust.owner_id)).scalar()
+            holder = session.execute(
+                select(col(User.login)).where(col(User.id) == cust.owner_id)
+            ).scalar()
             raise NotPermitted(
                 f"{actor.login} may create contracts only for customers they own; "
                 f"{cust.code} belongs to {holder} (a manager or an admin may create it)"
@@ -456,22 +460,24 @@ def add_note(session: Session, *, actor: User, ref: str | int, text: str) -> dic
 def _facts(session: Session, contract: Contract, reason: str | None = None) -> cs.Facts:
     cid = contract.id
     milestones = session.execute(
-        select(Milestone.id)
-        .where(Milestone.contract_id == cid, Milestone.done_on.is_(None))  # type: ignore[union-attr]
-        .order_by(Milestone.due, Milestone.id)  # type: ignore[arg-type]
+        select(col(Milestone.id))
+        .where(col(Milestone.contract_id) == cid, col(Milestone.done_on).is_(None))
+        .order_by(col(Milestone.due), col(Milestone.id))
     ).scalars()
     disputes = session.execute(
-        select(Dispute.id)
-        .where(Dispute.contract_id == cid, Dispute.status == DISPUTE_OPEN)
-        .order_by(Dispute.id)  # type: ignore[arg-type]
+        select(col(Dispute.id))
+        .where(col(Dispute.contract_id) == cid, col(Dispute.status) == DISPUTE_OPEN)
+        .order_by(col(Dispute.id))
     ).scalars()
     amendment = session.execute(
-        select(Amendment.number).where(
-            Amendment.contract_id == cid, Amendment.status == AMENDMENT_PENDING
+        select(col(Amendment.number)).where(
+            col(Amendment.contract_id) == cid, col(Amendment.status) == AMENDMENT_PENDING
         )
     ).scalar()
     signed = session.execute(
-        select(Attachment.id).where(Attachment.contract_id == cid, Attachment.kind == "signed")
+        select(col(Attachment.id)).where(
+            col(Attachment.contract_id) == cid, col(Attachment.kind) == "signed"
+        )
     ).first()
     return cs.Facts(
         open_milestones=tuple(int(i) for i in milestones),
@@ -676,9 +682,9 @@ def reopen_contract(
         voided = []
         for request in session.execute(
             select(ApprovalRequest).where(
-                ApprovalRequest.contract_id == c.id,
-                ApprovalRequest.amendment_id.is_(None),  # type: ignore[union-attr]
-                ApprovalRequest.status == "approved",
+                col(ApprovalRequest.contract_id) == c.id,
+                col(ApprovalRequest.amendment_id).is_(None),
+                col(ApprovalRequest.status) == "approved",
             )
         ).scalars():
             request.status = "void"
@@ -868,8 +874,8 @@ def amend_contract(
             f"{', '.join(AMENDABLE_FIELDS)}"
         )
     pending = session.execute(
-        select(Amendment.number).where(
-            Amendment.contract_id == contract.id, Amendment.status == AMENDMENT_PENDING
+        select(col(Amendment.number)).where(
+            col(Amendment.contract_id) == contract.id, col(Amendment.status) == AMENDMENT_PENDING
         )
     ).scalar()
     if pending:
@@ -897,7 +903,7 @@ def amend_contract(
             session.execute(
                 select(func.count())
                 .select_from(Amendment)
-                .where(Amendment.contract_id == contract.id)
+                .where(col(Amendment.contract_id) == contract.id)
             ).scalar_one()
         )
         + 1
@@ -981,8 +987,8 @@ def add_milestone(
     text = check_text(note, "--note", max_length=2000)
     if value is not None and kind_value == "payment":
         planned = session.execute(
-            select(Milestone.amount).where(
-                Milestone.contract_id == contract.id, Milestone.kind == "payment"
+            select(col(Milestone.amount)).where(
+                col(Milestone.contract_id) == contract.id, col(Milestone.kind) == "payment"
             )
         ).scalars()
         total = sum((a for a in planned if a is not None), Decimal(0)) + value
@@ -1042,25 +1048,25 @@ def _milestone_row(m: Milestone, number: str, today: date) -> dict[str, Any]:
 def _milestone_query() -> Any:
     return (
         select(
-            Milestone.id,
-            Contract.number.label("contract"),  # type: ignore[attr-defined]
-            Contract.title,
-            Contract.status,
-            Contract.currency,
-            Customer.name.label("customer"),  # type: ignore[attr-defined]
-            User.login.label("owner"),  # type: ignore[attr-defined]
-            Contract.owner_id,
-            Milestone.kind,
-            Milestone.due,
-            Milestone.amount,
-            Milestone.note,
-            Milestone.done_on,
-            Milestone.done_by,
+            col(Milestone.id),
+            col(Contract.number).label("contract"),
+            col(Contract.title),
+            col(Contract.status),
+            col(Contract.currency),
+            col(Customer.name).label("customer"),
+            col(User.login).label("owner"),
+            col(Contract.owner_id),
+            col(Milestone.kind),
+            col(Milestone.due),
+            col(Milestone.amount),
+            col(Milestone.note),
+            col(Milestone.done_on),
+            col(Milestone.done_by),
         )
-        .join(Contract, Contract.id == Milestone.contract_id)  # type: ignore[arg-type]
-        .join(Customer, Customer.id == Contract.customer_id)  # type: ignore[arg-type]
-        .join(User, User.id == Contract.owner_id)  # type: ignore[arg-type]
-        .order_by(Milestone.due, Milestone.id)  # type: ignore[arg-type]
+        .join(Contract, col(Contract.id) == col(Milestone.contract_id))
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .join(User, col(User.id) == col(Contract.owner_id))
+        .order_by(col(Milestone.due), col(Milestone.id))
     )
 
 
@@ -1091,12 +1097,12 @@ def list_milestones(
     query = _milestone_query()
     if contract is not None:
         found = find_contract(session, contract)
-        query = query.where(Milestone.contract_id == found.id)
+        query = query.where(col(Milestone.contract_id) == found.id)
     if overdue:
         query = query.where(
-            Milestone.done_on.is_(None),  # type: ignore[union-attr]
-            Milestone.due < today,  # type: ignore[operator]
-            Contract.status.in_(cs.PERFORMING),  # type: ignore[attr-defined]
+            col(Milestone.done_on).is_(None),
+            col(Milestone.due) < today,
+            col(Contract.status).in_(cs.PERFORMING),
         )
     return [_milestone_dict(row, today) for row in session.execute(query)]
 
@@ -1111,12 +1117,12 @@ def due_milestones(
     """Open milestones of signed/active contracts due by ``today + within_days`` (overdue
     included), most overdue first. For the daily report."""
     query = _milestone_query().where(
-        Milestone.done_on.is_(None),  # type: ignore[union-attr]
-        Milestone.due <= today + timedelta(days=within_days),  # type: ignore[operator]
-        Contract.status.in_(cs.PERFORMING),  # type: ignore[attr-defined]
+        col(Milestone.done_on).is_(None),
+        col(Milestone.due) <= today + timedelta(days=within_days),
+        col(Contract.status).in_(cs.PERFORMING),
     )
     if owner_ids is not None:
-        query = query.where(Contract.owner_id.in_(list(owner_ids)))  # type: ignore[attr-defined]
+        query = query.where(col(Contract.owner_id).in_(list(owner_ids)))
     return [_milestone_dict(row, today) for row in session.execute(query)]
 
 
@@ -1204,15 +1210,15 @@ def list_disputes(
     session: Session, *, contract: str | int | None = None, open_only: bool = False
 ) -> list[dict[str, Any]]:
     query = (
-        select(Dispute, Contract.number)
-        .join(Contract, Contract.id == Dispute.contract_id)  # type: ignore[arg-type]
-        .order_by(Dispute.id)  # type: ignore[arg-type]
+        select(Dispute, col(Contract.number))
+        .join(Contract, col(Contract.id) == col(Dispute.contract_id))
+        .order_by(col(Dispute.id))
     )
     if contract is not None:
         found = find_contract(session, contract)
-        query = query.where(Dispute.contract_id == found.id)
+        query = query.where(col(Dispute.contract_id) == found.id)
     if open_only:
-        query = query.where(Dispute.status == DISPUTE_OPEN)
+        query = query.where(col(Dispute.status) == DISPUTE_OPEN)
     return [_dispute_row(d, number) for d, number in session.execute(query)]
 
 
@@ -1223,27 +1229,27 @@ def list_disputes(
 def _list_query() -> Any:
     return (
         select(
-            Contract.id,
-            Contract.number,
-            Contract.title,
-            Customer.name.label("customer"),  # type: ignore[attr-defined]
-            Customer.code.label("customer_code"),  # type: ignore[attr-defined]
-            User.login.label("owner"),  # type: ignore[attr-defined]
-            Contract.owner_id,
-            Contract.type,
-            Contract.amount,
-            Contract.currency,
-            Contract.risk,
-            Contract.status,
-            Contract.start,
-            Contract.end,
-            Contract.template_name,
-            Contract.template_version,
-            Contract.non_standard,
-            Contract.notice_days,
+            col(Contract.id),
+            col(Contract.number),
+            col(Contract.title),
+            col(Customer.name).label("customer"),
+            col(Customer.code).label("customer_code"),
+            col(User.login).label("owner"),
+            col(Contract.owner_id),
+            col(Contract.type),
+            col(Contract.amount),
+            col(Contract.currency),
+            col(Contract.risk),
+            col(Contract.status),
+            col(Contract.start),
+            col(Contract.end),
+            col(Contract.template_name),
+            col(Contract.template_version),
+            col(Contract.non_standard),
+            col(Contract.notice_days),
         )
-        .join(Customer, Customer.id == Contract.customer_id)  # type: ignore[arg-type]
-        .join(User, User.id == Contract.owner_id)  # type: ignore[arg-type]
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .join(User, col(User.id) == col(Contract.owner_id))
     )
 
 
@@ -1272,7 +1278,7 @@ def _row_dict(row: Any, today: date | None = None) -> dict[str, Any]:
 
 
 def contract_summary(session: Session, contract: Contract) -> dict[str, Any]:
-    row = session.execute(_list_query().where(Contract.id == contract.id)).one()
+    row = session.execute(_list_query().where(col(Contract.id) == contract.id)).one()
     return _row_dict(row)
 
 
@@ -1292,23 +1298,23 @@ def list_contracts(
     query = _list_query()
     statuses = [cs_state for s in (status or ()) for cs_state in _states(s)]
     if statuses:
-        query = query.where(Contract.status.in_(statuses))  # type: ignore[attr-defined]
+        query = query.where(col(Contract.status).in_(statuses))
     if customer is not None:
-        query = query.where(Contract.customer_id == find_customer(session, customer).id)
+        query = query.where(col(Contract.customer_id) == find_customer(session, customer).id)
     if owner is not None:
-        query = query.where(Contract.owner_id == find_user(session, owner, field="--owner").id)
+        query = query.where(col(Contract.owner_id) == find_user(session, owner, field="--owner").id)
     if type is not None:
-        query = query.where(Contract.type == one_of(type, CONTRACT_TYPES, "--type"))
+        query = query.where(col(Contract.type) == one_of(type, CONTRACT_TYPES, "--type"))
     if non_standard is not None:
-        query = query.where(Contract.non_standard.is_(non_standard))  # type: ignore[attr-defined]
+        query = query.where(col(Contract.non_standard).is_(non_standard))
     if expiring is not None:
         days = parse_duration_days(expiring, today, field="--expiring")
         query = query.where(
-            Contract.status.in_(cs.PERFORMING),  # type: ignore[attr-defined]
-            and_(Contract.end >= today, Contract.end <= today + timedelta(days=days)),  # type: ignore[operator]
-        ).order_by(Contract.end, Contract.id)  # type: ignore[arg-type]
+            col(Contract.status).in_(cs.PERFORMING),
+            and_(col(Contract.end) >= today, col(Contract.end) <= today + timedelta(days=days)),
+        ).order_by(col(Contract.end), col(Contract.id))
     else:
-        query = query.order_by(Contract.id)  # type: ignore[arg-type]
+        query = query.order_by(col(Contract.id))
     shown_today = today if expiring is not None else None
     return (_row_dict(row, shown_today) for row in session.execute(query))
 
@@ -1327,13 +1333,13 @@ def expiring_contracts(
     """Signed or active contracts ending within ``within_days`` of today, soonest first, with
     ``days_left``, ``notice_days`` and ``notice_on`` (the end minus the notice days)."""
     query = _list_query().where(
-        Contract.status.in_(cs.PERFORMING),  # type: ignore[attr-defined]
-        Contract.end >= today,  # type: ignore[operator]
-        Contract.end <= today + timedelta(days=within_days),  # type: ignore[operator]
+        col(Contract.status).in_(cs.PERFORMING),
+        col(Contract.end) >= today,
+        col(Contract.end) <= today + timedelta(days=within_days),
     )
     if owner_ids is not None:
-        query = query.where(Contract.owner_id.in_(list(owner_ids)))  # type: ignore[attr-defined]
-    query = query.order_by(Contract.end, Contract.id)  # type: ignore[arg-type]
+        query = query.where(col(Contract.owner_id).in_(list(owner_ids)))
+    query = query.order_by(col(Contract.end), col(Contract.id))
     out = []
     for row in session.execute(query):
         item = _row_dict(row, today)
@@ -1388,16 +1394,16 @@ def show_contract(session: Session, *, ref: str | int, today: date) -> dict[str,
                 {"id": n.id, "at": n.at, "actor": n.actor, "text": n.text}
                 for n in session.execute(
                     select(ContractNote)
-                    .where(ContractNote.contract_id == cid)
-                    .order_by(ContractNote.id)  # type: ignore[arg-type]
+                    .where(col(ContractNote.contract_id) == cid)
+                    .order_by(col(ContractNote.id))
                 ).scalars()
             ],
             "milestones": [
                 _milestone_row(m, contract.number, today)
                 for m in session.execute(
                     select(Milestone)
-                    .where(Milestone.contract_id == cid)
-                    .order_by(Milestone.due, Milestone.id)  # type: ignore[arg-type]
+                    .where(col(Milestone.contract_id) == cid)
+                    .order_by(col(Milestone.due), col(Milestone.id))
                 ).scalars()
             ],
             "disputes": list_disputes(session, contract=contract.number),
@@ -1414,7 +1420,9 @@ def show_contract(session: Session, *, ref: str | int, today: date) -> dict[str,
                     "applied_on": a.applied_on,
                 }
                 for a in session.execute(
-                    select(Amendment).where(Amendment.contract_id == cid).order_by(Amendment.seq)  # type: ignore[arg-type]
+                    select(Amendment)
+                    .where(col(Amendment.contract_id) == cid)
+                    .order_by(col(Amendment.seq))
                 ).scalars()
             ],
             "approval_requests": [
@@ -1430,8 +1438,8 @@ def show_contract(session: Session, *, ref: str | int, today: date) -> dict[str,
                 }
                 for r in session.execute(
                     select(ApprovalRequest)
-                    .where(ApprovalRequest.contract_id == cid)
-                    .order_by(ApprovalRequest.id)  # type: ignore[arg-type]
+                    .where(col(ApprovalRequest.contract_id) == cid)
+                    .order_by(col(ApprovalRequest.id))
                 ).scalars()
             ],
             "drafts": [
@@ -1444,7 +1452,7 @@ def show_contract(session: Session, *, ref: str | int, today: date) -> dict[str,
                     "created_by": d.created_by,
                 }
                 for d in session.execute(
-                    select(Draft).where(Draft.contract_id == cid).order_by(Draft.id)  # type: ignore[arg-type]
+                    select(Draft).where(col(Draft.contract_id) == cid).order_by(col(Draft.id))
                 ).scalars()
             ],
         }
