@@ -97,7 +97,7 @@ def daily(
     """
     from bizops.domain.errors import Invalid
     from bizops.reports.daily import is_empty
-    from bizops.reports.render import format_for, render_daily
+    from bizops.reports.render import format_for, json_text, render_daily
     from bizops.services.reports import daily_reports, send_daily
 
     if owner and everyone:
@@ -129,9 +129,7 @@ def daily(
     chosen = format_for(fmt.value if fmt else None, output)
     if shown and (output is not None or not send):
         if chosen == "json" and not everyone:
-            import json
-
-            text = json.dumps(shown[0], ensure_ascii=False, indent=2) + "\n"
+            text = json_text(shown[0])
         else:
             text = render_daily(shown, chosen, today=today.isoformat())
         _write(text, output)

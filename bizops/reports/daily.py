@@ -150,15 +150,14 @@ def _followup_rows(session: Session, owner_ids: Sequence[int] | None, today: dat
             FU.due,
             FU.kind,
             FU.purpose,
-            CU.id.label("customer_id"),
             CU.code,
             CU.name,
             CU.grade,
             CU.stage,
             CU.owner_id,
             CU.last_contact_on,
-            CU.created_on,
             US.login,
+            US.name.label("owner_name"),
         )
         .join(T_CU, CU.id == FU.customer_id)
         .join(T_US, US.id == CU.owner_id)
@@ -173,35 +172,57 @@ def _followup_rows(session: Session, owner_ids: Sequence[int] | None, today: dat
     return list(session.execute(query))
 
 
-def _followup_item(row: Any, policy: Policy, today: date) -> dict[str, Any]:
-    channels = policy.channels.get(row.grade, ("phone",))
-    overdue = max((today - row.due).days, 0)
-    if row.kind == "first_contact":
-        verb = "Make first contact with"
-    elif row.kind == "planned":
-        verb = f"{_VERBS.get(channels[0], 'Contact')} ({row.purpose or 'planned'})"
-    else:
-        verb = _VERBS.get(channels[0], "Contact")
-    action = (
-        f"{verb} {row.name} ({row.grade}, {row.stage}) — {_when(row.due, today)}; "
-        f"suggested: {'/'.join(channels)}"
-    )
-    return {
-        "id": row.id,
-        "code": row.code,
-        "customer": row.name,
-        "grade": row.grade,
-        "stage": row.stage,
-        "owner": row.login,
-        "due": row.due.isoformat(),
-        "days_overdue": overdue,
-        "last_contact": row.last_contact_on.isoformat() if row.last_contact_on else None,
-        "channel": channels[0],
-        "channels": list(channels),
-        "kind": row.kind,
-        "purpose": row.purpose,
-        "action": action,
-    }
+class _FollowupItems:
+    """Builds follow-up items; the per-grade words are worked out once, not per row."""
+
+    def __init__(self, policy: Policy, today: date) -> None:
+        self.today = today
+        self.grades: dict[str, tuple[str, list[str], str, str]] = {}
+        self.policy = policy
+
+    def _grade(self, grade: str) -> tuple[str, list[str], str, str]:
+        found = self.grades.get(grade)
+        if found is None:
+            channels = self.policy.channels.get(grade, ("phone",))
+            found = (
+                channels[0],
+                list(channels),
+                "/".join(channels),
+                _VERBS.get(channels[0], "Contact"),
+            )
+            self.grades[grade] = found
+        return found
+
+    def __call__(self, row: Any) -> dict[str, Any]:
+        fid, due, kind, purpose, code, name, grade, stage, _owner, last, login, _oname = row
+        channel, channels, suggested, verb = self._grade(grade)
+        if kind == "first_contact":
+            verb = "Make first contact with"
+        elif kind == "planned":
+            verb = f"{verb} ({purpose or 'planned'})"
+        overdue = (self.today - due).days
+        due_text = due.isoformat()
+        if overdue > 0:
+            when = f"overdue {_days(overdue)}, was due {due_text}"
+        else:
+            when = _when(due, self.today)
+            overdue = 0
+        return {
+            "id": fid,
+            "code": code,
+            "customer": name,
+            "grade": grade,
+            "stage": stage,
+            "owner": login,
+            "due": due_text,
+            "days_overdue": overdue,
+            "last_contact": last.isoformat() if last else None,
+            "channel": channel,
+            "channels": list(channels),
+            "kind": kind,
+            "purpose": purpose,
+            "action": f"{verb} {name} ({grade}, {stage}) — {when}; suggested: {suggested}",
+        }
 
 
 def _urgency(item: dict[str, Any]) -> tuple[Any, ...]:
@@ -539,6 +560,10 @@ def _team_overdue(session: Session, today: date) -> dict[str, Any]:
         )
         .group_by(US.login, US.name)
     ).all()
+    return _team_summary(rows, today)
+
+
+def _team_summary(rows: Iterable[Any], today: date) -> dict[str, Any]:
     by_owner = []
     for login, name, count, oldest in rows:
         oldest_date = oldest if isinstance(oldest, date) else date.fromisoformat(str(oldest))
@@ -583,10 +608,14 @@ def build_daily(
         r.id: {name: [] for name in SECTIONS} for r in recipients
     }
 
+    followup_item = _FollowupItems(policy, today)
+    overdue_by_owner: dict[tuple[str, str], list[date]] = defaultdict(list)
     for row in _followup_rows(session, owner_ids, today):
+        if row.due < today:
+            overdue_by_owner[(row.login, row.owner_name)].append(row.due)
         if row.owner_id in wanted:
             section = "followups_overdue" if row.due < today else "followups_due_today"
-            per[row.owner_id][section].append(_followup_item(row, policy, today))
+            per[row.owner_id][section].append(followup_item(row))
 
     for row in _new_customer_rows(session, owner_ids, today, new_days):
         if row.owner_id in wanted:
@@ -623,7 +652,20 @@ def build_daily(
         if row.owner_id in wanted:
             per[row.owner_id]["milestones"].append(_milestone_item(row, today))
 
-    team = _team_overdue(session, today) if any(r.sees_team for r in recipients) else None
+    team = None
+    if any(r.sees_team for r in recipients):
+        # With the whole team, every overdue follow-up is already in hand: count it here.
+        team = (
+            _team_summary(
+                [
+                    (login, name, len(dues), min(dues))
+                    for (login, name), dues in overdue_by_owner.items()
+                ],
+                today,
+            )
+            if owner_ids is None
+            else _team_overdue(session, today)
+        )
 
     reports = []
     for recipient in recipients:

@@ -257,10 +257,10 @@ def send_daily(
     candidates = []
     for report in reports:
         who = {"user": report["user"], "email": report["email"], "items": report["items"]}
-        if not report["email"]:
-            outcome.skipped.append({**who, "reason": "no email address"})
-        elif daily_report.is_empty(report):
+        if daily_report.is_empty(report):
             outcome.skipped.append({**who, "reason": "nothing to report"})
+        elif not report["email"]:
+            outcome.skipped.append({**who, "reason": "no email address"})
         elif not force and report["user_id"] in earlier:
             outcome.skipped.append({**who, "reason": "already sent today"})
         else:

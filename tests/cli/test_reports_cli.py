@@ -1,0 +1,181 @@
+"""The report commands end to end: formats, exit codes, --send over a real SMTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bizops.services.policy import default_policy
+from bizops.store.engine import Database
+from bizops.store.models import ReportDelivery
+from tests.conftest import add_user
+from tests.reports.seed import seed_team_data
+from tests.reports.smtp import free_port, smtp_server
+
+TODAY = ("--today", "2026-11-27")
+
+
+@pytest.fixture
+def seeded_cli(cli_admin):
+    db = Database(os.environ["BIZOPS_DB"])
+    team = {"root": add_user(db, "root")}
+    for login, role, name in (
+        ("alice", "sales", "Alice Chen"),
+        ("bob", "sales", "Bob Li"),
+        ("mia", "manager", "Mia Wang"),
+        ("fay", "finance", "Fay Zhao"),
+        ("leo", "legal", "Leo Sun"),
+        ("gus", "gm", "Gus Zhou"),
+    ):
+        team[login] = add_user(db, login, role, name=name)
+    seed_team_data(db, team, default_policy())
+    yield cli_admin, db
+    db.dispose()
+
+
+def _deliveries(db: Database) -> int:
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(ReportDelivery)).scalar_one()
+
+
+def _config(tmp_path: Path, port: int) -> Path:
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        f'[mail]\nhost = "127.0.0.1"\nport = {port}\nfrom = "bizops@example.com"\n'
+        "starttls = false\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_daily_json_for_one_and_for_all(seeded_cli):
+    cli, _ = seeded_cli
+    one = cli("--as", "alice", *TODAY, "report", "daily", "--format", "json")
+    assert one.exit_code == 0, one.output
+    report = json.loads(one.stdout)
+    assert report["user"] == "alice" and report["items"] == 8
+    assert set(report) >= {
+        "user",
+        "name",
+        "email",
+        "roles",
+        "date",
+        "items",
+        "counts",
+        "followups_overdue",
+        "followups_due_today",
+        "approvals_waiting",
+        "approvals_overdue",
+        "contracts_notice",
+        "milestones",
+        "new_customers",
+        "team",
+    }
+    every = cli("--as", "mia", *TODAY, "report", "daily", "--all", "--format", "json")
+    assert every.exit_code == 0
+    rows = json.loads(every.stdout)
+    assert [r["user"] for r in rows] == ["alice", "bob", "fay", "gus", "leo", "mia", "root"]
+    assert rows[0] == report
+    assert rows[5]["team"]["overdue"] == 2
+
+
+def test_daily_text_md_html_and_file(seeded_cli, tmp_path):
+    cli, _ = seeded_cli
+    text = cli("--as", "alice", *TODAY, "report", "daily")
+    assert text.exit_code == 0
+    assert "bizops daily report for Alice Chen (alice) — 2026-11-27" in text.stdout
+    assert "Visit 华为技术有限公司 (A, signed) — overdue 3 days, was due 2026-11-24" in text.stdout
+    assert "\x1b[" not in text.stdout
+    md = cli("--as", "alice", *TODAY, "report", "daily", "--format", "md")
+    assert md.stdout.startswith("# Daily report for Alice Chen (`alice`)")
+    target = tmp_path / "daily.html"
+    html = cli("--as", "alice", *TODAY, "report", "daily", "-o", str(target))
+    assert html.exit_code == 0 and html.stdout == ""
+    body = target.read_text(encoding="utf-8")
+    assert body.startswith("<!DOCTYPE html>") and "华为技术有限公司" in body
+
+
+def test_quiet_if_empty(seeded_cli):
+    cli, _ = seeded_cli
+    quiet = cli("--as", "leo", *TODAY, "report", "daily", "--quiet-if-empty")
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+    loud = cli("--as", "leo", *TODAY, "report", "daily")
+    assert "Nothing due today" in loud.stdout
+    some = cli("--as", "alice", *TODAY, "report", "daily", "--quiet-if-empty")
+    assert "华为技术有限公司" in some.stdout
+    everyone = cli(
+        "--as", "mia", *TODAY, "report", "daily", "--all", "--quiet-if-empty", "--format", "json"
+    )
+    assert [r["user"] for r in json.loads(everyone.stdout)] == ["alice", "bob", "fay", "gus", "mia"]
+
+
+def test_bad_input_exit_codes(seeded_cli):
+    cli, db = seeded_cli
+    both = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "alice", "--all")
+    assert both.exit_code == 2 and "--owner and --all" in both.stderr
+    unknown = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "nobody")
+    assert unknown.exit_code == 3 and unknown.stderr.startswith("Error: --owner: no user 'nobody'")
+    assert cli("--as", "alice", *TODAY, "report", "daily", "--owner", "bob").exit_code == 4
+    no_mail = cli("--as", "mia", *TODAY, "report", "daily", "--all", "--send")
+    assert no_mail.exit_code == 2
+    assert "mail.host, mail.from" in no_mail.stderr and no_mail.stdout == ""
+    force = cli("--as", "mia", *TODAY, "report", "daily", "--force")
+    assert force.exit_code == 2 and "--send" in force.stderr
+    for command in ("funnel", "compliance", "contracts"):
+        bad = cli(*TODAY, "report", command, "--from", "2026-11-30", "--to", "2026-11-01")
+        assert bad.exit_code == 2, command
+        assert "is after --to" in bad.stderr
+    assert cli(*TODAY, "report", "compliance", "--by", "region").exit_code == 2
+    assert cli(*TODAY, "report", "funnel", "--from", "someday").exit_code == 2
+    assert _deliveries(db) == 0
+
+
+def test_send_once_a_day_then_force(seeded_cli, tmp_path):
+    cli, db = seeded_cli
+    with smtp_server() as (inbox, port):
+        cfg = ("--config", str(_config(tmp_path, port)))
+        first = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
+        assert first.exit_code == 0, first.output
+        assert "sent: alice <alice@example.com> (8 item(s))" in first.stdout
+        assert "skipped: leo — nothing to report" in first.stdout
+        assert inbox.to() == [f"{u}@example.com" for u in ("alice", "bob", "fay", "gus", "mia")]
+        second = cli(
+            "--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send", "--quiet-if-empty"
+        )
+        assert second.exit_code == 0 and second.stdout == ""
+        assert len(inbox.messages) == 5
+        forced = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send", "--force")
+        assert forced.exit_code == 0 and forced.stdout.count("sent: ") == 5
+        assert len(inbox.messages) == 10
+    assert _deliveries(db) == 5
+
+
+def test_send_to_unreachable_server(seeded_cli, tmp_path):
+    cli, db = seeded_cli
+    cfg = ("--config", str(_config(tmp_path, free_port())))
+    result = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot reach SMTP server 127.0.0.1:")
+    assert _deliveries(db) == 0
+
+
+def test_metrics_commands(seeded_cli):
+    cli, _ = seeded_cli
+    funnel = cli(*TODAY, "report", "funnel", "--format", "json")
+    assert funnel.exit_code == 0
+    rows = json.loads(funnel.stdout)
+    assert rows[0]["stage"] == "prospect" and rows[0]["current"] == 4
+    comp = cli(*TODAY, "report", "compliance", "--by", "grade", "--format", "csv")
+    assert comp.exit_code == 0
+    assert comp.stdout.splitlines()[0].startswith("by,group,due,on_time")
+    contracts = cli(*TODAY, "report", "contracts", "--format", "json")
+    assert contracts.exit_code == 0
+    data = json.loads(contracts.stdout)
+    assert data["expiring"][0] == {"within_days": 30, "count": 1, "value": {"CNY": "120000.00"}}
+    assert data["overdue_milestones"] == {"count": 1, "value": {"CNY": "60000.00"}}
+    table = cli(*TODAY, "report", "contracts")
+    assert table.exit_code == 0 and "approval_cycle" in table.stdout
