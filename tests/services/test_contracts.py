@@ -740,3 +740,67 @@ def test_parse_assignments():
         svc.parse_assignments(["novalue"])
     with pytest.raises(Invalid, match="twice"):
         svc.parse_assignments(["a=1", "a=2"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: standard or not
+
+
+SALES_FIELDS = {
+    "goods_name": "数控机床 CK6150",
+    "quantity": "10",
+    "delivery_date": "2027-01-10",
+    "delivery_place": "上海市浦东新区世纪大道100号",
+}
+
+
+def test_template_makes_a_standard_contract(db, team, policy, today, acme):
+    pytest.importorskip("bizops.services.templates")
+    alice = team["alice"]
+    made = new_contract(db, alice, acme, policy, today, template="sales-zh", values=SALES_FIELDS)
+    assert made["template"] == "sales-zh@1" and made["non_standard"] is False
+    number = made["number"]
+    with db.read() as s:
+        fields = svc.find_contract(s, number).fields
+    assert fields["quantity"] == 10 and fields["delivery_date"] == "2027-01-10"
+    with db.write() as s:
+        out = svc.update_contract(
+            s,
+            actor=alice,
+            ref=number,
+            values={"quantity": "12", "special_discount": "5%"},
+            policy=policy,
+            today=today,
+        )
+    assert out["non_standard"] is True and out["template"] == "sales-zh@1"
+    with db.write() as s:
+        out = svc.update_contract(
+            s, actor=alice, ref=number, unset=["special_discount"], policy=policy, today=today
+        )
+    assert out["non_standard"] is False
+    with db.read() as s:
+        assert svc.find_contract(s, number).fields["quantity"] == 12
+        assert [r["number"] for r in svc.list_contracts(s, non_standard=False, today=today)] == [
+            number
+        ]
+    with pytest.raises(Invalid, match="--unset"), db.write() as s:
+        svc.update_contract(
+            s, actor=alice, ref=number, unset=["nothing"], policy=policy, today=today
+        )
+    with pytest.raises(Invalid, match="template"), db.write() as s:
+        svc.update_contract(s, actor=alice, ref=number, type="nda", policy=policy, today=today)
+    with db.write() as s:
+        out = svc.update_contract(
+            s, actor=alice, ref=number, no_template=True, policy=policy, today=today
+        )
+    assert out["template"] is None and out["non_standard"] is True
+
+
+def test_unknown_or_wrong_template_refused(db, team, policy, today, acme):
+    pytest.importorskip("bizops.services.templates")
+    with pytest.raises(NotFound):
+        new_contract(db, team["alice"], acme, policy, today, template="no-such-template")
+    with pytest.raises(Invalid, match="nda"):
+        new_contract(db, team["alice"], acme, policy, today, template="nda-zh")
+    with db.read() as s:
+        assert s.execute(select(Contract.id)).first() is None
