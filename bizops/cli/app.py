@@ -14,6 +14,7 @@ from bizops.cli import (
     contracts,
     customers,
     db,
+    drafting,  # noqa: F401
     followups,
     reports,
     templates,

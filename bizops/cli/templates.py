@@ -1,10 +1,211 @@
-"""bizops templates."""
+"""bizops template: list, show, fields, validate, add, render."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bizops.cli.context import state
+from bizops.cli.output import (
+    Col,
+    Format,
+    FormatOption,
+    LimitOption,
+    OutputOption,
+    emit_object,
+    emit_rows,
+    render_text,
+    say,
+)
 
 app = typer.Typer(
     help="The template library: contract and first-contact templates and their fields.",
     no_args_is_help=True,
 )
+
+COLUMNS = [
+    Col("name", "Name"),
+    Col("version", "Version", justify="right"),
+    Col("type", "Type"),
+    Col("language", "Lang"),
+    Col("title", "Title"),
+    Col("source", "Source"),
+]
+FIELD_COLUMNS = [
+    Col("name", "Field"),
+    Col("type", "Type"),
+    Col("required", "Required"),
+    Col("default", "Default", fmt=lambda v: "" if v is None else str(v)),
+    Col("choices", "Choices"),
+    Col("label", "Label"),
+    Col("help", "Meaning and how to fill it in"),
+]
+
+TemplateArg = Annotated[
+    str, typer.Argument(help="Template name, optionally with @VERSION (sales-zh, sales-zh@2).")
+]
+
+
+@app.command("list")
+def list_(
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="sales, purchase, service, nda, framework, email or script."),
+    ] = None,
+    language: Annotated[str | None, typer.Option("--language", help="zh or en.")] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Every version, not only the newest.")
+    ] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+) -> None:
+    """List the templates (the newest version of each).
+
+    Example: bizops template list --type sales --format json
+    """
+    from bizops.services.templates import list_templates
+
+    with state().read() as session:
+        rows = [
+            t.summary()
+            for t in list_templates(
+                session, type=type_, language=language, all_versions=all_versions
+            )
+        ]
+    emit_rows(rows, COLUMNS, fmt=fmt, output=output, limit=limit, title="Templates")
+
+
+@app.command("show")
+def show(template: TemplateArg, fmt: FormatOption = None, output: OutputOption = None) -> None:
+    """Show a template: its metadata, fields and body.
+
+    Example: bizops template show sales-zh@1
+    """
+    from bizops.cli.output import resolve_format
+    from bizops.services.templates import show_template
+
+    with state().read() as session:
+        data = show_template(session, ref=template)
+    if resolve_format(fmt, output) is not Format.table:
+        emit_object(data, fmt=fmt, output=output)
+        return
+    lines = [f"{key}: {data[key]}" for key in ("name", "version", "type", "language", "title")]
+    lines.append(f"description: {data['description']}")
+    lines.append(f"source: {data['source']}")
+    lines.append("versions: " + ", ".join(str(v) for v in data["versions"]))
+    lines.append(f"sha256: {data['sha256']}")
+    lines.append("fields: " + ", ".join(f["name"] for f in data["fields"]))
+    lines.append(f"(see `bizops template fields {data['name']}@{data['version']}`)")
+    render_text("\n".join(lines) + "\n\n" + data["body"], output)
+
+
+@app.command("fields")
+def fields(
+    template: TemplateArg,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+) -> None:
+    """List a template's fields: type, whether required, default, choices, and what each means.
+
+    Example: bizops template fields sales-zh --format json
+    """
+    from bizops.services.templates import resolve_template
+
+    with state().read() as session:
+        found = resolve_template(session, template)
+    emit_rows(
+        found.schema(),
+        FIELD_COLUMNS,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=f"Fields of {found.ref} ({found.title})",
+    )
+
+
+@app.command("validate")
+def validate(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The template's TOML file, or its .md.j2 body (the TOML beside it)."),
+    ],
+    fmt: FormatOption = None,
+) -> None:
+    """Check a template file: syntax (with line numbers), undeclared variables, sandbox rules.
+
+    Exit 2 lists every problem. Nothing is stored.
+
+    Example: bizops template validate my-sales.toml
+    """
+    from bizops.domain.errors import Invalid
+    from bizops.services.templates import validate_template_file
+
+    report = validate_template_file(file, policy=state().policy(), today=state().today)
+    if fmt is Format.json:
+        emit_object(report.as_dict(), fmt=fmt)
+    if report.problems:
+        raise Invalid(f"{file}: {len(report.problems)} problem(s)", details=report.problems)
+    if fmt is not Format.json:
+        template = report.template
+        assert template is not None
+        say(
+            f"OK: {template.name} ({template.type}, {template.language}) with "
+            f"{len(template.fields)} field(s); includes: {', '.join(report.includes) or 'none'}"
+        )
+
+
+@app.command("add")
+def add(
+    file: Annotated[
+        Path, typer.Argument(help="The template's TOML file (its .md.j2 body beside it).")
+    ],
+) -> None:
+    """Store a new version of a template (admin only); existing contracts keep their version.
+
+    Example: bizops --as root template add ./sales-zh.toml
+    """
+    from bizops.services.templates import add_template
+
+    with state().write() as (session, actor):
+        template = add_template(
+            session, actor=actor, path=file, policy=state().policy(), today=state().today
+        )
+    say(f"Added {template.ref} ({template.title}). Use it with --template {template.ref}.")
+
+
+@app.command("render")
+def render(
+    template: TemplateArg,
+    customer: Annotated[str, typer.Option("--customer", "-c", help="Customer code or name.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="FIELD=VALUE (repeatable); see `bizops template fields`."),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Fill a first-contact email or call script for one customer (prints Markdown).
+
+    Example: bizops --as alice template render email-manufacturing-zh --customer C0001
+    """
+    from bizops.documents.fields import parse_assignments
+    from bizops.services.templates import render_material
+    from bizops.services.users import resolve_actor
+
+    values = parse_assignments(set_ or [])
+    with state().read() as session:
+        actor = resolve_actor(session, state().as_user)
+        assert actor is not None
+        text = render_material(
+            session,
+            actor=actor,
+            template=template,
+            customer=customer,
+            values=values,
+            policy=state().policy(),
+            today=state().today,
+        )
+    render_text(text, output)

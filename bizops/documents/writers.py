@@ -209,3 +209,16 @@ def docx_bytes(text: str, *, title: str, language: str) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def write_file(path: Any, data: bytes) -> None:
+    """Write a finished document; an unwritable path is ``Invalid`` (exit 2)."""
+    from pathlib import Path
+
+    from bizops.domain.errors import Invalid
+
+    target = Path(path)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise Invalid(f"-o: cannot write {target}: {exc.strerror or exc}") from None

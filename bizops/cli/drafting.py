@@ -1,0 +1,103 @@
+"""bizops contract draft: a contract rendered from its template version (md, html, docx)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bizops.cli.context import state
+from bizops.cli.contracts import app as contracts_app
+from bizops.cli.output import note
+
+FORMATS = ("md", "html", "docx")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+
+
+def _choose_format(fmt: str | None, output: Path | None) -> str:
+    from bizops.domain.errors import Invalid
+
+    if fmt is not None:
+        value = fmt.strip().lower()
+        if value not in FORMATS:
+            raise Invalid(f"--format: unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
+    elif output is not None and output.suffix.lower() in _SUFFIXES:
+        value = _SUFFIXES[output.suffix.lower()]
+    else:
+        value = "md"
+    if value == "docx" and output is None:
+        raise Invalid("--format docx: a Word document cannot go to the terminal; give -o FILE.docx")
+    return value
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output path that cannot be written before anything is recorded."""
+    import os
+
+    from bizops.domain.errors import Invalid
+
+    if output.is_dir():
+        raise Invalid(f"-o: {output} is a directory; give a file name")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        raise Invalid(f"-o: cannot write {output}: directory {parent} does not exist")
+    if (output.exists() and not os.access(output, os.W_OK)) or not os.access(parent, os.W_OK):
+        raise Invalid(f"-o: cannot write {output}: permission denied")
+
+
+@contracts_app.command("draft")
+def draft(
+    contract: Annotated[str, typer.Argument(help="Contract number or id, e.g. HT-2026-0007.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html (printable A4 page) or docx (Word; needs -o). Default: from -o, else md.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE.", dir_okay=False, show_default=False),
+    ] = None,
+) -> None:
+    """Draft a contract from its template: check every field, render, record the draft.
+
+    All missing or invalid fields are listed at once with their help; fix them with
+    `bizops contract update X --set FIELD=VALUE`. The draft (template name@version, format,
+    SHA-256 and values) is recorded with the contract.
+
+    Example: bizops --as alice contract draft HT-2026-0007 --format docx -o HT-2026-0007.docx
+    """
+    from bizops.documents.writers import write_file
+    from bizops.services.templates import draft_contract
+
+    chosen = _choose_format(fmt, output)
+    if output is not None:
+        _check_output(output)
+    with state().write() as (session, actor):
+        result = draft_contract(
+            session,
+            actor=actor,
+            contract=contract,
+            fmt=chosen,
+            policy=state().policy(),
+            today=state().today,
+        )
+        if output is not None:
+            # Inside the transaction: a file that cannot be written records nothing.
+            write_file(output, result.content)
+    if output is None:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+        note(
+            f"Drafted {result.contract} from {result.template} ({result.format}, sha256 {result.sha256[:12]})."
+        )
+    else:
+        note(
+            f"Drafted {result.contract} from {result.template} into {output} "
+            f"({result.format}, sha256 {result.sha256[:12]})."
+        )
