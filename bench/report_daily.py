@@ -66,11 +66,15 @@ def main() -> None:
     env = dict(os.environ, NO_COLOR="1")
     env.pop("BIZOPS_CONFIG", None)
     times: list[float] = []
+    cpu: list[float] = []
     output = b""
     for _ in range(args.runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, env=env, check=False)
         times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode != 0:
             sys.exit(f"bizops failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
         output = done.stdout
@@ -85,6 +89,10 @@ def main() -> None:
     print(
         f"  wall time: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
         f"over {args.runs} runs ({', '.join(f'{t:.2f}' for t in times)})"
+    )
+    print(
+        f"  CPU time (user+sys): median {statistics.median(cpu):.2f} s "
+        f"(wall time above includes waiting for a busy machine; load {os.getloadavg()[0]:.1f})"
     )
     print(f"  peak memory (largest child RSS): {peak_kib / 1024:.0f} MiB")
     print(
