@@ -477,7 +477,10 @@ def _check_format(fmt: str) -> str:
 
 
 def prepare_values(
-    template: Template, stored: dict[str, Any]
+    template: Template,
+    stored: dict[str, Any],
+    *,
+    fix: str = "bizops contract update X --set FIELD=VALUE",
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check a contract's stored values for drafting; ``Invalid`` lists every problem."""
     checked = check_values(list(template.fields), stored)
@@ -490,8 +493,8 @@ def prepare_values(
         )
     if problems:
         raise Invalid(
-            f"{len(problems)} field(s) of template {template.ref} are missing or invalid; "
-            "fix them with `bizops contract update X --set FIELD=VALUE`",
+            f"{len(problems)} field(s) of template {template.ref} are missing or invalid: "
+            f"{', '.join(p.split(':', 1)[0] for p in problems)}; fix them with `{fix}`",
             details=problems,
         )
     return with_defaults(list(template.fields), checked.values), checked.unknown
@@ -531,7 +534,11 @@ def draft_contract(
             f"{row.number} --template NAME` (see `bizops template list --type {row.type}`)"
         )
     template = get_template(session, row.template_name, row.template_version)
-    values, unknown = prepare_values(template, dict(row.fields or {}))
+    values, unknown = prepare_values(
+        template,
+        dict(row.fields or {}),
+        fix=f"bizops contract update {row.number} --set FIELD=VALUE",
+    )
     customer = session.get(Customer, row.customer_id)
     assert customer is not None and customer.id is not None
     context = build_context(
@@ -633,7 +640,12 @@ def render_material(
         )
     row = find_customer(session, customer)
     assert row.id is not None
-    prepared, _ = prepare_values(found, values)
+    prepared, unknown = prepare_values(found, values, fix="--set FIELD=VALUE")
+    if unknown:
+        raise Invalid(
+            f"--set: {found.ref} has no field(s) {', '.join(sorted(unknown))}; its fields: "
+            + ", ".join(f.name for f in found.fields)
+        )
     context = build_context(
         template=found,
         contract=None,
