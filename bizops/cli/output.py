@@ -176,12 +176,25 @@ def _limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict
         yield row
 
 
+def _json_default(value: Any) -> Any:
+    """What ``json`` cannot encode itself, the way ``jsonable`` converts it."""
+    if isinstance(value, Decimal | datetime | date | Enum):
+        return jsonable(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+# One encoder for every row: the C encoder calls back only for dates, amounts and enums,
+# several times faster than walking each row with ``jsonable`` (100,000-row listings).
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 def _write_json(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     count = 0
     stream.write("[")
+    encode = _ROW_ENCODER.encode
     for row in rows:
         stream.write(",\n  " if count else "\n  ")
-        stream.write(json.dumps(jsonable(row), ensure_ascii=False))
+        stream.write(encode(row))
         count += 1
     stream.write("\n]\n" if count else "]\n")
     return count
