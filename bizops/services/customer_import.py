@@ -29,14 +29,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bizops.domain import cadence
 from bizops.domain.errors import BizopsError, Invalid
 from bizops.domain.policy import Policy
 from bizops.domain.text import fold, name_key
-from bizops.domain.validate import check_text
 from bizops.services.customers import (
     ContactIn,
     check_contact,
@@ -51,6 +50,7 @@ from bizops.services.customers import (
     parse_stage,
     parse_tags,
     require_writer,
+    text_field,
 )
 from bizops.store import audit
 from bizops.store.counters import reserve
@@ -363,7 +363,13 @@ def _contacts_of(values: dict[str, str]) -> list[ContactIn]:
     title, phone, email = (values.get(k, "").strip() or None for k in ("title", "phone", "email"))
     if cname or title or phone or email:
         if not cname:
-            raise Invalid("contact: a title, phone or email is given without the contact's name")
+            check_contact(
+                ContactIn(name="-", title=title, phone=phone, email=email), field="contact"
+            )
+            raise Invalid(
+                "contact: a title, phone or email is given without the contact's name "
+                "(column contact/联系人)"
+            )
         out.append(
             check_contact(
                 ContactIn(name=cname, title=title, phone=phone, email=email), field="contact"
@@ -393,15 +399,15 @@ def _validate(raw: RawRow, owners: _Owners) -> GoodRow:
     grade = take(lambda: parse_grade(v.get("grade"), "grade"))
     stage = take(lambda: parse_stage(v.get("stage") or "prospect", "stage"))
     owner_id = take(lambda: owners.resolve(v.get("owner") or ""))
-    industry = take(lambda: check_text(v.get("industry"), "industry", max_length=100))
-    region = take(lambda: check_text(v.get("region"), "region", max_length=100))
-    source = take(lambda: check_text(v.get("source"), "source", max_length=100))
+    industry = take(lambda: text_field(v.get("industry"), "industry", max_length=100))
+    region = take(lambda: text_field(v.get("region"), "region", max_length=100))
+    source = take(lambda: text_field(v.get("source"), "source", max_length=100))
     potential = take(lambda: parse_potential(v.get("potential"), "potential"))
     intent = take(lambda: parse_intent(v.get("intent"), "intent"))
     tags = take(lambda: parse_tags([v.get("tags") or ""], field="tags"))
     contacts = take(lambda: _contacts_of(v))
-    note = take(lambda: check_text(v.get("note"), "note", max_length=5000))
-    needs = take(lambda: check_text(v.get("needs"), "needs", max_length=5000))
+    note = take(lambda: text_field(v.get("note"), "note", max_length=5000))
+    needs = take(lambda: text_field(v.get("needs"), "needs", max_length=5000))
     if problems:
         raise Invalid("; ".join(problems))
     return GoodRow(
@@ -495,7 +501,7 @@ def import_customers(
     existing_emails: dict[str, str] = {}
     for ekey, code, cname in session.execute(
         select(k.email_key, c.code, c.name)
-        .select_from(k.join(Customer.__table__, c.id == k.customer_id))  # type: ignore[attr-defined]
+        .select_from(Contact.__table__.join(Customer.__table__, c.id == k.customer_id))  # type: ignore[attr-defined]
         .where(k.email_key.is_not(None))
     ):
         existing_emails.setdefault(ekey, f"{code} {cname}")
@@ -631,39 +637,54 @@ def _insert(
     codes = [policy.customer_code.format(seq=first_seq + i) for i in range(len(rows))]
     before_max = session.execute(select(func.coalesce(func.max(ct.c.id), 0))).scalar_one()
     total = len(rows)
+    keys = (
+        "code",
+        "name",
+        "name_key",
+        "grade",
+        "stage",
+        "owner_id",
+        "industry",
+        "region",
+        "source",
+        "potential",
+        "intent",
+        "needs",
+        "note",
+        "stage_since",
+        "created_on",
+        "created_at",
+    )
     for start in range(0, total, BATCH):
         chunk = rows[start : start + BATCH]
-        session.execute(
-            insert(ct),
+        _bulk_insert(
+            session,
+            ct,
+            keys,
             [
-                {
-                    "code": codes[start + i],
-                    "name": r.name,
-                    "name_key": r.key,
-                    "grade": r.grade,
-                    "stage": r.stage,
-                    "owner_id": r.owner_id,
-                    "industry": r.industry,
-                    "region": r.region,
-                    "source": r.source,
-                    "potential": r.potential,
-                    "intent": r.intent,
-                    "needs": r.needs,
-                    "note": r.note,
-                    "cadence_days": None,
-                    "stage_since": today,
-                    "last_contact_on": None,
-                    "created_on": today,
-                    "created_at": now,
-                    "archived_on": None,
-                }
+                (
+                    codes[start + i],
+                    r.name,
+                    r.key,
+                    r.grade,
+                    r.stage,
+                    r.owner_id,
+                    r.industry,
+                    r.region,
+                    r.source,
+                    r.potential,
+                    r.intent,
+                    r.needs,
+                    r.note,
+                    today,
+                    today,
+                    now,
+                )
                 for i, r in enumerate(chunk)
             ],
         )
         progress("importing", min(start + BATCH, total) // 2, total)
-    ids = dict(
-        session.execute(select(ct.c.code, ct.c.id).where(ct.c.id > before_max)).all()  # type: ignore[arg-type]
-    )
+    ids = dict(session.execute(select(ct.c.code, ct.c.id).where(ct.c.id > before_max)).all())
     contacts: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     stages: list[dict[str, Any]] = []
@@ -712,19 +733,49 @@ def _insert(
                 }
             )
     done = total // 2
-    for model, payload in (
-        (Contact, contacts),
-        (CustomerTag, tags),
-        (StageChange, stages),
-        (FollowUp, followups),
-    ):
-        table = model.__table__  # type: ignore[attr-defined]
-        for start in range(0, len(payload), BATCH):
-            session.execute(insert(table), payload[start : start + BATCH])
+    tables: list[tuple[Any, list[dict[str, Any]]]] = [
+        (Contact.__table__, contacts),  # type: ignore[attr-defined]
+        (CustomerTag.__table__, tags),  # type: ignore[attr-defined]
+        (StageChange.__table__, stages),  # type: ignore[attr-defined]
+        (FollowUp.__table__, followups),  # type: ignore[attr-defined]
+    ]
+    for table, payload in tables:
+        if payload:
+            names = tuple(payload[0])
+            values = [tuple(item[k] for k in names) for item in payload]
+            for start in range(0, len(values), BATCH):
+                _bulk_insert(session, table, names, values[start : start + BATCH])
         done += total // 8
         progress("importing", min(done, total), total)
     progress("importing", total, total)
     return codes[0], codes[-1]
+
+
+def _bulk_insert(
+    session: Session, table: Any, keys: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """executemany straight on the driver: each column's own bind processing (money to cents,
+    dates for SQLite) applied once per value, without SQLAlchemy's per-row statement work."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
+    if any(processors):
+        rows = [
+            tuple(
+                p(v) if p is not None and v is not None else v
+                for p, v in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+        f"VALUES ({', '.join([mark] * len(keys))})"
+    )
+    conn.exec_driver_sql(sql, rows)
 
 
 # --------------------------------------------------------------------------- export

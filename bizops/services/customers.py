@@ -50,6 +50,8 @@ MAX_CADENCE_DAYS = 365
 _TAG_SPLIT = re.compile(r"[,;，；、]")
 _CONTACT_SPLIT = re.compile(r"[,，]")
 _DIGITS = re.compile(r"\D")
+# Unicode category Cc is exactly U+0000-001F and U+007F-009F; tab and newline are allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 # --------------------------------------------------------------------------- permissions
@@ -148,17 +150,34 @@ def format_contact(c: dict[str, Any] | ContactIn) -> str:
 
 
 def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
-    name = check_text(contact.name, f"{field} name", required=True, max_length=200)
+    name = text_field(contact.name, f"{field} name", required=True, max_length=200)
     assert name is not None
     if "@" in name and contact.email is None:
         raise Invalid(f'{field}: the first part is the name; write "Name, title, phone, email"')
     return ContactIn(
         name=name,
-        title=check_text(contact.title, f"{field} title", max_length=100),
+        title=text_field(contact.title, f"{field} title", max_length=100),
         phone=check_phone(contact.phone, f"{field} phone"),
         email=check_email(contact.email, f"{field} email"),
         primary=contact.primary,
     )
+
+
+def text_field(
+    value: str | None, field: str, *, required: bool = False, max_length: int = 2000
+) -> str | None:
+    """``bizops.domain.validate.check_text`` with a regex for control characters: the same
+    rule, fast enough for an import of 100,000 rows."""
+    if value is None or not value.strip():
+        if required:
+            raise Invalid(f"{field}: must not be empty")
+        return None
+    text = value.strip()
+    if _CONTROL.search(text):
+        raise Invalid(f"{field}: contains control characters")
+    if len(text) > max_length:
+        raise Invalid(f"{field}: is {len(text)} characters long; the limit is {max_length}")
+    return text
 
 
 def contact_search_key(name: str, email: str | None, phone: str | None) -> str:
@@ -187,7 +206,7 @@ def parse_tags(values: Iterable[str], *, field: str = "--tag") -> list[str]:
 
 
 def check_name(name: str | None, field: str = "name") -> str:
-    text = check_text(name, field, required=True, max_length=300)
+    text = text_field(name, field, required=True, max_length=300)
     assert text is not None
     if not name_key(text):
         raise Invalid(f"{field}: {name!r} has no letters or digits")
