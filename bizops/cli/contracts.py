@@ -37,12 +37,9 @@ COLUMNS = [
     Col("owner", "Owner"),
     Col("type", "Type"),
     Col("amount", "Amount", justify="right"),
-    Col("currency", "Cur"),
     Col("risk", "Risk"),
     Col("status", "Status"),
-    Col("start", "Start"),
     Col("end", "End"),
-    Col("template", "Template"),
     Col("non_standard", "Non-std"),
 ]
 EXPIRING_COLUMNS = [*COLUMNS[:4], Col("end", "End"), Col("days_left", "Days left", justify="right")]
