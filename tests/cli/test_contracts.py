@@ -14,7 +14,6 @@ from bizops.store.engine import Database
 from bizops.store.models import ApprovalRequest, AuditEvent, Contract, User
 from tests.conftest import TODAY
 from tests.factories import insert_customer
-from tests.services.test_contracts import _templates_service  # noqa: F401  (autouse fixture)
 
 NEW = [
     "contract",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,33 +23,6 @@ from tests.factories import insert_customer
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (imported by the other contract test modules)
-
-
-@dataclass
-class _Assessment:
-    template_name: str | None = None
-    template_version: int | None = None
-    non_standard: bool = True
-    reasons: list[str] = field(default_factory=lambda: ["no template"])
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def _stand_in_assess(session, *, contract_type, template, values):
-    if template:
-        raise NotFound(f"--template: no template {template!r}")
-    return _Assessment(values=dict(values))
-
-
-@pytest.fixture(autouse=True)
-def _templates_service(monkeypatch):
-    """The template service decides what is standard; stand in for it until it lands."""
-    try:
-        import bizops.services.templates  # noqa: F401
-    except (ImportError, SyntaxError):
-        module = types.ModuleType("bizops.services.templates")
-        module.assess_standard = _stand_in_assess  # type: ignore[attr-defined]
-        module.StandardAssessment = _Assessment  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "bizops.services.templates", module)
 
 
 TERMS: dict[str, Any] = {
@@ -755,7 +725,6 @@ SALES_FIELDS = {
 
 
 def test_template_makes_a_standard_contract(db, team, policy, today, acme):
-    pytest.importorskip("bizops.services.templates")
     alice = team["alice"]
     made = new_contract(db, alice, acme, policy, today, template="sales-zh", values=SALES_FIELDS)
     assert made["template"] == "sales-zh@1" and made["non_standard"] is False
@@ -797,7 +766,6 @@ def test_template_makes_a_standard_contract(db, team, policy, today, acme):
 
 
 def test_unknown_or_wrong_template_refused(db, team, policy, today, acme):
-    pytest.importorskip("bizops.services.templates")
     with pytest.raises(NotFound):
         new_contract(db, team["alice"], acme, policy, today, template="no-such-template")
     with pytest.raises(Invalid, match="nda"):

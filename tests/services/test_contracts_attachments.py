@@ -13,8 +13,7 @@ from bizops.services import attachments
 from bizops.services import contracts as svc
 from bizops.store.engine import Database
 from bizops.store.models import Attachment
-from tests.services.test_contracts import (  # noqa: F401  (_templates_service is autouse)
-    _templates_service,
+from tests.services.test_contracts import (
     customer,
     event_count,
     new_contract,
