@@ -42,7 +42,7 @@ def _clause_source(name: str) -> tuple[str, str | None, Callable[[], bool]] | No
     node = path(*name.split("/"))
     if not node.is_file():
         return None
-    return node.read_text(encoding="utf-8"), None, lambda: True
+    return node.read_text(encoding="utf-8"), name, lambda: True
 
 
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
@@ -79,16 +79,18 @@ def make_environment() -> TemplateEnvironment:
     return env
 
 
-def _line_of(exc: BaseException, name: str) -> int | None:
-    """The template line where a render error happened (Jinja rewrites its traceback)."""
-    line = None
+def _line_of(exc: BaseException, name: str) -> str | None:
+    """Where a render error happened (Jinja rewrites its traceback to template lines)."""
+    where = None
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename == name or filename.startswith("clauses/"):
-            line = tb.tb_lineno
+        if filename == name:
+            where = f"line {tb.tb_lineno}"
+        elif filename.startswith("clauses/"):
+            where = f"{filename} line {tb.tb_lineno}"
         tb = tb.tb_next
-    return line
+    return where
 
 
 def render(body: str, context: dict[str, Any], *, name: str) -> str:
@@ -116,7 +118,7 @@ def render(body: str, context: dict[str, Any], *, name: str) -> str:
         ) from None
     except UndefinedError as exc:
         line = _line_of(exc, name)
-        at = f" on line {line}" if line else ""
+        at = f" at {line}" if line else ""
         raise Invalid(
             f"template {name}{at}: {exc.message}; declare the field in the template's schema "
             "or use a context variable (see `bizops template validate`)"
@@ -130,7 +132,7 @@ def render(body: str, context: dict[str, Any], *, name: str) -> str:
         raise Invalid(f"template {name}: {exc.message or exc}") from None
     except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
         line = _line_of(exc, name)
-        at = f" on line {line}" if line else ""
+        at = f" at {line}" if line else ""
         raise Invalid(f"template {name}{at}: cannot render: {exc}") from None
     except RecursionError:
         raise Invalid(f"template {name}: includes or macros nest too deeply") from None
