@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.store.audit import ChainProblem, verify_chain
 from bizops.store.models import AuditEvent
@@ -38,18 +38,18 @@ def audit_log(
     limit: int = 0,
 ) -> list[dict[str, Any]]:
     """Events, newest first. ``entity`` is ``TYPE`` or ``TYPE:ID`` (``contract:HT-2026-0001``)."""
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc())
     if entity:
         kind, _, ident = entity.partition(":")
-        query = query.where(AuditEvent.entity_type == kind.strip().lower())
+        query = query.where(col(AuditEvent.entity_type) == kind.strip().lower())
         if ident.strip():
-            query = query.where(AuditEvent.entity_id == ident.strip())
+            query = query.where(col(AuditEvent.entity_id) == ident.strip())
     if actor:
-        query = query.where(AuditEvent.actor == actor.strip().lower())
+        query = query.where(col(AuditEvent.actor) == actor.strip().lower())
     if action:
-        query = query.where(AuditEvent.action.startswith(action.strip()))  # type: ignore[attr-defined]
+        query = query.where(col(AuditEvent.action).startswith(action.strip()))
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=UTC))
+        query = query.where(col(AuditEvent.at) >= datetime.combine(since, time.min, tzinfo=UTC))
     if limit:
         query = query.limit(limit)
     return [event_dict(ev) for ev in session.execute(query).scalars()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.text import name_key
@@ -20,18 +20,20 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         if found is not None:
             return found
     found = session.execute(
-        select(Customer).where(Customer.code == text.upper())
+        select(Customer).where(col(Customer.code) == text.upper())
     ).scalar_one_or_none()
     if found is not None:
         return found
     key = name_key(text)
     if key:
-        exact = session.execute(select(Customer).where(Customer.name_key == key)).scalars().all()
+        exact = (
+            session.execute(select(Customer).where(col(Customer.name_key) == key)).scalars().all()
+        )
         if len(exact) == 1:
             return exact[0]
         candidates = list(exact) or list(
             session.execute(
-                select(Customer).where(Customer.name_key.contains(key)).limit(11)  # type: ignore[attr-defined]
+                select(Customer).where(col(Customer.name_key).contains(key)).limit(11)
             ).scalars()
         )
         if len(candidates) == 1:
@@ -53,7 +55,7 @@ def find_contract(session: Session, ref: str | int, *, field: str = "contract") 
         if found is not None:
             return found
     found = session.execute(
-        select(Contract).where(Contract.number == text.upper())
+        select(Contract).where(col(Contract.number) == text.upper())
     ).scalar_one_or_none()
     if found is None:
         raise NotFound(f"{field}: no contract {text!r}; see `bizops contract list`")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import money_str, parse_money
@@ -74,7 +74,7 @@ def find_user(session: Session, ref: str | int, *, field: str = "user") -> User:
         user = session.get(User, int(text))
         if user is not None:
             return user
-    user = session.execute(select(User).where(User.login == text.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.login) == text.lower())).scalar_one_or_none()
     if user is not None:
         return user
     matches = (
@@ -109,9 +109,11 @@ def resolve_actor(session: Session, login: str | None, *, required: bool = True)
         return user
     name = os_login()
     if name:
-        user = session.execute(select(User).where(User.login == name.lower())).scalar_one_or_none()
-        if user is not None and user.active:
-            return user
+        found = session.execute(
+            select(User).where(col(User.login) == name.lower())
+        ).scalar_one_or_none()
+        if found is not None and found.active:
+            return found
     if required:
         raise NotPermitted(
             "who is acting? pass --as USER or set BIZOPS_USER"
@@ -191,7 +193,7 @@ def add_user(
         active=True,
         created_at=datetime.now(UTC),
     )
-    if session.execute(select(User.id).where(User.login == login)).first():
+    if session.execute(select(col(User.id)).where(col(User.login) == login)).first():
         raise Conflict(f"login {login!r} is already taken")
     session.add(user)
     session.flush()
@@ -216,12 +218,12 @@ def list_users(
         role = parse_roles([role])[0]
         query = query.where(
             or_(
-                User.roles == role,
-                User.roles.like(f"{role},%"),  # type: ignore[attr-defined]
-                User.roles.like(f"%,{role}"),
-                User.roles.like(f"%,{role},%"),
+                col(User.roles) == role,
+                col(User.roles).like(f"{role},%"),
+                col(User.roles).like(f"%,{role}"),
+                col(User.roles).like(f"%,{role},%"),
             )
-        )  # type: ignore[attr-defined]
+        )
     return [view(u) for u in session.execute(query).scalars()]
 
 

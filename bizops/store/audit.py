@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.store.counters import current_value, set_value
 from bizops.store.models import AuditEvent
@@ -83,7 +83,7 @@ def record(
 ) -> AuditEvent:
     """Append one event inside the caller's write transaction."""
     last = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)  # type: ignore[union-attr]
+        select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)
     ).scalar_one_or_none()
     at = (now or datetime.now(UTC)).astimezone(UTC)
     # Stored at microsecond precision in both backends; hash what is stored.
@@ -133,9 +133,9 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
         rows = (
             session.execute(
                 select(AuditEvent)
-                .where(AuditEvent.id > last_id)
-                .order_by(AuditEvent.id)
-                .limit(batch)  # type: ignore[arg-type,operator]
+                .where(col(AuditEvent.id) > last_id)
+                .order_by(col(AuditEvent.id))
+                .limit(batch)
             )
             .scalars()
             .all()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.store.models.core import Counter
 
 
 def current_value(session: Session, name: str) -> int:
-    value = session.execute(select(Counter.value).where(Counter.name == name)).scalar_one_or_none()
+    value = session.execute(
+        select(col(Counter.value)).where(col(Counter.name) == name)
+    ).scalar_one_or_none()
     return int(value or 0)
 
 

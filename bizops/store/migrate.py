@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
@@ -17,6 +18,9 @@ from sqlalchemy.engine import Connection
 from bizops.domain.errors import StorageError
 from bizops.store.engine import Database, translate_errors
 from bizops.store.revisions import HEAD, REVISIONS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATE_LOCK_KEY = 0x6B1206
 
@@ -89,7 +93,7 @@ def _migration_lock(db: Database) -> Iterator[Connection | None]:
             conn.commit()
 
 
-def alembic_config(connection: Connection | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
