@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, literal, select
+from sqlalchemy import case, literal, literal_column, null, select
 from sqlalchemy.types import Date
 from sqlmodel import Session, col
 
@@ -172,6 +172,16 @@ def list_due(
     f, c, u = ft.c, ct.c, ut.c
     # days overdue, descending == min(due, today), ascending: one sortable expression.
     urgency = case((f.due < today, f.due), else_=literal(today, Date()))
+    # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
+    # keeps the read inside the covering index ix_followups_open_due.
+    purposes = ft.alias("purposes")
+    purpose = case(
+        (
+            f.kind != CADENCE,
+            select(purposes.c.purpose).where(purposes.c.id == f.id).scalar_subquery(),
+        ),
+        else_=null(),
+    )
     query = (
         select(
             f.id,
@@ -179,13 +189,15 @@ def list_due(
             c.name,
             c.grade,
             c.stage,
-            u.login,
+            c.owner_id,
             f.due,
             c.last_contact_on,
-            f.purpose,
+            purpose,
         )
-        .select_from(ft.join(ct, c.id == f.customer_id).join(ut, u.id == c.owner_id))
-        .where(f.status == OPEN, f.due <= limit_day, c.archived_on.is_(None))
+        .select_from(ft.join(ct, c.id == f.customer_id))
+        # A literal 'open' (not a bound parameter) lets SQLite use the partial index.
+        .where(f.status == literal_column(f"'{OPEN}'"), f.due <= limit_day)
+        .where(c.archived_on.is_(None))
         .order_by(urgency, c.grade, f.due, f.id)
     )
     if owner_ids is not None:
@@ -194,21 +206,24 @@ def list_due(
         query = query.where(c.owner_id.in_(owner_ids))
     if grade is not None:
         query = query.where(c.grade == grade)
+    conn = session.connection()
+    # A team has tens of users and a due list up to every customer: look logins up once.
+    logins: dict[int, str] = {uid: login for uid, login in conn.execute(select(u.id, u.login))}
     channels = {g: channel_hint(policy, g) for g in GRADES}
-    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
-    for fid, code, name, grd, stage, login, due, last, purpose in result:
+    result = conn.execute(query.execution_options(yield_per=STREAM_BATCH))
+    for fid, code, name, grd, stage, owner_id, due, last, why in result:
         yield {
             "id": fid,
             "code": code,
             "customer": name,
             "grade": grd,
             "stage": stage,
-            "owner": login,
+            "owner": logins.get(owner_id),
             "due": due,
-            "days_overdue": cadence.days_overdue(due, today),
+            "days_overdue": (today - due).days if due < today else 0,
             "last_contact": last,
             "channel": channels.get(grd) or channel_hint(policy, grd),
-            "purpose": purpose,
+            "purpose": why,
         }
 
 

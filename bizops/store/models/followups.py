@@ -11,8 +11,19 @@ from sqlmodel import Field, SQLModel
 class FollowUp(SQLModel, table=True):
     __tablename__ = "followups"
     __table_args__ = (
-        # What `followups due` reads: open follow-ups by due date.
+        # Follow-ups by status and due date (any status).
         Index("ix_followups_status_due", "status", "due"),
+        # What `followups due` reads: only the open ones, covering the columns it needs, so
+        # the morning list never touches the (large) table of closed follow-ups.
+        Index(
+            "ix_followups_open_due",
+            "status",
+            "due",
+            "customer_id",
+            "kind",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         # Exactly one open follow-up per customer.
         Index(
             "uq_followups_one_open",

@@ -127,6 +127,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_followups_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index("ix_followups_status_due", ["status", "due"], unique=False)
         batch_op.create_index(
+            "ix_followups_open_due",
+            ["status", "due", "customer_id", "kind"],
+            unique=False,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        )
+        batch_op.create_index(
             "uq_followups_one_open",
             ["customer_id"],
             unique=True,
