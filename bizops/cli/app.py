@@ -14,6 +14,7 @@ from bizops.cli import (
     contracts,
     customers,
     db,
+    demo,
     drafting,  # noqa: F401
     followups,
     reports,
@@ -110,6 +111,7 @@ def init(
     say(f"Next: bizops --as {user.login} user add alice --role sales")
 
 
+app.command("demo")(demo.demo)
 app.add_typer(customers.app, name="customer")
 app.add_typer(followups.app, name="followups")
 app.add_typer(contracts.app, name="contract")
