@@ -178,7 +178,9 @@ def _limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict
 
 def _json_default(value: Any) -> Any:
     """What ``json`` cannot encode itself, the way ``jsonable`` converts it."""
-    if isinstance(value, Decimal | datetime | date | Enum):
+    if isinstance(value, date):  # and datetime, a subclass: the commonest case first
+        return value.isoformat()
+    if isinstance(value, Decimal | Enum):
         return jsonable(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
