@@ -39,8 +39,11 @@ SALES = 20
 def customer_name(i: int, rnd: random.Random) -> str:
     if i % 3:
         return (
-            rnd.choice(ZH_PREFIX) + rnd.choice(ZH_MID) + rnd.choice(ZH_MID)
-            + rnd.choice(ZH_SUFFIX) + f"（{i}）"
+            rnd.choice(ZH_PREFIX)
+            + rnd.choice(ZH_MID)
+            + rnd.choice(ZH_MID)
+            + rnd.choice(ZH_SUFFIX)
+            + f"（{i}）"
         )
     return f"{rnd.choice(EN_WORDS)} {rnd.choice(EN_WORDS)} {rnd.choice(EN_SUFFIX)} #{i}"
 
@@ -66,14 +69,25 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
 
     users = [(1, "root", "Root", "root@example.com", "admin", None, 1, stamp)]
     users += [
-        (2 + k, f"sales{k:02d}", f"Sales {k:02d}", f"sales{k:02d}@example.com", "sales", None, 1, stamp)
+        (
+            2 + k,
+            f"sales{k:02d}",
+            f"Sales {k:02d}",
+            f"sales{k:02d}@example.com",
+            "sales",
+            None,
+            1,
+            stamp,
+        )
         for k in range(SALES)
     ]
     base = 2 + SALES
     for offset, (login, role) in enumerate(
         [("mgr", "manager"), ("fin", "finance"), ("legal", "legal"), ("gm", "gm")]
     ):
-        users.append((base + offset, login, login.title(), f"{login}@example.com", role, None, 1, stamp))
+        users.append(
+            (base + offset, login, login.title(), f"{login}@example.com", role, None, 1, stamp)
+        )
     cur.executemany(
         "INSERT INTO users (id, login, name, email, roles, approval_limit, active, created_at) "
         "VALUES (?,?,?,?,?,?,?,?)",
@@ -94,17 +108,45 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
             day = created + timedelta(days=int((today - created).days * (k + 1) / 11))
             last = day
             interactions.append(
-                (interaction_id, i, f"{day.isoformat()} 10:00:00.000000", day.isoformat(),
-                 VIA[(i + k) % len(VIA)], f"Follow-up call {k + 1}: discussed needs and next steps",
-                 None, None, owner, None)
+                (
+                    interaction_id,
+                    i,
+                    f"{day.isoformat()} 10:00:00.000000",
+                    day.isoformat(),
+                    VIA[(i + k) % len(VIA)],
+                    f"Follow-up call {k + 1}: discussed needs and next steps",
+                    None,
+                    None,
+                    owner,
+                    None,
+                )
             )
         days = policy.cadence_days(grade, stage) or 30
         due = last + timedelta(days=days)
         stage_since = created + timedelta(days=rnd.randint(0, 60))
         customers.append(
-            (i, f"C{i:06d}", name, name_key(name), grade, stage, owner, "制造业" if i % 2 else "Retail",
-             "华东" if i % 4 else "North", "exhibition", (i % 50) * 100_000 * 100, "medium",
-             None, None, None, stage_since.isoformat(), last.isoformat(), created.isoformat(), stamp, None)
+            (
+                i,
+                f"C{i:06d}",
+                name,
+                name_key(name),
+                grade,
+                stage,
+                owner,
+                "制造业" if i % 2 else "Retail",
+                "华东" if i % 4 else "North",
+                "exhibition",
+                (i % 50) * 100_000 * 100,
+                "medium",
+                None,
+                None,
+                None,
+                stage_since.isoformat(),
+                last.isoformat(),
+                created.isoformat(),
+                stamp,
+                None,
+            )
         )
         stage_rows.append((i, None, stage, stage_since.isoformat(), stamp, "root", "generated"))
         followups.append((i, i, due.isoformat(), "open", "cadence", None, last.isoformat()))
@@ -122,24 +164,63 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
         start = today - timedelta(days=rnd.randint(0, 300))
         end = start + timedelta(days=365)
         contracts.append(
-            (contract_count, f"HT-2026-{contract_count:06d}", f"年度采购合同 {contract_count}", cid,
-             2 + (cid % SALES), "sales", amount, "CNY", "medium" if contract_count % 7 else "high",
-             status, start.isoformat(), end.isoformat(), "sales-zh", 1, "{}",
-             0 if contract_count % 5 else 1, "[]", 30,
-             start.isoformat() if status in ("signed", "active", "completed") else None,
-             today.isoformat(), stamp)
+            (
+                contract_count,
+                f"HT-2026-{contract_count:06d}",
+                f"年度采购合同 {contract_count}",
+                cid,
+                2 + (cid % SALES),
+                "sales",
+                amount,
+                "CNY",
+                "medium" if contract_count % 7 else "high",
+                status,
+                start.isoformat(),
+                end.isoformat(),
+                "sales-zh",
+                1,
+                "{}",
+                0 if contract_count % 5 else 1,
+                "[]",
+                30,
+                start.isoformat() if status in ("signed", "active", "completed") else None,
+                today.isoformat(),
+                stamp,
+            )
         )
         if status == "pending_approval":
             rid = len(requests) + 1
             submitted = today - timedelta(days=contract_count % 6)
-            requests.append((rid, contract_count, None, "standard", "any contract", '["manager"]',
-                             amount, "pending", 1, f"sales{cid % SALES:02d}", submitted.isoformat(),
-                             stamp, None))
-            steps.append((rid, 1, "manager", "pending", submitted.isoformat(),
-                          (submitted + timedelta(days=2)).isoformat()))
+            requests.append(
+                (
+                    rid,
+                    contract_count,
+                    None,
+                    "standard",
+                    "any contract",
+                    '["manager"]',
+                    amount,
+                    "pending",
+                    1,
+                    f"sales{cid % SALES:02d}",
+                    submitted.isoformat(),
+                    stamp,
+                    None,
+                )
+            )
+            steps.append(
+                (
+                    rid,
+                    1,
+                    "manager",
+                    "pending",
+                    submitted.isoformat(),
+                    (submitted + timedelta(days=2)).isoformat(),
+                )
+            )
     cur.executemany(
         "INSERT INTO contracts (id, number, title, customer_id, owner_id, type, amount, currency, "
-        "risk, status, start, \"end\", template_name, template_version, fields, non_standard, "
+        'risk, status, start, "end", template_name, template_version, fields, non_standard, '
         "non_standard_reasons, notice_days, signed_on, created_on, created_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         contracts,
@@ -162,12 +243,17 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
     con.commit()
     con.execute("ANALYZE")
     con.close()
-    return {"customers": n, "interactions": interaction_id, "contracts": contract_count,
-            "pending_approvals": len(requests)}
+    return {
+        "customers": n,
+        "interactions": interaction_id,
+        "contracts": contract_count,
+        "pending_approvals": len(requests),
+    }
 
 
-def _flush(cur: sqlite3.Cursor, customers: list, stage_rows: list, followups: list,
-           interactions: list) -> None:
+def _flush(
+    cur: sqlite3.Cursor, customers: list, stage_rows: list, followups: list, interactions: list
+) -> None:
     cur.executemany(
         "INSERT INTO customers (id, code, name, name_key, grade, stage, owner_id, industry, region, "
         "source, potential, intent, needs, note, cadence_days, stage_since, last_contact_on, "
@@ -175,7 +261,7 @@ def _flush(cur: sqlite3.Cursor, customers: list, stage_rows: list, followups: li
         customers,
     )
     cur.executemany(
-        "INSERT INTO stage_changes (customer_id, from_stage, to_stage, \"on\", at, actor, reason) "
+        'INSERT INTO stage_changes (customer_id, from_stage, to_stage, "on", at, actor, reason) '
         "VALUES (?,?,?,?,?,?,?)",
         stage_rows,
     )
@@ -185,7 +271,7 @@ def _flush(cur: sqlite3.Cursor, customers: list, stage_rows: list, followups: li
         followups,
     )
     cur.executemany(
-        "INSERT INTO interactions (id, customer_id, at, \"on\", via, summary, contact, outcome, "
+        'INSERT INTO interactions (id, customer_id, at, "on", via, summary, contact, outcome, '
         "actor_id, followup_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
         interactions,
     )
@@ -203,8 +289,11 @@ def main() -> None:
     started = time.perf_counter()
     counts = generate(path, args.n, today=date.fromisoformat(args.today))
     elapsed = time.perf_counter() - started
-    print(f"generated {path}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
-          + f" in {elapsed:.1f} s")
+    print(
+        f"generated {path}: "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        + f" in {elapsed:.1f} s"
+    )
 
 
 if __name__ == "__main__":
