@@ -2,6 +2,10 @@
 
 The scheduling hooks at the top are what other services call when a customer is created,
 changes grade or stage, or is archived.
+
+The ORM models, lookups and the audit log are imported inside the functions that write:
+`followups due` (the first command of every morning, and a listing of up to every customer)
+reads through the light Core table views below and starts without building the models.
 """
 
 from __future__ import annotations
@@ -9,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, literal, literal_column, null, select
-from sqlalchemy.types import Date
-from sqlmodel import Session, col
+from sqlalchemy import case, column, literal, literal_column, null, select, table
+from sqlalchemy.types import Boolean, Date, Integer, String, Text
 
 from bizops.documents.ics import DayEvent, stable_uid, write_calendar
 from bizops.domain import cadence
@@ -23,10 +26,11 @@ from bizops.domain.policy import Policy
 from bizops.domain.roles import ADMIN, MANAGER
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CHANNELS, GRADES, one_of
-from bizops.services.lookup import find_customer
-from bizops.services.users import find_user
-from bizops.store import audit
-from bizops.store.models import Customer, FollowUp, Interaction, User
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bizops.store.models import Customer, FollowUp, User
 
 OPEN = "open"
 DONE = "done"
@@ -36,8 +40,49 @@ CADENCE = "cadence"
 PLANNED = "planned"
 _ONE_DAY = timedelta(days=1)
 
+# Core views of the columns the listings read (a test checks them against the models).
+FOLLOWUPS = table(
+    "followups",
+    column("id", Integer),
+    column("customer_id", Integer),
+    column("due", Date),
+    column("status", String),
+    column("kind", String),
+    column("purpose", Text),
+    column("closed_on", Date),
+    column("on_time", Boolean),
+    column("snoozed_from", Date),
+)
+CUSTOMERS = table(
+    "customers",
+    column("id", Integer),
+    column("code", String),
+    column("name", String),
+    column("grade", String),
+    column("stage", String),
+    column("owner_id", Integer),
+    column("last_contact_on", Date),
+    column("archived_on", Date),
+)
+USERS = table("users", column("id", Integer), column("login", String))
+INTERACTIONS = table(
+    "interactions",
+    column("id", Integer),
+    column("customer_id", Integer),
+    column("on", Date),
+    column("via", String),
+    column("summary", Text),
+    column("contact", String),
+    column("outcome", Text),
+    column("actor_id", Integer),
+)
+
 
 def open_followup(session: Session, customer_id: int) -> FollowUp | None:
+    from sqlmodel import col
+
+    from bizops.store.models import FollowUp
+
     return session.execute(
         select(FollowUp).where(
             col(FollowUp.customer_id) == customer_id, col(FollowUp.status) == OPEN
@@ -54,6 +99,8 @@ def open_first_followup(
     with a last contact (an import) is scheduled by its cadence instead. Calling it again
     returns the open follow-up rather than opening a second one.
     """
+    from bizops.store.models import FollowUp
+
     assert customer.id is not None
     if not cadence.has_followups(customer.stage, customer.archived_on is not None):
         return None
@@ -98,6 +145,8 @@ def reschedule_open_followup(
     rule), never making a follow-up overdue that was not, never more overdue than it was.
     A follow-up planned by hand for a date (``followups plan``, ``log --next``) keeps it.
     """
+    from bizops.store.models import FollowUp
+
     assert customer.id is not None
     current = open_followup(session, customer.id)
     if not cadence.has_followups(customer.stage, customer.archived_on is not None):
@@ -168,8 +217,8 @@ def list_due(
     if grade is not None:
         grade = one_of(grade, GRADES, "--grade", upper=True)
     limit_day = today - _ONE_DAY if overdue_only else (until or today)
-    ft, ct, ut = FollowUp.__table__, Customer.__table__, User.__table__  # type: ignore[attr-defined]
-    f, c, u = ft.c, ct.c, ut.c
+    ft, ct = FOLLOWUPS, CUSTOMERS
+    f, c, u = ft.c, ct.c, USERS.c
     # days overdue, descending == min(due, today), ascending: one sortable expression.
     urgency = case((f.due < today, f.due), else_=literal(today, Date()))
     # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
@@ -249,6 +298,8 @@ def owner_scope(session: Session, *, actor: User | None, owner: str | None) -> l
     if text.lower() == "all":
         return None
     if text:
+        from bizops.services.users import find_user
+
         user = find_user(session, text, field="--owner")
         assert user.id is not None
         return [user.id]
@@ -322,6 +373,8 @@ class LogResult:
 
 
 def _active_customer(session: Session, ref: str | int) -> Customer:
+    from bizops.services.lookup import find_customer
+
     customer = find_customer(session, ref)
     if customer.archived_on is not None:
         raise Conflict(
@@ -392,6 +445,9 @@ def log_followup(
     off the weekend. Lost and dormant customers get the interaction recorded and no follow-up.
     An interaction older than the customer's last contact is history: the schedule stays.
     """
+    from bizops.store import audit
+    from bizops.store.models import FollowUp, Interaction
+
     found = _active_customer(session, customer)
     require_can_follow_up(actor, found)
     channel = one_of(via, CHANNELS, "--via")
@@ -592,6 +648,9 @@ def plan_followup(
 
     A planned date is the user's decision: later grade or stage changes keep it.
     """
+    from bizops.store import audit
+    from bizops.store.models import FollowUp
+
     found = _active_customer(session, customer)
     require_can_follow_up(actor, found)
     day = _future_date(due, today, "--due")
@@ -645,6 +704,9 @@ def snooze_followup(
     ``snoozed_from`` keeps the date it was first due, however often it is snoozed; the audit
     log keeps every move.
     """
+    from bizops.store import audit
+    from bizops.store.models import Customer, FollowUp
+
     fid = _followup_id(followup)
     found = session.get(FollowUp, fid)
     if found is None:
@@ -703,16 +765,16 @@ HISTORY_KEYS = (
 
 def history(session: Session, *, customer: str | int, today: date) -> list[dict[str, Any]]:
     """The open follow-up first, then interactions and closed follow-ups, newest first."""
+    from bizops.services.lookup import find_customer
+
     found = find_customer(session, customer)
-    i = Interaction.__table__.c  # type: ignore[attr-defined]
-    f = FollowUp.__table__.c  # type: ignore[attr-defined]
-    u = User.__table__.c  # type: ignore[attr-defined]
+    i, f, u = INTERACTIONS.c, FOLLOWUPS.c, USERS.c
     blank = dict.fromkeys(HISTORY_KEYS)
     rows: list[tuple[tuple[date, int, int], dict[str, Any]]] = []
     conn = session.connection()
     query = (
         select(i.id, i.on, i.via, i.summary, i.contact, i.outcome, u.login)
-        .select_from(Interaction.__table__.join(User.__table__, u.id == i.actor_id))  # type: ignore[attr-defined]
+        .select_from(INTERACTIONS.join(USERS, u.id == i.actor_id))
         .where(i.customer_id == found.id)
     )
     for iid, on, via, summary, contact, outcome, login in conn.execute(query):

@@ -60,3 +60,31 @@ def test_order_window_and_keys(db, team, policy, today):
         only_a = list(list_due(s, today=today, policy=policy, owner_ids=None, grade="a"))
         assert [r["customer"] for r in only_a] == ["Acme", "Alpha"]
         assert list(list_due(s, today=today, policy=policy, owner_ids=[])) == []
+
+
+def test_core_views_match_the_models():
+    """list_due and history read through light Core views; each column must exist, same type."""
+    from bizops.services import followups as fs
+    from bizops.store.models import Customer as C
+    from bizops.store.models import FollowUp as F
+    from bizops.store.models import Interaction as I
+    from bizops.store.models import User as U
+
+    for view, model in [(fs.FOLLOWUPS, F), (fs.CUSTOMERS, C), (fs.USERS, U), (fs.INTERACTIONS, I)]:
+        real = model.__table__
+        assert view.name == real.name
+        for col in view.c:
+            assert col.name in real.c, f"{real.name}.{col.name}"
+            assert col.type._type_affinity is real.c[col.name].type._type_affinity, col.name
+
+
+def test_due_list_starts_without_the_orm_models():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bizops.cli.followups, bizops.services.followups; "
+        "print('bizops.store.models' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
