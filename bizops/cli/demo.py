@@ -42,6 +42,8 @@ def _same_database(a: str, b: str) -> bool:
 
 def _target(db: str | None) -> str:
     """The demo database's URL: ``--db``, else ``demo.db`` in the data directory."""
+    from sqlalchemy.engine import make_url
+
     from bizops.domain.errors import Conflict, Invalid
     from bizops.store.engine import default_data_dir, resolve_url
 
@@ -55,8 +57,9 @@ def _target(db: str | None) -> str:
             raise Invalid("--db: the demo needs a file (or PostgreSQL), not an in-memory database")
     own = resolve_url(state().db_url)
     if _same_database(url, own):
+        shown = _sqlite_file(url) or make_url(url).render_as_string(hide_password=True)
         raise Conflict(
-            f"--db: {db or url} is your own database (from BIZOPS_DB or the global --db); "
+            f"--db: {shown} is your own database (from BIZOPS_DB or the global --db); "
             "the demo is built in a separate database: give `bizops demo` another --db"
         )
     return url
