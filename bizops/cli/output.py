@@ -248,20 +248,37 @@ def _write_rich(
     empty: str,
     total: int | None,
 ) -> int:
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
 
     cap = TERMINAL_ROWS if limit is None else limit
-    table = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
-    for c in columns:
-        table.add_column(c.header, justify=c.justify, style=c.style)  # type: ignore[arg-type]
-    shown = 0
+    body: list[list[str]] = []
     left_out = 0
     for row in rows:
-        if cap and shown >= cap:
+        if cap and len(body) >= cap:
             left_out += 1
             continue
-        table.add_row(*[(c.fmt or cell)(row.get(c.key)) for c in columns])
-        shown += 1
+        body.append([(c.fmt or cell)(row.get(c.key)) for c in columns])
+    shown = len(body)
+    table = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
+    for i, c in enumerate(columns):
+        values = [r[i] for r in body]
+        widest = max((cell_len(v) for v in values), default=0)
+        # Codes, dates and numbers stay on one line; names and text fold (CJK has no spaces
+        # to wrap at, and an ellipsis would hide the part of a name that tells customers apart).
+        short = widest <= 12 and not any(" " in v for v in values)
+        table.add_column(
+            c.header,
+            justify=c.justify,  # type: ignore[arg-type]
+            style=c.style,
+            no_wrap=False,
+            min_width=widest if short else min(widest, 10),
+            overflow="fold",
+        )
+    for values in body:
+        # Text, not markup: a name such as "[VIP] Acme" must print as typed.
+        table.add_row(*[Text(v) for v in values])
     con = console()
     if not shown:
         con.print(empty)
