@@ -43,7 +43,6 @@ DUE_COLUMNS = [
     Col("days_overdue", "Overdue", fmt=_days, justify="right"),
     Col("last_contact", "Last contact"),
     Col("channel", "Channel"),
-    Col("purpose", "Purpose"),
 ]
 
 HISTORY_COLUMNS = [
