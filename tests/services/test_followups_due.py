@@ -6,9 +6,24 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from bizops.services.customers import add_customer
 from bizops.services.followups import list_due
+from bizops.services.users import find_user
 from bizops.store.models import Customer, FollowUp
-from tests.factories import insert_customer
+
+
+class _Added:
+    def __init__(self, id: int) -> None:
+        self.id = id
+
+
+def insert_customer(db, *, name, owner, policy, today, grade):
+    with db.write() as s:
+        root = find_user(s, "root")
+        view = add_customer(
+            s, actor=root, name=name, grade=grade, owner=owner.login, policy=policy, today=today
+        )
+    return _Added(view["id"])
 
 
 def _set_due(db, customer, due, last=None):
