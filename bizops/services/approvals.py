@@ -23,7 +23,7 @@ from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import parse_money
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
-from bizops.services.lookup import find_contract
+from bizops.services.lookup import as_id, find_contract
 from bizops.store import audit
 from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
 
@@ -277,8 +277,9 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
     text = str(ref).strip()
     if not text:
         raise Invalid("request: empty reference; give a request id (see `bizops approval list`)")
-    if text.isdigit():
-        found = session.get(ApprovalRequest, int(text))
+    if text.isascii() and text.isdigit():
+        row_id = as_id(text)
+        found = session.get(ApprovalRequest, row_id) if row_id is not None else None
         if found is None:
             raise NotFound(f"request: no approval request {text}; see `bizops approval list`")
         return found

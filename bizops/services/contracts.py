@@ -26,7 +26,7 @@ from bizops.domain.policy import Policy
 from bizops.domain.roles import ADMIN, FINANCE, GM, LEGAL, MANAGER
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, MILESTONE_KINDS, RISKS, one_of
-from bizops.services.lookup import find_contract, find_customer
+from bizops.services.lookup import as_id, find_contract, find_customer
 from bizops.services.users import find_user
 from bizops.store import audit
 from bizops.store.counters import next_value
@@ -957,7 +957,8 @@ def _milestone(session: Session, ref: str | int) -> Milestone:
     text = str(ref).strip().lstrip("#")
     if not text.isdigit():
         raise Invalid(f"milestone: {ref!r} is not a milestone id (a number, see `milestone list`)")
-    found = session.get(Milestone, int(text))
+    row_id = as_id(text)
+    found = session.get(Milestone, row_id) if row_id is not None else None
     if found is None:
         raise NotFound(f"milestone: no milestone #{text}; see `bizops contract milestone list`")
     return found
@@ -1141,7 +1142,8 @@ def _dispute(session: Session, ref: str | int) -> Dispute:
     text = str(ref).strip().lstrip("#")
     if not text.isdigit():
         raise Invalid(f"dispute: {ref!r} is not a dispute id (a number, see `dispute list`)")
-    found = session.get(Dispute, int(text))
+    row_id = as_id(text)
+    found = session.get(Dispute, row_id) if row_id is not None else None
     if found is None:
         raise NotFound(f"dispute: no dispute #{text}; see `bizops contract dispute list`")
     return found

@@ -684,9 +684,13 @@ def plan_followup(
 
 
 def _followup_id(value: str | int) -> int:
+    from bizops.services.lookup import MAX_ID
+
     text = str(value).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise Invalid(f"ID: {value!r} is not a follow-up id; use the id shown by `followups due`")
+    if int(text) > MAX_ID:  # beyond the id column's range: the driver would fail on it
+        raise NotFound(f"ID: no follow-up {text}; see `bizops followups due`")
     return int(text)
 
 

@@ -9,14 +9,25 @@ from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.text import name_key
 from bizops.store.models import Contract, Customer
 
+# Row ids are 32-bit integer columns on PostgreSQL (and 64-bit on SQLite).
+MAX_ID = 2**31 - 1
+
+
+def as_id(text: str) -> int | None:
+    """``text`` as a row id if it is one: ASCII digits within the column's range. "²" or a
+    20-digit number is not an id (int() or the driver would fail on it), just text."""
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
 
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
     """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates."""
     text = str(ref).strip()
     if not text:
         raise Invalid(f"{field}: empty customer reference")
-    if text.isdigit():
-        found = session.get(Customer, int(text))
+    if (row_id := as_id(text)) is not None:
+        found = session.get(Customer, row_id)
         if found is not None:
             return found
     found = session.execute(
@@ -50,8 +61,8 @@ def find_contract(session: Session, ref: str | int, *, field: str = "contract") 
     text = str(ref).strip()
     if not text:
         raise Invalid(f"{field}: empty contract reference")
-    if text.isdigit():
-        found = session.get(Contract, int(text))
+    if (row_id := as_id(text)) is not None:
+        found = session.get(Contract, row_id)
         if found is not None:
             return found
     found = session.execute(

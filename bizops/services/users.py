@@ -70,8 +70,10 @@ def find_user(session: Session, ref: str | int, *, field: str = "user") -> User:
     text = str(ref).strip()
     if not text:
         raise Invalid(f"{field}: empty user name")
-    if text.isdigit():
-        user = session.get(User, int(text))
+    from bizops.services.lookup import as_id
+
+    if (row_id := as_id(text)) is not None:
+        user = session.get(User, row_id)
         if user is not None:
             return user
     user = session.execute(select(User).where(col(User.login) == text.lower())).scalar_one_or_none()
