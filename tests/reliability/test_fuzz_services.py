@@ -323,3 +323,23 @@ def test_the_fuzzer_reaches_the_deep_states(template: Path) -> None:
     finally:
         db.dispose()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("ref", ["9223372036854775808", "2147483648", "99999999999999999999", "²"])
+def test_a_number_that_is_no_row_id_is_not_found_rather_than_a_crash(
+    ref: str, db: Database, team: dict[str, User]
+) -> None:
+    """Found by the fuzzer: a reference of digits beyond the id column's range (or "²", which
+    str.isdigit accepts and int() refuses) crashed with OverflowError / DataError."""
+    from bizops.domain.errors import Invalid, NotFound
+    from bizops.services.lookup import find_contract, find_customer
+    from bizops.services.users import find_user
+
+    with db.read() as session:
+        for find in (find_customer, find_contract, find_user, approvals.find_request):
+            with pytest.raises(NotFound):
+                find(session, ref)
+        with pytest.raises(NotFound if ref.isascii() else Invalid):
+            fu.snooze_followup(
+                session, actor=team["alice"], followup=ref, to="+3d", reason="x", today=TODAY
+            )
