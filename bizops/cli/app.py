@@ -7,20 +7,7 @@ from typing import Annotated
 import typer
 
 from bizops import __version__
-from bizops.cli import (
-    approvals,
-    audit,
-    config,
-    contracts,
-    customers,
-    db,
-    demo,
-    drafting,  # noqa: F401
-    followups,
-    reports,
-    templates,
-    users,
-)
+from bizops.cli import demo
 from bizops.cli.context import env, reset_state, state
 from bizops.cli.main import BizopsGroup
 from bizops.cli.output import say
@@ -112,13 +99,15 @@ def init(
 
 
 app.command("demo")(demo.demo)
-app.add_typer(customers.app, name="customer")
-app.add_typer(followups.app, name="followups")
-app.add_typer(contracts.app, name="contract")
-app.add_typer(templates.app, name="template")
-app.add_typer(approvals.app, name="approval")
-app.add_typer(reports.app, name="report")
-app.add_typer(users.app, name="user")
-app.add_typer(config.app, name="config")
-app.add_typer(db.app, name="db")
-app.add_typer(audit.app, name="audit")
+BizopsGroup.lazy_groups = {
+    "customer": ("bizops.cli.customers",),
+    "followups": ("bizops.cli.followups",),
+    "contract": ("bizops.cli.contracts", "bizops.cli.drafting"),
+    "template": ("bizops.cli.templates",),
+    "approval": ("bizops.cli.approvals",),
+    "report": ("bizops.cli.reports",),
+    "user": ("bizops.cli.users",),
+    "config": ("bizops.cli.config",),
+    "db": ("bizops.cli.db",),
+    "audit": ("bizops.cli.audit",),
+}

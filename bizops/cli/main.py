@@ -24,8 +24,67 @@ def report_error(exc: BizopsError) -> None:
     sys.stderr.flush()
 
 
+def _tidy(command: Any) -> Any:
+    """Give each command a one-line summary: its first help paragraph with the docstring's
+    line breaks joined (Typer's rich listing would otherwise keep them mid-sentence)."""
+    if command is None:
+        return None
+    if command.help and not command.short_help:
+        first = command.help.strip().split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for sub in getattr(command, "commands", {}).values():
+        _tidy(sub)
+    return command
+
+
 class BizopsGroup(TyperGroup):
-    """Root group: maps domain errors to exit codes; nothing else shows a traceback."""
+    """Root group: maps domain errors to exit codes; nothing else shows a traceback.
+
+    Command groups are built lazily: running `bizops followups due` builds only the
+    follow-ups group, and the root `--help` lists every group by name and help text without
+    building the others' commands (Typer reads every command's signature to build one).
+    """
+
+    # name -> modules to import; the first defines the group's Typer `app`.
+    lazy_groups: dict[str, tuple[str, ...]] = {}
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        own = super().list_commands(ctx)
+        return own + [name for name in self.lazy_groups if name not in own]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        modules = self.lazy_groups.get(cmd_name)
+        if modules is None:
+            return _tidy(super().get_command(ctx, cmd_name))
+        built: dict[str, Any] = self.__dict__.setdefault("_built", {})
+        if cmd_name in built:
+            return built[cmd_name]
+        import importlib
+
+        sub = importlib.import_module(modules[0]).app
+        for extra in modules[1:]:
+            importlib.import_module(extra)
+        if self._listing:
+            from typer.models import DefaultPlaceholder
+
+            text = sub.info.help
+            if isinstance(text, DefaultPlaceholder):
+                text = text.value
+            return _tidy(TyperGroup(name=cmd_name, help=text))
+        from typer.main import get_group
+
+        group = get_group(sub)
+        group.name = cmd_name
+        built[cmd_name] = _tidy(group)
+        return group
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def main(
         self,

@@ -13,14 +13,27 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
-from sqlmodel import Session
+from sqlalchemy.orm import Session as _OrmSession
 
 from bizops.domain.errors import Invalid, StorageError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def _session(bind: Any) -> Session:
+    """A plain SQLAlchemy session, typed as SQLModel's for the services.
+
+    SQLModel's Session adds only ``exec``, which bizops does not use; importing sqlmodel (and
+    pydantic) costs a tenth of a second that commands reading through Core should not pay.
+    """
+    return cast("Session", _OrmSession(bind=bind, expire_on_commit=False))
+
 
 BUSY_TIMEOUT_S = 60
 WRITE_LOCK_KEY = 0x6B1205  # pg_advisory_xact_lock key shared by every bizops write
@@ -113,7 +126,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error."""
         bind = self.engine.execution_options(bizops_write=True)
-        with translate_errors(self), Session(bind=bind, expire_on_commit=False) as session:
+        with translate_errors(self), _session(bind) as session:
             if not self.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
             try:
@@ -125,7 +138,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with translate_errors(self), Session(bind=self.engine, expire_on_commit=False) as session:
+        with translate_errors(self), _session(self.engine) as session:
             try:
                 yield session
             finally:
