@@ -172,6 +172,7 @@ def main() -> None:
     sqlite_utils = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
     if not sqlite_utils:
         sys.exit("sqlite-utils is not installed (pip install sqlite-utils)")
+    cpu1 = _child_cpu()
     started = time.perf_counter()
     subprocess.run(
         [sqlite_utils, "insert", str(scratch), "customers", str(csv_path), "--csv"],
@@ -179,7 +180,7 @@ def main() -> None:
         capture_output=True,
     )
     plain_s = time.perf_counter() - started
-    plain_cpu = _child_cpu() - cpu0
+    plain_cpu = _child_cpu() - cpu1
 
     print(f"rows: {args.n}")
     print(f"bizops customer import: {bizops_s:.2f} s")

@@ -23,6 +23,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -565,15 +566,16 @@ def import_customers(
         write_rejects(rejects, table.headers, bad)
         result.rejects_file = str(rejects)
     if good:
-        first, last = _insert(
-            session,
-            actor=actor,
-            rows=good,
-            policy=policy,
-            today=today,
-            file=path.name,
-            progress=progress,
-        )
+        with _large_cache(session):
+            first, last = _insert(
+                session,
+                actor=actor,
+                rows=good,
+                policy=policy,
+                today=today,
+                file=path.name,
+                progress=progress,
+            )
         result.imported = len(good)
         result.first_code, result.last_code = first, last
         audit.record(
@@ -751,6 +753,22 @@ def _insert(
     return codes[0], codes[-1]
 
 
+@contextmanager
+def _large_cache(session: Session) -> Iterator[None]:
+    """SQLite's page cache is 2 MB by default; the index inserts of a big import (name keys
+    arrive in random order) churn it. 256 MB for the import, then back."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
 def _bulk_insert(
     session: Session, table: Any, keys: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
@@ -762,10 +780,13 @@ def _bulk_insert(
     dialect = conn.dialect
     processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
     if any(processors):
+        # Most processed values repeat (today's date, the import's timestamp, grades' dates):
+        # convert each distinct value once.
+        cached = [_memo(p) if p is not None else None for p in processors]
         rows = [
             tuple(
                 p(v) if p is not None and v is not None else v
-                for p, v in zip(processors, row, strict=True)
+                for p, v in zip(cached, row, strict=True)
             )
             for row in rows
         ]
@@ -776,6 +797,21 @@ def _bulk_insert(
         f"VALUES ({', '.join([mark] * len(keys))})"
     )
     conn.exec_driver_sql(sql, rows)
+
+
+def _memo(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = process(value)
+            return result
+        except TypeError:  # unhashable
+            return process(value)
+
+    return convert
 
 
 # --------------------------------------------------------------------------- export
