@@ -15,36 +15,29 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.money import format_money, money_str
 from bizops.domain.policy import Policy
+from bizops.reports.tables import (
+    AR,
+    AS,
+    CO,
+    CU,
+    FU,
+    MI,
+    T_AR,
+    T_CO,
+    T_CU,
+    T_FU,
+    T_US,
+    US,
+)
 from bizops.store.models import (
-    ApprovalRequest,
-    ApprovalStep,
-    Contract,
-    Customer,
-    FollowUp,
-    Milestone,
     User,
 )
-
-T_AR = inspect(ApprovalRequest).local_table
-AR = T_AR.c
-T_AS = inspect(ApprovalStep).local_table
-AS = T_AS.c
-T_CO = inspect(Contract).local_table
-CO = T_CO.c
-T_CU = inspect(Customer).local_table
-CU = T_CU.c
-T_FU = inspect(FollowUp).local_table
-FU = T_FU.c
-T_MI = inspect(Milestone).local_table
-MI = T_MI.c
-T_US = inspect(User).local_table
-US = T_US.c
 
 # Roles that see the whole team: the team's overdue summary and every overdue approval.
 TEAM_ROLES: frozenset[str] = frozenset({"manager", "gm"})

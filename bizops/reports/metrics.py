@@ -14,35 +14,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from bizops.domain.money import money_str
 from bizops.domain.vocab import PIPELINE, STAGES
-from bizops.store.models import (
-    ApprovalRequest,
-    Contract,
-    Customer,
-    FollowUp,
-    Milestone,
-    StageChange,
-    User,
+from bizops.reports.tables import (
+    AR,
+    CO,
+    CU,
+    FU,
+    MI,
+    SC,
+    T_CO,
+    T_CU,
+    T_US,
+    US,
 )
-
-T_AR = inspect(ApprovalRequest).local_table
-AR = T_AR.c
-T_CO = inspect(Contract).local_table
-CO = T_CO.c
-T_CU = inspect(Customer).local_table
-CU = T_CU.c
-T_FU = inspect(FollowUp).local_table
-FU = T_FU.c
-T_MI = inspect(Milestone).local_table
-MI = T_MI.c
-T_SC = inspect(StageChange).local_table
-SC = T_SC.c
-T_US = inspect(User).local_table
-US = T_US.c
 
 LIVE_CONTRACT = ("signed", "active")
 EXPIRY_WINDOWS = (30, 60, 90)
