@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Company-name noise that does not make two customers different.
@@ -15,6 +16,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+@lru_cache(maxsize=64)  # a name is usually checked, then keyed: compute it once
 def name_key(text: str) -> str:
     """The key under which two names count as the same (ignores case, width, punctuation)."""
     # Normalise again: removing spaces can bring combining marks together out of canonical
@@ -30,5 +32,9 @@ def clean_text(text: str | None) -> str | None:
     return text or None
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; tab and newline are allowed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def has_control_chars(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in text)
+    return _CONTROL.search(text) is not None

@@ -54,7 +54,7 @@ from bizops.services.customers import (
     text_field,
 )
 from bizops.store import audit
-from bizops.store.counters import reserve
+from bizops.store.counters import current_value, set_value
 from bizops.store.models import Contact, Customer, CustomerTag, FollowUp, StageChange, User
 
 # Canonical field -> the headers accepted for it (compared after folding case and width).
@@ -177,19 +177,23 @@ def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: s
     )
     table = Table(headers=headers, fields=fields, rows=[])
     width = len(headers)
+    pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
+    append = table.rows.append
     for where, cells in records_list:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        row = RawRow(where=where, values={}, cells=cells)
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        count = len(cells)
+        if count > width and "".join(cells[width:]).strip():
             table.problems.append(
-                (row, f"has {len(cells)} cells but the header has {width} columns")
+                (
+                    RawRow(where=where, values={}, cells=cells),
+                    f"has {count} cells but the header has {width} columns",
+                )
             )
             continue
-        for i, key in enumerate(fields):
-            if key is not None and i < len(cells):
-                row.values[key] = cells[i]
-        table.rows.append(row)
+        append(
+            RawRow(where=where, values={k: cells[i] for i, k in pairs if i < count}, cells=cells)
+        )
     return table
 
 
@@ -361,7 +365,9 @@ class _Owners:
 def _contacts_of(values: dict[str, str]) -> list[ContactIn]:
     out: list[ContactIn] = []
     cname = (values.get("contact") or "").strip()
-    title, phone, email = (values.get(k, "").strip() or None for k in ("title", "phone", "email"))
+    title = values.get("title", "").strip() or None
+    phone = values.get("phone", "").strip() or None
+    email = values.get("email", "").strip() or None
     if cname or title or phone or email:
         if not cname:
             check_contact(
@@ -389,26 +395,27 @@ def _validate(raw: RawRow, owners: _Owners) -> GoodRow:
     v = raw.values
     problems: list[str] = []
 
-    def take(fn: Callable[[], Any]) -> Any:
+    def take(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn()
+            return fn(*args, **kwargs)
         except BizopsError as exc:
             problems.append(exc.message)
             return None
 
-    name = take(lambda: check_name(v.get("name"), "name"))
-    grade = take(lambda: parse_grade(v.get("grade"), "grade"))
-    stage = take(lambda: parse_stage(v.get("stage") or "prospect", "stage"))
-    owner_id = take(lambda: owners.resolve(v.get("owner") or ""))
-    industry = take(lambda: text_field(v.get("industry"), "industry", max_length=100))
-    region = take(lambda: text_field(v.get("region"), "region", max_length=100))
-    source = take(lambda: text_field(v.get("source"), "source", max_length=100))
-    potential = take(lambda: parse_potential(v.get("potential"), "potential"))
-    intent = take(lambda: parse_intent(v.get("intent"), "intent"))
-    tags = take(lambda: parse_tags([v.get("tags") or ""], field="tags"))
-    contacts = take(lambda: _contacts_of(v))
-    note = take(lambda: text_field(v.get("note"), "note", max_length=5000))
-    needs = take(lambda: text_field(v.get("needs"), "needs", max_length=5000))
+    get = v.get
+    name = take(check_name, get("name"), "name")
+    grade = take(parse_grade, get("grade"), "grade")
+    stage = take(parse_stage, get("stage") or "prospect", "stage")
+    owner_id = take(owners.resolve, get("owner") or "")
+    industry = take(text_field, get("industry"), "industry", max_length=100)
+    region = take(text_field, get("region"), "region", max_length=100)
+    source = take(text_field, get("source"), "source", max_length=100)
+    potential = take(parse_potential, get("potential"), "potential")
+    intent = take(parse_intent, get("intent"), "intent")
+    tags = take(parse_tags, [get("tags") or ""], field="tags")
+    contacts = take(_contacts_of, v)
+    note = take(text_field, get("note"), "note", max_length=5000)
+    needs = take(text_field, get("needs"), "needs", max_length=5000)
     if problems:
         raise Invalid("; ".join(problems))
     return GoodRow(
@@ -508,42 +515,60 @@ def import_customers(
         existing_emails.setdefault(ekey, f"{code} {cname}")
 
     bad: list[tuple[RawRow, str]] = list(table.problems)
-    good: list[GoodRow] = []
     present: list[str] = []
-    names_in_file: dict[str, str] = {}
-    emails_in_file: dict[str, str] = {}
-    for i, raw in enumerate(table.rows, start=1):
-        if i % 2000 == 0:
-            progress("checking", i, total)
-        try:
-            row = _validate(raw, owners)
-        except Invalid as exc:
-            bad.append((raw, exc.message))
-            continue
-        if row.key in existing_names:
-            present.append(f"{raw.where}: {row.name} already present")
-            continue
-        problems = []
-        if row.key in names_in_file:
-            problems.append(f"name: {row.name!r} duplicates {names_in_file[row.key]} of this file")
-        row_emails = [e for e in (email_key(ct.email) for ct in row.contacts) if e]
-        for ekey in row_emails:
-            if ekey in existing_emails:
+
+    def checked() -> Iterator[GoodRow]:
+        """The good rows, in file order; bad and already-present rows are noted on the way."""
+        names_in_file: dict[str, str] = {}
+        emails_in_file: dict[str, str] = {}
+        for i, raw in enumerate(table.rows, start=1):
+            if i % 2000 == 0:
+                progress("importing", i, total)
+            try:
+                row = _validate(raw, owners)
+            except Invalid as exc:
+                bad.append((raw, exc.message))
+                continue
+            if row.key in existing_names:
+                present.append(f"{raw.where}: {row.name} already present")
+                continue
+            problems = []
+            if row.key in names_in_file:
                 problems.append(
-                    f"email: {ekey} is already a contact of customer {existing_emails[ekey]}"
+                    f"name: {row.name!r} duplicates {names_in_file[row.key]} of this file"
                 )
-            elif ekey in emails_in_file:
-                problems.append(f"email: {ekey} is also on {emails_in_file[ekey]} of this file")
-        if len(set(row_emails)) != len(row_emails):
-            problems.append("email: the same email is given twice in this row")
-        if problems:
-            bad.append((raw, "; ".join(problems)))
-            continue
-        names_in_file[row.key] = raw.where
-        for ekey in row_emails:
-            emails_in_file[ekey] = raw.where
-        good.append(row)
-    progress("checking", total, total)
+            row_emails = [e for e in (email_key(ct.email) for ct in row.contacts) if e]
+            for ekey in row_emails:
+                if ekey in existing_emails:
+                    problems.append(
+                        f"email: {ekey} is already a contact of customer {existing_emails[ekey]}"
+                    )
+                elif ekey in emails_in_file:
+                    problems.append(f"email: {ekey} is also on {emails_in_file[ekey]} of this file")
+            if len(set(row_emails)) != len(row_emails):
+                problems.append("email: the same email is given twice in this row")
+            if problems:
+                bad.append((raw, "; ".join(problems)))
+                continue
+            names_in_file[row.key] = raw.where
+            for ekey in row_emails:
+                emails_in_file[ekey] = raw.where
+            # Rows go to the database as they pass, in the same transaction: if the file
+            # turns out to have bad rows, the whole import is rolled back below.
+            yield row
+
+    with _large_cache(session):
+        imported, first, last = _insert(
+            session,
+            actor=actor,
+            rows=checked(),
+            policy=policy,
+            today=today,
+            file=path.name,
+            collecting=not skip_invalid,
+            bad=bad,
+        )
+    progress("importing", total, total)
     bad.sort(key=lambda item: _order(item[0].where))
     problem_lines = [f"{raw.where}: {reason}" for raw, reason in bad]
     result = ImportResult(
@@ -557,6 +582,7 @@ def import_customers(
         present=present,
     )
     if bad and not skip_invalid:
+        # Raising rolls back the rows already written in this transaction.
         raise Invalid(
             f"{path.name}: {len(bad)} bad row(s) of {result.rows}; nothing was imported "
             "(fix them, or load the good rows with --skip-invalid --rejects FILE)",
@@ -565,18 +591,8 @@ def import_customers(
     if bad and rejects is not None:
         write_rejects(rejects, table.headers, bad)
         result.rejects_file = str(rejects)
-    if good:
-        with _large_cache(session):
-            first, last = _insert(
-                session,
-                actor=actor,
-                rows=good,
-                policy=policy,
-                today=today,
-                file=path.name,
-                progress=progress,
-            )
-        result.imported = len(good)
+    if imported:
+        result.imported = imported
         result.first_code, result.last_code = first, last
         audit.record(
             session,
@@ -621,136 +637,130 @@ def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, st
         raise Invalid(f"--rejects: cannot write {path}: {exc.strerror}") from None
 
 
+_CUSTOMER_KEYS = (
+    "id",
+    "code",
+    "name",
+    "name_key",
+    "grade",
+    "stage",
+    "owner_id",
+    "industry",
+    "region",
+    "source",
+    "potential",
+    "intent",
+    "needs",
+    "note",
+    "stage_since",
+    "created_on",
+    "created_at",
+)
+_CONTACT_KEYS = (
+    "customer_id",
+    "name",
+    "title",
+    "phone",
+    "email",
+    "email_key",
+    "search_key",
+    "is_primary",
+)
+_TAG_KEYS = ("customer_id", "tag")
+_STAGE_KEYS = ("customer_id", "from_stage", "to_stage", "on", "at", "actor", "reason")
+_FOLLOWUP_KEYS = ("customer_id", "due", "status", "kind", "purpose", "created_on")
+
+
 def _insert(
     session: Session,
     *,
     actor: User,
-    rows: list[GoodRow],
+    rows: Iterator[GoodRow],
     policy: Policy,
     today: date,
     file: str,
-    progress: Progress,
-) -> tuple[str, str]:
-    """Bulk inserts: codes reserved at once, then customers, contacts, tags, stage history
-    and first-contact follow-ups with executemany in batches."""
+    collecting: bool,
+    bad: list[tuple[RawRow, str]],
+) -> tuple[int, str | None, str | None]:
+    """Bulk inserts in the caller's transaction, as the rows arrive; returns (count, first code,
+    last code). Writes are serialised, so the next codes and ids are ours: they are read once
+    and the counter set at the end. Chunk by chunk, the customers, contacts, tags, stage
+    history and first-contact follow-ups go to a writer thread that runs executemany while
+    this thread checks and prepares the next chunk. Once a file is known to be rejected whole
+    (``collecting`` and a bad row), rows are only checked, no longer written."""
     ct = Customer.__table__  # type: ignore[attr-defined]
     now = datetime.now(UTC)
-    first_seq = reserve(session, "customer", len(rows))
-    codes = [policy.customer_code.format(seq=first_seq + i) for i in range(len(rows))]
-    before_max = session.execute(select(func.coalesce(func.max(ct.c.id), 0))).scalar_one()
-    total = len(rows)
-    keys = (
-        "code",
-        "name",
-        "name_key",
-        "grade",
-        "stage",
-        "owner_id",
-        "industry",
-        "region",
-        "source",
-        "potential",
-        "intent",
-        "needs",
-        "note",
-        "stage_since",
-        "created_on",
-        "created_at",
-    )
-    for start in range(0, total, BATCH):
-        chunk = rows[start : start + BATCH]
-        _bulk_insert(
-            session,
-            ct,
-            keys,
-            [
-                (
-                    codes[start + i],
-                    r.name,
-                    r.key,
-                    r.grade,
-                    r.stage,
-                    r.owner_id,
-                    r.industry,
-                    r.region,
-                    r.source,
-                    r.potential,
-                    r.intent,
-                    r.needs,
-                    r.note,
-                    today,
-                    today,
-                    now,
-                )
-                for i, r in enumerate(chunk)
-            ],
-        )
-        progress("importing", min(start + BATCH, total) // 2, total)
-    ids = dict(session.execute(select(ct.c.code, ct.c.id).where(ct.c.id > before_max)).all())
-    contacts: list[dict[str, Any]] = []
-    tags: list[dict[str, Any]] = []
-    stages: list[dict[str, Any]] = []
-    followups: list[dict[str, Any]] = []
+    first_seq = current_value(session, "customer") + 1
+    first_id = int(session.execute(select(func.coalesce(func.max(ct.c.id), 0))).scalar_one()) + 1
     first_due = {
         g: cadence.first_contact_due(policy, grade=g, created=today) for g in policy.first_contact
     }
     reason = f"imported from {file}"
-    for code, r in zip(codes, rows, strict=True):
-        cid = ids[code]
-        for n, contact in enumerate(r.contacts):
-            contacts.append(
-                {
-                    "customer_id": cid,
-                    "name": contact.name,
-                    "title": contact.title,
-                    "phone": contact.phone,
-                    "email": contact.email,
-                    "email_key": email_key(contact.email),
-                    "search_key": contact_search_key(contact.name, contact.email, contact.phone),
-                    "is_primary": n == 0,
-                }
-            )
-        for tag in r.tags:
-            tags.append({"customer_id": cid, "tag": tag})
-        stages.append(
-            {
-                "customer_id": cid,
-                "from_stage": None,
-                "to_stage": r.stage,
-                "on": today,
-                "at": now,
-                "actor": actor.login,
-                "reason": reason,
-            }
+    conn = session.connection()
+    statements = [
+        _Statement(conn, table, keys)
+        for table, keys in (
+            (ct, _CUSTOMER_KEYS),
+            (Contact.__table__, _CONTACT_KEYS),  # type: ignore[attr-defined]
+            (CustomerTag.__table__, _TAG_KEYS),  # type: ignore[attr-defined]
+            (StageChange.__table__, _STAGE_KEYS),  # type: ignore[attr-defined]
+            (FollowUp.__table__, _FOLLOWUP_KEYS),  # type: ignore[attr-defined]
         )
-        if cadence.has_followups(r.stage):
-            followups.append(
-                {
-                    "customer_id": cid,
-                    "due": first_due[r.grade],
-                    "status": "open",
-                    "kind": "first_contact",
-                    "purpose": "first contact",
-                    "created_on": today,
-                }
-            )
-    done = total // 2
-    tables: list[tuple[Any, list[dict[str, Any]]]] = [
-        (Contact.__table__, contacts),  # type: ignore[attr-defined]
-        (CustomerTag.__table__, tags),  # type: ignore[attr-defined]
-        (StageChange.__table__, stages),  # type: ignore[attr-defined]
-        (FollowUp.__table__, followups),  # type: ignore[attr-defined]
     ]
-    for table, payload in tables:
-        if payload:
-            names = tuple(payload[0])
-            values = [tuple(item[k] for k in names) for item in payload]
-            for start in range(0, len(values), BATCH):
-                _bulk_insert(session, table, names, values[start : start + BATCH])
-        done += total // 8
-        progress("importing", min(done, total), total)
-    progress("importing", total, total)
-    return codes[0], codes[-1]
+    # Values in the driver's form, converted once: the writer thread then only executes.
+    customer_s, _, _, stage_s, followup_s = statements
+    c_today = customer_s.convert("created_on", today)
+    c_now = customer_s.convert("created_at", now)
+    to_cents = customer_s.processors["potential"] or (lambda value: value)
+    s_today, s_now = stage_s.convert("on", today), stage_s.convert("at", now)
+    f_today = followup_s.convert("created_on", today)
+    f_due = {g: followup_s.convert("due", d) for g, d in first_due.items()}
+    count = 0
+    with _Writer(conn) as writer:
+        payloads: tuple[list[tuple[Any, ...]], ...] = ([], [], [], [], [])
+        for r in rows:
+            if collecting and bad:
+                continue
+            cid, code = first_id + count, policy.customer_code.format(seq=first_seq + count)
+            count += 1
+            customers, contacts, tags, stages, followups = payloads
+            customers.append(
+                (cid, code, r.name, r.key, r.grade, r.stage, r.owner_id, r.industry, r.region,
+                 r.source, None if r.potential is None else to_cents(r.potential), r.intent,
+                 r.needs, r.note, c_today, c_today, c_now)
+            )  # fmt: skip
+            for n, c in enumerate(r.contacts):
+                contacts.append(
+                    (cid, c.name, c.title, c.phone, c.email, email_key(c.email),
+                     contact_search_key(c.name, c.email, c.phone), n == 0)
+                )  # fmt: skip
+            tags.extend((cid, tag) for tag in r.tags)
+            stages.append((cid, None, r.stage, s_today, s_now, actor.login, reason))
+            if cadence.has_followups(r.stage):
+                followups.append(
+                    (cid, f_due[r.grade], "open", "first_contact", "first contact", f_today)
+                )
+            if len(customers) >= BATCH:
+                for statement, payload in zip(statements, payloads, strict=True):
+                    writer.put(statement, payload)
+                payloads = ([], [], [], [], [])
+        if not (collecting and bad):
+            for statement, payload in zip(statements, payloads, strict=True):
+                writer.put(statement, payload)
+    if not count or (collecting and bad):
+        return 0, None, None
+    set_value(session, "customer", first_seq + count - 1)
+    if conn.dialect.name == "postgresql":
+        # The ids were given explicitly: move the sequence past them.
+        conn.exec_driver_sql(
+            "SELECT setval(pg_get_serial_sequence('customers', 'id'), "
+            "(SELECT max(id) FROM customers))"
+        )
+    return (
+        count,
+        policy.customer_code.format(seq=first_seq),
+        policy.customer_code.format(seq=first_seq + count - 1),
+    )
 
 
 @contextmanager
@@ -769,49 +779,79 @@ def _large_cache(session: Session) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
-def _bulk_insert(
-    session: Session, table: Any, keys: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """executemany straight on the driver: each column's own bind processing (money to cents,
-    dates for SQLite) applied once per value, without SQLAlchemy's per-row statement work."""
-    if not rows:
-        return
-    conn = session.connection()
-    dialect = conn.dialect
-    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
-    if any(processors):
-        # Most processed values repeat (today's date, the import's timestamp, grades' dates):
-        # convert each distinct value once.
-        cached = [_memo(p) if p is not None else None for p in processors]
-        rows = [
-            tuple(
-                p(v) if p is not None and v is not None else v
-                for p, v in zip(cached, row, strict=True)
-            )
-            for row in rows
-        ]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
-        f"VALUES ({', '.join([mark] * len(keys))})"
-    )
-    conn.exec_driver_sql(sql, rows)
+class _Statement:
+    """An INSERT for the driver's executemany, without SQLAlchemy's per-row statement work.
+    Values must already be in the driver's form: ``convert`` applies a column's own bind
+    processing (money to cents, dates for SQLite) to one value."""
+
+    def __init__(self, conn: Any, table: Any, keys: Sequence[str]) -> None:
+        dialect = conn.dialect
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+            f"VALUES ({', '.join([mark] * len(keys))})"
+        )
+        self.processors = {
+            k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys
+        }
+
+    def convert(self, key: str, value: Any) -> Any:
+        process = self.processors[key]
+        return value if process is None or value is None else process(value)
 
 
-def _memo(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    seen: dict[Any, Any] = {}
+class _Writer:
+    """One thread that runs the import's executemany calls in order while the caller prepares
+    the next chunk: sqlite3 and psycopg let other Python threads run while the database works.
+    The caller must not use the connection until the block ends."""
 
-    def convert(value: Any) -> Any:
+    def __init__(self, conn: Any) -> None:
+        import queue
+        import threading
+
+        self.raw = conn.connection.dbapi_connection
+        self.queue: queue.Queue[tuple[_Statement, list[tuple[Any, ...]]] | None] = queue.Queue(8)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bizops-import-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        cursor = self.raw.cursor()
         try:
-            return seen[value]
-        except KeyError:
-            seen[value] = result = process(value)
-            return result
-        except TypeError:  # unhashable
-            return process(value)
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    statement, rows = item
+                    try:
+                        cursor.executemany(statement.sql, rows)
+                    except BaseException as exc:  # handed to the caller in __exit__
+                        self.error = exc
+        finally:
+            cursor.close()
 
-    return convert
+    def put(self, statement: _Statement, rows: list[tuple[Any, ...]]) -> None:
+        if self.error is not None:
+            raise self._failure()
+        if rows:
+            self.queue.put((statement, rows))
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if exc is None and self.error is not None:
+            raise self._failure()
+
+    def _failure(self) -> BaseException:
+        from bizops.domain.errors import StorageError
+
+        error = self.error
+        assert error is not None
+        if isinstance(error, BizopsError | KeyboardInterrupt):
+            return error
+        return StorageError(f"the import could not be written: {error}")
 
 
 # --------------------------------------------------------------------------- export
