@@ -804,14 +804,17 @@ class _Statement:
 class _Writer:
     """One thread that runs the import's executemany calls in order while the caller prepares
     the next chunk: sqlite3 and psycopg let other Python threads run while the database works.
-    The caller must not use the connection until the block ends."""
+    The queue is unbounded: the writer shares the GIL with the checking thread and catches up
+    once checking is done; a bounded queue made the checker wait on it (100,000 rows: the
+    chunks held at once cost ~70 MB). The caller must not use the connection until the block
+    ends."""
 
     def __init__(self, conn: Any) -> None:
         import queue
         import threading
 
         self.raw = conn.connection.dbapi_connection
-        self.queue: queue.Queue[tuple[_Statement, list[tuple[Any, ...]]] | None] = queue.Queue(8)
+        self.queue: queue.Queue[tuple[_Statement, list[tuple[Any, ...]]] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="bizops-import-writer", daemon=True)
 
