@@ -19,13 +19,79 @@ from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD
 
-# Other areas add consistency checks here: each takes a session and returns problems found.
-CHECKS: list[Callable[[Session], list[str]]] = []
+SHOWN = 20  # problems of one kind listed by name; the rest are counted
 
 
-def register_check(check: Callable[[Session], list[str]]) -> Callable[[Session], list[str]]:
-    CHECKS.append(check)
-    return check
+def _listed(kind: str, rows: list[Any], describe: Callable[[Any], str]) -> list[str]:
+    out = [f"{kind}: {describe(row)}" for row in rows[:SHOWN]]
+    if len(rows) > SHOWN:
+        out.append(f"{kind}: and {len(rows) - SHOWN} more")
+    return out
+
+
+def followup_invariant(session: Session) -> list[str]:
+    """one open follow-up per active customer"""
+    from bizops.domain.vocab import SIDE_EXITS
+    from bizops.store.models import Customer, FollowUp
+
+    c = Customer.__table__.c  # type: ignore[attr-defined]
+    f = FollowUp.__table__.c  # type: ignore[attr-defined]
+    open_count = (
+        select(func.count())
+        .where(f.customer_id == c.id, f.status == "open")
+        .correlate(Customer.__table__)  # type: ignore[attr-defined]
+        .scalar_subquery()
+    )
+    active = c.archived_on.is_(None) & c.stage.not_in(SIDE_EXITS)
+    rows = session.execute(
+        select(c.code, c.stage, c.archived_on, open_count.label("n")).where(
+            ((active) & (open_count != 1)) | ((~active) & (open_count != 0))
+        )
+    ).all()
+
+    def describe(row: Any) -> str:
+        if row.archived_on is not None or row.stage in SIDE_EXITS:
+            why = "archived" if row.archived_on is not None else row.stage
+            return f"customer {row.code} is {why} but has {row.n} open follow-up(s)"
+        return f"customer {row.code} is active with {row.n} open follow-ups (should be 1)"
+
+    return _listed("follow-ups", list(rows), describe)
+
+
+def contract_states(session: Session) -> list[str]:
+    """contract states and approvals"""
+    from bizops.domain.contract_states import STATES
+    from bizops.store.models import ApprovalRequest, ApprovalStep, Contract
+
+    k = Contract.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(select(k.number, k.status).where(k.status.not_in(STATES))).all()
+    problems = _listed(
+        "contracts", list(rows), lambda r: f"{r.number} has the unknown state {r.status!r}"
+    )
+    r = ApprovalRequest.__table__.c  # type: ignore[attr-defined]
+    st = ApprovalStep.__table__.c  # type: ignore[attr-defined]
+    pending_steps = (
+        select(func.count())
+        .where(st.request_id == r.id, st.status == "pending")
+        .correlate(ApprovalRequest.__table__)  # type: ignore[attr-defined]
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(r.id, r.status, pending_steps.label("n")).where(
+            ((r.status == "pending") & (pending_steps != 1))
+            | ((r.status != "pending") & (pending_steps != 0))
+        )
+    ).all()
+    problems += _listed(
+        "approvals",
+        list(rows),
+        lambda row: f"request {row.id} is {row.status} with {row.n} pending step(s)",
+    )
+    return problems
+
+
+# The product's own rules, checked beside SQLite's integrity and the audit chain.
+CHECKS: list[Callable[[Session], list[str]]] = [followup_invariant, contract_states]
 
 
 def info(db: Database) -> dict[str, Any]:
