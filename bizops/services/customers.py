@@ -988,7 +988,8 @@ def list_customers(
 ) -> Iterator[dict[str, Any]]:
     """Customers as rows, filtered and sorted in SQL; tags come from one extra query.
 
-    The caller consumes the iterator while the session is open.
+    The filters are checked and the query runs before this returns, so a bad filter is an
+    error before any output starts. The caller consumes the iterator while the session is open.
     """
     c = Customer.__table__.c  # type: ignore[attr-defined]
     u = User.__table__.c  # type: ignore[attr-defined]
@@ -1069,6 +1070,10 @@ def list_customers(
             tag_query = select(t.customer_id, t.tag).where(t.customer_id.in_(ids_query))
         for cid, tag_value in session.execute(tag_query.order_by(t.customer_id, t.tag)):
             tag_map.setdefault(cid, []).append(tag_value)
+    return _customer_rows(rows, tag_map)
+
+
+def _customer_rows(rows: Sequence[Any], tag_map: dict[int, list[str]]) -> Iterator[dict[str, Any]]:
     for row in rows:
         (
             cid,

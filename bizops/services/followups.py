@@ -212,13 +212,14 @@ def list_due(
     everyone. Reads the open-follow-up index joined to customers and users and streams the
     rows, so the caller must consume the iterator while the session is open. Each row:
     id, code, customer, grade, stage, owner, due (date), days_overdue (int), last_contact
-    (date or None), channel, purpose.
+    (date or None), channel, purpose. The filters are checked before this returns, so a bad
+    one is an error before any output starts.
     """
     if grade is not None:
         grade = one_of(grade, GRADES, "--grade", upper=True)
     limit_day = today - _ONE_DAY if overdue_only else (until or today)
     ft, ct = FOLLOWUPS, CUSTOMERS
-    f, c, u = ft.c, ct.c, USERS.c
+    f, c = ft.c, ct.c
     # days overdue, descending == min(due, today), ascending: one sortable expression.
     urgency = case((f.due < today, f.due), else_=literal(today, Date()))
     # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
@@ -251,10 +252,17 @@ def list_due(
     )
     if owner_ids is not None:
         if not owner_ids:
-            return
+            return iter(())
         query = query.where(c.owner_id.in_(owner_ids))
     if grade is not None:
         query = query.where(c.grade == grade)
+    return _stream_due(session, query, today=today, policy=policy)
+
+
+def _stream_due(
+    session: Session, query: Any, *, today: date, policy: Policy
+) -> Iterator[dict[str, Any]]:
+    u = USERS.c
     conn = session.connection()
     # A team has tens of users and a due list up to every customer: look logins up once.
     logins: dict[int, str] = {uid: login for uid, login in conn.execute(select(u.id, u.login))}

@@ -244,3 +244,15 @@ def test_every_command_has_an_example(crm):
     for group in (app, contact_app):
         for command in group.registered_commands:
             assert "Example: bizops customer" in (command.callback.__doc__ or "")
+
+
+def test_list_bad_filter_fails_before_any_output(crm, tmp_path):
+    assert as_alice(crm, "customer", "add", "Acme Ltd", "--grade", "B").exit_code == 0
+    for args in (["--grade", "Z"], ["--stage", "won"], ["--owner", "ghost"], ["--sort", "x"]):
+        result = as_alice(crm, "customer", "list", *args)
+        assert result.exit_code in (2, 3), result.output
+        assert result.stdout == "", args  # not a header row followed by an error
+        assert result.stderr.startswith("Error: ")
+    target = tmp_path / "out.json"
+    assert as_alice(crm, "customer", "list", "--grade", "Z", "-o", str(target)).exit_code == 2
+    assert not target.exists()

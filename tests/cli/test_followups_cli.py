@@ -219,3 +219,16 @@ def test_every_command_has_an_example():
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         lines = [x for x in (command.help or "").strip().splitlines() if x.strip()]
         assert lines[-1].strip().startswith("Example: bizops followups "), name
+
+
+def test_due_bad_grade_fails_before_any_output(cli, world, tmp_path):
+    result = cli("--as", "alice", *DAY, "followups", "due", "--grade", "Z")
+    assert result.exit_code == 2
+    assert result.stdout == ""  # not a header row followed by an error
+    assert result.stderr.startswith("Error: --grade")
+    target = tmp_path / "due.csv"
+    assert (
+        cli("--as", "alice", *DAY, "followups", "due", "--grade", "Z", "-o", str(target)).exit_code
+        == 2
+    )
+    assert not target.exists()
