@@ -32,6 +32,28 @@ MAX_POWER = 1_000
 _CLAUSE_NAME = re.compile(r"^clauses/(zh|en)/[a-z0-9_\-]+\.j2$")
 # Globals a template may use besides its context; everything else of Jinja's is removed.
 ALLOWED_GLOBALS = ("range", "dict", "namespace", "cycler", "joiner")
+# Characters that would make a value Markdown markup: a goods name "CK6150 | 3台" would split a
+# table cell, "*加急*" would lose its asterisks, two blanks "____" in a paragraph would pair up
+# as bold. Every value a template prints is escaped, so the writers show it as typed.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>|]|_+")
+
+
+def escape_markdown(value: Any) -> Any:
+    """A printed value, with the characters Markdown reads as markup backslash-escaped.
+
+    Underscores inside a word (``free_training``) are never markup and stay as they are.
+    """
+    if not isinstance(value, str):
+        return value
+
+    def escape(match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        inside_word = start > 0 and end < len(text) and text[start - 1].isalnum()
+        if text[start] == "_" and inside_word and text[end].isalnum():
+            return match.group()
+        return "".join("\\" + ch for ch in match.group())
+
+    return _MARKDOWN_SPECIAL.sub(escape, value)
 
 
 def _clause_source(name: str) -> tuple[str, str | None, Callable[[], bool]] | None:
@@ -68,6 +90,7 @@ def make_environment() -> TemplateEnvironment:
         loader=FunctionLoader(_clause_source),
         undefined=StrictUndefined,
         autoescape=False,
+        finalize=escape_markdown,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -228,3 +228,21 @@ def test_money_values_render_as_decimals():
     context = sample_context(template, company=default_policy().company, today=TODAY)
     assert context["liquidated_damages"] == Decimal("0.00")
     assert context["party_a"]["name"] == default_policy().company["name"]
+
+
+def test_values_print_as_typed_not_as_markdown():
+    import docx
+
+    body = (
+        "# {{ title }}\n\n住所：{{ a | blank }}\\\n法定代表人：{{ b | blank }}\n\n"
+        "| 货物 | 数量 |\n| --- | --- |\n| {{ goods }} | 3 |\n"
+    )
+    text = render(
+        body, {"title": "A_B *加急*", "a": "", "b": None, "goods": "CK6150 | 3台"}, name="t"
+    )
+    page = html_page(text, title="t", language="zh")
+    assert "A_B *加急*" in page and "<em>" not in page and "<strong>" not in page
+    assert "住所：____________<br />" in page and "<td>CK6150 | 3台</td>" in page
+    document = docx.Document(io.BytesIO(docx_bytes(text, title="t", language="zh")))
+    assert document.paragraphs[1].text == "住所：____________\n法定代表人：____________"
+    assert document.tables[0].rows[1].cells[0].text == "CK6150 | 3台"
