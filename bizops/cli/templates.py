@@ -189,12 +189,18 @@ def render(
 ) -> None:
     """Fill a first-contact email or call script for one customer (prints Markdown).
 
+    With -o, FILE.html is a printable page and FILE.docx a Word document; any other
+    name gets the Markdown.
+
     Example: bizops --as alice template render email-manufacturing-zh --customer C0001
     """
+    from bizops.cli.output import write_bytes
     from bizops.documents.fields import parse_assignments
-    from bizops.services.templates import render_material
+    from bizops.services.templates import material_document, render_material
     from bizops.services.users import resolve_actor
 
+    suffix = output.suffix.lower() if output is not None else ""
+    fmt = {".html": "html", ".htm": "html", ".docx": "docx"}.get(suffix, "md")
     values = parse_assignments(set_ or [])
     with state().read() as session:
         actor = resolve_actor(session, state().as_user)
@@ -208,4 +214,8 @@ def render(
             policy=state().policy(),
             today=state().today,
         )
+        if output is not None and fmt != "md":
+            data = material_document(session, template=template, text=text, fmt=fmt)
+            write_bytes(data, output)
+            return
     render_text(text, output)

@@ -510,6 +510,12 @@ def render_document(text: str, *, fmt: str, title: str, language: str) -> bytes:
     return docx_bytes(text, title=title, language=language)
 
 
+def material_document(session: Session, *, template: str, text: str, fmt: str) -> bytes:
+    """A rendered first-contact text as a file: Markdown, a printable HTML page or Word."""
+    found = resolve_template(session, template)
+    return render_document(text, fmt=_check_format(fmt), title=found.title, language=found.language)
+
+
 def draft_contract(
     session: Session,
     *,

@@ -277,3 +277,18 @@ def test_render_first_contact_email(world):
         "colour=red",
     )
     assert bad.exit_code == 2 and "colour" in bad.stderr
+
+
+def test_render_writes_the_format_of_the_output_extension(world, tmp_path):
+    import docx
+
+    base = ("--as", "alice", "template", "render", "email-retail-en", "--customer", "C0001")
+    page = tmp_path / "mail.html"
+    assert world(*base, "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    word = tmp_path / "mail.docx"
+    assert world(*base, "-o", str(word)).exit_code == 0
+    assert any("Dear 张伟" in p.text for p in docx.Document(str(word)).paragraphs)
+    text = tmp_path / "mail.md"
+    assert world(*base, "-o", str(text)).exit_code == 0
+    assert "Dear 张伟" in text.read_text(encoding="utf-8")
