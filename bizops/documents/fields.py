@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bizops.domain.dates import parse_date
 from bizops.domain.errors import Invalid
 from bizops.domain.money import money_str, parse_money
 
@@ -238,8 +239,11 @@ def parse_schema(
     return specs
 
 
-def normalise(spec: FieldSpec, value: Any) -> Any:
-    """The JSON-safe value of ``value`` for this field, or ``Invalid`` saying what is accepted."""
+def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
+    """The JSON-safe value of ``value`` for this field, or ``Invalid`` saying what is accepted.
+
+    With ``today``, a date field also reads relative dates (``eom``, ``+1m``, ``fri``).
+    """
     name = spec.name
     shown = value if not isinstance(value, str) else value.strip()
 
@@ -280,8 +284,11 @@ def normalise(spec: FieldSpec, value: Any) -> Any:
             day = value
         else:
             try:
-                day = date.fromisoformat(str(value).strip())
-            except ValueError:
+                if today is not None:
+                    day = parse_date(str(value), today, field=name)
+                else:
+                    day = date.fromisoformat(str(value).strip())
+            except (ValueError, Invalid):
                 return _raise(bad())
         _check_bounds(spec, day, date.fromisoformat, bad)
         return day.isoformat()
@@ -339,7 +346,9 @@ def describe(spec: FieldSpec, message: str) -> str:
     return f"{message} ({spec.label}: {spec.help})"
 
 
-def check_values(specs: list[FieldSpec], values: dict[str, Any]) -> Checked:
+def check_values(
+    specs: list[FieldSpec], values: dict[str, Any], today: date | None = None
+) -> Checked:
     by_name = {s.name: s for s in specs}
     out: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
@@ -353,7 +362,7 @@ def check_values(specs: list[FieldSpec], values: dict[str, Any]) -> Checked:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         try:
-            out[name] = normalise(spec, raw)
+            out[name] = normalise(spec, raw, today)
         except Invalid as exc:
             problems.append(describe(spec, exc.message))
     missing = [

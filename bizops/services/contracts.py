@@ -169,11 +169,18 @@ def _template_ref(name: str | None, version: int | None) -> str | None:
 
 
 def _assess(
-    session: Session, *, contract_type: str, template: str | None, values: dict[str, str]
+    session: Session,
+    *,
+    contract_type: str,
+    template: str | None,
+    values: dict[str, str],
+    today: date,
 ) -> StandardAssessment:
     from bizops.services.templates import assess_standard
 
-    return assess_standard(session, contract_type=contract_type, template=template, values=values)
+    return assess_standard(
+        session, contract_type=contract_type, template=template, values=values, today=today
+    )
 
 
 def _apply_assessment(contract: Contract, assessment: StandardAssessment) -> None:
@@ -320,7 +327,11 @@ def create_contract(
             )
 
     assessment = _assess(
-        session, contract_type=contract_type, template=template, values=dict(values or {})
+        session,
+        contract_type=contract_type,
+        template=template,
+        values=dict(values or {}),
+        today=today,
     )
     assert cust.id is not None and owner_user.id is not None
     contract = Contract(
@@ -419,7 +430,13 @@ def update_contract(
         template_ref = _template_ref(contract.template_name, contract.template_version)
     _apply_assessment(
         contract,
-        _assess(session, contract_type=contract.type, template=template_ref, values=fields),
+        _assess(
+            session,
+            contract_type=contract.type,
+            template=template_ref,
+            values=fields,
+            today=today,
+        ),
     )
     after = _snapshot(contract)
     if after == before:

@@ -308,6 +308,7 @@ def assess_standard(
     contract_type: str,
     template: str | None,
     values: dict[str, str],
+    today: date | None = None,
 ) -> StandardAssessment:
     """Is a contract standard? Normalises its field values against the template's schema.
 
@@ -333,7 +334,7 @@ def assess_standard(
             f"--template: {found.name} is a {found.type} template; a {contract_type} contract "
             f"needs one of type {contract_type} (see `bizops template list --type {contract_type}`)"
         )
-    checked = check_values(list(found.fields), values)
+    checked = check_values(list(found.fields), values, today)
     if checked.problems:
         raise Invalid(
             f"--set: {len(checked.problems)} field(s) do not fit template {found.ref}",
@@ -481,9 +482,10 @@ def prepare_values(
     stored: dict[str, Any],
     *,
     fix: str = "bizops contract update X --set FIELD=VALUE",
+    today: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check a contract's stored values for drafting; ``Invalid`` lists every problem."""
-    checked = check_values(list(template.fields), stored)
+    checked = check_values(list(template.fields), stored, today)
     problems = list(checked.problems)
     for name in checked.missing:
         spec = template.field(name)
@@ -646,7 +648,7 @@ def render_material(
         )
     row = find_customer(session, customer)
     assert row.id is not None
-    prepared, unknown = prepare_values(found, values, fix="--set FIELD=VALUE")
+    prepared, unknown = prepare_values(found, values, fix="--set FIELD=VALUE", today=today)
     if unknown:
         raise Invalid(
             f"--set: {found.ref} has no field(s) {', '.join(sorted(unknown))}; its fields: "

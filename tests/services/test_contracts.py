@@ -772,3 +772,31 @@ def test_unknown_or_wrong_template_refused(db, team, policy, today, acme):
         new_contract(db, team["alice"], acme, policy, today, template="nda-zh")
     with db.read() as s:
         assert s.execute(select(Contract.id)).first() is None
+
+
+def test_template_date_fields_take_relative_dates(db, team, policy, today, acme):
+    # today is 2026-11-27: "eom" is the end of November, "+1m" a month on.
+    values = SALES_FIELDS | {"delivery_date": "eom"}
+    made = new_contract(db, team["alice"], acme, policy, today, template="sales-zh", values=values)
+    with db.write() as s:
+        assert svc.find_contract(s, made["number"]).fields["delivery_date"] == "2026-11-30"
+        svc.update_contract(
+            s,
+            actor=team["alice"],
+            ref=made["number"],
+            values={"delivery_date": "+1m"},
+            policy=policy,
+            today=today,
+        )
+        assert svc.find_contract(s, made["number"]).fields["delivery_date"] == "2026-12-27"
+    with pytest.raises(Invalid) as err:
+        new_contract(
+            db,
+            team["alice"],
+            acme,
+            policy,
+            today,
+            template="sales-zh",
+            values=SALES_FIELDS | {"delivery_date": "01/02/2027"},
+        )
+    assert "delivery_date" in err.value.details[0]
