@@ -227,6 +227,13 @@ def _money_by_currency(pairs: Iterable[tuple[str, Decimal | None]]) -> dict[str,
     return {currency: money_str(value) or "0.00" for currency, value in sorted(sums.items())}
 
 
+def _count_by_currency(currencies: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for currency in currencies:
+        counts[currency] += 1
+    return dict(sorted(counts.items()))
+
+
 def contracts(session: Session, *, start: date, end: date, today: date) -> dict[str, Any]:
     """Contract metrics:
 
@@ -239,6 +246,9 @@ def contracts(session: Session, *, start: date, end: date, today: date) -> dict[
     - ``expiring``: signed and active contracts that end within 30, 60 and 90 days of today
       (cumulative: the 60-day window includes the 30-day one);
     - ``overdue_milestones``: open milestones past their due date on signed/active contracts.
+
+    ``expiring`` and ``overdue_milestones`` give ``count`` (all currencies), ``value`` and
+    ``counts`` per currency.
     """
     by_status = []
     for status, currency, count, value, created in session.execute(
@@ -308,6 +318,7 @@ def contracts(session: Session, *, start: date, end: date, today: date) -> dict[
                 "within_days": window,
                 "count": len(inside),
                 "value": _money_by_currency((r.currency, r.amount) for r in inside),
+                "counts": _count_by_currency(r.currency for r in inside),
             }
         )
 
@@ -343,6 +354,7 @@ def contracts(session: Session, *, start: date, end: date, today: date) -> dict[
         "overdue_milestones": {
             "count": len(overdue),
             "value": _money_by_currency((r.currency, r.amount) for r in overdue),
+            "counts": _count_by_currency(r.currency for r in overdue),
         },
     }
 
@@ -388,6 +400,8 @@ def contracts_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             else "no contracts created in the period",
         }
     )
+    # One row per currency, each with that currency's own count: a total repeated on every
+    # currency's row would be counted twice by anyone summing the column.
     for window in report["expiring"]:
         currencies = window["value"] or {"": "0.00"}
         for currency, value in currencies.items():
@@ -396,7 +410,7 @@ def contracts_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                     "section": "expiring",
                     "key": f"within_{window['within_days']}d",
                     "currency": currency or None,
-                    "count": window["count"],
+                    "count": window["counts"].get(currency, 0),
                     "value": value,
                     "detail": None,
                 }
@@ -408,7 +422,7 @@ def contracts_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "section": "overdue_milestones",
                 "key": "overdue",
                 "currency": currency or None,
-                "count": overdue["count"],
+                "count": overdue["counts"].get(currency, 0),
                 "value": value,
                 "detail": None,
             }

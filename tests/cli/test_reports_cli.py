@@ -175,7 +175,16 @@ def test_metrics_commands(seeded_cli):
     contracts = cli(*TODAY, "report", "contracts", "--format", "json")
     assert contracts.exit_code == 0
     data = json.loads(contracts.stdout)
-    assert data["expiring"][0] == {"within_days": 30, "count": 1, "value": {"CNY": "120000.00"}}
-    assert data["overdue_milestones"] == {"count": 1, "value": {"CNY": "60000.00"}}
+    assert data["expiring"][0] == {
+        "within_days": 30,
+        "count": 1,
+        "value": {"CNY": "120000.00"},
+        "counts": {"CNY": 1},
+    }
+    assert data["overdue_milestones"] == {
+        "count": 1,
+        "value": {"CNY": "60000.00"},
+        "counts": {"CNY": 1},
+    }
     table = cli(*TODAY, "report", "contracts")
     assert table.exit_code == 0 and "approval_cycle" in table.stdout

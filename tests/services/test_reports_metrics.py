@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bizops.domain.errors import Invalid
+from bizops.reports.metrics import contracts_rows
 from bizops.services import reports as svc
 from bizops.store.models import (
     ApprovalRequest,
@@ -330,11 +331,38 @@ def test_contracts_report(db, team, policy, today):
     }
     assert report["non_standard"] == {"created": 3, "non_standard": 2, "ratio": 66.7}
     assert report["expiring"] == [
-        {"within_days": 30, "count": 1, "value": {"CNY": "200000.00"}},
-        {"within_days": 60, "count": 2, "value": {"CNY": "200000.00", "USD": "50000.00"}},
-        {"within_days": 90, "count": 3, "value": {"CNY": "280000.00", "USD": "50000.00"}},
+        {"within_days": 30, "count": 1, "value": {"CNY": "200000.00"}, "counts": {"CNY": 1}},
+        {
+            "within_days": 60,
+            "count": 2,
+            "value": {"CNY": "200000.00", "USD": "50000.00"},
+            "counts": {"CNY": 1, "USD": 1},
+        },
+        {
+            "within_days": 90,
+            "count": 3,
+            "value": {"CNY": "280000.00", "USD": "50000.00"},
+            "counts": {"CNY": 2, "USD": 1},
+        },
     ]
-    assert report["overdue_milestones"] == {"count": 1, "value": {"CNY": "5000.00"}}
+    assert report["overdue_milestones"] == {
+        "count": 1,
+        "value": {"CNY": "5000.00"},
+        "counts": {"CNY": 1},
+    }
+    # The flattened rows (table, CSV) count per currency: the column sums to the total.
+    expiring = [
+        (r["key"], r["currency"], r["count"], r["value"])
+        for r in contracts_rows(report)
+        if r["section"] == "expiring"
+    ]
+    assert expiring == [
+        ("within_30d", "CNY", 1, "200000.00"),
+        ("within_60d", "CNY", 1, "200000.00"),
+        ("within_60d", "USD", 1, "50000.00"),
+        ("within_90d", "CNY", 2, "280000.00"),
+        ("within_90d", "USD", 1, "50000.00"),
+    ]
     assert (report["from"], report["to"], report["today"]) == (
         "2026-11-01",
         "2026-11-30",
