@@ -48,10 +48,14 @@ def route(
     non_standard: bool = False,
 ) -> rules.Route:
     """`approval route`: the same explanation `contract submit` uses, from typed input."""
+    money = parse_money(amount, field="--amount")
+    if money <= 0:
+        # As `contract new`: no contract has such an amount, so no route applies to it.
+        raise Invalid(f"--amount: {amount} is not a contract amount; it must be greater than zero")
     return rules.explain_route(
         policy,
         type=one_of(type, CONTRACT_TYPES, "--type"),
-        amount=parse_money(amount, field="--amount"),
+        amount=money,
         risk=one_of(risk, RISKS, "--risk"),
         non_standard=non_standard,
     )

@@ -120,6 +120,9 @@ def test_route_bad_input(cli):
     assert bad_amount.exit_code == 2 and "--amount" in bad_amount.stderr
     bad_risk = cli("approval", "route", "--type", "nda", "--amount", "1", "--risk", "huge")
     assert bad_risk.exit_code == 2 and "accepted: low, medium, high" in bad_risk.stderr
+    for amount in ("0", "-5"):
+        r = cli("approval", "route", "--type", "nda", "--amount", amount, "--risk", "low")
+        assert r.exit_code == 2 and "greater than zero" in r.stderr and not r.stdout
 
 
 def test_route_follows_the_policy_file(cli, tmp_path):
