@@ -21,11 +21,21 @@ def path() -> None:
 
     Example: bizops config path
     """
+    import os
+
     from bizops.services.policy import config_path
 
     file = config_path(state().config)
     say(str(file))
-    if not file.exists():
+    if file.exists():
+        return
+    if state().config or os.environ.get("BIZOPS_CONFIG"):
+        # A file named with --config / BIZOPS_CONFIG must exist: commands refuse to run without it.
+        note(
+            "(it does not exist, and commands will refuse to run until it does; "
+            "`bizops config init` writes the defaults there)"
+        )
+    else:
         note("(not created yet: the built-in defaults apply; `bizops config init` writes a copy)")
 
 

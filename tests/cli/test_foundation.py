@@ -439,3 +439,13 @@ def test_audit_verify_names_the_tampered_event(cli_admin) -> None:  # type: igno
     conn.close()
     r = cli_admin("audit", "verify")
     assert r.exit_code == 1 and "event 3 does not follow event 1" in r.stderr
+
+
+def test_config_path_warns_when_a_named_file_is_missing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "nonexistent.toml"
+    r = cli("--config", str(missing), "config", "path")
+    assert r.exit_code == 0 and r.stdout.strip() == str(missing)
+    assert "refuse to run until it does" in r.stderr
+    assert "defaults apply" not in r.stderr
+    refused = cli("--config", str(missing), "approval", "matrix")
+    assert refused.exit_code == 2 and "does not exist" in refused.stderr
