@@ -244,8 +244,9 @@ def _new_customer_rows(
         .join(T_FU, FU.customer_id == CU.id)
         .join(T_US, US.id == CU.owner_id)
         .where(
+            # Never contacted: its open follow-up is the first contact, whether still the
+            # automatic one or planned by hand for a date (`followups plan`).
             FU.status == "open",
-            FU.kind == "first_contact",
             CU.last_contact_on.is_(None),
             CU.archived_on.is_(None),
             CU.created_on >= today - timedelta(days=days),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.reports.daily import Recipient, build_daily, is_empty, notice_trigger
-from bizops.services import customers
+from bizops.services import customers, followups
 from bizops.services import reports as svc
 from bizops.store.models import User
 from tests.reports.seed import _log, seed_team_data
@@ -227,3 +227,21 @@ def test_weekend_catch_up_in_report(db, team, policy, seeded):
     (r,) = _reports(db, team["alice"], policy, monday)
     assert r["contracts_notice"] == []  # 27 days left on Monday: not a reminder point
     assert _reports(db, team["alice"], policy, monday - timedelta(days=3))[0]["contracts_notice"]
+
+
+def test_new_customer_with_a_planned_first_contact_is_still_never_contacted(
+    db, team, policy, today, seeded
+):
+    newco = seeded["new"]["code"]
+    with db.write() as s:
+        followups.plan_followup(
+            s,
+            actor=team["bob"],
+            customer=newco,
+            due="2026-12-01",
+            purpose="首次拜访",
+            today=today,
+        )
+    (r,) = _reports(db, team["bob"], policy, today)
+    planned = [i for i in r["new_customers"] if i["code"] == newco]
+    assert len(planned) == 1 and planned[0]["due"] == "2026-12-01"
