@@ -19,14 +19,26 @@ _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".
 def _choose_format(fmt: str | None, output: Path | None) -> str:
     from bizops.domain.errors import Invalid
 
+    suffix = output.suffix.lower() if output is not None else ""
     if fmt is not None:
         value = fmt.strip().lower()
         if value not in FORMATS:
             raise Invalid(f"--format: unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
-    elif output is not None and output.suffix.lower() in _SUFFIXES:
-        value = _SUFFIXES[output.suffix.lower()]
-    else:
+        if suffix in _SUFFIXES and _SUFFIXES[suffix] != value:
+            raise Invalid(
+                f"-o: {output} is a {_SUFFIXES[suffix]} file name but --format is {value}; "
+                "make them agree"
+            )
+    elif suffix in _SUFFIXES:
+        value = _SUFFIXES[suffix]
+    elif suffix in ("", ".txt"):
         value = "md"
+    else:
+        # A draft written as Markdown into contract.pdf would look like a broken PDF.
+        raise Invalid(
+            f"-o: cannot tell the format from {output}; name it .md, .html or .docx, "
+            "or give --format md|html|docx"
+        )
     if value == "docx" and output is None:
         raise Invalid("--format docx: a Word document cannot go to the terminal; give -o FILE.docx")
     return value

@@ -292,3 +292,14 @@ def test_render_writes_the_format_of_the_output_extension(world, tmp_path):
     text = tmp_path / "mail.md"
     assert world(*base, "-o", str(text)).exit_code == 0
     assert "Dear 张伟" in text.read_text(encoding="utf-8")
+
+
+def test_draft_output_name_and_format_must_agree(world, tmp_path):
+    base = ("--as", "alice", "contract", "draft", "HT-2026-0001")
+    pdf = world(*base, "-o", str(tmp_path / "x.pdf"))
+    assert pdf.exit_code == 2 and ".md, .html or .docx" in pdf.stderr
+    mixed = world(*base, "--format", "docx", "-o", str(tmp_path / "x.md"))
+    assert mixed.exit_code == 2 and "--format is docx" in mixed.stderr
+    assert not list(tmp_path.glob("x.*")) and _drafts(world) == 0
+    named = world(*base, "--format", "html", "-o", str(tmp_path / "x.pdf"))
+    assert named.exit_code == 0 and (tmp_path / "x.pdf").read_text().startswith("<!DOCTYPE")
