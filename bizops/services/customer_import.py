@@ -491,6 +491,9 @@ def import_customers(
     require_writer(actor, "import customers")
     if rejects is not None and not skip_invalid:
         raise Invalid("--rejects goes with --skip-invalid (which loads the good rows)")
+    if rejects is not None and rejects.resolve() == path.resolve():
+        # Writing the rejects over the file being imported would destroy the user's data.
+        raise Invalid(f"--rejects: {rejects} is the file being imported; name another file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -175,6 +175,15 @@ def test_skip_invalid_writes_rejects(db, team, policy, today, tmp_path):
         run(db, team, policy, today, write(tmp_path, text), rejects=rejects)
 
 
+def test_rejects_never_overwrite_the_imported_file(db, team, policy, today, tmp_path):
+    text = "名称,等级,负责人\n甲公司,A,alice\n乙公司,Q,alice\n"
+    path = write(tmp_path, text)
+    for same in (path, tmp_path / "." / "customers.csv"):
+        with pytest.raises(Invalid, match="--rejects: .* is the file being imported"):
+            run(db, team, policy, today, path, skip_invalid=True, rejects=same)
+    assert path.read_bytes() == text.encode() and n(db, Customer) == 0
+
+
 def test_email_of_existing_customer_is_a_bad_row(db, team, policy, today, tmp_path):
     with db.write() as s:
         cs.add_customer(
