@@ -3,7 +3,8 @@
 The rules, in the order they apply:
 
 - Headers are English or Chinese (``HEADER_ALIASES``); ``name``, ``grade`` and ``owner`` are
-  required; an unknown column is an error that lists the accepted ones.
+  required; an unknown column is an error that lists the accepted ones, except the
+  ``source_line`` and ``reason`` columns of a rejects file, which are ignored.
 - Every row is checked and every bad row is reported with its line number and reason.
 - A row whose name matches an existing customer (by ``name_key``: case, width and punctuation
   ignored, archived customers included) is *already present*: it is skipped without error and
@@ -138,6 +139,10 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
+# The columns ``write_rejects`` adds: a rejects file, once fixed, imports as it is.
+REJECT_COLUMNS = ("source_line", "reason")
+
+
 def _map_headers(
     headers: list[str], name: str, has_values: Callable[[int], bool]
 ) -> list[str | None]:
@@ -145,6 +150,9 @@ def _map_headers(
     seen: dict[str, str] = {}
     for i, header in enumerate(headers):
         text = (header or "").strip()
+        if text in REJECT_COLUMNS:
+            fields.append(None)
+            continue
         if not text:
             if has_values(i):
                 raise Invalid(f"{name}: column {i + 1} has no header but holds values")

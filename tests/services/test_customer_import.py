@@ -175,6 +175,16 @@ def test_skip_invalid_writes_rejects(db, team, policy, today, tmp_path):
         run(db, team, policy, today, write(tmp_path, text), rejects=rejects)
 
 
+def test_a_fixed_rejects_file_imports_as_it_is(db, team, policy, today, tmp_path):
+    text = "名称,等级,负责人\n甲公司,A,alice\n乙公司,Q,alice\n"
+    rejects = tmp_path / "rejects.csv"
+    run(db, team, policy, today, write(tmp_path, text), skip_invalid=True, rejects=rejects)
+    fixed = rejects.read_text(encoding="utf-8-sig").replace("乙公司,Q,", "乙公司,B,")
+    result = run(db, team, policy, today, write(tmp_path, fixed, name="fixed.csv"))
+    assert (result.imported, result.rejected) == (1, 0)
+    assert n(db, Customer) == 2
+
+
 def test_rejects_never_overwrite_the_imported_file(db, team, policy, today, tmp_path):
     text = "名称,等级,负责人\n甲公司,A,alice\n乙公司,Q,alice\n"
     path = write(tmp_path, text)
