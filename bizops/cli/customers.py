@@ -545,16 +545,20 @@ def export(
 
     Example: bizops customer export -o customers.csv
     """
+    from bizops.domain.errors import Invalid
     from bizops.services.customer_import import EXPORT_FIELDS, export_rows, flatten_for_csv
 
     chosen = fmt
     if chosen is None:
-        chosen = (
-            Format.json if output is not None and output.suffix.lower() == ".json" else Format.csv
-        )
+        suffix = output.suffix.lower() if output is not None else ""
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            # CSV text under a workbook's name: Excel and `customer import` would both reject it.
+            raise Invalid(
+                f"-o: export writes CSV or JSON, not a {suffix} workbook; "
+                "name the file .csv or .json"
+            )
+        chosen = Format.json if suffix == ".json" else Format.csv
     if chosen is Format.table:
-        from bizops.domain.errors import Invalid
-
         raise Invalid("--format: export writes csv or json")
     columns = [Col(k, k) for k in EXPORT_FIELDS]
     with state().read() as session:

@@ -256,3 +256,14 @@ def test_list_bad_filter_fails_before_any_output(crm, tmp_path):
     target = tmp_path / "out.json"
     assert as_alice(crm, "customer", "list", "--grade", "Z", "-o", str(target)).exit_code == 2
     assert not target.exists()
+
+
+def test_export_refuses_a_workbook_name(crm, tmp_path):
+    assert as_alice(crm, "customer", "add", "Acme Ltd", "--grade", "B").exit_code == 0
+    target = tmp_path / "customers.xlsx"
+    result = as_alice(crm, "customer", "export", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: -o: export writes CSV or JSON")
+    assert not target.exists()
+    # An explicit format is the user's choice, whatever the name.
+    assert as_alice(crm, "customer", "export", "-f", "csv", "-o", str(target)).exit_code == 0
