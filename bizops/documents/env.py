@@ -36,15 +36,18 @@ ALLOWED_GLOBALS = ("range", "dict", "namespace", "cycler", "joiner")
 # table cell, "*加急*" would lose its asterisks, two blanks "____" in a paragraph would pair up
 # as bold. Every value a template prints is escaped, so the writers show it as typed.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>|]|_+")
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
 
 
 def escape_markdown(value: Any) -> Any:
     """A printed value, with the characters Markdown reads as markup backslash-escaped.
 
-    Underscores inside a word (``free_training``) are never markup and stay as they are.
+    Underscores inside a word (``free_training``) are never markup and stay as they are. A line
+    break becomes a space: in a value it would end a table row or start a heading or a list.
     """
     if not isinstance(value, str):
         return value
+    value = _LINE_BREAKS.sub(" ", value)
 
     def escape(match: re.Match[str]) -> str:
         text, start, end = match.string, match.start(), match.end()

@@ -246,3 +246,11 @@ def test_values_print_as_typed_not_as_markdown():
     document = docx.Document(io.BytesIO(docx_bytes(text, title="t", language="zh")))
     assert document.paragraphs[1].text == "住所：____________\n法定代表人：____________"
     assert document.tables[0].rows[1].cells[0].text == "CK6150 | 3台"
+
+
+def test_a_value_with_line_breaks_keeps_the_layout():
+    body = "| 货物 | 数量 |\n| --- | --- |\n| {{ goods }} | 3 |\n\n1. 交付至{{ place }}。\n"
+    text = render(body, {"goods": "机床A\n机床B", "place": "上海\r\n# 标题\n"}, name="t")
+    page = html_page(text, title="t", language="zh")
+    assert "<td>机床A 机床B</td>" in page and page.count("<tr>") == 2
+    assert "<h1>" not in page and "交付至上海 # 标题 。" in page
