@@ -263,6 +263,11 @@ def add_template(
                 f"template {source.name}: type {source.type!r} differs from the existing "
                 f"versions ({current.type!r}); give a new name for another contract type"
             )
+        if current.language != source.language:
+            raise Invalid(
+                f"template {source.name}: language {source.language!r} differs from the "
+                f"existing versions ({current.language!r}); give a new name for another language"
+            )
     row = TemplateVersion(
         name=source.name,
         version=previous + 1,

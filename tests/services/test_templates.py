@@ -437,3 +437,12 @@ def test_docx_converts_to_pdf(db, team, policy, today, tmp_path):
     pdf = tmp_path / "draft.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert shutil.which("true")
+
+
+def test_add_keeps_the_language_of_a_name(db, team, policy, today, tmp_path):
+    path = _write_template(tmp_path, "sales-zh", "# 购销合同\n\n{{ goods_name }}\n")
+    path.write_text(path.read_text(encoding="utf-8").replace('"zh"', '"en"'), encoding="utf-8")
+    with pytest.raises(Invalid, match="language 'en' differs"), db.write() as s:
+        svc.add_template(s, actor=team["root"], path=path, policy=policy, today=today)
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(TemplateVersion)).scalar_one() == 0
