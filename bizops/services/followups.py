@@ -670,6 +670,16 @@ def plan_followup(
         )
     assert found.id is not None
     current = open_followup(session, found.id)
+    if (
+        current is not None
+        and current.kind == PLANNED
+        and current.due == day
+        and current.purpose == text
+    ):
+        raise Invalid(
+            f"--due: follow-up {current.id} is already planned for {day.isoformat()} "
+            "with that purpose; nothing to change"
+        )
     before = _followup_snapshot(current)
     previous = current.due if current is not None else None
     if current is None:

@@ -213,6 +213,13 @@ def test_plan(db, team, policy, today):
         date(2026, 12, 2), "planned", "送样品", date(2026, 11, 30),
     )  # fmt: skip
     assert counts(db)[1] == before[1]  # replaced, not added
+    # The same date and purpose again changes nothing, and records nothing.
+    unchanged = counts(db)
+    with pytest.raises(Invalid, match="already planned for 2026-12-02"), db.write() as s:
+        fs.plan_followup(
+            s, actor=team["alice"], customer=code, due="2026-12-02", purpose="送样品", today=today
+        )
+    assert counts(db) == unchanged
     # A grade change keeps a date planned by hand.
     with db.write() as s:
         cs.set_grade(
