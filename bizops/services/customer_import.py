@@ -207,7 +207,9 @@ def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: s
 
 def read_csv_text(text: str, name: str) -> Table:
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Comma, else tab or semicolon (what Excel writes where the decimal mark is a comma),
+    # whichever the header line holds most of; a tie goes to the comma.
+    delimiter = max((",", "\t", ";"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader)

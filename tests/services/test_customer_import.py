@@ -185,6 +185,16 @@ def test_a_fixed_rejects_file_imports_as_it_is(db, team, policy, today, tmp_path
     assert n(db, Customer) == 2
 
 
+@pytest.mark.parametrize("sep", [",", "\t", ";"])
+def test_comma_tab_or_semicolon_separated(db, team, policy, today, tmp_path, sep):
+    lines = [["name", "grade", "owner", "region"], ["Semi Co", "B", "alice", "华东"]]
+    text = "".join(sep.join(cells) + "\r\n" for cells in lines)
+    result = run(db, team, policy, today, write(tmp_path, text))
+    assert (result.imported, result.rejected) == (1, 0)
+    with db.read() as s:
+        assert s.execute(select(Customer.name, Customer.region)).one() == ("Semi Co", "华东")
+
+
 def test_rejects_never_overwrite_the_imported_file(db, team, policy, today, tmp_path):
     text = "名称,等级,负责人\n甲公司,A,alice\n乙公司,Q,alice\n"
     path = write(tmp_path, text)
