@@ -95,8 +95,8 @@ def require_contract_role(
 # Reading and checking terms
 
 
-def _title(value: str | None) -> str:
-    text = check_text(value, "--title", required=True, max_length=300)
+def _title(value: str | None, field: str = "--title") -> str:
+    text = check_text(value, field, required=True, max_length=300)
     assert text is not None
     return text
 
@@ -123,9 +123,11 @@ def _notice_days(value: int | None, policy: Policy) -> int:
     return value
 
 
-def _check_period(start: date, end: date) -> None:
+def _check_period(
+    start: date, end: date, *, end_field: str = "--end", start_field: str = "--start"
+) -> None:
     if end < start:
-        raise Invalid(f"--end: {end.isoformat()} is before --start {start.isoformat()}")
+        raise Invalid(f"{end_field}: {end.isoformat()} is before {start_field} {start.isoformat()}")
 
 
 def parse_assignments(items: Iterable[str] | None, *, option: str = "--set") -> dict[str, str]:
@@ -827,7 +829,7 @@ def _close_amendment(
 def _parse_term(name: str, text: str, today: date) -> Any:
     field = f"--set {name}"
     if name == "title":
-        return _title(text)
+        return _title(text, field)
     if name == "amount":
         return _amount(text, field)
     if name == "risk":
@@ -912,7 +914,12 @@ def amend_contract(
         diff[name] = {"from": _term_text(old), "to": _term_text(new)}
         if name in period:
             period[name] = new
-    _check_period(period["start"], period["end"])
+    _check_period(
+        period["start"],
+        period["end"],
+        end_field="--set end" if "end" in changes else "end",
+        start_field="--set start" if "start" in changes else "the start",
+    )
 
     assert contract.id is not None
     seq = (

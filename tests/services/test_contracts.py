@@ -800,3 +800,23 @@ def test_template_date_fields_take_relative_dates(db, team, policy, today, acme)
             values=SALES_FIELDS | {"delivery_date": "01/02/2027"},
         )
     assert "delivery_date" in err.value.details[0]
+
+
+def test_amend_errors_name_the_set_option(db, team, policy, today, acme, approvers):
+    number = signed_contract(db, team, policy, today, acme, approvers)
+    for changes, words in (
+        ({"end": "2020-01-01"}, "--set end: 2020-01-01 is before the start 2026-12-01"),
+        ({"start": "2028-01-01"}, "end: 2027-11-30 is before --set start 2028-01-01"),
+        ({"title": " "}, "--set title"),
+    ):
+        with pytest.raises(Invalid) as err, db.write() as s:
+            svc.amend_contract(
+                s,
+                actor=team["alice"],
+                ref=number,
+                changes=changes,
+                reason="x",
+                policy=policy,
+                today=today,
+            )
+        assert err.value.message.startswith(words), err.value.message
