@@ -14,11 +14,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bizops.domain.errors import Invalid
 from bizops.reports.daily import SECTION_TITLES, SECTIONS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
 _EXTENSIONS = {"text": "txt", "md": "md", "html": "html"}
+_TABLE_SUFFIXES = ("csv", "tsv", "xlsx", "xls")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>])")
 
 
@@ -71,6 +73,12 @@ def format_for(fmt: str | None, output: Path | None) -> str:
         return fmt
     if output is not None:
         suffix = output.suffix.lower().lstrip(".")
+        if suffix in _TABLE_SUFFIXES:
+            # Text under a spreadsheet's name would be a broken spreadsheet.
+            raise Invalid(
+                f"-o: the daily report is text, md, html or json, not .{suffix}; "
+                "name the file .txt, .md, .html or .json, or give --format"
+            )
         return {"json": "json", "md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(
             suffix, "text"
         )

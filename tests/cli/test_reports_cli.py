@@ -99,6 +99,19 @@ def test_daily_text_md_html_and_file(seeded_cli, tmp_path):
     assert body.startswith("<!DOCTYPE html>") and "华为技术有限公司" in body
 
 
+def test_daily_refuses_a_spreadsheet_name(seeded_cli, tmp_path):
+    cli, _ = seeded_cli
+    for name in ("daily.csv", "daily.xlsx"):
+        target = tmp_path / name
+        result = cli("--as", "alice", *TODAY, "report", "daily", "-o", str(target))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("Error: -o: the daily report is text, md, html or json")
+        assert not target.exists()
+    target = tmp_path / "daily.csv"
+    chosen = cli("--as", "alice", *TODAY, "report", "daily", "-f", "text", "-o", str(target))
+    assert chosen.exit_code == 0 and target.exists()  # an explicit --format is the user's call
+
+
 def test_quiet_if_empty(seeded_cli):
     cli, _ = seeded_cli
     quiet = cli("--as", "leo", *TODAY, "report", "daily", "--quiet-if-empty")
