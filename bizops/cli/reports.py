@@ -100,6 +100,9 @@ def daily(
     from bizops.reports.render import format_for, json_text, render_daily
     from bizops.services.reports import daily_reports, send_daily
 
+    if owner and owner.strip().lower() == "all" and not everyone:
+        # As in `followups due --owner all`: everyone's report.
+        owner, everyone = None, True
     if owner and everyone:
         raise Invalid("--owner and --all cannot be used together; give one of them")
     if force and not send:

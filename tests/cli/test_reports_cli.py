@@ -99,6 +99,17 @@ def test_daily_text_md_html_and_file(seeded_cli, tmp_path):
     assert body.startswith("<!DOCTYPE html>") and "华为技术有限公司" in body
 
 
+def test_daily_owner_all_is_everyone(seeded_cli):
+    cli, _ = seeded_cli
+    everyone = cli("--as", "mia", *TODAY, "report", "daily", "--all", "--format", "json")
+    owner_all = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "all", "-f", "json")
+    assert owner_all.exit_code == 0, owner_all.output
+    assert json.loads(owner_all.stdout) == json.loads(everyone.stdout)
+    assert len(json.loads(owner_all.stdout)) > 1
+    refused = cli("--as", "alice", *TODAY, "report", "daily", "--owner", "all")
+    assert refused.exit_code == 4 and refused.stderr.startswith("Error: --all: only a manager")
+
+
 def test_daily_refuses_a_spreadsheet_name(seeded_cli, tmp_path):
     cli, _ = seeded_cli
     for name in ("daily.csv", "daily.xlsx"):
