@@ -81,13 +81,15 @@ def _chain_section(con: Any, obj: dict[str, Any]) -> None:
 
 def _steps_section(con: Any, obj: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     _chain_section(con, obj)
     table = Table(title="Steps", title_justify="left", header_style="bold", show_edge=False)
     for c in STEP_COLUMNS:
         table.add_column(c.header, justify=c.justify)  # type: ignore[arg-type]
     for step in obj.get("steps") or []:
-        table.add_row(*[cell(step.get(c.key)) for c in STEP_COLUMNS])
+        # Text, not markup: a comment such as "[/] ok" prints as typed.
+        table.add_row(*[Text(cell(step.get(c.key))) for c in STEP_COLUMNS])
     con.print(table)
 
 

@@ -269,20 +269,25 @@ def list_(
 
 
 def _show_sections(con: Any, obj: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from bizops.cli.output import cell
 
+    # Values are escaped (Text in tables): a note like "[/] ok" must print as typed, not as
+    # Rich markup (which would fail with a MarkupError).
     allowed = ", ".join(obj["allowed_moves"]) or "none"
     con.print(f"\n[bold]Allowed moves:[/bold] {allowed}")
     for blocked in obj["blocked_moves"]:
-        con.print(f"  {blocked['move']} is blocked: {blocked['reason']}")
+        con.print(f"  {blocked['move']} is blocked: {escape(str(blocked['reason']))}")
     if obj["fields"]:
         con.print("\n[bold]Fields[/bold]")
         for key, value in obj["fields"].items():
-            con.print(f"  {key} = {cell(value)}")
+            con.print(f"  {escape(str(key))} = {escape(cell(value))}")
     if obj["non_standard_reasons"]:
-        con.print("[bold]Non-standard because:[/bold] " + "; ".join(obj["non_standard_reasons"]))
+        reasons = "; ".join(obj["non_standard_reasons"])
+        con.print("[bold]Non-standard because:[/bold] " + escape(reasons))
     sections = [
         ("Notes", "notes", ["at", "actor", "text"]),
         ("Milestones", "milestones", ["id", "kind", "due", "amount", "note", "done_on"]),
@@ -305,7 +310,7 @@ def _show_sections(con: Any, obj: dict[str, Any]) -> None:
                 value = row.get(c)
                 if isinstance(value, dict):
                     value = ", ".join(f"{k}: {v['from']} -> {v['to']}" for k, v in value.items())
-                values.append(cell(value))
+                values.append(Text(cell(value)))
             table.add_row(*values)
         con.print()
         con.print(table)

@@ -231,3 +231,14 @@ def test_pending_shows_overdue_to_every_holder(cli, cli_db, policy, closed):  # 
     assert table.exit_code == 0
     assert table.stdout.splitlines()[0].startswith("ID\tContract\tTitle\tStep")
     assert table.stdout.splitlines()[1].startswith(f"{rid}\t")
+
+
+def test_steps_section_prints_comments_as_typed():
+    from rich.console import Console
+
+    from bizops.cli.approvals import _steps_section
+
+    con = Console(record=True, width=200)
+    step = {"step": 1, "role": "manager", "status": "approved", "comment": "[/] ok"}
+    _steps_section(con, {"chain": ["manager"], "steps": [step]})
+    assert "[/] ok" in con.export_text()

@@ -413,3 +413,24 @@ def test_attachment_copy_is_stored_by_hash(team, tmp_path):
     assert stored.read_bytes() == b"draft v1"
     result = team("alice", "contract", "attach", number, str(doc), "--kind", "weird")
     assert result.exit_code == 2 and "signed, draft, other" in result.stderr
+
+
+def test_show_sections_print_values_as_typed_not_as_markup():
+    from rich.console import Console
+
+    from bizops.cli.contracts import _show_sections
+
+    con = Console(record=True, width=200)
+    _show_sections(
+        con,
+        {
+            "allowed_moves": ["submit"],
+            "blocked_moves": [{"move": "complete", "reason": "dispute [/] open"}],
+            "fields": {"goods_name": "[bold]CK6150[/bold]"},
+            "non_standard_reasons": ["field '[/]' is outside the schema"],
+            "notes": [{"at": "2026-11-27", "actor": "alice", "text": "[/] 改为5年"}],
+        },
+    )
+    text = con.export_text()
+    assert "dispute [/] open" in text and "goods_name = [bold]CK6150[/bold]" in text
+    assert "field '[/]' is outside" in text and "[/] 改为5年" in text
