@@ -492,7 +492,7 @@ def import_(
     finally:
         if progress_bar:
             progress_bar.stop()
-    if fmt is Format.json:
+    if fmt is Format.json or fmt is Format.csv:
         emit_object(result.as_dict(), fmt=fmt)
         return
     say(

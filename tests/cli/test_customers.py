@@ -267,3 +267,12 @@ def test_export_refuses_a_workbook_name(crm, tmp_path):
     assert not target.exists()
     # An explicit format is the user's choice, whatever the name.
     assert as_alice(crm, "customer", "export", "-f", "csv", "-o", str(target)).exit_code == 0
+
+
+def test_import_result_as_csv(crm, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name,grade,owner\nAcme Ltd,B,alice\n", encoding="utf-8")
+    result = as_alice(crm, "customer", "import", str(source), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert len(rows) == 1 and rows[0]["imported"] == "1" and rows[0]["first_code"] == "C0001"
