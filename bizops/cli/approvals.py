@@ -76,7 +76,14 @@ RequestArg = Annotated[
 
 
 def _chain_section(con: Any, obj: dict[str, Any]) -> None:
-    con.print(f"[bold cyan]chain[/bold cyan]  {_chain(obj.get('chain'))}")
+    from rich.text import Text
+
+    # In line with the key/value table above it: one space, the widest key, two spaces.
+    width = max((len(k) for k, v in obj.items() if not isinstance(v, list | dict)), default=5)
+    line = Text(" ")
+    line.append("chain".ljust(width), style="bold cyan")
+    line.append("  " + _chain(obj.get("chain")))
+    con.print(line)
 
 
 def _steps_section(con: Any, obj: dict[str, Any]) -> None:

@@ -321,20 +321,33 @@ def emit_object(
         if chosen is Format.json:
             stream.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
         elif chosen is Format.csv:
-            flat = {k: v for k, v in obj.items() if not isinstance(v, list | dict)}
+            # Lists of plain values (a chain of roles, allowed moves) join with ";" as in listings;
+            # nested records have no place in one CSV row.
+            flat = {
+                k: v
+                for k, v in obj.items()
+                if not isinstance(v, dict)
+                and not (isinstance(v, list) and any(isinstance(x, dict | list) for x in v))
+            }
             _write_csv(stream, [flat], [Col(k, k) for k in flat])
         elif output is None and stdout_is_terminal():
             from rich.table import Table
+            from rich.text import Text
 
             con = console()
+            # Text, not markup: a title or note such as "测试[/]结束" must print as typed.
             table = Table(
-                show_header=False, box=None, title=title, title_justify="left", title_style="bold"
+                show_header=False,
+                box=None,
+                title=Text(title) if title else None,
+                title_justify="left",
+                title_style="bold",
             )
             table.add_column(style="bold cyan")
             table.add_column()
             for key, value in obj.items():
                 if not isinstance(value, list | dict):
-                    table.add_row(key, cell(value))
+                    table.add_row(Text(key), Text(cell(value)))
             con.print(table)
             if sections:
                 sections(con, obj)
