@@ -100,9 +100,18 @@ def use_colour() -> bool:
     return stdout_is_terminal() and not os.environ.get("NO_COLOR")
 
 
+# Files whose readers would reject what bizops writes (it writes text, not workbooks or PDFs).
+_NOT_TEXT = (".xlsx", ".xls", ".xlsm", ".ods", ".pdf", ".docx", ".doc")
+
+
 def resolve_format(fmt: Format | None, output: Path | None) -> Format:
     if fmt is not None:
-        return fmt
+        return fmt  # an explicit --format is the user's choice, whatever the file's name
+    if output is not None and output.suffix.lower() in _NOT_TEXT:
+        raise Invalid(
+            f"-o: {output.name}: bizops writes listings as .json, .csv or text; "
+            "use -o FILE.csv (Excel opens it)"
+        )
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".json":
@@ -356,7 +365,11 @@ def emit_object(
                 if not isinstance(value, list | dict):
                     stream.write(f"{key}\t{cell(value)}\n")
             for key, value in obj.items():
-                if isinstance(value, list) and value and isinstance(value[0], dict):
+                if isinstance(value, dict):
+                    stream.write(f"\n{key}:\n")
+                    for inner, item in value.items():
+                        stream.write(f"{inner}\t{cell(item)}\n")
+                elif isinstance(value, list) and value and isinstance(value[0], dict):
                     stream.write(f"\n{key}:\n")
                     _write_plain(stream, value, [Col(k, k) for k in value[0]])
                 elif isinstance(value, list):

@@ -34,3 +34,18 @@ def test_one_record_csv_keeps_lists_of_values(capsys: pytest.CaptureFixture[str]
     )
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows == [{"rule": "major", "chain": "manager;finance"}]
+
+
+def test_workbook_names_are_refused_before_anything_is_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bizops.domain.errors import Invalid
+
+    target = tmp_path / "customers.xlsx"
+    with pytest.raises(Invalid, match="use -o FILE.csv"):
+        output.emit_rows([{"a": 1}], [output.Col("a", "A")], output=target)
+    assert not target.exists()
+
+
+def test_piped_record_keeps_nested_objects(capsys: pytest.CaptureFixture[str]) -> None:
+    output.emit_object({"code": "C0051", "next_followup": {"id": 473, "due": "2026-12-11"}})
+    out = capsys.readouterr().out
+    assert "code\tC0051" in out and "next_followup:\nid\t473\ndue\t2026-12-11\n" in out
