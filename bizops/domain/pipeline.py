@@ -89,7 +89,8 @@ def plan_move(
     - no target and no ``step_next``, or both: usage error (exit 2);
     - a move to the current stage: conflict (exit 5);
     - any move other than one step forward without a reason: usage error naming --reason;
-    - ``signed`` without a signed contract: conflict (exit 5), with or without a reason.
+    - ``signed``, or ``maintenance`` from before signed, without a signed contract: conflict
+      (exit 5), with or without a reason.
     """
     reason = (reason or "").strip() or None
     if step_next and target:
@@ -115,9 +116,11 @@ def plan_move(
             f"stage: {words} needs --reason; only one step forward "
             f"({current} -> {_next_or_none(current)}) goes without one"
         )
-    if target == SIGNED and not has_signed_contract:
+    skips_signing = target == "maintenance" and stage_index(current) < stage_index(SIGNED)
+    if (target == SIGNED or skips_signing) and not has_signed_contract:
+        # Maintenance comes after signing: skipping to it must not get round the contract.
         raise Conflict(
-            "stage: signed needs a signed contract for this customer; sign one with "
+            f"stage: {target} needs a signed contract for this customer; sign one with "
             "`bizops contract sign`, which moves the customer to signed"
         )
     return PlannedMove(from_stage=current, to_stage=target, kind=kind, reason=reason)

@@ -558,7 +558,7 @@ def move_stage(
     _require_active(customer)
     assert customer.id is not None
     target = stage.strip().lower() if stage else None
-    needs_contract_check = target == pipeline.SIGNED or (
+    needs_contract_check = target in (pipeline.SIGNED, "maintenance") or (
         step_next and customer.stage == "negotiation"
     )
     reason = check_text(reason, "--reason", max_length=2000)

@@ -93,7 +93,8 @@ def test_stage_spans_count_days_in_stage():
 def test_any_distinct_move_with_reason_is_allowed_except_signed(current, target):
     if current == target:
         return
-    if target == "signed":
+    before_signed = pipeline.stage_index(current) < pipeline.stage_index("signed")
+    if target == "signed" or (target == "maintenance" and before_signed):
         with pytest.raises(Conflict):
             pipeline.plan_move(current, target, reason="r")
         return
@@ -107,3 +108,17 @@ def test_any_distinct_move_with_reason_is_allowed_except_signed(current, target)
     assert (move.kind is pipeline.Move.NEXT) == forward_one
     if target in SIDE_EXITS:
         assert move.kind is pipeline.Move.EXIT
+
+
+def test_skipping_to_maintenance_needs_a_signed_contract_too() -> None:
+    import pytest
+
+    from bizops.domain.errors import Conflict
+    from bizops.domain.pipeline import plan_move
+
+    with pytest.raises(Conflict, match="maintenance needs a signed contract"):
+        plan_move("prospect", "maintenance", reason="long-standing account")
+    with pytest.raises(Conflict, match="maintenance needs a signed contract"):
+        plan_move("dormant", "maintenance", reason="back again")
+    assert plan_move("prospect", "maintenance", reason="x", has_signed_contract=True)
+    assert plan_move("signed", None, step_next=True).to_stage == "maintenance"
