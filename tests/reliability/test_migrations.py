@@ -107,6 +107,13 @@ def fill_old(conn) -> None:  # type: ignore[no-untyped-def]
             "'2026-01-03', '2026-01-03', '2026-01-03 00:00:00')"
         )
     )
+    # Each active customer has its open follow-up, as bizops keeps it (db check verifies).
+    conn.execute(
+        text(
+            "INSERT INTO followups (customer_id, due, status, kind, created_on) "
+            "SELECT id, created_on, 'open', 'first_contact', created_on FROM customers"
+        )
+    )
 
 
 def check_upgraded(db_url: str) -> None:
