@@ -62,6 +62,37 @@ class Col:
     style: str | None = None
 
 
+# Every declared listing, by name: a test checks each one's JSON keys and CSV header.
+LISTINGS: dict[str, Listing] = {}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing prints, declared once: its fields (a TypedDict: the JSON keys and the
+    CSV header, in order, whatever the rows hold) and the table columns people see."""
+
+    name: str
+    fields: type
+    columns: tuple[Col, ...]
+
+    def __post_init__(self) -> None:
+        unknown = [c.key for c in self.columns if c.key not in self.keys]
+        if unknown:
+            raise ValueError(f"listing {self.name}: columns {unknown} are not declared fields")
+        LISTINGS[self.name] = self
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.fields.__annotations__)
+
+
+def declared_columns(columns: Listing | Sequence[Col]) -> tuple[Sequence[Col], list[str] | None]:
+    """The table columns and, for a declared listing, its field names."""
+    if isinstance(columns, Listing):
+        return columns.columns, columns.keys
+    return columns, None
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
@@ -148,8 +179,8 @@ def console(stderr: bool = False) -> Any:
 
 
 def emit_rows(
-    rows: Iterable[dict[str, Any]],
-    columns: Sequence[Col],
+    rows: Iterable[Any],
+    listing: Listing | Sequence[Col],
     *,
     fmt: Format | None = None,
     output: Path | None = None,
@@ -159,13 +190,14 @@ def emit_rows(
     total: int | None = None,
 ) -> int:
     """Write rows in the chosen format; returns how many were written."""
+    columns, keys = declared_columns(listing)
     chosen = resolve_format(fmt, output)
     stream, close = _open_output(output, chosen)
     try:
         if chosen is Format.json:
             count = _write_json(stream, _limited(rows, limit))
         elif chosen is Format.csv:
-            count = _write_csv(stream, _limited(rows, limit), columns)
+            count = _write_csv(stream, _limited(rows, limit), columns, keys)
         elif output is None and stdout_is_terminal():
             count = _write_rich(rows, columns, limit, title, empty, total)
         else:
@@ -235,9 +267,18 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _write_csv(stream: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[Col]) -> int:
+def _write_csv(
+    stream: IO[str],
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Col],
+    declared: list[str] | None = None,
+) -> int:
+    """CSV with a header row: the declared fields when the listing has them (the same header
+    with 0 rows as with N), else the columns plus the plain fields of the first row."""
     writer = csv.writer(stream, lineterminator="\n")
-    keys: list[str] | None = None
+    keys: list[str] | None = list(declared) if declared is not None else None
+    if keys is not None:
+        writer.writerow(keys)
     count = 0
     for row in rows:
         if keys is None:
