@@ -11,8 +11,9 @@ from bizops.cli.output import (
     Col,
     FormatOption,
     LimitOption,
+    Line,
     OutputOption,
-    cell,
+    Section,
     emit_object,
     emit_rows,
     say,
@@ -75,29 +76,8 @@ RequestArg = Annotated[
 ]
 
 
-def _chain_section(con: Any, obj: dict[str, Any]) -> None:
-    from rich.text import Text
-
-    # In line with the key/value table above it: one space, the widest key, two spaces.
-    width = max((len(k) for k, v in obj.items() if not isinstance(v, list | dict)), default=5)
-    line = Text(" ")
-    line.append("chain".ljust(width), style="bold cyan")
-    line.append("  " + _chain(obj.get("chain")))
-    con.print(line)
-
-
-def _steps_section(con: Any, obj: dict[str, Any]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    _chain_section(con, obj)
-    table = Table(title="Steps", title_justify="left", header_style="bold", show_edge=False)
-    for c in STEP_COLUMNS:
-        table.add_column(c.header, justify=c.justify)  # type: ignore[arg-type]
-    for step in obj.get("steps") or []:
-        # Text, not markup: a comment such as "[/] ok" prints as typed.
-        table.add_row(*[Text(cell(step.get(c.key))) for c in STEP_COLUMNS])
-    con.print(table)
+CHAIN_LINE = Line("chain", "chain", fmt=_chain)
+STEP_SECTIONS = (CHAIN_LINE, Section("steps", "Steps", tuple(STEP_COLUMNS)))
 
 
 def _decided(view: dict[str, Any], verb: str) -> str:
@@ -157,7 +137,7 @@ def route(
         state().policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
     )
     emit_object(
-        found.as_dict(), fmt=fmt, output=output, title="Approval route", sections=_chain_section
+        found.as_dict(), fmt=fmt, output=output, title="Approval route", sections=(CHAIN_LINE,)
     )
 
 
@@ -286,7 +266,7 @@ def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = N
         fmt=fmt,
         output=output,
         title=f"Approval request {view['id']}",
-        sections=_steps_section,
+        sections=STEP_SECTIONS,
     )
 
 

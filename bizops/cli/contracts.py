@@ -12,7 +12,11 @@ from bizops.cli.output import (
     Col,
     FormatOption,
     LimitOption,
+    Line,
     OutputOption,
+    Pairs,
+    Section,
+    cell,
     emit_object,
     emit_rows,
     note,
@@ -268,52 +272,55 @@ def list_(
         )
 
 
-def _show_sections(con: Any, obj: dict[str, Any]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
+def _changes(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v['from']} -> {v['to']}" for k, v in value.items())
+    return cell(value)
 
-    from bizops.cli.output import cell
 
-    # Values are escaped (Text in tables): a note like "[/] ok" must print as typed, not as
-    # Rich markup (which would fail with a MarkupError).
-    allowed = ", ".join(obj["allowed_moves"]) or "none"
-    con.print(f"\n[bold]Allowed moves:[/bold] {allowed}")
-    for blocked in obj["blocked_moves"]:
-        con.print(f"  {blocked['move']} is blocked: {escape(str(blocked['reason']))}")
-    if obj["fields"]:
-        con.print("\n[bold]Fields[/bold]")
-        for key, value in obj["fields"].items():
-            con.print(f"  {escape(str(key))} = {escape(cell(value))}")
-    if obj["non_standard_reasons"]:
-        reasons = "; ".join(obj["non_standard_reasons"])
-        con.print("[bold]Non-standard because:[/bold] " + escape(reasons))
-    sections = [
-        ("Notes", "notes", ["at", "actor", "text"]),
-        ("Milestones", "milestones", ["id", "kind", "due", "amount", "note", "done_on"]),
-        ("Disputes", "disputes", ["id", "status", "summary", "opened_on", "resolution"]),
-        ("Attachments", "attachments", ["id", "kind", "filename", "size", "sha256", "added_on"]),
-        ("Amendments", "amendments", ["number", "status", "changes", "reason", "applied_on"]),
-        ("Approval requests", "approval_requests", ["id", "rule", "status", "submitted_on"]),
-        ("Drafts", "drafts", ["id", "template", "format", "created_on", "created_by"]),
-    ]
-    for title, key, cols in sections:
-        rows = obj.get(key) or []
-        if not rows:
-            continue
-        table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
-        for c in cols:
-            table.add_column(c)
-        for row in rows:
-            values = []
-            for c in cols:
-                value = row.get(c)
-                if isinstance(value, dict):
-                    value = ", ".join(f"{k}: {v['from']} -> {v['to']}" for k, v in value.items())
-                values.append(Text(cell(value)))
-            table.add_row(*values)
-        con.print()
-        con.print(table)
+SHOW_SECTIONS = (
+    Line("allowed_moves", "Allowed moves", fmt=lambda v: ", ".join(v), always=True),
+    Section("blocked_moves", "Blocked moves", (Col("move", "Move"), Col("reason", "Reason"))),
+    Pairs("fields", "Fields"),
+    Line("non_standard_reasons", "Non-standard because", fmt=lambda v: "; ".join(v)),
+    Section("notes", "Notes", (Col("at", "at"), Col("actor", "actor"), Col("text", "text"))),
+    Section(
+        "milestones",
+        "Milestones",
+        tuple(Col(k, k) for k in ("id", "kind", "due", "amount", "note", "done_on")),
+    ),
+    Section(
+        "disputes",
+        "Disputes",
+        tuple(Col(k, k) for k in ("id", "status", "summary", "opened_on", "resolution")),
+    ),
+    Section(
+        "attachments",
+        "Attachments",
+        tuple(Col(k, k) for k in ("id", "kind", "filename", "size", "sha256", "added_on")),
+    ),
+    Section(
+        "amendments",
+        "Amendments",
+        (
+            Col("number", "number"),
+            Col("status", "status"),
+            Col("changes", "changes", fmt=_changes),
+            Col("reason", "reason"),
+            Col("applied_on", "applied_on"),
+        ),
+    ),
+    Section(
+        "approval_requests",
+        "Approval requests",
+        tuple(Col(k, k) for k in ("id", "rule", "status", "submitted_on")),
+    ),
+    Section(
+        "drafts",
+        "Drafts",
+        tuple(Col(k, k) for k in ("id", "template", "format", "created_on", "created_by")),
+    ),
+)
 
 
 @app.command("show")
@@ -329,7 +336,7 @@ def show(contract: ContractArg, fmt: FormatOption = None, output: OutputOption =
     with state().read() as session:
         obj = show_contract(session, ref=contract, today=today)
     emit_object(
-        obj, fmt=fmt, output=output, title=f"Contract {obj['number']}", sections=_show_sections
+        obj, fmt=fmt, output=output, title=f"Contract {obj['number']}", sections=SHOW_SECTIONS
     )
 
 

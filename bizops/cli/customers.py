@@ -13,7 +13,9 @@ from bizops.cli.output import (
     Format,
     FormatOption,
     LimitOption,
+    Line,
     OutputOption,
+    Section,
     emit_object,
     emit_rows,
     note,
@@ -178,34 +180,25 @@ def list_(
         )
 
 
-def _show_sections(con: Any, obj: dict[str, Any]) -> None:
-    from rich.table import Table
+def _next_followup(nxt: Any) -> str:
+    late = f", {nxt['days_overdue']} day(s) overdue" if nxt["days_overdue"] else ""
+    return f"{nxt['due']} ({nxt['kind']}{late})"
 
-    from bizops.cli.output import cell
 
-    def table(title: str, rows: list[dict[str, Any]], keys: list[str]) -> None:
-        if not rows:
-            return
-        t = Table(title=title, title_justify="left", title_style="bold", show_edge=False)
-        for key in keys:
-            t.add_column(key.replace("_", " ").capitalize())
-        for row in rows:
-            t.add_row(*[cell(row.get(k)) for k in keys])
-        con.print()
-        con.print(t)
+def _cols(*keys: str) -> tuple[Col, ...]:
+    return tuple(Col(k, k.replace("_", " ").capitalize()) for k in keys)
 
-    table("Contacts", obj["contacts"], ["name", "title", "phone", "email", "primary"])
-    table("Stage history", obj["stage_history"], ["stage", "on", "days", "actor", "reason"])
-    nxt = obj.get("next_followup")
-    con.print()
-    if nxt:
-        late = f", {nxt['days_overdue']} day(s) overdue" if nxt["days_overdue"] else ""
-        con.print(f"[bold]Next follow-up:[/bold] {nxt['due']} ({nxt['kind']}{late})")
-    else:
-        con.print("[bold]Next follow-up:[/bold] none")
-    table("Recent follow-ups", obj["followups"], ["due", "status", "kind", "closed_on", "on_time"])
-    table("Recent interactions", obj["interactions"], ["on", "via", "summary", "contact", "by"])
-    table("Contracts", obj["contracts"], ["number", "title", "status", "amount", "end"])
+
+SHOW_SECTIONS = (
+    Section("contacts", "Contacts", _cols("name", "title", "phone", "email", "primary")),
+    Section("stage_history", "Stage history", _cols("stage", "on", "days", "actor", "reason")),
+    Line("next_followup", "Next follow-up", fmt=_next_followup, always=True),
+    Section(
+        "followups", "Recent follow-ups", _cols("due", "status", "kind", "closed_on", "on_time")
+    ),
+    Section("interactions", "Recent interactions", _cols("on", "via", "summary", "contact", "by")),
+    Section("contracts", "Contracts", _cols("number", "title", "status", "amount", "end")),
+)
 
 
 @app.command("show")
@@ -220,7 +213,7 @@ def show(customer: CustomerArg, fmt: FormatOption = None, output: OutputOption =
     with st.read() as session:
         obj = show_customer(session, ref=customer, today=st.today)
     emit_object(
-        obj, fmt=fmt, output=output, title=f"{obj['code']} {obj['name']}", sections=_show_sections
+        obj, fmt=fmt, output=output, title=f"{obj['code']} {obj['name']}", sections=SHOW_SECTIONS
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import FormatOption, emit_object, say
+from bizops.cli.output import FormatOption, Line, emit_object, say
 
 app = typer.Typer(help="The database: schema upgrades, backups, checks.", no_args_is_help=True)
 
@@ -90,7 +90,9 @@ def info(fmt: FormatOption = None) -> None:
         data,
         fmt=fmt,
         title="Database",
-        sections=lambda con, obj: con.print(
-            "rows: " + ", ".join(f"{k} {v}" for k, v in obj["rows"].items() if v)
+        sections=(
+            Line(
+                "rows", "rows", fmt=lambda rows: ", ".join(f"{k} {v}" for k, v in rows.items() if v)
+            ),
         ),
     )

@@ -356,15 +356,46 @@ def _write_rich(
     return shown
 
 
+@dataclass(frozen=True)
+class Section:
+    """A table under a `show` record: the list of records under ``obj[key]``."""
+
+    key: str
+    title: str
+    columns: tuple[Col, ...]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """A mapping under a `show` record (``obj[key]``), drawn as ``name = value`` lines."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One labelled line under a `show` record: ``fmt(obj[key])``, skipped when empty."""
+
+    key: str
+    label: str
+    fmt: Callable[[Any], str] = lambda value: cell(value)
+    always: bool = False
+
+
+Extra = Section | Pairs | Line
+
+
 def emit_object(
     obj: dict[str, Any],
     *,
     fmt: Format | None = None,
     output: Path | None = None,
     title: str | None = None,
-    sections: Callable[[Any, dict[str, Any]], None] | None = None,
+    sections: Sequence[Extra] = (),
 ) -> None:
-    """One record: JSON object, a one-row CSV, or a key/value view (plus sections) for people."""
+    """One record: JSON object, a one-row CSV, or a key/value view (plus its declared
+    sections) for people."""
     chosen = resolve_format(fmt, output)
     stream, close = _open_output(output, chosen)
     try:
@@ -381,45 +412,86 @@ def emit_object(
             }
             _write_csv(stream, [flat], [Col(k, k) for k in flat])
         elif output is None and stdout_is_terminal():
-            from rich.table import Table
-            from rich.text import Text
-
-            con = console()
-            # Text, not markup: a title or note such as "测试[/]结束" must print as typed.
-            table = Table(
-                show_header=False,
-                box=None,
-                title=Text(title) if title else None,
-                title_justify="left",
-                title_style="bold",
-            )
-            table.add_column(style="bold cyan")
-            table.add_column()
-            for key, value in obj.items():
-                if not isinstance(value, list | dict):
-                    table.add_row(Text(key), Text(cell(value)))
-            con.print(table)
-            if sections:
-                sections(con, obj)
+            _write_rich_object(obj, title, sections)
         else:
-            for key, value in obj.items():
-                if not isinstance(value, list | dict):
-                    stream.write(f"{key}\t{cell(value)}\n")
-            for key, value in obj.items():
-                if isinstance(value, dict):
-                    stream.write(f"\n{key}:\n")
-                    for inner, item in value.items():
-                        stream.write(f"{inner}\t{cell(item)}\n")
-                elif isinstance(value, list) and value and isinstance(value[0], dict):
-                    stream.write(f"\n{key}:\n")
-                    _write_plain(stream, value, [Col(k, k) for k in value[0]])
-                elif isinstance(value, list):
-                    stream.write(f"{key}\t{cell(value)}\n")
+            _write_plain_object(stream, obj)
     finally:
         if close:
             stream.close()
     if output is not None:
         note(f"Wrote {output}")
+
+
+def _write_rich_object(obj: dict[str, Any], title: str | None, sections: Sequence[Extra]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console()
+    # Text, not markup: a title or note such as "测试[/]结束" must print as typed.
+    table = Table(
+        show_header=False, box=None, title=Text(title) if title else None, title_justify="left"
+    )
+    table.title_style = "bold"
+    table.add_column(style="bold cyan")
+    table.add_column()
+    for key, value in obj.items():
+        if not isinstance(value, list | dict):
+            table.add_row(Text(key), Text(cell(value)))
+    con.print(table)
+    draw_sections(con, obj, sections)
+
+
+def draw_sections(con: Any, obj: dict[str, Any], sections: Sequence[Extra]) -> None:
+    """The declared sections of a record, drawn as text (never as Rich markup)."""
+    for extra in sections:
+        _write_extra(con, obj, extra)
+
+
+def _write_extra(con: Any, obj: dict[str, Any], extra: Extra) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    value = obj.get(extra.key)
+    if isinstance(extra, Line):
+        text = extra.fmt(value) if value not in (None, "", [], {}) else ""
+        if text or extra.always:
+            line = Text()
+            line.append(f"{extra.label}: ", style="bold")
+            line.append(text or "none")
+            con.print(line)
+        return
+    if not value:
+        return
+    con.print()
+    if isinstance(extra, Pairs):
+        con.print(Text(extra.title, style="bold"))
+        for name, item in value.items():
+            con.print(Text(f"  {name} = {cell(item)}"))
+        return
+    table = Table(title=Text(extra.title), title_justify="left", show_edge=False)
+    table.title_style = "bold"
+    table.header_style = "bold"
+    for c in extra.columns:
+        table.add_column(c.header, justify=c.justify)  # type: ignore[arg-type]
+    for row in value:
+        table.add_row(*[Text((c.fmt or cell)(row.get(c.key))) for c in extra.columns])
+    con.print(table)
+
+
+def _write_plain_object(stream: IO[str], obj: dict[str, Any]) -> None:
+    for key, value in obj.items():
+        if not isinstance(value, list | dict):
+            stream.write(f"{key}\t{cell(value)}\n")
+    for key, value in obj.items():
+        if isinstance(value, dict):
+            stream.write(f"\n{key}:\n")
+            for inner, item in value.items():
+                stream.write(f"{inner}\t{cell(item)}\n")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            stream.write(f"\n{key}:\n")
+            _write_plain(stream, value, [Col(k, k) for k in value[0]])
+        elif isinstance(value, list):
+            stream.write(f"{key}\t{cell(value)}\n")
 
 
 def say(message: str) -> None:

@@ -236,9 +236,10 @@ def test_pending_shows_overdue_to_every_holder(cli, cli_db, policy, closed):  # 
 def test_steps_section_prints_comments_as_typed():
     from rich.console import Console
 
-    from bizops.cli.approvals import _steps_section
+    from bizops.cli.approvals import STEP_SECTIONS
+    from bizops.cli.output import draw_sections
 
     con = Console(record=True, width=200)
     step = {"step": 1, "role": "manager", "status": "approved", "comment": "[/] ok"}
-    _steps_section(con, {"chain": ["manager"], "steps": [step]})
+    draw_sections(con, {"chain": ["manager"], "steps": [step]}, STEP_SECTIONS)
     assert "[/] ok" in con.export_text()

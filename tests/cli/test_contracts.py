@@ -418,10 +418,11 @@ def test_attachment_copy_is_stored_by_hash(team, tmp_path):
 def test_show_sections_print_values_as_typed_not_as_markup():
     from rich.console import Console
 
-    from bizops.cli.contracts import _show_sections
+    from bizops.cli.contracts import SHOW_SECTIONS
+    from bizops.cli.output import draw_sections
 
     con = Console(record=True, width=200)
-    _show_sections(
+    draw_sections(
         con,
         {
             "allowed_moves": ["submit"],
@@ -430,6 +431,7 @@ def test_show_sections_print_values_as_typed_not_as_markup():
             "non_standard_reasons": ["field '[/]' is outside the schema"],
             "notes": [{"at": "2026-11-27", "actor": "alice", "text": "[/] 改为5年"}],
         },
+        SHOW_SECTIONS,
     )
     text = con.export_text()
     assert "dispute [/] open" in text and "goods_name = [bold]CK6150[/bold]" in text
