@@ -1,0 +1,147 @@
+"""What a checked policy holds: frozen values the rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bizops.domain.money import format_amount
+
+
+@dataclass(frozen=True)
+class GradingRule:
+    grade: str
+    potential_min: Decimal | None = None
+    intents: tuple[str, ...] = ()
+
+    def matches(self, potential: Decimal | None, intent: str | None) -> bool:
+        if self.potential_min is not None and (potential is None or potential < self.potential_min):
+            return False
+        return not (self.intents and intent not in self.intents)
+
+    def explain(self, potential: Decimal | None, intent: str | None) -> str:
+        parts = []
+        if self.potential_min is not None:
+            parts.append(
+                f"potential {format_amount(potential)} >= {format_amount(self.potential_min)}"
+            )
+        if self.intents:
+            parts.append(f"intent {intent} in {'/'.join(self.intents)}")
+        return f"{' and '.join(parts) or 'no condition'}: {self.grade}"
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """One row of the authority matrix. Empty conditions match anything."""
+
+    name: str
+    chain: tuple[str, ...]
+    types: tuple[str, ...] = ()
+    amount_min: Decimal | None = None  # inclusive
+    amount_max: Decimal | None = None  # exclusive
+    risks: tuple[str, ...] = ()
+    non_standard: bool | None = None
+
+    @property
+    def is_catch_all(self) -> bool:
+        return (
+            not self.types
+            and self.amount_min is None
+            and self.amount_max is None
+            and not self.risks
+            and self.non_standard is None
+        )
+
+    def matches(self, *, type: str, amount: Decimal, risk: str, non_standard: bool) -> bool:
+        if self.types and type not in self.types:
+            return False
+        if self.amount_min is not None and amount < self.amount_min:
+            return False
+        if self.amount_max is not None and amount >= self.amount_max:
+            return False
+        if self.risks and risk not in self.risks:
+            return False
+        return self.non_standard is None or self.non_standard == non_standard
+
+    def conditions(self) -> list[str]:
+        out = []
+        if self.types:
+            out.append(f"type in {'/'.join(self.types)}")
+        if self.amount_min is not None:
+            out.append(f"amount >= {format_amount(self.amount_min)}")
+        if self.amount_max is not None:
+            out.append(f"amount < {format_amount(self.amount_max)}")
+        if self.risks:
+            out.append(f"risk in {'/'.join(self.risks)}")
+        if self.non_standard is not None:
+            out.append("non-standard" if self.non_standard else "standard")
+        return out
+
+    def describe(self) -> str:
+        return " and ".join(self.conditions()) or "any contract"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str | None = None
+    port: int = 587
+    sender: str | None = None
+    starttls: bool = True
+    ssl: bool = False
+    user: str | None = None
+    password_env: str = "BIZOPS_SMTP_PASSWORD"
+    subject: str = "bizops: what is due on {date}"
+    timeout: float = 20.0
+
+    def missing(self) -> list[str]:
+        out = []
+        if not self.host:
+            out.append("mail.host")
+        if not self.sender:
+            out.append("mail.from")
+        return out
+
+
+@dataclass(frozen=True)
+class Policy:
+    currency: str
+    company: dict[str, str]
+    cadence: dict[str, dict[str, int | None]]  # grade -> stage -> days (None: no follow-up)
+    first_contact: dict[str, int]
+    channels: dict[str, tuple[str, ...]]
+    grading_rules: tuple[GradingRule, ...]
+    grading_default: str
+    approval_rules: tuple[ApprovalRule, ...]
+    approval_sla_days: int
+    contract_number: str
+    customer_code: str
+    notice_days: int
+    reminder_days: tuple[int, ...]
+    weekend_rule: str
+    weekend_days: frozenset[int]
+    mail: MailSettings
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def cadence_days(self, grade: str, stage: str) -> int | None:
+        return self.cadence.get(grade, {}).get(stage)
+
+    def suggest_grade(self, potential: Decimal | None, intent: str | None) -> tuple[str, str]:
+        """The suggested grade and the words that explain it."""
+        for rule in self.grading_rules:
+            if rule.matches(potential, intent):
+                return rule.grade, rule.explain(potential, intent)
+        shown = format_amount(potential) if potential is not None else "unknown"
+        return (
+            self.grading_default,
+            f"no rule matches (potential {shown}, intent {intent or 'unknown'}): "
+            f"{self.grading_default}",
+        )
+
+    def route(
+        self, *, type: str, amount: Decimal, risk: str, non_standard: bool
+    ) -> ApprovalRule | None:
+        for rule in self.approval_rules:
+            if rule.matches(type=type, amount=amount, risk=risk, non_standard=non_standard):
+                return rule
+        return None

@@ -1,0 +1,312 @@
+"""One reader per section of the policy. Each takes the merged policy (the shipped defaults
+with the department's changes over them) and returns the ``Policy`` fields it owns."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bizops.domain.policy import check
+from bizops.domain.policy.check import Problems
+from bizops.domain.policy.model import ApprovalRule, GradingRule, MailSettings
+from bizops.domain.roles import APPROVER_ROLES, ROLES
+from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKEND_RULES = ("next", "previous", "keep")
+NO_FOLLOWUP_STAGES = ("lost", "dormant")
+
+Fields = dict[str, Any]
+
+
+def currency(data: dict[str, Any], problems: Problems) -> Fields:
+    code = str(check.required(data, "currency", "currency", problems)).upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        problems.add(f"currency: {code!r} is not a three-letter currency code")
+    return {"currency": code}
+
+
+def company(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "company", "company", problems)
+    return {"company": {str(k): str(v) for k, v in raw.items()}}
+
+
+def _days(value: Any, where: str, problems: Problems) -> int | None:
+    if value is None or value is check.MISSING:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        problems.add(f"{where}: {value} is negative; cadence days must be 0 or more")
+        return None
+    return check.whole(value, where, problems, expected="a whole number of days")
+
+
+def _grade_cadence(grade: str, table: dict[str, Any], problems: Problems) -> dict[str, int | None]:
+    for stage_key in table:
+        if stage_key != "default" and stage_key not in STAGES:
+            problems.add(
+                f"cadence.{grade}.{stage_key}: unknown stage; stages are {', '.join(STAGES)}"
+            )
+    default = check.required(table, "default", f"cadence.{grade}.default", problems)
+    per_stage: dict[str, int | None] = {}
+    for stage in STAGES:
+        if stage in NO_FOLLOWUP_STAGES:
+            if table.get(stage) not in (None, 0, "none"):
+                problems.add(
+                    f"cadence.{grade}.{stage}: lost and dormant customers have no follow-up"
+                )
+            per_stage[stage] = None
+        else:
+            per_stage[stage] = _days(
+                table.get(stage, default), f"cadence.{grade}.{stage}", problems
+            )
+    return per_stage
+
+
+def cadence(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "cadence", "cadence", problems)
+    first_raw = check.table(raw, "first_contact", "cadence.first_contact", problems)
+    for key in raw:
+        if key not in GRADES and key != "first_contact":
+            problems.add(f"cadence.{key}: unknown grade; grades are {', '.join(GRADES)}")
+    for key in first_raw:
+        if key not in GRADES:
+            problems.add(
+                f"cadence.first_contact.{key}: unknown grade; grades are {', '.join(GRADES)}"
+            )
+    per_grade: dict[str, dict[str, int | None]] = {}
+    first_contact: dict[str, int] = {}
+    for grade in GRADES:
+        table = raw.get(grade)
+        if not isinstance(table, dict):
+            problems.add(f"cadence.{grade}: missing; give at least cadence.{grade}.default")
+            continue
+        per_grade[grade] = _grade_cadence(grade, table, problems)
+        where = f"cadence.first_contact.{grade}"
+        first = _days(check.required(first_raw, grade, where, problems), where, problems)
+        first_contact[grade] = first if first is not None else 1
+    return {"cadence": per_grade, "first_contact": first_contact}
+
+
+def channels(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "channels", "channels", problems)
+    out: dict[str, tuple[str, ...]] = {}
+    for grade in GRADES:
+        where = f"channels.{grade}"
+        value = check.required(raw, grade, where, problems)
+        out[grade] = check.string_list(value, where, CHANNELS, problems) or ("phone",)
+    return {"channels": out}
+
+
+def _grading_rule(i: int, rule: Any, problems: Problems) -> GradingRule | None:
+    where = f"grading.rules[{i}]"
+    if not isinstance(rule, dict):
+        problems.add(f"{where}: expected a table")
+        return None
+    check.unknown_keys(rule, {"grade", "potential_min", "intent"}, where, problems)
+    grade = str(rule.get("grade", "")).upper()
+    if grade not in GRADES:
+        problems.add(f"{where}.grade: {rule.get('grade')!r}; grades are {', '.join(GRADES)}")
+    return GradingRule(
+        grade=grade,
+        potential_min=check.amount(rule.get("potential_min"), f"{where}.potential_min", problems),
+        intents=check.string_list(rule.get("intent"), f"{where}.intent", INTENTS, problems),
+    )
+
+
+def grading(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "grading", "grading", problems)
+    found = [
+        _grading_rule(i, rule, problems)
+        for i, rule in enumerate(check.rules(raw, "rules", "grading.rules", problems), start=1)
+    ]
+    default = str(check.required(raw, "default", "grading.default", problems)).upper()
+    if default not in GRADES:
+        problems.add(f"grading.default: {default!r}; grades are {', '.join(GRADES)}")
+    return {"grading_rules": tuple(r for r in found if r), "grading_default": default}
+
+
+APPROVAL_RULE_KEYS = {"name", "chain", "types", "amount_min", "amount_max", "risk", "non_standard"}
+
+
+def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
+    if not value:
+        problems.add(f"{where}: a rule needs a chain of at least one role")
+        return ()
+    chain = check.string_list(value, where, ROLES, problems)
+    for role in chain:
+        if role not in APPROVER_ROLES:
+            problems.add(
+                f"{where}: role {role!r} cannot approve; approver roles are "
+                f"{', '.join(APPROVER_ROLES)}"
+            )
+    if len(set(chain)) != len(chain):
+        problems.add(f"{where}: a role appears twice; one person approves one step")
+    return chain
+
+
+def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> ApprovalRule | None:
+    where = f"approval.rules[{i}]"
+    if not isinstance(rule, dict):
+        problems.add(f"{where}: expected a table")
+        return None
+    check.unknown_keys(rule, APPROVAL_RULE_KEYS, where, problems)
+    name = str(rule.get("name") or f"rule-{i}")
+    if name in names:
+        problems.add(f"{where}.name: {name!r} is used twice")
+    names.add(name)
+    amount_min = check.amount(rule.get("amount_min"), f"{where}.amount_min", problems)
+    amount_max = check.amount(rule.get("amount_max"), f"{where}.amount_max", problems)
+    if amount_min is not None and amount_max is not None and amount_max <= amount_min:
+        problems.add(f"{where}: amount_max must be greater than amount_min")
+    non_standard = rule.get("non_standard")
+    if non_standard is not None and not isinstance(non_standard, bool):
+        problems.add(f"{where}.non_standard: expected true or false")
+        non_standard = None
+    return ApprovalRule(
+        name=name,
+        chain=_chain(rule.get("chain"), f"{where}.chain", problems),
+        types=check.string_list(rule.get("types"), f"{where}.types", CONTRACT_TYPES, problems),
+        amount_min=amount_min,
+        amount_max=amount_max,
+        risks=check.string_list(rule.get("risk"), f"{where}.risk", RISKS, problems),
+        non_standard=non_standard,
+    )
+
+
+def _check_matrix(matrix: list[ApprovalRule], problems: Problems) -> None:
+    """Every contract must be routable, and no rule may hide behind the catch-all."""
+    if not matrix:
+        problems.add("approval.rules: the matrix is empty; every contract must be routable")
+        return
+    catch_alls = [i for i, r in enumerate(matrix) if r.is_catch_all]
+    if not catch_alls:
+        problems.add(
+            "approval.rules: no catch-all rule (one without conditions); some contracts "
+            "would match no rule and could never be submitted"
+        )
+    elif catch_alls[0] != len(matrix) - 1:
+        later = ", ".join(r.name for r in matrix[catch_alls[0] + 1 :])
+        problems.add(
+            f"approval.rules: rule {matrix[catch_alls[0]].name!r} matches everything, so "
+            f"the rules after it ({later}) can never apply"
+        )
+
+
+def approval(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "approval", "approval", problems)
+    names: set[str] = set()
+    found = [
+        _approval_rule(i, rule, names, problems)
+        for i, rule in enumerate(check.rules(raw, "rules", "approval.rules", problems), start=1)
+    ]
+    matrix = [r for r in found if r is not None]
+    _check_matrix(matrix, problems)
+    sla = check.whole(
+        check.required(raw, "sla_days", "approval.sla_days", problems),
+        "approval.sla_days",
+        problems,
+        minimum=1,
+        expected="a whole number of working days",
+    )
+    return {"approval_rules": tuple(matrix), "approval_sla_days": sla or 2}
+
+
+def numbering(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "numbering", "numbering", problems)
+    contract_keys = {"year": 2026, "month": 1, "seq": 1, "type": "sales"}
+    return {
+        "contract_number": check.pattern(
+            check.required(raw, "contract", "numbering.contract", problems),
+            "numbering.contract",
+            contract_keys,
+            problems,
+        ),
+        "customer_code": check.pattern(
+            check.required(raw, "customer", "numbering.customer", problems),
+            "numbering.customer",
+            {"seq": 1},
+            problems,
+        ),
+    }
+
+
+def contracts(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "contracts", "contracts", problems)
+    notice = check.whole(
+        check.required(raw, "notice_days", "contracts.notice_days", problems),
+        "contracts.notice_days",
+        problems,
+        expected="days",
+    )
+    reminders = check.required(raw, "reminder_days", "contracts.reminder_days", problems)
+    if not isinstance(reminders, list) or not all(
+        isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in reminders
+    ):
+        if reminders is not check.MISSING:
+            problems.add(f"contracts.reminder_days: {reminders!r}; expected a list of days >= 0")
+        reminders = [30, 7, 0]
+    return {
+        "notice_days": 30 if notice is None else notice,
+        "reminder_days": tuple(sorted(set(reminders), reverse=True)),
+    }
+
+
+def calendar(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "calendar", "calendar", problems)
+    rule = str(check.required(raw, "weekend_rule", "calendar.weekend_rule", problems))
+    if rule not in WEEKEND_RULES:
+        problems.add(f"calendar.weekend_rule: {rule!r}; accepted: {', '.join(WEEKEND_RULES)}")
+        rule = "next"
+    names = check.string_list(
+        check.required(raw, "weekend_days", "calendar.weekend_days", problems),
+        "calendar.weekend_days",
+        WEEKDAY_NAMES,
+        problems,
+    )
+    days = frozenset(WEEKDAY_NAMES.index(n) for n in names)
+    if len(days) >= 7:
+        problems.add("calendar.weekend_days: every day is a weekend day; nothing could fall due")
+    return {"weekend_rule": rule, "weekend_days": days}
+
+
+def mail(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "mail", "mail", problems)
+    port = check.whole(
+        check.required(raw, "port", "mail.port", problems),
+        "mail.port",
+        problems,
+        minimum=1,
+        maximum=65535,
+        expected="a port number",
+    )
+    timeout = raw.get("timeout", 20.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        problems.add(f"mail.timeout: {timeout!r}; expected seconds > 0")
+        timeout = 20.0
+    settings = MailSettings(
+        host=raw.get("host") or None,
+        port=port or 587,
+        sender=raw.get("from") or None,
+        starttls=bool(raw.get("starttls", True)),
+        ssl=bool(raw.get("ssl", False)),
+        user=raw.get("user") or None,
+        password_env=str(check.required(raw, "password_env", "mail.password_env", problems)),
+        subject=str(check.required(raw, "subject", "mail.subject", problems)),
+        timeout=float(timeout),
+    )
+    return {"mail": settings}
+
+
+# In the order `config check` reports their problems.
+ALL = (
+    currency,
+    company,
+    cadence,
+    channels,
+    grading,
+    approval,
+    numbering,
+    contracts,
+    calendar,
+    mail,
+)
