@@ -11,6 +11,7 @@ Python values (Decimal, date, bool) for rendering.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -154,89 +155,121 @@ def parse_schema(
         raise Invalid(f"{where}: expected a list of [[fields]] tables")
     seen: set[str] = set()
     for i, item in enumerate(raw, start=1):
-        at = f"{where}[{i}]"
         if not isinstance(item, dict):
-            problems.append(f"{at}: expected a table with name, type, label and help")
+            problems.append(f"{where}[{i}]: expected a table with name, type, label and help")
             continue
-        unknown = set(item) - set(FIELD_KEYS)
-        if unknown:
-            problems.append(
-                f"{at}: unknown key(s) {', '.join(sorted(unknown))}; keys are {', '.join(FIELD_KEYS)}"
-            )
-        name = str(item.get("name", "")).strip()
-        at = f"{where}.{name}" if name else at
-        if not _NAME.match(name):
-            problems.append(
-                f"{at}: name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
-            )
-        elif name in seen:
-            problems.append(f"{at}: the field is declared twice")
-        elif name in reserved:
-            problems.append(
-                f"{at}: {name!r} is a context variable ({', '.join(sorted(reserved))}); choose another name"
-            )
-        seen.add(name)
-        ftype = str(item.get("type", "text")).strip()
-        if ftype not in FIELD_TYPES:
-            problems.append(
-                f"{at}.type: unknown type {ftype!r}; types are {', '.join(FIELD_TYPES)}"
-            )
-            continue
-        label = str(item.get("label") or "").strip()
-        help_text = str(item.get("help") or "").strip()
-        if not label:
-            problems.append(f"{at}.label: missing; a label names the field for people")
-        if not help_text:
-            problems.append(
-                f"{at}.help: missing; help says what the clause means and how to fill it in"
-            )
-        required = item.get("required", False)
-        if not isinstance(required, bool):
-            problems.append(f"{at}.required: expected true or false")
-            required = False
-        choices_raw = item.get("choices") or []
-        if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
-            problems.append(f"{at}.choices: expected a list of texts")
-            choices_raw = []
-        choices = tuple(c.strip() for c in choices_raw)
-        if ftype == "enum" and not choices:
-            problems.append(f"{at}.choices: an enum field needs at least one choice")
-        if ftype != "enum" and choices:
-            problems.append(f"{at}.choices: only enum fields take choices")
-        pattern = item.get("pattern")
-        if pattern is not None:
-            if ftype != "text":
-                problems.append(f"{at}.pattern: only text fields take a pattern")
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                problems.append(f"{at}.pattern: not a regular expression ({exc})")
-        if ftype in ("bool", "enum") and (
-            item.get("min") is not None or item.get("max") is not None
-        ):
-            problems.append(f"{at}: {ftype} fields take no min/max")
-        spec = FieldSpec(
-            name=name,
-            type=ftype,
-            label=label,
-            help=help_text,
-            required=required,
-            choices=choices,
-            min=_bound(ftype, item.get("min"), f"{at}.min", problems),
-            max=_bound(ftype, item.get("max"), f"{at}.max", problems),
-            pattern=str(pattern) if pattern is not None else None,
-        )
-        default = item.get("default")
-        if default is not None:
-            try:
-                default = normalise(spec, default)
-            except Invalid as exc:
-                problems.append(f"{at}.default: {exc.message}")
-                default = None
-        specs.append(replace(spec, default=default))
+        spec = _parse_field(item, f"{where}[{i}]", where, seen, reserved, problems)
+        if spec is not None:
+            specs.append(spec)
     if problems:
         raise Invalid(f"the field schema has {len(problems)} problem(s)", details=problems)
     return specs
+
+
+def _field_name(
+    item: dict[str, Any], at: str, seen: set[str], reserved: frozenset[str], problems: list[str]
+) -> str:
+    name = str(item.get("name", "")).strip()
+    if not _NAME.match(name):
+        problems.append(
+            f"{at}: name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
+        )
+    elif name in seen:
+        problems.append(f"{at}: the field is declared twice")
+    elif name in reserved:
+        problems.append(
+            f"{at}: {name!r} is a context variable ({', '.join(sorted(reserved))}); choose another name"
+        )
+    seen.add(name)
+    return name
+
+
+def _field_texts(item: dict[str, Any], at: str, problems: list[str]) -> tuple[str, str, bool]:
+    """The label and help people read, and whether the field is required."""
+    label = str(item.get("label") or "").strip()
+    help_text = str(item.get("help") or "").strip()
+    if not label:
+        problems.append(f"{at}.label: missing; a label names the field for people")
+    if not help_text:
+        problems.append(
+            f"{at}.help: missing; help says what the clause means and how to fill it in"
+        )
+    required = item.get("required", False)
+    if not isinstance(required, bool):
+        problems.append(f"{at}.required: expected true or false")
+        required = False
+    return label, help_text, required
+
+
+def _field_limits(
+    item: dict[str, Any], ftype: str, at: str, problems: list[str]
+) -> tuple[tuple[str, ...], str | None]:
+    """The choices (enum) and the pattern (text), each only where its type takes it."""
+    choices_raw = item.get("choices") or []
+    if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
+        problems.append(f"{at}.choices: expected a list of texts")
+        choices_raw = []
+    choices = tuple(c.strip() for c in choices_raw)
+    if ftype == "enum" and not choices:
+        problems.append(f"{at}.choices: an enum field needs at least one choice")
+    if ftype != "enum" and choices:
+        problems.append(f"{at}.choices: only enum fields take choices")
+    pattern = item.get("pattern")
+    if pattern is not None:
+        if ftype != "text":
+            problems.append(f"{at}.pattern: only text fields take a pattern")
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problems.append(f"{at}.pattern: not a regular expression ({exc})")
+    if ftype in ("bool", "enum") and (item.get("min") is not None or item.get("max") is not None):
+        problems.append(f"{at}: {ftype} fields take no min/max")
+    return choices, str(pattern) if pattern is not None else None
+
+
+def _parse_field(
+    item: dict[str, Any],
+    at: str,
+    where: str,
+    seen: set[str],
+    reserved: frozenset[str],
+    problems: list[str],
+) -> FieldSpec | None:
+    unknown = set(item) - set(FIELD_KEYS)
+    if unknown:
+        problems.append(
+            f"{at}: unknown key(s) {', '.join(sorted(unknown))}; keys are {', '.join(FIELD_KEYS)}"
+        )
+    name = _field_name(item, at, seen, reserved, problems)
+    at = f"{where}.{name}" if name else at
+    ftype = str(item.get("type", "text")).strip()
+    if ftype not in FIELD_TYPES:
+        problems.append(f"{at}.type: unknown type {ftype!r}; types are {', '.join(FIELD_TYPES)}")
+        return None
+    label, help_text, required = _field_texts(item, at, problems)
+    choices, pattern = _field_limits(item, ftype, at, problems)
+    spec = FieldSpec(
+        name=name,
+        type=ftype,
+        label=label,
+        help=help_text,
+        required=required,
+        choices=choices,
+        min=_bound(ftype, item.get("min"), f"{at}.min", problems),
+        max=_bound(ftype, item.get("max"), f"{at}.max", problems),
+        pattern=pattern,
+    )
+    default = item.get("default")
+    if default is not None:
+        try:
+            default = normalise(spec, default)
+        except Invalid as exc:
+            problems.append(f"{at}.default: {exc.message}")
+            default = None
+    return replace(spec, default=default)
+
+
+Bad = Callable[..., Invalid]
 
 
 def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
@@ -244,65 +277,82 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
 
     With ``today``, a date field also reads relative dates (``eom``, ``+1m``, ``fri``).
     """
-    name = spec.name
     shown = value if not isinstance(value, str) else value.strip()
 
     def bad(reason: str | None = None) -> Invalid:
-        return Invalid(f"{name}: {reason or f'cannot read {shown!r}'}; expected {spec.accepted()}")
+        return Invalid(
+            f"{spec.name}: {reason or f'cannot read {shown!r}'}; expected {spec.accepted()}"
+        )
 
-    if spec.type == "text":
-        text = str(value).strip()
-        if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
-            return _raise(bad("contains control characters"))
-        length = len(text)
-        if spec.min is not None and length < int(spec.min):
-            return _raise(bad(f"{length} characters is too short"))
-        if length > (int(spec.max) if spec.max is not None else MAX_TEXT):
-            return _raise(bad(f"{length} characters is too long"))
-        if spec.pattern and text and not re.fullmatch(spec.pattern, text):
-            return _raise(bad(f"{text!r} does not match the pattern"))
+    return _NORMALISERS.get(spec.type, _normalise_number)(spec, value, today, bad)
+
+
+def _normalise_text(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
+    text = str(value).strip()
+    if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+        raise bad("contains control characters")
+    length = len(text)
+    if spec.min is not None and length < int(spec.min):
+        raise bad(f"{length} characters is too short")
+    if length > (int(spec.max) if spec.max is not None else MAX_TEXT):
+        raise bad(f"{length} characters is too long")
+    if spec.pattern and text and not re.fullmatch(spec.pattern, text):
+        raise bad(f"{text!r} does not match the pattern")
+    return text
+
+
+def _normalise_enum(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
+    text = str(value).strip()
+    if text in spec.choices:
         return text
-    if spec.type == "enum":
-        text = str(value).strip()
-        if text not in spec.choices:
-            folded = {c.casefold(): c for c in spec.choices}
-            if text.casefold() not in folded:
-                return _raise(bad(f"unknown value {text!r}"))
-            text = folded[text.casefold()]
-        return text
-    if spec.type == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().casefold()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        return _raise(bad())
-    if spec.type == "date":
-        if isinstance(value, date):
-            day = value
-        else:
-            try:
-                if today is not None:
-                    day = parse_date(str(value), today, field=name)
-                else:
-                    day = date.fromisoformat(str(value).strip())
-            except (ValueError, Invalid):
-                return _raise(bad())
-        _check_bounds(spec, day, date.fromisoformat, bad)
-        return day.isoformat()
-    if spec.type == "money":
+    folded = {c.casefold(): c for c in spec.choices}
+    if text.casefold() not in folded:
+        raise bad(f"unknown value {text!r}")
+    return folded[text.casefold()]
+
+
+def _normalise_bool(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise bad()
+
+
+def _normalise_date(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
+    if isinstance(value, date):
+        day = value
+    else:
         try:
-            amount = parse_money(value if not isinstance(value, float) else repr(value), field=name)
-        except Invalid:
-            return _raise(bad())
-        _check_bounds(spec, amount, Decimal, bad)
-        return money_str(amount)
+            if today is not None:
+                day = parse_date(str(value), today, field=spec.name)
+            else:
+                day = date.fromisoformat(str(value).strip())
+        except (ValueError, Invalid):
+            raise bad() from None
+    _check_bounds(spec, day, date.fromisoformat, bad)
+    return day.isoformat()
+
+
+def _normalise_money(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
+    try:
+        amount = parse_money(
+            value if not isinstance(value, float) else repr(value), field=spec.name
+        )
+    except Invalid:
+        raise bad() from None
+    _check_bounds(spec, amount, Decimal, bad)
+    return money_str(amount)
+
+
+def _normalise_number(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
     try:
         number = _number(value, integer=spec.type == "int")
     except ValueError:
-        return _raise(bad())
+        raise bad() from None
     if spec.type == "int":
         _check_bounds(spec, number, int, bad)
         return number
@@ -310,8 +360,13 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
     return format(Decimal(number).normalize(), "f")
 
 
-def _raise(exc: Invalid) -> Any:
-    raise exc
+_NORMALISERS: dict[str, Callable[[FieldSpec, Any, date | None, Bad], Any]] = {
+    "text": _normalise_text,
+    "enum": _normalise_enum,
+    "bool": _normalise_bool,
+    "date": _normalise_date,
+    "money": _normalise_money,
+}
 
 
 def _check_bounds(spec: FieldSpec, value: Any, convert: Any, bad: Any) -> None:

@@ -122,86 +122,112 @@ def _add_inline(paragraph: Any, token: Any) -> None:
             run.italic = italic or None
 
 
-def docx_document(text: str, *, title: str, language: str) -> Any:
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
+class _DocxBuilder:
+    """Walks the Markdown tokens of a draft and adds Word paragraphs, lists and tables."""
 
-    doc = _new_document(title, language)
-    tokens = _parser().parse(text)
-    lists: list[dict[str, Any]] = []  # stack of {"ordered": bool, "next": int}
-    table_rows: list[list[tuple[Any, bool]]] | None = None
-    current_row: list[tuple[Any, bool]] | None = None
-    pending_prefix: str | None = None
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    def __init__(self, doc: Any, tokens: list[Any]) -> None:
+        self.doc = doc
+        self.tokens = tokens
+        self.lists: list[dict[str, Any]] = []  # stack of {"ordered": bool, "next": int}
+        self.table_rows: list[list[tuple[Any, bool]]] | None = None
+        self.current_row: list[tuple[Any, bool]] | None = None
+        self.pending_prefix: str | None = None
+
+    def build(self) -> Any:
+        i = 0
+        while i < len(self.tokens):
+            i += self.step(i, self.tokens[i])
+        return self.doc
+
+    def step(self, i: int, tok: Any) -> int:
+        """Handle the token at ``i``; returns how many tokens it used."""
         kind = tok.type
         if kind == "heading_open":
-            level = int(tok.tag[1])
-            inline = tokens[i + 1]
-            if level == 1:
-                heading = doc.add_heading(level=0)
-                heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            else:
-                heading = doc.add_heading(level=min(level - 1, 3))
-            _add_inline(heading, inline)
-            i += 3
-            continue
+            self.heading(int(tok.tag[1]), self.tokens[i + 1])
+            return 3
+        if kind == "paragraph_open" and self.table_rows is None:
+            self.paragraph(self.tokens[i + 1])
+            return 3
+        if kind.endswith("list_open") or kind.endswith("list_close") or kind == "list_item_open":
+            self.list_token(tok)
+        elif kind in ("table_open", "tr_open", "th_open", "td_open", "tr_close", "table_close"):
+            self.table_token(kind, i)
+        elif kind == "hr":
+            self.doc.add_paragraph("")
+        return 1
+
+    def heading(self, level: int, inline: Any) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        if level == 1:
+            heading = self.doc.add_heading(level=0)
+            heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            heading = self.doc.add_heading(level=min(level - 1, 3))
+        _add_inline(heading, inline)
+
+    def paragraph(self, inline: Any) -> None:
+        from docx.shared import Mm
+
+        paragraph = self.doc.add_paragraph()
+        depth = len(self.lists)
+        if depth:
+            paragraph.paragraph_format.left_indent = Mm(7 * depth)
+            paragraph.paragraph_format.first_line_indent = Mm(-5)
+        if self.pending_prefix:
+            paragraph.add_run(self.pending_prefix)
+            self.pending_prefix = None
+        _add_inline(paragraph, inline)
+
+    def list_token(self, tok: Any) -> None:
+        kind = tok.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             start = int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            lists.append({"ordered": kind == "ordered_list_open", "next": start})
+            self.lists.append({"ordered": kind == "ordered_list_open", "next": start})
         elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
+            self.lists.pop()
         elif kind == "list_item_open":
-            top = lists[-1]
+            top = self.lists[-1]
             if top["ordered"]:
-                pending_prefix = f"{top['next']}. "
+                self.pending_prefix = f"{top['next']}. "
                 top["next"] += 1
             else:
-                pending_prefix = "• "
-        elif kind == "table_open":
-            table_rows = []
+                self.pending_prefix = "• "
+
+    def table_token(self, kind: str, i: int) -> None:
+        if kind == "table_open":
+            self.table_rows = []
         elif kind == "tr_open":
-            current_row = []
+            self.current_row = []
         elif kind in ("th_open", "td_open"):
-            assert current_row is not None
-            current_row.append((tokens[i + 1], kind == "th_open"))
+            assert self.current_row is not None
+            self.current_row.append((self.tokens[i + 1], kind == "th_open"))
         elif kind == "tr_close":
-            assert table_rows is not None and current_row is not None
-            table_rows.append(current_row)
+            assert self.table_rows is not None and self.current_row is not None
+            self.table_rows.append(self.current_row)
         elif kind == "table_close":
-            assert table_rows is not None
-            columns = max(len(r) for r in table_rows)
-            table = doc.add_table(rows=len(table_rows), cols=columns)
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for r, row in enumerate(table_rows):
-                for c, (inline, header) in enumerate(row):
-                    cell = table.cell(r, c)
-                    paragraph = cell.paragraphs[0]
-                    _add_inline(paragraph, inline)
-                    if header:
-                        for run in paragraph.runs:
-                            run.bold = True
-            table_rows = None
-        elif kind == "paragraph_open" and table_rows is None:
-            inline = tokens[i + 1]
-            paragraph = doc.add_paragraph()
-            depth = len(lists)
-            if depth:
-                paragraph.paragraph_format.left_indent = Mm(7 * depth)
-                paragraph.paragraph_format.first_line_indent = Mm(-5)
-            if pending_prefix:
-                paragraph.add_run(pending_prefix)
-                pending_prefix = None
-            _add_inline(paragraph, inline)
-            i += 3
-            continue
-        elif kind == "hr":
-            doc.add_paragraph("")
-        i += 1
-    return doc
+            assert self.table_rows is not None
+            self.table(self.table_rows)
+            self.table_rows = None
+
+    def table(self, rows: list[list[tuple[Any, bool]]]) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+
+        table = self.doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate(rows):
+            for c, (inline, header) in enumerate(row):
+                paragraph = table.cell(r, c).paragraphs[0]
+                _add_inline(paragraph, inline)
+                if header:
+                    for run in paragraph.runs:
+                        run.bold = True
+
+
+def docx_document(text: str, *, title: str, language: str) -> Any:
+    doc = _new_document(title, language)
+    return _DocxBuilder(doc, _parser().parse(text)).build()
 
 
 def docx_bytes(text: str, *, title: str, language: str) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from bizops.domain.errors import Invalid
@@ -104,28 +105,23 @@ def _from_dateutil(raw: str, today: date, field: str) -> date | None:
     return first.date()
 
 
-def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
-    """Read a date the way PRODUCT section 2 says; anything unreadable is ``Invalid``."""
-    if isinstance(text, date) and not isinstance(text, datetime):
-        return text
-    raw = str(text).strip()
-    value = raw.lower()
-    if not value:
-        raise Invalid(f"{field}: empty date; use {ACCEPTED}")
-    if value == "today":
-        return today
-    if value == "tomorrow":
-        return today + timedelta(days=1)
-    if value == "yesterday":
-        return today - timedelta(days=1)
-    if value == "eow":
-        return today + timedelta(days=6 - today.weekday())
-    if value == "eom":
-        return end_of_month(today)
-    if value == "eoq":
-        return end_of_quarter(today)
-    if value == "eoy":
-        return date(today.year, 12, 31)
+# Words that name a date relative to today.
+_NAMED: dict[str, Callable[[date], date]] = {
+    "today": lambda today: today,
+    "tomorrow": lambda today: today + timedelta(days=1),
+    "yesterday": lambda today: today - timedelta(days=1),
+    "eow": lambda today: today + timedelta(days=6 - today.weekday()),
+    "eom": lambda today: end_of_month(today),
+    "eoq": lambda today: end_of_quarter(today),
+    "eoy": lambda today: date(today.year, 12, 31),
+}
+
+
+def _relative(value: str, raw: str, today: date, field: str) -> date | None:
+    """A named day, a weekday or an offset such as +3d; None for anything else."""
+    named = _NAMED.get(value)
+    if named is not None:
+        return named(today)
     if value in WEEKDAYS:
         ahead = (WEEKDAYS[value] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
@@ -135,6 +131,20 @@ def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
             return _offset(today, match.group(1), int(match.group(2)), match.group(3))
         except (ValueError, OverflowError):
             raise Invalid(f"{field}: {raw!r} is outside the calendar (years 1 to 9999)") from None
+    return None
+
+
+def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
+    """Read a date in any of the accepted forms; anything unreadable is ``Invalid``."""
+    if isinstance(text, date) and not isinstance(text, datetime):
+        return text
+    raw = str(text).strip()
+    value = raw.lower()
+    if not value:
+        raise Invalid(f"{field}: empty date; use {ACCEPTED}")
+    relative = _relative(value, raw, today, field)
+    if relative is not None:
+        return relative
     match = _ISO.match(value) or _ZH.match(raw)
     if match:
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), raw, field)

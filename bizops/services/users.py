@@ -241,6 +241,42 @@ def _active_admins(session: Session) -> list[User]:
     ]
 
 
+def _new_roles(
+    session: Session,
+    user: User,
+    roles: list[str] | None,
+    add_roles: list[str] | None,
+    remove_roles: list[str] | None,
+) -> list[str]:
+    """The roles after an update: never none, and never the last active admin's removed."""
+    current = parse_roles(roles) if roles else user.role_list
+    for role in parse_roles(add_roles or []):
+        if role not in current:
+            current.append(role)
+    for role in parse_roles(remove_roles or []):
+        if role in current:
+            current.remove(role)
+    if (
+        ADMIN in user.role_list
+        and ADMIN not in current
+        and user.active
+        and len(_active_admins(session)) <= 1
+    ):
+        raise Conflict(f"{user.login} is the last active admin; make someone else admin first")
+    if not current:
+        raise Invalid("--role: a user must keep at least one role")
+    return current
+
+
+def _set_limit(user: User, limit: str | Decimal | None, clear_limit: bool) -> None:
+    if clear_limit and limit is not None:
+        raise Invalid("--limit and --no-limit cannot be used together")
+    if clear_limit:
+        user.approval_limit = None
+    elif limit is not None:
+        user.approval_limit = _limit(limit)
+
+
 def update_user(
     session: Session,
     *,
@@ -262,31 +298,8 @@ def update_user(
         user.name = _check_name(name, user.login)
     if email is not None:
         user.email = check_email(email)
-    current = user.role_list
-    if roles:
-        current = parse_roles(roles)
-    for role in parse_roles(add_roles or []):
-        if role not in current:
-            current.append(role)
-    for role in parse_roles(remove_roles or []):
-        if role in current:
-            current.remove(role)
-    if (
-        ADMIN in user.role_list
-        and ADMIN not in current
-        and user.active
-        and len(_active_admins(session)) <= 1
-    ):
-        raise Conflict(f"{user.login} is the last active admin; make someone else admin first")
-    if not current:
-        raise Invalid("--role: a user must keep at least one role")
-    user.roles = ",".join(current)
-    if clear_limit and limit is not None:
-        raise Invalid("--limit and --no-limit cannot be used together")
-    if clear_limit:
-        user.approval_limit = None
-    elif limit is not None:
-        user.approval_limit = _limit(limit)
+    user.roles = ",".join(_new_roles(session, user, roles, add_roles, remove_roles))
+    _set_limit(user, limit, clear_limit)
     if activate:
         user.active = True
     after = _snapshot(user)
