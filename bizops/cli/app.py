@@ -9,7 +9,7 @@ import typer
 from bizops import __version__
 from bizops.cli import demo
 from bizops.cli.context import env, reset_state, state
-from bizops.cli.main import BizopsGroup
+from bizops.cli.group import BizopsGroup
 from bizops.cli.output import say
 
 app = typer.Typer(
@@ -99,15 +99,3 @@ def init(
 
 
 app.command("demo")(demo.demo)
-BizopsGroup.lazy_groups = {
-    "customer": ("bizops.cli.customers",),
-    "followups": ("bizops.cli.followups",),
-    "contract": ("bizops.cli.contracts", "bizops.cli.drafting"),
-    "template": ("bizops.cli.templates",),
-    "approval": ("bizops.cli.approvals",),
-    "report": ("bizops.cli.reports",),
-    "user": ("bizops.cli.users",),
-    "config": ("bizops.cli.config",),
-    "db": ("bizops.cli.db",),
-    "audit": ("bizops.cli.audit",),
-}

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bizops.cli import drafting
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
@@ -718,3 +719,7 @@ def dispute_list(
         title="Disputes",
         empty="No disputes.",
     )
+
+
+# Drafting has its own module; it is a command of this group.
+app.command("draft")(drafting.draft)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.contracts import app as contracts_app
 from bizops.cli.output import note
 
 FORMATS = ("md", "html", "docx")
@@ -59,7 +58,6 @@ def _check_output(output: Path) -> None:
         raise Invalid(f"-o: cannot write {output}: permission denied")
 
 
-@contracts_app.command("draft")
 def draft(
     contract: Annotated[str, typer.Argument(help="Contract number or id, e.g. HT-2026-0007.")],
     fmt: Annotated[

@@ -1,4 +1,4 @@
-"""Domain exceptions. The CLI maps each to an exit code in one place (cli/main.py)."""
+"""Domain exceptions. The CLI maps each to an exit code in one place (cli/errors.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""The one place where errors become exit codes and one line on stderr.
+
+Exit codes: 0 ok, 2 invalid input or usage, 3 not found, 4 not permitted, 5 conflict,
+1 anything unexpected. Nothing shows a traceback unless ``BIZOPS_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from bizops.domain.errors import BizopsError
+
+
+def report_error(exc: BizopsError) -> None:
+    sys.stderr.write(f"Error: {exc.message}\n")
+    for detail in exc.details:
+        sys.stderr.write(f"  - {detail}\n")
+    sys.stderr.flush()
+
+
+def _quiet_stdout() -> None:
+    """The reader (head, less) went away: send what is left nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Run a command: domain errors become their exit code, anything else exit 1."""
+    try:
+        yield
+    except BizopsError as exc:
+        report_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith(("typer", "click")):
+            raise
+        if os.environ.get("BIZOPS_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"Error: unexpected {type(exc).__name__}: {exc} "
+            "(set BIZOPS_DEBUG=1 to see the traceback)\n"
+        )
+        raise typer.Exit(1) from None
+
+
+def usage_errors(run: Callable[[], Any]) -> int:
+    """Click's usage errors (unknown option, bad value) as one ``Error:`` line, exit 2."""
+    # Typer may vendor its own copy of click: take the exception classes from the copy it
+    # actually raises, whichever that is.
+    errors = sys.modules[typer.BadParameter.__module__]
+    no_args = getattr(errors, "NoArgsIsHelpError", None)
+    aborts = (typer.Abort, getattr(errors, "Abort", typer.Abort))
+    try:
+        code = run()
+    except errors.ClickException as exc:
+        if no_args is not None and isinstance(exc, no_args):
+            exc.show()
+            return 0
+        ctx = getattr(exc, "ctx", None)
+        hint = ""
+        if isinstance(exc, errors.UsageError) and ctx is not None:
+            hint = f" (see: {ctx.command_path} --help)"
+        sys.stderr.write(f"Error: {exc.format_message()}{hint}\n")
+        return int(exc.exit_code)
+    except aborts:
+        sys.stderr.write("Error: aborted\n")
+        return 1
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,111 @@
+"""The root command group: builds command groups only when they are used.
+
+Running `bizops followups due` builds only the follow-ups group, and the root `--help`
+lists every group by name and help text without building the others' commands (Typer
+reads every command's signature to build one).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from typer.core import TyperGroup
+
+from bizops.cli.errors import exit_codes, usage_errors
+
+# Command group -> the module whose Typer `app` is that group.
+LAZY_GROUPS: dict[str, str] = {
+    "customer": "bizops.cli.customers",
+    "followups": "bizops.cli.followups",
+    "contract": "bizops.cli.contracts",
+    "template": "bizops.cli.templates",
+    "approval": "bizops.cli.approvals",
+    "report": "bizops.cli.reports",
+    "user": "bizops.cli.users",
+    "config": "bizops.cli.config",
+    "db": "bizops.cli.db",
+    "audit": "bizops.cli.audit",
+}
+
+
+def _tidy(command: Any) -> Any:
+    """Give each command a one-line summary: its first help paragraph with the docstring's
+    line breaks joined (Typer's rich listing would otherwise keep them mid-sentence)."""
+    if command is None:
+        return None
+    if command.help and not command.short_help:
+        first = command.help.strip().split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for sub in getattr(command, "commands", {}).values():
+        _tidy(sub)
+    return command
+
+
+class BizopsGroup(TyperGroup):
+    """Root group: lazy command groups; errors become exit codes (bizops.cli.errors)."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        own = super().list_commands(ctx)
+        return own + [name for name in LAZY_GROUPS if name not in own]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = LAZY_GROUPS.get(cmd_name)
+        if module is None:
+            return _tidy(super().get_command(ctx, cmd_name))
+        built: dict[str, Any] = self.__dict__.setdefault("_built", {})
+        if cmd_name in built:
+            return built[cmd_name]
+        sub = importlib.import_module(module).app
+        if self._listing:
+            from typer.models import DefaultPlaceholder
+
+            text = sub.info.help
+            if isinstance(text, DefaultPlaceholder):
+                text = text.value
+            return _tidy(TyperGroup(name=cmd_name, help=text))
+        from typer.main import get_group
+
+        group = get_group(sub)
+        group.name = cmd_name
+        built[cmd_name] = _tidy(group)
+        return group
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
+        sys.exit(
+            usage_errors(
+                lambda: super(BizopsGroup, self).main(
+                    args, prog_name, complete_var, False, windows_expand_args, **kwargs
+                )
+            )
+        )
+
+    def invoke(self, ctx: Any) -> Any:
+        from bizops.cli.context import state
+
+        try:
+            with exit_codes():
+                return super().invoke(ctx)
+        finally:
+            state().close()
