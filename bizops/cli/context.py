@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bizops.domain.dates import parse_date
@@ -59,6 +60,14 @@ class AppState:
                 ensure_schema(db)
             self._db = db
         return self._db
+
+    def protected_files(self) -> list[Path]:
+        """Files no output may replace: the SQLite database in use (and, through it, its
+        side files)."""
+        from bizops.store.engine import resolve_url, sqlite_path
+
+        path = sqlite_path(resolve_url(self.db_url))
+        return [path] if path is not None else []
 
     def policy(self) -> Policy:
         if self._policy is None:

@@ -38,3 +38,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def has_control_chars(text: str) -> bool:
     return _CONTROL.search(text) is not None
+
+
+# A spreadsheet treats a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): exports put a ' in front of such text, and imports take it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet shows as typed instead of running it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text as typed, from a cell that an export guarded with a leading '."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:] else text

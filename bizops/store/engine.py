@@ -66,7 +66,9 @@ def resolve_url(value: str | None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def _sqlite_path(url: URL) -> Path | None:
+def sqlite_path(url: URL | str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    url = make_url(url) if isinstance(url, str) else url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
@@ -79,7 +81,7 @@ class Database:
         self.url = resolve_url(url) if "://" not in url else url
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        self.path = _sqlite_path(parsed)
+        self.path = sqlite_path(parsed)
         self.engine = self._make_engine(parsed)
 
     def __repr__(self) -> str:

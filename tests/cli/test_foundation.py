@@ -158,14 +158,18 @@ def test_output_file_takes_the_format_from_its_extension(three_users, tmp_path: 
     assert "陈爱丽" in raw.decode("utf-8-sig")
     cli("user", "show", "alice", "-o", str(tmp_path / "alice.json"))
     assert json.loads((tmp_path / "alice.json").read_text(encoding="utf-8"))["login"] == "alice"
-    cli("user", "list", "--format", "json", "-o", str(tmp_path / "forced.csv"))
-    assert json.loads((tmp_path / "forced.csv").read_text(encoding="utf-8"))
+    # A format and a file name that disagree are refused before anything is written.
+    r = cli("user", "list", "--format", "json", "-o", str(tmp_path / "forced.csv"))
+    assert "is a csv file name but --format is json" in one_error_line(r, 2)
+    assert not (tmp_path / "forced.csv").exists()
+    cli("user", "list", "--format", "json", "-o", str(tmp_path / "forced.txt"))
+    assert json.loads((tmp_path / "forced.txt").read_text(encoding="utf-8"))
     r = cli("user", "list", "-o", str(tmp_path / "missing" / "users.json"))
     assert "does not exist" in one_error_line(r, 2)
 
 
 def test_terminal_table_and_no_color(three_users, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(output.values, "stdout_is_terminal", lambda: True)
     monkeypatch.setenv("NO_COLOR", "1")
     r = three_users("user", "list")
     assert r.exit_code == 0
@@ -174,7 +178,7 @@ def test_terminal_table_and_no_color(three_users, monkeypatch: pytest.MonkeyPatc
     assert output.use_colour() is False
     monkeypatch.delenv("NO_COLOR")
     assert output.use_colour() is True
-    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(output.values, "stdout_is_terminal", lambda: False)
     assert output.use_colour() is False
 
 
@@ -191,12 +195,12 @@ def test_terminal_table_shows_100_and_says_how_many_it_left_out(
         for i in range(104):
             users.add_user(s, actor=root, login=f"u{i:03d}", roles=["sales"])
     db.dispose()
-    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(output.values, "stdout_is_terminal", lambda: True)
     r = cli_admin("user", "list")
     assert "5 more row(s) not shown" in r.stdout
     r = cli_admin("user", "list", "--limit", "0")
     assert "not shown" not in r.stdout and "u103" in r.stdout
-    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(output.values, "stdout_is_terminal", lambda: False)
     assert len(cli_admin("user", "list").stdout.splitlines()) == 106  # piped: every row
 
 

@@ -1,0 +1,197 @@
+"""Listings: declared fields and columns, and writing rows as JSON, CSV or plain text.
+
+JSON is the stable interface: ISO dates, amounts as two-decimal strings, ids as integers.
+A terminal table shows the first 100 rows unless ``--limit`` says otherwise; JSON, CSV and
+piped output carry every row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any
+
+from bizops.cli.output import values
+from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
+from bizops.cli.output.values import cell, jsonable, note
+from bizops.domain.text import neutralise_formula
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    fmt: Callable[[Any], str] | None = None
+    justify: str = "left"
+    style: str | None = None
+
+
+# Every declared listing, by name: a test checks each one's JSON keys and CSV header.
+LISTINGS: dict[str, Listing] = {}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing prints, declared once: its fields (a TypedDict: the JSON keys and the
+    CSV header, in order, whatever the rows hold) and the table columns people see."""
+
+    name: str
+    fields: type
+    columns: tuple[Col, ...]
+
+    def __post_init__(self) -> None:
+        unknown = [c.key for c in self.columns if c.key not in self.keys]
+        if unknown:
+            raise ValueError(f"listing {self.name}: columns {unknown} are not declared fields")
+        LISTINGS[self.name] = self
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.fields.__annotations__)
+
+
+def declared_columns(columns: Listing | Sequence[Col]) -> tuple[Sequence[Col], list[str] | None]:
+    """The table columns and, for a declared listing, its field names."""
+    if isinstance(columns, Listing):
+        return columns.columns, columns.keys
+    return columns, None
+
+
+def emit_rows(
+    rows: Iterable[Any],
+    listing: Listing | Sequence[Col],
+    *,
+    fmt: Format | None = None,
+    output: Path | None = None,
+    limit: int | None = None,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+    total: int | None = None,
+) -> int:
+    """Write rows in the chosen format; returns how many were written."""
+    columns, keys = declared_columns(listing)
+    target = resolve_output(fmt, output, kind=LISTING)
+    chosen = Format(target.format)
+    if chosen is Format.xlsx:
+        from bizops.cli.output.workbook import write_workbook
+
+        names = keys if keys is not None else [c.key for c in columns]
+        count = write_workbook(target, _limited(rows, limit), names, names, title=title or "")
+        if target.path is not None:
+            note(f"Wrote {count} row(s) to {target.path}")
+        return count
+    with open_text(target, bom=chosen is Format.csv) as stream:
+        if chosen is Format.json:
+            count = write_json(stream, _limited(rows, limit))
+        elif chosen is Format.csv:
+            count = write_csv(stream, _limited(rows, limit), columns, keys)
+        elif target.to_stdout and values.stdout_is_terminal():
+            from bizops.cli.output.table import write_table
+
+            count = write_table(rows, columns, limit, title, empty, total)
+        else:
+            count = write_plain(stream, _limited(rows, limit), columns)
+    if target.path is not None:
+        note(f"Wrote {count} row(s) to {target.path}")
+    return count
+
+
+def _limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
+    for i, row in enumerate(rows):
+        if limit and i >= limit:
+            return
+        yield row
+
+
+def _json_default(value: Any) -> Any:
+    """What ``json`` cannot encode itself, the way ``jsonable`` converts it."""
+    if isinstance(value, date):  # and datetime, a subclass: the commonest case first
+        return value.isoformat()
+    if isinstance(value, Decimal | Enum):
+        return jsonable(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _row_encoder() -> Callable[[Any], str]:
+    """One C encoder reused for every row. ``JSONEncoder.encode`` builds a new one per call,
+    which at 100,000 rows costs more than the encoding itself; the C encoder calls back into
+    Python only for dates, amounts and enums."""
+    from json import encoder as std
+
+    make = getattr(std, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    encode_string = getattr(std, "c_encode_basestring", None) or std.py_encode_basestring
+    encode_row = make(None, _json_default, encode_string, None, ": ", ", ", False, False, True)
+    return lambda row: "".join(encode_row(row, 0))
+
+
+def write_json(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    encode = _row_encoder()
+    chunk: list[str] = ["["]
+    for row in rows:
+        chunk.append(",\n  " if count else "\n  ")
+        chunk.append(encode(row))
+        count += 1
+        if len(chunk) >= 2000:
+            stream.write("".join(chunk))
+            chunk.clear()
+    chunk.append("\n]\n" if count else "]\n")
+    stream.write("".join(chunk))
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    if isinstance(value, list | tuple):
+        return ";".join(str(_csv_value(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(jsonable(value), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = jsonable(value)
+    return "" if value is None else value
+
+
+def write_csv(
+    stream: IO[str],
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Col],
+    declared: list[str] | None = None,
+) -> int:
+    """CSV with a header row: the declared fields when the listing has them (the same header
+    with 0 rows as with N), else the columns plus the plain fields of the first row."""
+    writer = csv.writer(stream, lineterminator="\n")
+    keys: list[str] | None = list(declared) if declared is not None else None
+    if keys is not None:
+        writer.writerow(keys)
+    count = 0
+    for row in rows:
+        if keys is None:
+            keys = [c.key for c in columns] or list(row)
+            keys += [k for k in row if k not in keys and not isinstance(row[k], dict | list)]
+            writer.writerow(keys)
+        writer.writerow([_csv_value(row.get(k)) for k in keys])
+        count += 1
+    if keys is None:
+        writer.writerow([c.key for c in columns])
+    return count
+
+
+def write_plain(stream: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[Col]) -> int:
+    """Tab-separated rows with a header: streams, greps and cuts well."""
+    stream.write("\t".join(c.header for c in columns) + "\n")
+    count = 0
+    for row in rows:
+        values = [(c.fmt or cell)(row.get(c.key)) for c in columns]
+        stream.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,71 @@
+"""How values look: in JSON (the stable interface) and in a cell people read."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def use_colour() -> bool:
+    return stdout_is_terminal() and not os.environ.get("NO_COLOR")
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color=not use_colour() if not stderr else None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def say(message: str) -> None:
+    """The result of a command, on stdout."""
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def note(message: str) -> None:
+    """Commentary for people, on stderr, so that stdout stays parseable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
