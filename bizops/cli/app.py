@@ -11,6 +11,8 @@ from bizops.cli import demo
 from bizops.cli.context import env, reset_state, state
 from bizops.cli.group import BizopsGroup
 from bizops.cli.output import say
+from bizops.domain.errors import Invalid
+from bizops.i18n import _, normalise_language
 
 app = typer.Typer(
     cls=BizopsGroup,
@@ -65,6 +67,15 @@ def root(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="BIZOPS_LANG",
+            help="Interface language: en or zh (default: the personal config, else the locale).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -73,6 +84,8 @@ def root(
     ] = False,
 ) -> None:
     """Global options; each also reads its environment variable."""
+    if lang is not None and normalise_language(lang) is None:
+        raise Invalid(_("--lang: unknown language {value!r}; accepted: en, zh").format(value=lang))
     reset_state(
         db_url=db or env("BIZOPS_DB"), as_user=as_user, config=config_file, today_text=today
     )

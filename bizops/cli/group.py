@@ -15,6 +15,7 @@ from typing import Any
 from typer.core import TyperGroup
 
 from bizops.cli.errors import exit_codes, usage_errors
+from bizops.cli.lang import speak, translate_tree
 
 # Command group -> the module whose Typer `app` is that group.
 LAZY_GROUPS: dict[str, str] = {
@@ -37,6 +38,7 @@ def _tidy(command: Any) -> Any:
     if command is None:
         return None
     if command.help and not command.short_help:
+        # The first paragraph, in the language the help was translated into.
         first = command.help.strip().split("\n\n")[0]
         command.short_help = " ".join(first.split())
     for sub in getattr(command, "commands", {}).values():
@@ -67,12 +69,12 @@ class BizopsGroup(TyperGroup):
             text = sub.info.help
             if isinstance(text, DefaultPlaceholder):
                 text = text.value
-            return _tidy(TyperGroup(name=cmd_name, help=text))
+            return _tidy(translate_tree(TyperGroup(name=cmd_name, help=text)))
         from typer.main import get_group
 
         group = get_group(sub)
         group.name = cmd_name
-        built[cmd_name] = _tidy(group)
+        built[cmd_name] = _tidy(translate_tree(group))
         return group
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -91,6 +93,8 @@ class BizopsGroup(TyperGroup):
         windows_expand_args: bool = True,
         **kwargs: Any,
     ) -> Any:
+        speak(sys.argv[1:] if args is None else args)
+        translate_tree(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
         sys.exit(
