@@ -18,6 +18,7 @@ from bizops.cli.output import (
     emit_rows,
     say,
 )
+from bizops.services.views.approvals import RequestView
 
 app = typer.Typer(
     help="Approvals: the authority matrix, routing, and the approval inbox.", no_args_is_help=True
@@ -80,7 +81,7 @@ CHAIN_LINE = Line("chain", "chain", fmt=_chain)
 STEP_SECTIONS = (CHAIN_LINE, Section("steps", "Steps", tuple(STEP_COLUMNS)))
 
 
-def _decided(view: dict[str, Any], verb: str) -> str:
+def _decided(view: RequestView, verb: str) -> str:
     head = f"Request {view['id']} ({view['contract']})"
     if view["status"] == "pending":
         step = next(s for s in view["steps"] if s["step"] == view["current_step"])
@@ -152,13 +153,13 @@ def pending(
 
     Example: bizops --as mia approval pending
     """
-    from bizops.services.approvals import pending_for
+    from bizops.services.approvals import pending_rows
 
     st = state()
     with st.read() as session:
         user = st.actor(session, required=True)
         assert user is not None
-        rows = pending_for(session, user=user, today=st.today, policy=st.policy())
+        rows = pending_rows(session, user=user, today=st.today)
         login = user.login
     emit_rows(
         rows,
@@ -184,11 +185,11 @@ def approve(
 
     Example: bizops --as mia approval approve 12 --comment "terms checked"
     """
-    from bizops.services.approvals import approve as approve_step
+    from bizops.services.contracts import approve_request
 
     st = state()
     with st.write() as (session, actor):
-        view = approve_step(
+        view = approve_request(
             session,
             actor=actor,
             ref=request,
@@ -215,11 +216,11 @@ def reject(
 
     Example: bizops --as leo approval reject 12 --reason "liability cap missing"
     """
-    from bizops.services.approvals import reject as reject_step
+    from bizops.services.contracts import reject_request
 
     st = state()
     with st.write() as (session, actor):
-        view = reject_step(
+        view = reject_request(
             session,
             actor=actor,
             ref=request,
@@ -240,7 +241,7 @@ def withdraw(
 
     Example: bizops --as alice approval withdraw 12 --reason "customer changed the scope"
     """
-    from bizops.services.approvals import withdraw as withdraw_request
+    from bizops.services.contracts import withdraw_request
 
     st = state()
     with st.write() as (session, actor):
@@ -262,7 +263,7 @@ def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = N
     with st.read() as session:
         view = show_request(session, ref=request, today=st.today)
     emit_object(
-        view,
+        dict(view),
         fmt=fmt,
         output=output,
         title=f"Approval request {view['id']}",

@@ -336,7 +336,7 @@ def show(contract: ContractArg, fmt: FormatOption = None, output: OutputOption =
     with state().read() as session:
         obj = show_contract(session, ref=contract, today=today)
     emit_object(
-        obj, fmt=fmt, output=output, title=f"Contract {obj['number']}", sections=SHOW_SECTIONS
+        dict(obj), fmt=fmt, output=output, title=f"Contract {obj['number']}", sections=SHOW_SECTIONS
     )
 
 
@@ -528,7 +528,7 @@ def attach(
 
     Example: bizops contract attach HT-2026-0001 ~/scans/HT-2026-0001-signed.pdf --kind signed
     """
-    from bizops.services.attachments import attach_file
+    from bizops.services.contracts import attach_file
 
     with state().write() as (session, actor):
         row = attach_file(
@@ -553,12 +553,12 @@ def verify(
     Example: bizops contract verify HT-2026-0001 received.pdf
     """
     from bizops.domain.errors import Conflict
-    from bizops.services.attachments import verify_file
+    from bizops.services.contracts import verify_file
 
     with state().read() as session:
         result = verify_file(session, ref=contract, path=file)
     if fmt is not None or output is not None:
-        emit_object(result, fmt=fmt, output=output, title="Verify")
+        emit_object(dict(result), fmt=fmt, output=output, title="Verify")
     match = result["attachment"]
     if match is None:
         copies = result["archived_copies"]
