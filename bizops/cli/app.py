@@ -102,7 +102,7 @@ app.command("demo")(demo.demo)
 BizopsGroup.lazy_groups = {
     "customer": ("bizops.cli.customers",),
     "followups": ("bizops.cli.followups",),
-    "contract": ("bizops.cli.contracts", "bizops.cli.drafting"),
+    "contract": ("bizops.cli.contracts",),
     "template": ("bizops.cli.templates",),
     "approval": ("bizops.cli.approvals",),
     "report": ("bizops.cli.reports",),

@@ -12,13 +12,14 @@ from bizops.cli.output import (
     FormatOption,
     LimitOption,
     Line,
+    Listing,
     OutputOption,
     Section,
     emit_object,
     emit_rows,
     say,
 )
-from bizops.services.views.approvals import RequestView
+from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
 app = typer.Typer(
     help="Approvals: the authority matrix, routing, and the approval inbox.", no_args_is_help=True
@@ -29,38 +30,50 @@ def _chain(value: Any) -> str:
     return " → ".join(value or [])
 
 
-MATRIX_COLUMNS = [
-    Col("position", "#", justify="right"),
-    Col("rule", "Rule"),
-    Col("conditions", "Conditions"),
-    Col("chain", "Chain", fmt=_chain),
-]
-PENDING_COLUMNS = [
-    Col("id", "ID", justify="right"),
-    Col("contract", "Contract"),
-    Col("title", "Title"),
-    Col("step", "Step", justify="right"),
-    Col("role", "Role"),
-    Col("amount", "Amount", justify="right"),
-    Col("submitted_by", "Submitted by"),
-    Col("waiting_since", "Waiting since"),
-    Col("due", "Due"),
-    Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
-    Col("note", "Note"),
-]
-LIST_COLUMNS = [
-    Col("id", "ID", justify="right"),
-    Col("contract", "Contract"),
-    Col("amendment", "Amendment"),
-    Col("status", "Status"),
-    Col("rule", "Rule"),
-    Col("chain", "Chain", fmt=_chain),
-    Col("amount", "Amount", justify="right"),
-    Col("current_role", "Waiting for"),
-    Col("submitted_by", "Submitted by"),
-    Col("submitted_on", "Submitted"),
-    Col("closed_on", "Closed"),
-]
+MATRIX = Listing(
+    name="approval_matrix",
+    fields=MatrixRow,
+    columns=(
+        Col("position", "#", justify="right"),
+        Col("rule", "Rule"),
+        Col("conditions", "Conditions"),
+        Col("chain", "Chain", fmt=_chain),
+    ),
+)
+PENDING = Listing(
+    name="approval_pending",
+    fields=PendingRow,
+    columns=(
+        Col("id", "ID", justify="right"),
+        Col("contract", "Contract"),
+        Col("title", "Title"),
+        Col("step", "Step", justify="right"),
+        Col("role", "Role"),
+        Col("amount", "Amount", justify="right"),
+        Col("submitted_by", "Submitted by"),
+        Col("waiting_since", "Waiting since"),
+        Col("due", "Due"),
+        Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
+        Col("note", "Note"),
+    ),
+)
+REQUESTS = Listing(
+    name="approval_list",
+    fields=RequestRow,
+    columns=(
+        Col("id", "ID", justify="right"),
+        Col("contract", "Contract"),
+        Col("amendment", "Amendment"),
+        Col("status", "Status"),
+        Col("rule", "Rule"),
+        Col("chain", "Chain", fmt=_chain),
+        Col("amount", "Amount", justify="right"),
+        Col("current_role", "Waiting for"),
+        Col("submitted_by", "Submitted by"),
+        Col("submitted_on", "Submitted"),
+        Col("closed_on", "Closed"),
+    ),
+)
 STEP_COLUMNS = [
     Col("step", "Step", justify="right"),
     Col("role", "Role"),
@@ -106,7 +119,7 @@ def matrix(
 
     emit_rows(
         matrix_rows(state().policy()),
-        MATRIX_COLUMNS,
+        MATRIX,
         fmt=fmt,
         output=output,
         limit=limit,
@@ -163,7 +176,7 @@ def pending(
         login = user.login
     emit_rows(
         rows,
-        PENDING_COLUMNS,
+        PENDING,
         fmt=fmt,
         output=output,
         limit=limit,
@@ -299,7 +312,7 @@ def list_(
         rows = list_requests(session, actor=actor, status=status, contract=contract, mine=mine)
     emit_rows(
         rows,
-        LIST_COLUMNS,
+        REQUESTS,
         fmt=fmt,
         output=output,
         limit=limit,

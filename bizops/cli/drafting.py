@@ -1,4 +1,6 @@
-"""bizops contract draft: a contract rendered from its template version (md, html, docx)."""
+"""bizops contract draft: a contract rendered from its template version (md, html, docx).
+
+Registered on the contract group by ``bizops.cli.contracts``."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.contracts import app as contracts_app
 from bizops.cli.output import note
 
 FORMATS = ("md", "html", "docx")
@@ -59,7 +60,6 @@ def _check_output(output: Path) -> None:
         raise Invalid(f"-o: cannot write {output}: permission denied")
 
 
-@contracts_app.command("draft")
 def draft(
     contract: Annotated[str, typer.Argument(help="Contract number or id, e.g. HT-2026-0007.")],
     fmt: Annotated[
