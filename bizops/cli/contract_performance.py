@@ -21,6 +21,7 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.domain.errors import Conflict
 from bizops.services.views.contracts import DisputeRow, MilestoneListRow
 
 milestone_app = typer.Typer(
@@ -95,7 +96,6 @@ def verify(
 
     Example: bizops contract verify HT-2026-0001 received.pdf
     """
-    from bizops.domain.errors import Conflict
     from bizops.services.contracts import verify_file
 
     with state().read() as session:
