@@ -12,12 +12,14 @@ from bizops.cli.output import (
     FormatOption,
     LimitOption,
     Line,
+    Listing,
     OutputOption,
     Section,
     emit_object,
     emit_rows,
     say,
 )
+from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
 app = typer.Typer(
     help="Approvals: the authority matrix, routing, and the approval inbox.", no_args_is_help=True
@@ -28,38 +30,50 @@ def _chain(value: Any) -> str:
     return " → ".join(value or [])
 
 
-MATRIX_COLUMNS = [
-    Col("position", "#", justify="right"),
-    Col("rule", "Rule"),
-    Col("conditions", "Conditions"),
-    Col("chain", "Chain", fmt=_chain),
-]
-PENDING_COLUMNS = [
-    Col("id", "ID", justify="right"),
-    Col("contract", "Contract"),
-    Col("title", "Title"),
-    Col("step", "Step", justify="right"),
-    Col("role", "Role"),
-    Col("amount", "Amount", justify="right"),
-    Col("submitted_by", "Submitted by"),
-    Col("waiting_since", "Waiting since"),
-    Col("due", "Due"),
-    Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
-    Col("note", "Note"),
-]
-LIST_COLUMNS = [
-    Col("id", "ID", justify="right"),
-    Col("contract", "Contract"),
-    Col("amendment", "Amendment"),
-    Col("status", "Status"),
-    Col("rule", "Rule"),
-    Col("chain", "Chain", fmt=_chain),
-    Col("amount", "Amount", justify="right"),
-    Col("current_role", "Waiting for"),
-    Col("submitted_by", "Submitted by"),
-    Col("submitted_on", "Submitted"),
-    Col("closed_on", "Closed"),
-]
+MATRIX = Listing(
+    name="approval_matrix",
+    fields=MatrixRow,
+    columns=(
+        Col("position", "#", justify="right"),
+        Col("rule", "Rule"),
+        Col("conditions", "Conditions"),
+        Col("chain", "Chain", fmt=_chain),
+    ),
+)
+PENDING = Listing(
+    name="approval_pending",
+    fields=PendingRow,
+    columns=(
+        Col("id", "ID", justify="right"),
+        Col("contract", "Contract"),
+        Col("title", "Title"),
+        Col("step", "Step", justify="right"),
+        Col("role", "Role"),
+        Col("amount", "Amount", justify="right"),
+        Col("submitted_by", "Submitted by"),
+        Col("waiting_since", "Waiting since"),
+        Col("due", "Due"),
+        Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
+        Col("note", "Note"),
+    ),
+)
+REQUESTS = Listing(
+    name="approval_list",
+    fields=RequestRow,
+    columns=(
+        Col("id", "ID", justify="right"),
+        Col("contract", "Contract"),
+        Col("amendment", "Amendment"),
+        Col("status", "Status"),
+        Col("rule", "Rule"),
+        Col("chain", "Chain", fmt=_chain),
+        Col("amount", "Amount", justify="right"),
+        Col("current_role", "Waiting for"),
+        Col("submitted_by", "Submitted by"),
+        Col("submitted_on", "Submitted"),
+        Col("closed_on", "Closed"),
+    ),
+)
 STEP_COLUMNS = [
     Col("step", "Step", justify="right"),
     Col("role", "Role"),
@@ -80,7 +94,7 @@ CHAIN_LINE = Line("chain", "chain", fmt=_chain)
 STEP_SECTIONS = (CHAIN_LINE, Section("steps", "Steps", tuple(STEP_COLUMNS)))
 
 
-def _decided(view: dict[str, Any], verb: str) -> str:
+def _decided(view: RequestView, verb: str) -> str:
     head = f"Request {view['id']} ({view['contract']})"
     if view["status"] == "pending":
         step = next(s for s in view["steps"] if s["step"] == view["current_step"])
@@ -105,7 +119,7 @@ def matrix(
 
     emit_rows(
         matrix_rows(state().policy()),
-        MATRIX_COLUMNS,
+        MATRIX,
         fmt=fmt,
         output=output,
         limit=limit,
@@ -152,17 +166,17 @@ def pending(
 
     Example: bizops --as mia approval pending
     """
-    from bizops.services.approvals import pending_for
+    from bizops.services.approvals import pending_rows
 
     st = state()
     with st.read() as session:
         user = st.actor(session, required=True)
         assert user is not None
-        rows = pending_for(session, user=user, today=st.today, policy=st.policy())
+        rows = pending_rows(session, user=user, today=st.today)
         login = user.login
     emit_rows(
         rows,
-        PENDING_COLUMNS,
+        PENDING,
         fmt=fmt,
         output=output,
         limit=limit,
@@ -184,11 +198,11 @@ def approve(
 
     Example: bizops --as mia approval approve 12 --comment "terms checked"
     """
-    from bizops.services.approvals import approve as approve_step
+    from bizops.services.contracts import approve_request
 
     st = state()
     with st.write() as (session, actor):
-        view = approve_step(
+        view = approve_request(
             session,
             actor=actor,
             ref=request,
@@ -215,11 +229,11 @@ def reject(
 
     Example: bizops --as leo approval reject 12 --reason "liability cap missing"
     """
-    from bizops.services.approvals import reject as reject_step
+    from bizops.services.contracts import reject_request
 
     st = state()
     with st.write() as (session, actor):
-        view = reject_step(
+        view = reject_request(
             session,
             actor=actor,
             ref=request,
@@ -240,7 +254,7 @@ def withdraw(
 
     Example: bizops --as alice approval withdraw 12 --reason "customer changed the scope"
     """
-    from bizops.services.approvals import withdraw as withdraw_request
+    from bizops.services.contracts import withdraw_request
 
     st = state()
     with st.write() as (session, actor):
@@ -262,7 +276,7 @@ def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = N
     with st.read() as session:
         view = show_request(session, ref=request, today=st.today)
     emit_object(
-        view,
+        dict(view),
         fmt=fmt,
         output=output,
         title=f"Approval request {view['id']}",
@@ -298,7 +312,7 @@ def list_(
         rows = list_requests(session, actor=actor, status=status, contract=contract, mine=mine)
     emit_rows(
         rows,
-        LIST_COLUMNS,
+        REQUESTS,
         fmt=fmt,
         output=output,
         limit=limit,

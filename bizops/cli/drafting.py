@@ -1,4 +1,6 @@
-"""bizops contract draft: a contract rendered from its template version (md, html, docx)."""
+"""bizops contract draft: a contract rendered from its template version (md, html, docx).
+
+Registered on the contract group by ``bizops.cli.contracts``."""
 
 from __future__ import annotations
 
@@ -10,14 +12,13 @@ import typer
 
 from bizops.cli.context import state
 from bizops.cli.output import note
+from bizops.domain.errors import Invalid
 
 FORMATS = ("md", "html", "docx")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
-    from bizops.domain.errors import Invalid
-
     suffix = output.suffix.lower() if output is not None else ""
     if fmt is not None:
         value = fmt.strip().lower()
@@ -46,8 +47,6 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
 def _check_output(output: Path) -> None:
     """Refuse an output path that cannot be written before anything is recorded."""
     import os
-
-    from bizops.domain.errors import Invalid
 
     if output.is_dir():
         raise Invalid(f"-o: {output} is a directory; give a file name")

@@ -13,35 +13,45 @@ from bizops.cli.output import (
     Format,
     FormatOption,
     LimitOption,
+    Listing,
     OutputOption,
     emit_object,
     emit_rows,
     render_text,
     say,
 )
+from bizops.services.views.templates import FieldRow, TemplateRow
 
 app = typer.Typer(
     help="The template library: contract and first-contact templates and their fields.",
     no_args_is_help=True,
 )
 
-COLUMNS = [
-    Col("name", "Name"),
-    Col("version", "Version", justify="right"),
-    Col("type", "Type"),
-    Col("language", "Lang"),
-    Col("title", "Title"),
-    Col("source", "Source"),
-]
-FIELD_COLUMNS = [
-    Col("name", "Field"),
-    Col("type", "Type"),
-    Col("required", "Required"),
-    Col("default", "Default", fmt=lambda v: "" if v is None else str(v)),
-    Col("choices", "Choices"),
-    Col("label", "Label"),
-    Col("help", "Meaning and how to fill it in"),
-]
+TEMPLATES = Listing(
+    name="template_list",
+    fields=TemplateRow,
+    columns=(
+        Col("name", "Name"),
+        Col("version", "Version", justify="right"),
+        Col("type", "Type"),
+        Col("language", "Lang"),
+        Col("title", "Title"),
+        Col("source", "Source"),
+    ),
+)
+FIELDS = Listing(
+    name="template_fields",
+    fields=FieldRow,
+    columns=(
+        Col("name", "Field"),
+        Col("type", "Type"),
+        Col("required", "Required"),
+        Col("default", "Default", fmt=lambda v: "" if v is None else str(v)),
+        Col("choices", "Choices"),
+        Col("label", "Label"),
+        Col("help", "Meaning and how to fill it in"),
+    ),
+)
 
 TemplateArg = Annotated[
     str, typer.Argument(help="Template name, optionally with @VERSION (sales-zh, sales-zh@2).")
@@ -66,16 +76,11 @@ def list_(
 
     Example: bizops template list --type sales --format json
     """
-    from bizops.services.templates import list_templates
+    from bizops.services.templates import list_template_rows
 
     with state().read() as session:
-        rows = [
-            t.summary()
-            for t in list_templates(
-                session, type=type_, language=language, all_versions=all_versions
-            )
-        ]
-    emit_rows(rows, COLUMNS, fmt=fmt, output=output, limit=limit, title="Templates")
+        rows = list_template_rows(session, type=type_, language=language, all_versions=all_versions)
+    emit_rows(rows, TEMPLATES, fmt=fmt, output=output, limit=limit, title="Templates")
 
 
 @app.command("show")
@@ -90,7 +95,7 @@ def show(template: TemplateArg, fmt: FormatOption = None, output: OutputOption =
     with state().read() as session:
         data = show_template(session, ref=template)
     if resolve_format(fmt, output) is not Format.table:
-        emit_object(data, fmt=fmt, output=output)
+        emit_object(dict(data), fmt=fmt, output=output)
         return
     lines = [f"{key}: {data[key]}" for key in ("name", "version", "type", "language", "title")]
     lines.append(f"description: {data['description']}")
@@ -113,13 +118,13 @@ def fields(
 
     Example: bizops template fields sales-zh --format json
     """
-    from bizops.services.templates import resolve_template
+    from bizops.services.templates import field_rows, resolve_template
 
     with state().read() as session:
         found = resolve_template(session, template)
     emit_rows(
-        found.schema(),
-        FIELD_COLUMNS,
+        field_rows(found),
+        FIELDS,
         fmt=fmt,
         output=output,
         limit=limit,

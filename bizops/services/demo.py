@@ -33,7 +33,7 @@ from bizops.domain.dates import add_months
 from bizops.domain.errors import Conflict
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import PIPELINE, SIDE_EXITS
-from bizops.services import approvals, contracts, customers, followups, templates, users
+from bizops.services import contracts, customers, followups, templates, users
 from bizops.services.customers import ContactIn
 from bizops.store.audit import verify_chain
 from bizops.store.models import (
@@ -517,7 +517,7 @@ class _Builder:
         for step, ago in enumerate(spec.get("approvals", [])):
 
             def approve(day: date, step: int = step) -> None:
-                approvals.approve(
+                contracts.approve_request(
                     self.session,
                     actor=self.holder(request["chain"][step]),
                     ref=request["id"],
@@ -530,7 +530,7 @@ class _Builder:
 
             def reject(day: date) -> None:
                 step = len(spec.get("approvals", []))
-                approvals.reject(
+                contracts.reject_request(
                     self.session,
                     actor=self.holder(request["chain"][step]),
                     ref=request["id"],

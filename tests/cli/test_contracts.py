@@ -121,7 +121,11 @@ def test_new_prints_number_and_list_json_keys(team):
     assert rows[0]["customer"] == "上海华东机电有限公司"
     assert rows[1]["currency"] == "USD" and rows[1]["notice_days"] == 45
     csv_out = team("alice", "contract", "list", "--format", "csv").stdout
-    assert csv_out.splitlines()[0].startswith("number,title,customer")
+    # The header is the declared fields, in the JSON's order, whether or not rows follow.
+    assert csv_out.splitlines()[0].startswith("id,number,title,customer")
+    assert csv_out.splitlines()[0] == ",".join(rows[0])
+    none = team("alice", "contract", "list", "--status", "signed", "--format", "csv").stdout
+    assert none.splitlines() == [csv_out.splitlines()[0]]
     plain = team("alice", "contract", "list").stdout
     assert "HT-2026-0001" in plain and "设备采购" in plain
     assert (
@@ -436,3 +440,58 @@ def test_show_sections_print_values_as_typed_not_as_markup():
     text = con.export_text()
     assert "dispute [/] open" in text and "goods_name = [bold]CK6150[/bold]" in text
     assert "field '[/]' is outside" in text and "[/] 改为5年" in text
+
+
+def test_listings_and_shows_print_their_declared_fields(team):
+    """Every listing of the contract, approval and template groups prints, in JSON, the keys
+    its declaration lists, in that order; its CSV header is the same list."""
+    from bizops.cli import approvals, contract_performance, contracts, templates
+    from bizops.services.views.approvals import RequestView
+    from bizops.services.views.contracts import ContractShow
+    from bizops.services.views.templates import TemplateShow
+
+    number = created(team, "--start", "2026-01-01", "--end", "+20d")
+    assert team("alice", "contract", "submit", number).exit_code == 0
+    team.approve(number)
+    assert (
+        team("alice", "contract", "sign", number, "--on", "today", "--signatory", "王").exit_code
+        == 0
+    )
+    add = ["contract", "milestone", "add", number, "--kind", "delivery", "--due", "2026-11-20"]
+    assert team("alice", *add).exit_code == 0
+    assert team("leo", "contract", "dispute", "open", number, "--summary", "延迟").exit_code == 0
+    assert team("alice", "contract", "submit", created(team)).exit_code == 0
+
+    checks = [
+        (contracts.CONTRACTS, ["contract", "list"]),
+        (contracts.EXPIRING, ["contract", "list", "--expiring", "30d"]),
+        (contract_performance.MILESTONES, ["contract", "milestone", "list"]),
+        (contract_performance.MILESTONES, ["contract", "milestone", "list", "--overdue"]),
+        (contract_performance.DISPUTES, ["contract", "dispute", "list"]),
+        (approvals.MATRIX, ["approval", "matrix"]),
+        (approvals.PENDING, ["approval", "pending"]),
+        (approvals.REQUESTS, ["approval", "list"]),
+        (templates.TEMPLATES, ["template", "list"]),
+        (templates.FIELDS, ["template", "fields", "sales-zh"]),
+    ]
+    for listing, args in checks:
+        rows = json.loads(team("mia", *args, "-f", "json").stdout)
+        assert rows, args
+        assert all(list(row) == listing.keys for row in rows), (args, list(rows[0]))
+        header = team("mia", *args, "-f", "csv").stdout.splitlines()[0]
+        assert header == ",".join(listing.keys), args
+    for fields, args in (
+        (ContractShow, ["contract", "show", number]),
+        (RequestView, ["approval", "show", number]),
+        (TemplateShow, ["template", "show", "sales-zh"]),
+    ):
+        shown = json.loads(team("mia", *args, "-f", "json").stdout)
+        assert list(shown) == list(fields.__annotations__), args
+
+
+def test_group_help_imports_no_database_stack():
+    from tests.reliability.test_startup import HEAVY, imported_modules
+
+    for group in (["contract"], ["contract", "milestone"], ["approval"], ["template"]):
+        names = imported_modules(*group, "--help")
+        assert not names & set(HEAVY), (group, names & set(HEAVY))

@@ -208,10 +208,10 @@ def run_step(session: Session, step: tuple[Any, ...], policy: Policy) -> None:
             end=args[6],
         ),
         "submit": lambda: ct.submit_contract(session, **with_policy, ref=args[0]),
-        "approve": lambda: approvals.approve(
+        "approve": lambda: ct.approve_request(
             session, **with_policy, ref=_request_of(session, args[0])
         ),
-        "reject": lambda: approvals.reject(
+        "reject": lambda: ct.reject_request(
             session, **with_policy, ref=_request_of(session, args[0]), reason=args[1]
         ),
         "sign": lambda: ct.sign_contract(

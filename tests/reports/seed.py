@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bizops.services import approvals, contracts, customers, followups
+from bizops.services import contracts, customers, followups
 from bizops.store.models import ApprovalRequest
 
 D = date.fromisoformat
@@ -104,7 +104,7 @@ def seed_team_data(db, team, policy):
         contracts.submit_contract(s, actor=alice, ref=ending, policy=policy, today=D("2026-11-02"))
     for approver in (mia, team["leo"]):  # no template: non-standard -> manager, legal
         with db.write() as s:
-            approvals.approve(
+            contracts.approve_request(
                 s, actor=approver, ref=_request_id(db, ending), policy=policy, today=D("2026-11-02")
             )
     with db.write() as s:
@@ -134,7 +134,7 @@ def seed_team_data(db, team, policy):
     with db.write() as s:
         contracts.submit_contract(s, actor=alice, ref=big, policy=policy, today=D("2026-11-20"))
     with db.write() as s:
-        approvals.approve(
+        contracts.approve_request(
             s, actor=mia, ref=_request_id(db, big), policy=policy, today=D("2026-11-23")
         )
 

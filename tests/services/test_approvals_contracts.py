@@ -1,4 +1,5 @@
-"""Approvals together with the real contracts service: submit, decide, and the contract moves."""
+"""Approvals together with the contracts service: submit, decide (the contracts use case that
+decides and applies the outcome), and the contract moves."""
 
 from __future__ import annotations
 
@@ -51,9 +52,10 @@ def status_of(db: Any, number: str) -> str:
 
 def act(db: Any, verb: str, login: str, rid: int, policy: Any, today: date, **kw: Any) -> dict:
     with db.write() as s:
-        return getattr(approvals, verb)(
+        view = getattr(contracts, f"{verb}_request")(
             s, actor=as_user(s, login), ref=rid, policy=policy, today=today, **kw
         )
+        return dict(view)
 
 
 def test_last_approval_approves_the_contract(db, team, policy, today):
@@ -85,6 +87,22 @@ def test_withdrawal_sends_the_contract_back_to_draft(db, team, policy, today):
     number, rid = new_submitted(db, team, policy, today, amount="1000")
     act(db, "withdraw", "alice", rid, policy, today)
     assert status_of(db, number) == "draft"
+
+
+def test_a_decision_alone_leaves_the_contract_to_the_contracts_service(db, team, policy, today):
+    """approvals.approve decides and says how the request stands; applying it is separate."""
+    number, rid = new_submitted(db, team, policy, today, amount="1000")  # manager, legal
+    with db.write() as s:
+        first = approvals.approve(s, actor=as_user(s, "mia"), ref=rid, policy=policy, today=today)
+        assert (first.request_id, first.status, first.closed) == (rid, "pending", False)
+        contracts.apply_outcome(s, outcome=first, actor=as_user(s, "mia"), today=today)
+    assert status_of(db, number) == "pending_approval"
+    with db.write() as s:
+        last = approvals.approve(s, actor=as_user(s, "leo"), ref=rid, policy=policy, today=today)
+        assert (last.status, last.closed, last.about) == ("approved", True, "contract")
+        assert s.get(Contract, last.contract_id).status == "pending_approval"
+        contracts.apply_outcome(s, outcome=last, actor=as_user(s, "leo"), today=today)
+    assert status_of(db, number) == "approved"
 
 
 def test_amendment_is_routed_on_amended_terms_and_applies_when_approved(db, team, policy, today):

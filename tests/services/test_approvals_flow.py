@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,27 +21,15 @@ from tests.factories import insert_customer
 MONDAY = date(2026, 11, 30)
 
 
+# The decisions that closed a request, as (request, outcome, who decided): what the outcomes
+# returned by the approvals service tell their caller (the contracts service applies them).
+CLOSED: list[tuple[int, str, str]] = []
+
+
 @pytest.fixture
-def closed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, str]]:
-    """Record the calls to the contracts service's on_approval_closed."""
-    calls: list[tuple[int, str, str]] = []
-
-    def on_approval_closed(session, *, request, outcome, actor, today, policy) -> None:  # type: ignore[no-untyped-def]
-        assert request.status == outcome
-        calls.append((request.id, outcome, actor.login))
-
-    try:
-        import bizops.services.contracts as module
-
-        monkeypatch.setattr(module, "on_approval_closed", on_approval_closed)
-    except ImportError:
-        import bizops.services as package
-
-        fake = types.ModuleType("bizops.services.contracts")
-        fake.on_approval_closed = on_approval_closed  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "bizops.services.contracts", fake)
-        monkeypatch.setattr(package, "contracts", fake, raising=False)
-    return calls
+def closed() -> list[tuple[int, str, str]]:
+    CLOSED.clear()
+    return CLOSED
 
 
 def make_contract(
@@ -93,12 +79,18 @@ def submit(db: Any, contract: Contract, actor: User, policy: Any, today: date, *
 
 
 def decide(
-    db: Any, verb: str, login: str, request_id: int, policy: Any, today: date, **kw: Any
+    db: Any, verb: str, login: str, request_id: int | str, policy: Any, today: date, **kw: Any
 ) -> dict:
+    """Decide with the approvals service alone; returns the request as `approval show` has it."""
     with db.write() as s:
         actor = s.execute(select(User).where(User.login == login)).scalar_one()
-        fn = getattr(approvals, verb)
-        return fn(s, actor=actor, ref=request_id, policy=policy, today=today, **kw)
+        outcome = getattr(approvals, verb)(
+            s, actor=actor, ref=request_id, policy=policy, today=today, **kw
+        )
+        assert isinstance(outcome, approvals.Outcome) and outcome.about == "contract"
+        if outcome.closed:
+            CLOSED.append((outcome.request_id, outcome.status, login))
+        return dict(approvals.show_request(s, ref=outcome.request_id, today=today))
 
 
 def show(db: Any, request_id: int, today: date) -> dict:
@@ -411,7 +403,7 @@ def test_pending_inbox_and_overdue(db, team, policy, today, closed):
         mia = s.execute(select(User).where(User.login == "mia")).scalar_one()
         meg = s.execute(select(User).where(User.login == "meg")).scalar_one()
         fay = s.execute(select(User).where(User.login == "fay")).scalar_one()
-        inbox = approvals.pending_for(s, user=mia, today=today, policy=policy)
+        inbox = approvals.pending_rows(s, user=mia, today=today)
         assert [r["id"] for r in inbox] == [ra]
         row = inbox[0]
         assert {"id", "contract", "step", "role", "amount", "submitted_by", "waiting_since"} <= set(
@@ -421,26 +413,32 @@ def test_pending_inbox_and_overdue(db, team, policy, today, closed):
         assert row["amount"] == Decimal("300000.00") and row["submitted_by"] == "alice"
         assert row["waiting_since"] == today and row["due"] == date(2026, 12, 1)
         assert row["overdue"] is False and row["can_decide"] is True
-        assert [
-            r["id"] for r in approvals.pending_for(s, user=meg, today=today, policy=policy)
-        ] == [ra, rb]
-        assert approvals.pending_for(s, user=fay, today=today, policy=policy) == []
-        assert approvals.overdue_steps(s, today=date(2026, 12, 1), policy=policy) == []
+        assert [r["id"] for r in approvals.pending_rows(s, user=meg, today=today)] == [ra, rb]
+        assert approvals.pending_rows(s, user=fay, today=today) == []
+        on_time = date(2026, 12, 1)
+        assert [p.is_overdue(on_time) for p in approvals.pending_steps(s, today=on_time)] == [
+            False,
+            False,
+        ]
         late = date(2026, 12, 3)
-        overdue = approvals.overdue_steps(s, today=late, policy=policy)
-        assert [(r["id"], r["contract"], r["step"], r["role"]) for r in overdue] == [
+        overdue = approvals.pending_steps(s, today=late)
+        assert [(p.request_id, p.contract, p.step, p.role) for p in overdue] == [
             (ra, a.number, 1, "manager"),
             (rb, b.number, 1, "manager"),
         ]
-        assert overdue[0]["days_overdue"] == 2 and overdue[0]["due"] == date(2026, 12, 1)
-        assert overdue[0]["waiting_since"] == today
-        assert overdue[0]["holders"] == ["meg", "mia"]
-        # Overdue: shown to every holder of the role, also to one who may not decide it.
-        late_inbox = approvals.pending_for(s, user=mia, today=late, policy=policy)
+        assert overdue[0].days_overdue(late) == 2 and overdue[0].due == date(2026, 12, 1)
+        assert overdue[0].waiting_since == today
+        # Overdue: shown to every holder of the role (meg and mia), also to one who may not
+        # decide it.
+        assert [r["id"] for r in approvals.pending_rows(s, user=meg, today=late)] == [ra, rb]
+        late_inbox = approvals.pending_rows(s, user=mia, today=late)
         assert [(r["id"], r["overdue"], r["can_decide"]) for r in late_inbox] == [
             (ra, True, True),
             (rb, True, False),
         ]
+        # Several inboxes from one query: the steps passed in, a decider instead of a user.
+        decider = approvals.decider_of(mia)
+        assert approvals.pending_rows(s, user=decider, today=late, steps=overdue) == late_inbox
         assert "mia submitted request" in late_inbox[1]["note"]
 
 

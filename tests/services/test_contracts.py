@@ -48,8 +48,6 @@ def new_contract(db, actor, cust, policy, today, **terms) -> dict[str, Any]:
 
 def approve_all(db, number, approvers, policy, today) -> None:
     """Walk the open request of ``number`` through its chain with the given users by role."""
-    from bizops.services import approvals
-
     with db.read() as s:
         request_id, chain = s.execute(
             select(ApprovalRequest.id, ApprovalRequest.chain)
@@ -58,7 +56,9 @@ def approve_all(db, number, approvers, policy, today) -> None:
         ).one()
     for role in chain:
         with db.write() as s:
-            approvals.approve(s, actor=approvers[role], ref=request_id, today=today, policy=policy)
+            svc.approve_request(
+                s, actor=approvers[role], ref=request_id, today=today, policy=policy
+            )
 
 
 def status_of(db, number) -> str:
@@ -167,7 +167,7 @@ def test_who_may_create(db, team, policy, today, acme):
 
 
 def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, tmp_path):
-    from bizops.services import attachments
+    from bizops.services.contracts import attachments
 
     alice, mia = team["alice"], team["mia"]
     number = new_contract(db, alice, acme, policy, today)["number"]
@@ -236,14 +236,12 @@ def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, 
 def test_reject_and_withdraw_go_back_to_draft_and_reopen_voids(
     db, team, policy, today, acme, approvers
 ):
-    from bizops.services import approvals
-
     alice = team["alice"]
     number = new_contract(db, alice, acme, policy, today)["number"]
     with db.write() as s:
         request = svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
     with db.write() as s:
-        approvals.reject(
+        svc.reject_request(
             s,
             actor=team["mia"],
             ref=request["request"],
@@ -255,7 +253,7 @@ def test_reject_and_withdraw_go_back_to_draft_and_reopen_voids(
     with db.write() as s:
         request = svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
     with db.write() as s:
-        approvals.withdraw(s, actor=alice, ref=request["request"], today=today, policy=policy)
+        svc.withdraw_request(s, actor=alice, ref=request["request"], today=today, policy=policy)
     assert status_of(db, number) == "draft"
     with db.write() as s:
         svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
@@ -278,9 +276,11 @@ def test_reject_and_withdraw_go_back_to_draft_and_reopen_voids(
     assert actions[-1] == "contract.reopen"
 
 
-def test_on_approval_closed_direct(db, team, policy, today, acme):
-    """The callback alone, on a request inserted by hand."""
+def test_apply_outcome_direct(db, team, policy, today, acme):
+    """Applying an outcome alone, for a request inserted by hand."""
     from datetime import UTC, datetime
+
+    from bizops.services.approvals import Outcome
 
     number = new_contract(db, team["alice"], acme, policy, today)["number"]
     with db.write() as s:
@@ -299,24 +299,19 @@ def test_on_approval_closed_direct(db, team, policy, today, acme):
         )
         s.add(request)
         s.flush()
+        request_id, contract_id = request.id, c.id
         with pytest.raises(Invalid, match="outcome"):
-            svc.on_approval_closed(
-                s, request=request, outcome="maybe", actor=team["mia"], today=today, policy=policy
-            )
-        svc.on_approval_closed(
-            s, request=request, outcome="approved", actor=team["mia"], today=today, policy=policy
-        )
+            Outcome(request_id, contract_id, None, "maybe")
+        svc.apply_outcome(s, outcome=Outcome.of(request), actor=team["mia"], today=today)
     with db.read() as s:
         c = svc.find_contract(s, number)
         assert (c.status, c.approved_on) == ("approved", today)
     with pytest.raises(Conflict, match="it is approved"), db.write() as s:
-        svc.on_approval_closed(
+        svc.apply_outcome(
             s,
-            request=s.get(ApprovalRequest, request.id),
-            outcome="rejected",
+            outcome=Outcome(request_id, contract_id, None, "rejected"),
             actor=team["mia"],
             today=today,
-            policy=policy,
         )
 
 
@@ -423,8 +418,6 @@ def test_terminate_then_archive_twice(db, team, policy, today, acme, approvers):
 
 
 def test_amendment_applies_only_when_approved(db, team, policy, today, acme, approvers):
-    from bizops.services import approvals
-
     number = signed_contract(db, team, policy, today, acme, approvers)
     alice = team["alice"]
     with pytest.raises(Invalid, match="cannot be amended"), db.write() as s:
@@ -497,7 +490,7 @@ def test_amendment_applies_only_when_approved(db, team, policy, today, acme, app
     with db.read() as s:
         assert svc.find_contract(s, number).amount == Decimal("120000.00")
     with db.write() as s:
-        approvals.reject(
+        svc.reject_request(
             s, actor=team["mia"], ref=first["request"], reason="太贵", today=today, policy=policy
         )
     with db.read() as s:
@@ -615,13 +608,15 @@ def test_milestones_rules_and_overdue(db, team, policy, today, acme, approvers):
         )
     with db.read() as s:
         overdue = svc.list_milestones(s, overdue=True, today=today)
-        report = svc.overdue_milestones(s, today=today)
+        report = svc.due_milestones(s, today=today, within_days=-1)
         due = svc.due_milestones(s, today=today, within_days=7)
-        mine = svc.overdue_milestones(s, today=today, owner_ids=[team["bob"].id])
+        mine = svc.due_milestones(s, today=today, within_days=-1, owner_ids=[team["bob"].id])
     assert [m["id"] for m in overdue] == [late["id"]]
     assert overdue[0]["days_overdue"] == 7
     assert [m["id"] for m in report] == [late["id"]]
     assert report[0]["owner"] == "alice" and report[0]["contract"] == number
+    assert report[0]["owner_id"] == team["alice"].id
+    assert [{k: v for k, v in m.items() if k != "owner_id"} for m in report] == overdue
     assert [m["id"] for m in due] == [late["id"], soon["id"]]
     assert mine == []
     with pytest.raises(Invalid, match="future"), db.write() as s:
@@ -670,8 +665,10 @@ def test_list_filters_and_expiring(db, team, policy, today, acme, approvers):
             numbers(status=["signd"])
         with pytest.raises(Invalid, match="--expiring"):
             numbers(expiring="soon")
-        expiring = svc.expiring_contracts(s, today=today, within_days=30)
+        expiring = svc.ending_contracts(s, today=today, within_days=30)
+        listed = list(svc.list_contracts(s, expiring="30d", today=today))
     assert [e["number"] for e in expiring] == [soon]
+    assert [{k: e[k] for k in listed[0]} for e in expiring] == listed  # (k: the row's keys)
     assert expiring[0]["days_left"] == 20
     assert expiring[0]["end"] == date(2026, 12, 17)
     assert expiring[0]["notice_on"] == date(2026, 11, 17)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
-from bizops.services import attachments
 from bizops.services import contracts as svc
+from bizops.services.contracts import attachments
 from bizops.store.engine import Database
 from bizops.store.models import Attachment
 from tests.services.test_contracts import (

@@ -1,4 +1,4 @@
-"""The template library through its services: standard assessment, drafting, versions, ratio."""
+"""The template library through its services: standard assessment, drafting, versions."""
 
 import hashlib
 import io
@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -319,7 +318,7 @@ def test_add_refuses_bad_templates_and_changes_nothing(db, team, policy, today, 
 
 
 def test_validate_accepts_the_builtin_sources(policy, today):
-    folder = Path(svc.__file__).parent.parent / "library" / "templates"
+    folder = Path(svc.__file__).parents[2] / "library" / "templates"
     for name in ("sales-zh", "framework-en", "script-tech-zh"):
         report = svc.validate_template_file(folder / f"{name}.toml", policy=policy, today=today)
         assert report.problems == [] and report.template is not None
@@ -329,7 +328,11 @@ def test_validate_accepts_the_builtin_sources(policy, today):
         assert body_report.problems == []
 
 
-def test_non_standard_ratio(db, team, policy, today):
+def test_standard_and_non_standard_contracts_are_counted(db, team, policy, today):
+    """A template with an extra field, or no template, makes a contract non-standard: the
+    contract list filters on it and the contracts report counts it per period."""
+    from bizops.reports.metrics import contracts as contracts_report
+
     _customer(db, team, policy, today)
     _contract(
         db, team, policy, today, type="sales", template="sales-zh", values=DEMO_VALUES["sales"]
@@ -346,19 +349,23 @@ def test_non_standard_ratio(db, team, policy, today):
     )
     _contract(db, team, policy, today, type="nda", template="nda-zh", values={"purpose": "x"})
     with db.read() as s:
-        ratio = svc.non_standard_ratio(s)
-        assert (ratio["total"], ratio["standard"], ratio["non_standard"]) == (4, 2, 2)
-        assert ratio["without_template"] == 1 and ratio["ratio"] == Decimal("0.5000")
-        assert ratio["by_type"]["nda"] == {
-            "total": 2,
-            "non_standard": 1,
-            "ratio": Decimal("0.5000"),
-        }
-        assert ratio["by_type"]["service"]["total"] == 0
-        empty = svc.non_standard_ratio(s, since=date(2027, 1, 1))
-        assert empty["total"] == 0 and empty["ratio"] == Decimal("0.0000")
-        assert svc.non_standard_ratio(s, until=today)["total"] == 4
-    json.dumps({k: str(v) for k, v in ratio.items()})
+
+        def listed(**kw):
+            return list(contracts.list_contracts(s, today=today, **kw))
+
+        assert (len(listed()), len(listed(non_standard=False)), len(listed(non_standard=True))) == (
+            4,
+            2,
+            2,
+        )
+        assert [r["template"] for r in listed()].count(None) == 1
+        assert (len(listed(type="nda")), len(listed(type="nda", non_standard=True))) == (2, 1)
+        assert listed(type="service") == []
+        whole = contracts_report(s, start=date(2026, 1, 1), end=today, today=today)
+        assert whole["non_standard"] == {"created": 4, "non_standard": 2, "ratio": 50.0}
+        later = contracts_report(s, start=date(2027, 1, 1), end=date(2027, 12, 31), today=today)
+        assert later["non_standard"] == {"created": 0, "non_standard": 0, "ratio": None}
+    json.dumps(whole["non_standard"])
 
 
 def test_first_contact_material(db, team, policy, today):

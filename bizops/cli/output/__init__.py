@@ -1,11 +1,8 @@
 """Rendering results: Rich tables on a terminal, plain rows when piped, JSON and CSV; and
 the one place that decides where output goes (``targets``)."""
 
+from bizops.cli.output.columns import LISTINGS, Col, Listing, declared_columns
 from bizops.cli.output.listing import (
-    LISTINGS,
-    Col,
-    Listing,
-    declared_columns,
     emit_rows,
     write_csv,
     write_json,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -18,49 +17,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from bizops.cli.output import values
+from bizops.cli.output.columns import Col, Listing, declared_columns
 from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
 from bizops.cli.output.values import cell, jsonable, note
 from bizops.domain.text import neutralise_formula
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    header: str
-    fmt: Callable[[Any], str] | None = None
-    justify: str = "left"
-    style: str | None = None
-
-
-# Every declared listing, by name: a test checks each one's JSON keys and CSV header.
-LISTINGS: dict[str, Listing] = {}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a listing prints, declared once: its fields (a TypedDict: the JSON keys and the
-    CSV header, in order, whatever the rows hold) and the table columns people see."""
-
-    name: str
-    fields: type
-    columns: tuple[Col, ...]
-
-    def __post_init__(self) -> None:
-        unknown = [c.key for c in self.columns if c.key not in self.keys]
-        if unknown:
-            raise ValueError(f"listing {self.name}: columns {unknown} are not declared fields")
-        LISTINGS[self.name] = self
-
-    @property
-    def keys(self) -> list[str]:
-        return list(self.fields.__annotations__)
-
-
-def declared_columns(columns: Listing | Sequence[Col]) -> tuple[Sequence[Col], list[str] | None]:
-    """The table columns and, for a declared listing, its field names."""
-    if isinstance(columns, Listing):
-        return columns.columns, columns.keys
-    return columns, None
 
 
 def emit_rows(

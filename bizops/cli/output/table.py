@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bizops.cli.output.values import cell, console
 
 if TYPE_CHECKING:
-    from bizops.cli.output.listing import Col
+    from bizops.cli.output.columns import Col
 
 TERMINAL_ROWS = 100
 

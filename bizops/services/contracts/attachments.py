@@ -22,7 +22,9 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.roles import LEGAL
 from bizops.domain.vocab import ATTACHMENT_KINDS, one_of
+from bizops.services.contracts.access import require_contract_role
 from bizops.services.lookup import find_contract
+from bizops.services.views.contracts import AddedAttachment, AttachmentRow, Verification
 from bizops.store import audit
 from bizops.store.models import Attachment, Contract, User
 
@@ -122,7 +124,7 @@ def _store_copy(session: Session, source: Path, root: Path) -> tuple[str, int, s
     return sha, size, relative
 
 
-def _row(a: Any) -> dict[str, Any]:
+def _row(a: Any) -> AttachmentRow:
     return {
         "id": a.id,
         "kind": a.kind,
@@ -142,10 +144,8 @@ def attach_file(
     path: str | Path,
     kind: str = "other",
     today: date,
-) -> dict[str, Any]:
+) -> AddedAttachment:
     """Store a copy of ``path`` with its SHA-256 as an attachment of the contract."""
-    from bizops.services.contracts import require_contract_role
-
     contract = find_contract(session, ref)
     require_contract_role(session, actor, contract, "attach files to", also=(LEGAL,))
     kind_value = one_of(kind, ATTACHMENT_KINDS, "--kind")
@@ -182,7 +182,7 @@ def attach_file(
     )
     session.add(attachment)
     session.flush()
-    row = _row(attachment) | {"contract": contract.number}
+    row: AddedAttachment = {**_row(attachment), "contract": contract.number}
     audit.record(
         session,
         actor=actor.login,
@@ -194,7 +194,7 @@ def attach_file(
     return row
 
 
-def list_attachments(session: Session, *, contract: Contract) -> list[dict[str, Any]]:
+def list_attachments(session: Session, *, contract: Contract) -> list[AttachmentRow]:
     rows = session.execute(
         select(
             col(Attachment.id),
@@ -226,7 +226,7 @@ def _copy_state(session: Session, attachment_id: int, sha: str) -> str:
     return "ok" if file_sha256(root / stored)[0] == sha else "altered"
 
 
-def verify_file(session: Session, *, ref: str | int, path: str | Path) -> dict[str, Any]:
+def verify_file(session: Session, *, ref: str | int, path: str | Path) -> Verification:
     """Whether ``path`` is byte for byte one of the contract's archived copies."""
     contract = find_contract(session, ref)
     source = _source(path)

@@ -1,0 +1,208 @@
+"""What waits for a decision: the current step of every pending request, and a user's inbox.
+
+``pending_steps`` is the one query (with the tie-breaks: most overdue first, then the longest
+waiting, then the request id); ``pending_rows`` picks a user's inbox out of it. The command
+(`approval pending`) and the daily report both read them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.domain import approval as rules
+from bizops.services.views.approvals import PendingRow
+from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, User
+
+
+@dataclass(frozen=True)
+class PendingStep:
+    """The current step of a pending request, with its contract and who approved so far."""
+
+    request_id: int
+    step_id: int
+    step: int
+    steps: int
+    chain: tuple[str, ...]
+    role: str
+    amount: Decimal
+    submitted_by: str
+    submitted_on: date
+    waiting_since: date | None
+    due: date | None
+    amendment_id: int | None
+    contract_id: int
+    contract: str
+    title: str
+    currency: str
+    customer: str
+    owner_id: int
+    owner: str
+    approved: Mapping[int, str] = field(default_factory=dict)
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due).days if self.due is not None and self.due < today else 0
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+    def refusal(self, decider: rules.Decider) -> str | None:
+        """Why ``decider`` may not decide this step, or None: the matrix's own rules."""
+        return rules.decision_refusal(
+            decider,
+            request_id=self.request_id,
+            chain=list(self.chain),
+            current_step=self.step,
+            amount=self.amount,
+            submitted_by=self.submitted_by,
+            owner=self.owner,
+            contract=self.contract,
+            decided=self.approved,
+        )
+
+    def urgency(self, today: date) -> tuple[int, date, int]:
+        """Most overdue first, then the longest waiting, then the request."""
+        return (-self.days_overdue(today), self.waiting_since or today, self.request_id)
+
+
+def _pending_query() -> Any:
+    return (
+        select(
+            col(ApprovalStep.id).label("step_id"),
+            col(ApprovalStep.seq),
+            col(ApprovalStep.role),
+            col(ApprovalStep.pending_since),
+            col(ApprovalStep.due),
+            col(ApprovalRequest.id).label("request_id"),
+            col(ApprovalRequest.chain),
+            col(ApprovalRequest.amount),
+            col(ApprovalRequest.submitted_by),
+            col(ApprovalRequest.submitted_on),
+            col(ApprovalRequest.amendment_id),
+            col(Contract.id).label("contract_id"),
+            col(Contract.number),
+            col(Contract.title),
+            col(Contract.currency),
+            col(Contract.owner_id),
+            col(Customer.name).label("customer"),
+            col(User.login).label("owner"),
+        )
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalStep.request_id))
+        .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .join(User, col(User.id) == col(Contract.owner_id))
+        .where(
+            col(ApprovalStep.status) == rules.PENDING,
+            col(ApprovalRequest.status) == rules.PENDING,
+            col(ApprovalStep.seq) == col(ApprovalRequest.current_step),
+        )
+    )
+
+
+def _approved_so_far(session: Session) -> dict[int, dict[int, str]]:
+    """For each pending request, who approved which step (one person, one step)."""
+    out: dict[int, dict[int, str]] = defaultdict(dict)
+    for request_id, seq, login in session.execute(
+        select(col(ApprovalStep.request_id), col(ApprovalStep.seq), col(ApprovalStep.decided_by))
+        .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalStep.request_id))
+        .where(
+            col(ApprovalRequest.status) == rules.PENDING,
+            col(ApprovalStep.status) == rules.APPROVED,
+            col(ApprovalStep.decided_by).is_not(None),
+        )
+    ):
+        out[request_id][seq] = login
+    return out
+
+
+def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
+    """The current step of every pending request, most urgent first (see ``urgency``)."""
+    rows = session.execute(_pending_query()).all()
+    approved = _approved_so_far(session) if rows else {}
+    steps = [
+        PendingStep(
+            request_id=r.request_id,
+            step_id=r.step_id,
+            step=r.seq,
+            steps=len(r.chain or []),
+            chain=tuple(r.chain or ()),
+            role=r.role,
+            amount=r.amount,
+            submitted_by=r.submitted_by,
+            submitted_on=r.submitted_on,
+            waiting_since=r.pending_since,
+            due=r.due,
+            amendment_id=r.amendment_id,
+            contract_id=r.contract_id,
+            contract=r.number,
+            title=r.title,
+            currency=r.currency,
+            customer=r.customer,
+            owner_id=r.owner_id,
+            owner=r.owner,
+            approved=approved.get(r.request_id, {}),
+        )
+        for r in rows
+    ]
+    steps.sort(key=lambda s: s.urgency(today))
+    return steps
+
+
+def decider_of(user: User) -> rules.Decider:
+    return rules.Decider(login=user.login, roles=tuple(user.role_list), limit=user.approval_limit)
+
+
+def pending_rows(
+    session: Session,
+    *,
+    user: User | rules.Decider,
+    today: date,
+    steps: Sequence[PendingStep] | None = None,
+) -> list[PendingRow]:
+    """`approval pending`: a user's inbox, most urgent first.
+
+    The current steps of the user's roles that they may decide, plus overdue steps of their
+    roles that someone else must decide (shown so that the role's holders chase them:
+    ``can_decide`` false, the reason in ``note``). Pass ``steps`` (from ``pending_steps``)
+    to build several inboxes from one query.
+    """
+    decider = user if isinstance(user, rules.Decider) else decider_of(user)
+    if not decider.roles:
+        return []
+    if steps is None:
+        steps = pending_steps(session, today=today)
+    out: list[PendingRow] = []
+    for s in steps:
+        if s.role not in decider.roles:
+            continue
+        refusal = s.refusal(decider)
+        overdue = s.is_overdue(today)
+        if refusal and not overdue:
+            continue
+        out.append(
+            {
+                "id": s.request_id,
+                "contract": s.contract,
+                "title": s.title,
+                "step": s.step,
+                "role": s.role,
+                "amount": s.amount,
+                "currency": s.currency,
+                "submitted_by": s.submitted_by,
+                "waiting_since": s.waiting_since,
+                "due": s.due,
+                "overdue": overdue,
+                "days_overdue": s.days_overdue(today),
+                "can_decide": refusal is None,
+                "note": refusal,
+            }
+        )
+    return out

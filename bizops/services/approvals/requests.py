@@ -1,0 +1,280 @@
+"""Approval requests: opening one with its steps, finding it, and how it reads.
+
+Submitting a contract (or an amendment) opens a request: the rule, its explanation and the
+chain of roles are snapshotted, so a later policy change never touches an open request.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.domain import approval as rules
+from bizops.domain.approval import Route, Terms
+from bizops.domain.dates import add_working_days
+from bizops.domain.errors import Conflict, Invalid, NotFound
+from bizops.domain.policy import Policy
+from bizops.services.approvals.routing import contract_terms
+from bizops.services.lookup import as_id, find_contract
+from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
+from bizops.store import audit
+from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+
+
+def step_due(policy: Policy, today: date) -> date:
+    """When a step that becomes pending today must be decided (the SLA in working days)."""
+    return add_working_days(today, policy.approval_sla_days, policy.weekend_days)
+
+
+def steps_of(session: Session, request_id: int) -> list[ApprovalStep]:
+    return list(
+        session.execute(
+            select(ApprovalStep)
+            .where(col(ApprovalStep.request_id) == request_id)
+            .order_by(col(ApprovalStep.seq))
+        ).scalars()
+    )
+
+
+def snapshot(request: ApprovalRequest, steps: list[ApprovalStep]) -> dict[str, Any]:
+    """The request's state as an audit event records it."""
+    return {
+        "status": request.status,
+        "current_step": request.current_step,
+        "steps": [
+            {"step": s.seq, "role": s.role, "status": s.status, "decided_by": s.decided_by}
+            for s in steps
+        ],
+    }
+
+
+def _step_view(step: ApprovalStep, today: date | None) -> StepView:
+    return {
+        "step": step.seq,
+        "role": step.role,
+        "status": step.status,
+        "waiting_since": step.pending_since,
+        "due": step.due,
+        "overdue": bool(
+            today and step.status == rules.PENDING and step.due is not None and step.due < today
+        ),
+        "decided_by": step.decided_by,
+        "decided_on": step.decided_on,
+        "comment": step.comment,
+    }
+
+
+def request_view(
+    session: Session, request: ApprovalRequest, *, today: date | None = None
+) -> RequestView:
+    """`approval show`: the request, its rule and reason, and each step's state."""
+    assert request.id is not None
+    contract = session.get(Contract, request.contract_id)
+    assert contract is not None
+    amendment = session.get(Amendment, request.amendment_id) if request.amendment_id else None
+    steps = steps_of(session, request.id)
+    pending = request.status == rules.PENDING
+    current = next((s for s in steps if s.seq == request.current_step), None)
+    return {
+        "id": request.id,
+        "contract": contract.number,
+        "title": contract.title,
+        "amendment": amendment.number if amendment else None,
+        "status": request.status,
+        "rule": request.rule_name,
+        "reason": request.rule_reason,
+        "chain": list(request.chain),
+        "amount": request.amount,
+        "currency": contract.currency,
+        "current_step": request.current_step if pending else None,
+        "current_role": current.role if current and pending else None,
+        "submitted_by": request.submitted_by,
+        "submitted_on": request.submitted_on,
+        "closed_on": request.closed_on,
+        "steps": [_step_view(s, today) for s in steps],
+    }
+
+
+def find_request(session: Session, ref: str | int) -> ApprovalRequest:
+    """By request id, or by contract number (its pending request, else its latest)."""
+    text = str(ref).strip()
+    if not text:
+        raise Invalid("request: empty reference; give a request id (see `bizops approval list`)")
+    if text.isascii() and text.isdigit():
+        row_id = as_id(text)
+        found = session.get(ApprovalRequest, row_id) if row_id is not None else None
+        if found is None:
+            raise NotFound(f"request: no approval request {text}; see `bizops approval list`")
+        return found
+    try:
+        contract = find_contract(session, text, field="request")
+    except NotFound:
+        raise NotFound(
+            f"request: no approval request or contract {text!r}; give a request id "
+            "(see `bizops approval list`)"
+        ) from None
+    found = session.execute(
+        select(ApprovalRequest)
+        .where(col(ApprovalRequest.contract_id) == contract.id)
+        .order_by(
+            (col(ApprovalRequest.status) == rules.PENDING).desc(),
+            col(ApprovalRequest.id).desc(),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"request: contract {contract.number} has no approval request")
+    return found
+
+
+def show_request(session: Session, *, ref: str | int, today: date) -> RequestView:
+    return request_view(session, find_request(session, ref), today=today)
+
+
+def requests_of(session: Session, *, contract_id: int) -> list[ContractRequestRow]:
+    """Every approval request of a contract, oldest first (for `contract show`)."""
+    return [
+        {
+            "id": r.id,
+            "rule": r.rule_name,
+            "status": r.status,
+            "amendment": r.amendment_id,
+            "chain": list(r.chain),
+            "submitted_by": r.submitted_by,
+            "submitted_on": r.submitted_on,
+            "closed_on": r.closed_on,
+        }
+        for r in session.execute(
+            select(ApprovalRequest)
+            .where(col(ApprovalRequest.contract_id) == contract_id)
+            .order_by(col(ApprovalRequest.id))
+        ).scalars()
+        if r.id is not None
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening a request
+
+
+def _refuse_a_second_request(session: Session, contract: Contract) -> None:
+    open_id = session.execute(
+        select(col(ApprovalRequest.id)).where(
+            col(ApprovalRequest.contract_id) == contract.id,
+            col(ApprovalRequest.status) == rules.PENDING,
+        )
+    ).scalar_one_or_none()
+    if open_id is not None:
+        raise Conflict(
+            f"contract {contract.number} already has pending approval request {open_id}; "
+            f"it must be decided or withdrawn first (bizops approval withdraw {open_id})"
+        )
+
+
+def _route(policy: Policy, terms: Terms, subject: str) -> Route:
+    found = rules.route_terms(policy.approval_rules, terms)
+    if found is None:
+        raise Invalid(
+            f"{subject} cannot be submitted: "
+            + rules.unrouted_message(policy.approval_rules, terms, subject="it")
+        )
+    return found
+
+
+def _add_steps(
+    session: Session, request_id: int, chain: tuple[str, ...], *, policy: Policy, today: date
+) -> list[ApprovalStep]:
+    """The chain as steps: the first pending (its SLA running), the others waiting."""
+    steps = []
+    for seq, role in enumerate(chain, start=1):
+        first = seq == 1
+        step = ApprovalStep(
+            request_id=request_id,
+            seq=seq,
+            role=role,
+            status=rules.PENDING if first else rules.WAITING,
+            pending_since=today if first else None,
+            due=step_due(policy, today) if first else None,
+        )
+        session.add(step)
+        steps.append(step)
+    session.flush()
+    return steps
+
+
+def open_request(
+    session: Session,
+    *,
+    actor: User,
+    contract: Contract,
+    policy: Policy,
+    today: date,
+    amendment: Amendment | None = None,
+) -> ApprovalRequest:
+    """Route the contract (or the amendment's terms) and open a request with its steps.
+
+    Refused (``Invalid``) when no rule matches, naming the contract's terms; a contract with a
+    pending request already is a ``Conflict``. The caller (``contract submit`` / ``amend``)
+    owns the contract's status.
+    """
+    assert contract.id is not None
+    subject = f"contract {contract.number}"
+    if amendment is not None:
+        subject = f"amendment {amendment.number} of contract {contract.number}"
+    _refuse_a_second_request(session, contract)
+    terms = contract_terms(contract, amendment)
+    found = _route(policy, terms, subject)
+    request = ApprovalRequest(
+        contract_id=contract.id,
+        amendment_id=amendment.id if amendment is not None else None,
+        rule_name=found.rule.name,
+        rule_reason=found.reason,
+        chain=list(found.chain),
+        amount=terms.amount,
+        status=rules.PENDING,
+        current_step=1,
+        submitted_by=actor.login,
+        submitted_on=today,
+        submitted_at=datetime.now(UTC),
+    )
+    session.add(request)
+    session.flush()
+    assert request.id is not None
+    steps = _add_steps(session, request.id, found.chain, policy=policy, today=today)
+    audit.record(
+        session,
+        actor=actor.login,
+        action="approval.open",
+        entity_type="approval",
+        entity_id=request.id,
+        after={
+            "contract": contract.number,
+            "amendment": amendment.number if amendment is not None else None,
+            "rule": found.rule.name,
+            "reason": found.reason,
+            "chain": list(found.chain),
+            "amount": terms.amount,
+            **snapshot(request, steps),
+        },
+    )
+    return request
+
+
+def void_approved(session: Session, *, contract_id: int) -> list[int]:
+    """Void the approved requests for a contract's own terms (not its amendments), so that
+    it must be approved again; returns their ids."""
+    voided = []
+    for request in session.execute(
+        select(ApprovalRequest).where(
+            col(ApprovalRequest.contract_id) == contract_id,
+            col(ApprovalRequest.amendment_id).is_(None),
+            col(ApprovalRequest.status) == rules.APPROVED,
+        )
+    ).scalars():
+        request.status = rules.VOID
+        session.add(request)
+        voided.append(request.id)
+    return [i for i in voided if i is not None]

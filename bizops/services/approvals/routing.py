@@ -1,0 +1,71 @@
+"""Which rule of the authority matrix routes a contract, and why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from bizops.domain import approval as rules
+from bizops.domain.errors import Invalid
+from bizops.domain.money import parse_money
+from bizops.domain.policy import Policy
+from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
+from bizops.services.views.approvals import MatrixRow
+from bizops.store.models import Amendment, Contract
+
+
+def route(
+    policy: Policy,
+    *,
+    type: str,
+    amount: str | Decimal,
+    risk: str,
+    non_standard: bool = False,
+) -> rules.Route:
+    """`approval route`: the same explanation `contract submit` uses, from typed input."""
+    money = parse_money(amount, field="--amount")
+    if money <= 0:
+        # As `contract new`: no contract has such an amount, so no route applies to it.
+        raise Invalid(f"--amount: {amount} is not a contract amount; it must be greater than zero")
+    return rules.explain_route(
+        policy,
+        type=one_of(type, CONTRACT_TYPES, "--type"),
+        amount=money,
+        risk=one_of(risk, RISKS, "--risk"),
+        non_standard=non_standard,
+    )
+
+
+def matrix(policy: Policy) -> list[MatrixRow]:
+    """`approval matrix`: the rules in order with their conditions and chains."""
+    return cast(list[MatrixRow], rules.matrix_rows(policy))
+
+
+def _amended(value: Any) -> Any:
+    return value.get("to") if isinstance(value, dict) else value
+
+
+def contract_terms(contract: Contract, amendment: Amendment | None = None) -> rules.Terms:
+    """The terms to route on: the contract's, or the amended ones for an amendment."""
+    terms: dict[str, Any] = {
+        "type": contract.type,
+        "amount": contract.amount,
+        "risk": contract.risk,
+        "non_standard": bool(contract.non_standard),
+    }
+    if amendment is not None:
+        changes = amendment.changes or {}
+        if "amount" in changes:
+            terms["amount"] = parse_money(str(_amended(changes["amount"])), field="amount")
+        for key in ("type", "risk"):
+            if key in changes:
+                terms[key] = str(_amended(changes[key]))
+        if "non_standard" in changes:
+            value = _amended(changes["non_standard"])
+            terms["non_standard"] = value is True or str(value).lower() in ("true", "1", "yes")
+    return rules.Terms(
+        type=str(terms["type"]),
+        amount=Decimal(terms["amount"]),
+        risk=str(terms["risk"]),
+        non_standard=bool(terms["non_standard"]),
+    )

@@ -1,0 +1,173 @@
+"""Drafting a contract: every field checked, the contract's template version rendered (md,
+html, docx), and the draft recorded with its hash and values."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.documents.context import build_context
+from bizops.documents.env import render
+from bizops.documents.library import Template
+from bizops.domain.errors import Invalid
+from bizops.domain.policy import Policy
+from bizops.services.lookup import find_contract
+from bizops.services.templates.rendering import (
+    check_format,
+    customer_dict,
+    prepare_values,
+    primary_contact,
+    render_document,
+    user_dict,
+)
+from bizops.services.templates.versions import get_template
+from bizops.services.views.templates import DraftRow
+from bizops.store import audit
+from bizops.store.models import Contract, Customer, Draft, User
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    contract: str
+    template: str
+    format: str
+    content: bytes
+    sha256: str
+    draft_id: int
+    values: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8")
+
+
+def _contract_dict(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.id,
+        "number": contract.number,
+        "title": contract.title,
+        "type": contract.type,
+        "amount": contract.amount,
+        "currency": contract.currency,
+        "risk": contract.risk,
+        "status": contract.status,
+        "start": contract.start,
+        "end": contract.end,
+        "signatory": contract.signatory,
+        "signed_on": contract.signed_on,
+        "notice_days": contract.notice_days,
+    }
+
+
+def _template_of(session: Session, contract: Contract) -> Template:
+    if not contract.template_name:
+        raise Invalid(
+            f"contract {contract.number} has no template, so it cannot be drafted from the "
+            "library; give it one with `bizops contract update "
+            f"{contract.number} --template NAME` (see `bizops template list --type "
+            f"{contract.type}`)"
+        )
+    return get_template(session, contract.template_name, contract.template_version)
+
+
+def _render(
+    session: Session, contract: Contract, template: Template, *, policy: Policy, today: date
+) -> tuple[str, dict[str, Any]]:
+    """The contract's text and the values it was rendered with."""
+    values, unknown = prepare_values(
+        template,
+        dict(contract.fields or {}),
+        fix=f"bizops contract update {contract.number} --set FIELD=VALUE",
+    )
+    customer = session.get(Customer, contract.customer_id)
+    assert customer is not None and customer.id is not None
+    context = build_context(
+        template=template,
+        contract=_contract_dict(contract),
+        customer=customer_dict(customer),
+        contact=primary_contact(session, customer.id),
+        company=dict(policy.company),
+        owner=user_dict(session.get(User, contract.owner_id)),
+        today=today,
+        values={k: v for k, v in values.items() if v is not None},
+        extra=unknown,
+    )
+    return render(template.body, context, name=template.ref), {**values, **unknown}
+
+
+def draft_contract(
+    session: Session,
+    *,
+    actor: User,
+    contract: str | int,
+    fmt: str = "md",
+    policy: Policy,
+    today: date,
+) -> DraftResult:
+    """Validate every field, render the contract's template version, record the draft."""
+    chosen = check_format(fmt)
+    row = find_contract(session, contract)
+    assert row.id is not None
+    template = _template_of(session, row)
+    text, recorded = _render(session, row, template, policy=policy, today=today)
+    content = render_document(text, fmt=chosen, title=row.title, language=template.language)
+    digest = hashlib.sha256(content).hexdigest()
+    draft = Draft(
+        contract_id=row.id,
+        template_name=template.name,
+        template_version=template.version,
+        format=chosen,
+        sha256=digest,
+        values=recorded,
+        created_on=today,
+        created_by=actor.login,
+    )
+    session.add(draft)
+    session.flush()
+    assert draft.id is not None
+    audit.record(
+        session,
+        actor=actor.login,
+        action="contract.draft",
+        entity_type="contract",
+        entity_id=row.number,
+        after={
+            "draft": draft.id,
+            "template": template.ref,
+            "format": chosen,
+            "sha256": digest,
+            "values": recorded,
+        },
+    )
+    return DraftResult(
+        contract=row.number,
+        template=template.ref,
+        format=chosen,
+        content=content,
+        sha256=digest,
+        draft_id=draft.id,
+        values=recorded,
+    )
+
+
+def drafts_of(session: Session, *, contract_id: int) -> list[DraftRow]:
+    """The drafts recorded for a contract, oldest first."""
+    return [
+        {
+            "id": d.id,
+            "template": f"{d.template_name}@{d.template_version}",
+            "format": d.format,
+            "sha256": d.sha256,
+            "created_on": d.created_on,
+            "created_by": d.created_by,
+        }
+        for d in session.execute(
+            select(Draft).where(col(Draft.contract_id) == contract_id).order_by(col(Draft.id))
+        ).scalars()
+        if d.id is not None
+    ]

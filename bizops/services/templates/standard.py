@@ -1,0 +1,80 @@
+"""Standard or not: a contract is *non-standard* when it has no template, or when it carries
+fields outside the template's schema (terms the standard does not cover).
+
+A value that does not fit its field (wrong type, out of bounds, not one of the choices, not
+matching the pattern) is not a deviation but an input mistake: it is refused with ``Invalid``,
+listing every such field with its help text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from bizops.documents.fields import check_values
+from bizops.domain.errors import Invalid
+from bizops.domain.vocab import CONTRACT_TYPES
+from bizops.services.templates.versions import resolve_template
+
+
+@dataclass(frozen=True)
+class StandardAssessment:
+    template_name: str | None
+    template_version: int | None
+    non_standard: bool
+    reasons: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def assess_standard(
+    session: Session,
+    *,
+    contract_type: str,
+    template: str | None,
+    values: dict[str, str],
+    today: date | None = None,
+) -> StandardAssessment:
+    """Is a contract standard? Normalises its field values against the template's schema.
+
+    Raises ``NotFound`` for an unknown template or version, ``Invalid`` for a template of
+    another type or for values that do not fit their fields (all listed at once).
+    """
+    if template is None or not str(template).strip():
+        return StandardAssessment(
+            template_name=None,
+            template_version=None,
+            non_standard=True,
+            reasons=["no template: the contract is not drafted from the standard library"],
+            values={str(k).strip(): v for k, v in values.items()},
+        )
+    found = resolve_template(session, str(template))
+    if found.type not in CONTRACT_TYPES:
+        raise Invalid(
+            f"--template: {found.name} is {found.type!r} material, not a contract template; "
+            "see `bizops template list --type " + contract_type + "`"
+        )
+    if found.type != contract_type:
+        raise Invalid(
+            f"--template: {found.name} is a {found.type} template; a {contract_type} contract "
+            f"needs one of type {contract_type} (see `bizops template list --type {contract_type}`)"
+        )
+    checked = check_values(list(found.fields), values, today)
+    if checked.problems:
+        raise Invalid(
+            f"--set: {len(checked.problems)} field(s) do not fit template {found.ref}",
+            details=checked.problems,
+        )
+    reasons = [
+        f"field {name!r} is outside the schema of {found.ref} (a term the standard does not cover)"
+        for name in checked.unknown
+    ]
+    return StandardAssessment(
+        template_name=found.name,
+        template_version=found.version,
+        non_standard=bool(reasons),
+        reasons=reasons,
+        values={**checked.values, **checked.unknown},
+    )
