@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bizops.domain import cadence
 from bizops.domain.dates import parse_date, parse_datetime
@@ -162,6 +162,60 @@ def _open_next(
     return upcoming
 
 
+def _entry(
+    *,
+    via: str,
+    summary: str,
+    contact: str | None,
+    outcome: str | None,
+    at: str | datetime | None,
+    next_due: str | date | None,
+    today: date,
+    now: datetime | None,
+) -> _Entry:
+    channel = one_of(via, CHANNELS, "--via")
+    text = check_text(summary, "--summary", required=True, max_length=4000)
+    assert text is not None
+    return _Entry(
+        via=channel,
+        summary=text,
+        contact=check_text(contact, "--contact", max_length=200),
+        outcome=check_text(outcome, "--outcome", max_length=4000),
+        moment=_interaction_moment(at, today=today, now=now),
+        planned=_next_date(next_due, today),
+    )
+
+
+def _record(session: Session, customer: Customer, actor: User, entry: _Entry) -> Interaction:
+    assert customer.id is not None and actor.id is not None
+    interaction = Interaction(
+        customer_id=customer.id,
+        at=entry.moment.astimezone(UTC),
+        on=entry.day,
+        via=entry.via,
+        summary=entry.summary,
+        contact=entry.contact,
+        outcome=entry.outcome,
+        actor_id=actor.id,
+    )
+    session.add(interaction)
+    session.flush()
+    assert interaction.id is not None
+    return interaction
+
+
+def _interaction_audit(interaction: Interaction) -> dict[str, Any]:
+    return {
+        "id": interaction.id,
+        "on": interaction.on,
+        "at": interaction.at,
+        "via": interaction.via,
+        "summary": interaction.summary,
+        "contact": interaction.contact,
+        "outcome": interaction.outcome,
+    }
+
+
 def log_followup(
     session: Session,
     *,
@@ -187,36 +241,21 @@ def log_followup(
     """
     found = active_customer(session, customer)
     require_can_follow_up(actor, found)
-    channel = one_of(via, CHANNELS, "--via")
-    text = check_text(summary, "--summary", required=True, max_length=4000)
-    assert text is not None
-    entry = _Entry(
-        via=channel,
-        summary=text,
-        contact=check_text(contact, "--contact", max_length=200),
-        outcome=check_text(outcome, "--outcome", max_length=4000),
-        moment=_interaction_moment(at, today=today, now=now),
-        planned=_next_date(next_due, today),
+    entry = _entry(
+        via=via,
+        summary=summary,
+        contact=contact,
+        outcome=outcome,
+        at=at,
+        next_due=next_due,
+        today=today,
+        now=now,
     )
     history_only = _check_schedule(found, entry)
-
-    assert found.id is not None and actor.id is not None
+    assert found.id is not None
     current = open_followup(session, found.id)
     before = {"last_contact_on": found.last_contact_on, "open": snapshot(current)}
-    interaction = Interaction(
-        customer_id=found.id,
-        at=entry.moment.astimezone(UTC),
-        on=entry.day,
-        via=entry.via,
-        summary=entry.summary,
-        contact=entry.contact,
-        outcome=entry.outcome,
-        actor_id=actor.id,
-    )
-    session.add(interaction)
-    session.flush()
-    assert interaction.id is not None
-
+    interaction = _record(session, found, actor, entry)
     closed: ClosedFollowUp | None = None
     upcoming: FollowUp | None = current
     if not history_only:
@@ -235,20 +274,13 @@ def log_followup(
         entity_id=found.code,
         before=before,
         after={
-            "interaction": {
-                "id": interaction.id,
-                "on": entry.day,
-                "at": interaction.at,
-                "via": entry.via,
-                "summary": entry.summary,
-                "contact": entry.contact,
-                "outcome": entry.outcome,
-            },
+            "interaction": _interaction_audit(interaction),
             "closed": snapshot(current) if closed is not None else None,
             "last_contact_on": found.last_contact_on,
             "next": snapshot(upcoming),
         },
     )
+    assert interaction.id is not None
     return LogResult(
         interaction_id=interaction.id,
         customer_code=found.code,
