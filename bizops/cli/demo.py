@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,6 +81,8 @@ def _clear(path: Path, *, force: bool) -> None:
 
 
 def _prefix(database: Database) -> str:
+    import shlex
+
     where = str(database.path) if database.path is not None else database.display_url
     prefix = f"bizops --db {shlex.quote(where)}"
     if state().today_text:
