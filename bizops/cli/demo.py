@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,6 +81,8 @@ def _clear(path: Path, *, force: bool) -> None:
 
 
 def _prefix(database: Database) -> str:
+    import shlex
+
     where = str(database.path) if database.path is not None else database.display_url
     prefix = f"bizops --db {shlex.quote(where)}"
     if state().today_text:
@@ -161,10 +162,10 @@ def demo(
 
     Example: bizops demo && bizops --db ~/.local/share/bizops/demo.db --as zhangwei followups due
     """
-    from bizops.cli.followups import DUE_COLUMNS
+    from bizops.cli.followups import DUE
     from bizops.domain.errors import Conflict
     from bizops.services.demo import build_demo
-    from bizops.services.followups import list_due
+    from bizops.services.followups import due_rows
     from bizops.services.policy import default_policy
     from bizops.services.users import count_users, find_user
     from bizops.store.engine import Database
@@ -202,11 +203,14 @@ def demo(
             if rep is not None:
                 user = find_user(session, rep)
                 assert user.id is not None
-                rows = list(list_due(session, today=today, policy=policy, owner_ids=[user.id]))
+                due = due_rows(
+                    session, owner_ids=[user.id], until=today, today=today, policy=policy
+                )
+                rows = list(due)
         _report(database, summary, rows[0]["code"] if rows else None)
         emit_rows(
             rows,
-            DUE_COLUMNS,
+            DUE,
             title=f"Follow-ups of {rep} — due up to {today.isoformat()}",
             empty="Nothing due.",
         )

@@ -12,12 +12,14 @@ from bizops.cli.output import (
     Col,
     FormatOption,
     LimitOption,
+    Listing,
     OutputOption,
     emit_rows,
     note,
     say,
     write_bytes,
 )
+from bizops.services.followups.rows import DueFollowUp, HistoryRow
 
 app = typer.Typer(help="Follow-ups: log interactions and see what is due.", no_args_is_help=True)
 
@@ -32,34 +34,42 @@ def _on_time(value: Any) -> str:
     return "on time" if value else "late"
 
 
-DUE_COLUMNS = [
-    Col("id", "ID", justify="right"),
-    Col("code", "Code"),
-    Col("customer", "Customer"),
-    Col("grade", "Grade"),
-    Col("stage", "Stage"),
-    Col("owner", "Owner"),
-    Col("due", "Due"),
-    Col("days_overdue", "Overdue", fmt=_days, justify="right"),
-    Col("last_contact", "Last contact"),
-    Col("channel", "Channel"),
-]
+DUE = Listing(
+    name="followups_due",
+    fields=DueFollowUp,
+    columns=(
+        Col("id", "ID", justify="right"),
+        Col("code", "Code"),
+        Col("customer", "Customer"),
+        Col("grade", "Grade"),
+        Col("stage", "Stage"),
+        Col("owner", "Owner"),
+        Col("due", "Due"),
+        Col("days_overdue", "Overdue", fmt=_days, justify="right"),
+        Col("last_contact", "Last contact"),
+        Col("channel", "Channel"),
+    ),
+)
 
-HISTORY_COLUMNS = [
-    Col("date", "Date"),
-    Col("type", "Type"),
-    Col("id", "ID", justify="right"),
-    Col("via", "Via"),
-    Col("summary", "Summary"),
-    Col("contact", "Contact"),
-    Col("outcome", "Outcome"),
-    Col("by", "By"),
-    Col("due", "Due"),
-    Col("status", "Status"),
-    Col("on_time", "On time", fmt=_on_time),
-    Col("days_late", "Days late", fmt=_days, justify="right"),
-    Col("purpose", "Purpose"),
-]
+HISTORY = Listing(
+    name="followups_list",
+    fields=HistoryRow,
+    columns=(
+        Col("date", "Date"),
+        Col("type", "Type"),
+        Col("id", "ID", justify="right"),
+        Col("via", "Via"),
+        Col("summary", "Summary"),
+        Col("contact", "Contact"),
+        Col("outcome", "Outcome"),
+        Col("by", "By"),
+        Col("due", "Due"),
+        Col("status", "Status"),
+        Col("on_time", "On time", fmt=_on_time),
+        Col("days_late", "Days late", fmt=_days, justify="right"),
+        Col("purpose", "Purpose"),
+    ),
+)
 
 OwnerOption = Annotated[
     str | None,
@@ -162,11 +172,11 @@ def due(
 ) -> None:
     """What is overdue and due today (or within a period), most urgent first.
 
-    Order: most days overdue, then grade (A, B, C), then due date.
+    Order: most days overdue, then grade (A, B, C), then due date, then customer code.
 
     Example: bizops followups due --within 7d --format json
     """
-    from bizops.services.followups import list_due, owner_scope, window_until
+    from bizops.services.followups import due_rows, owner_scope, window_until
 
     st = state()
     today = st.today
@@ -174,19 +184,19 @@ def due(
     with st.read() as session:
         actor = st.actor(session, required=False) if owner is None else None
         owner_ids = owner_scope(session, actor=actor, owner=owner)
-        rows = list_due(
+        rows = due_rows(
             session,
-            today=today,
-            policy=st.policy(),
             owner_ids=owner_ids,
             until=last_day,
+            today=today,
+            policy=st.policy(),
             overdue_only=overdue,
             grade=grade,
         )
         heading = "Overdue" if overdue else f"Due up to {last_day.isoformat()}"
         emit_rows(
             rows,
-            DUE_COLUMNS,
+            DUE,
             fmt=fmt,
             output=output,
             limit=limit,
@@ -264,7 +274,7 @@ def list_(
         rows = history(session, customer=customer, today=st.today)
     emit_rows(
         rows,
-        HISTORY_COLUMNS,
+        HISTORY,
         fmt=fmt,
         output=output,
         limit=limit,

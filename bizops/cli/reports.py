@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -13,12 +13,17 @@ from bizops.cli.output import (
     Col,
     FormatOption,
     LimitOption,
+    Listing,
     OutputOption,
     emit_object,
     emit_rows,
     note,
     say,
 )
+from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
+
+if TYPE_CHECKING:
+    from bizops.reports.daily import DailyReport
 
 app = typer.Typer(
     help="Reminder reports for cron, and the metrics of the standard.", no_args_is_help=True
@@ -50,6 +55,74 @@ def _period(start: str | None, end: str | None) -> tuple[Any, Any]:
     first = parse_date(start, today, field="--from") if start else None
     last = parse_date(end, today, field="--to") if end else None
     return first, last
+
+
+def _daily_reports(
+    owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool
+) -> tuple[list[DailyReport], str]:
+    """The reports asked for, and the acting user's login."""
+    from bizops.domain.errors import Invalid
+    from bizops.services.reports import daily_reports
+
+    if owner and owner.strip().lower() == "all" and not everyone:
+        # As in `followups due --owner all`: everyone's report.
+        owner, everyone = None, True
+    if owner and everyone:
+        raise Invalid("--owner and --all cannot be used together; give one of them")
+    if force and not send:
+        raise Invalid("--force only applies with --send (it sends again what was sent today)")
+    st = state()
+    policy = st.policy()
+    if send:
+        from bizops.reports.mailer import check_settings
+
+        check_settings(policy.mail)
+    with st.read() as session:
+        actor = st.actor(session, required=True)
+        assert actor is not None
+        reports = daily_reports(
+            session,
+            actor=actor,
+            policy=policy,
+            today=st.today,
+            owner=owner,
+            everyone=everyone,
+            new_days=new_days,
+        )
+        return reports, actor.login
+
+
+def _print_reports(
+    reports: list[DailyReport], fmt: DailyFormat | None, output: Path | None, *, many: bool
+) -> None:
+    from bizops.cli.output import render_text
+    from bizops.reports.render import format_for, json_text, render_daily
+
+    chosen = format_for(fmt.value if fmt else None, output)
+    if chosen == "json" and not many:
+        text = json_text(reports[0])
+    else:
+        text = render_daily(reports, chosen, today=state().today.isoformat())
+    render_text(text, output)
+
+
+def _send(actor: str, reports: list[DailyReport], *, force: bool, quiet: bool) -> None:
+    from bizops.services.reports import send_daily
+
+    st = state()
+    outcome = send_daily(
+        st.database(), actor=actor, reports=reports, policy=st.policy(), today=st.today, force=force
+    )
+    for item in outcome.sent:
+        say(f"sent: {item['user']} <{item['email']}> ({item['items']} item(s))")
+    for item in outcome.skipped:
+        if quiet and item["reason"] in ("nothing to report", "already sent today"):
+            continue
+        say(f"skipped: {item['user']} — {item['reason']}")
+    for item in outcome.failed:
+        note(f"Error: mail to {item['user']} <{item['email']}> failed: {item['error']}")
+    if outcome.failed:
+        raise typer.Exit(1)
 
 
 @app.command("daily")
@@ -95,81 +168,31 @@ def daily(
 
     Example: bizops --as mia report daily --all --send --quiet-if-empty
     """
-    from bizops.domain.errors import Invalid
     from bizops.reports.daily import is_empty
-    from bizops.reports.render import format_for, json_text, render_daily
-    from bizops.services.reports import daily_reports, send_daily
 
-    if owner and owner.strip().lower() == "all" and not everyone:
-        # As in `followups due --owner all`: everyone's report.
-        owner, everyone = None, True
-    if owner and everyone:
-        raise Invalid("--owner and --all cannot be used together; give one of them")
-    if force and not send:
-        raise Invalid("--force only applies with --send (it sends again what was sent today)")
-    st = state()
-    policy = st.policy()
-    if send:
-        from bizops.reports.mailer import check_settings
-
-        check_settings(policy.mail)
-    today = st.today
-    with st.read() as session:
-        actor = st.actor(session, required=True)
-        assert actor is not None
-        actor_login = actor.login
-        reports = daily_reports(
-            session,
-            actor=actor,
-            policy=policy,
-            today=today,
-            owner=owner,
-            everyone=everyone,
-            new_days=new_days,
-        )
+    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force)
+    everyone = everyone or bool(owner and owner.strip().lower() == "all")
     shown = [r for r in reports if not is_empty(r)] if quiet_if_empty else reports
-
-    chosen = format_for(fmt.value if fmt else None, output)
     if shown and (output is not None or not send):
-        if chosen == "json" and not everyone:
-            text = json_text(shown[0])
-        else:
-            text = render_daily(shown, chosen, today=today.isoformat())
-        _write(text, output)
-
-    if not send:
-        return
-    outcome = send_daily(
-        st.database(), actor=actor_login, reports=reports, policy=policy, today=today, force=force
-    )
-    for item in outcome.sent:
-        say(f"sent: {item['user']} <{item['email']}> ({item['items']} item(s))")
-    for item in outcome.skipped:
-        if quiet_if_empty and item["reason"] in ("nothing to report", "already sent today"):
-            continue
-        say(f"skipped: {item['user']} — {item['reason']}")
-    for item in outcome.failed:
-        note(f"Error: mail to {item['user']} <{item['email']}> failed: {item['error']}")
-    if outcome.failed:
-        raise typer.Exit(1)
+        _print_reports(shown, fmt, output, many=everyone)
+    if send:
+        _send(actor, reports, force=force, quiet=quiet_if_empty)
 
 
-def _write(text: str, output: Path | None) -> None:
-    from bizops.cli.output import render_text
-
-    render_text(text, output)
-
-
-FUNNEL_COLUMNS = [
-    Col("stage", "Stage"),
-    Col("current", "Now", justify="right"),
-    Col("entered", "Entered", justify="right"),
-    Col("moved_on", "Moved on", justify="right"),
-    Col("conversion", "Conversion %", justify="right"),
-    Col("median_days", "Median days", justify="right"),
-    Col("average_days", "Average days", justify="right"),
-    Col("stays", "Stays", justify="right"),
-]
+FUNNEL = Listing(
+    name="report_funnel",
+    fields=FunnelRow,
+    columns=(
+        Col("stage", "Stage"),
+        Col("current", "Now", justify="right"),
+        Col("entered", "Entered", justify="right"),
+        Col("moved_on", "Moved on", justify="right"),
+        Col("conversion", "Conversion %", justify="right"),
+        Col("median_days", "Median days", justify="right"),
+        Col("average_days", "Average days", justify="right"),
+        Col("stays", "Stays", justify="right"),
+    ),
+)
 
 
 @app.command("funnel")
@@ -190,18 +213,23 @@ def funnel(
     first, last = _period(start, end)
     with state().read() as session:
         rows = funnel_report(session, today=state().today, start=first, end=last)
-    emit_rows(rows, FUNNEL_COLUMNS, fmt=fmt, output=output, limit=limit, title="Pipeline funnel")
+    emit_rows(rows, FUNNEL, fmt=fmt, output=output, limit=limit, title="Pipeline funnel")
 
 
-COMPLIANCE_COLUMNS = [
-    Col("group", "Group"),
-    Col("due", "Due", justify="right"),
-    Col("on_time", "On time", justify="right"),
-    Col("late", "Late", justify="right"),
-    Col("missed", "Missed", justify="right"),
-    Col("pending", "Pending", justify="right"),
-    Col("rate", "On time %", justify="right"),
-]
+COMPLIANCE = Listing(
+    name="report_compliance",
+    fields=ComplianceRow,
+    columns=(
+        Col("by", "By"),
+        Col("group", "Group"),
+        Col("due", "Due", justify="right"),
+        Col("on_time", "On time", justify="right"),
+        Col("late", "Late", justify="right"),
+        Col("missed", "Missed", justify="right"),
+        Col("pending", "Pending", justify="right"),
+        Col("rate", "On time %", justify="right"),
+    ),
+)
 
 
 class ComplianceBy(StrEnum):
@@ -232,7 +260,7 @@ def compliance(
         rows = compliance_report(session, today=state().today, start=first, end=last, by=by.value)
     emit_rows(
         rows,
-        [Col("by", "By"), *COMPLIANCE_COLUMNS],
+        COMPLIANCE,
         fmt=fmt,
         output=output,
         limit=limit,
@@ -240,14 +268,18 @@ def compliance(
     )
 
 
-CONTRACT_COLUMNS = [
-    Col("section", "Section"),
-    Col("key", "What"),
-    Col("currency", "Currency"),
-    Col("count", "Count", justify="right"),
-    Col("value", "Value", justify="right"),
-    Col("detail", "Detail"),
-]
+CONTRACTS = Listing(
+    name="report_contracts",
+    fields=ContractRow,
+    columns=(
+        Col("section", "Section"),
+        Col("key", "What"),
+        Col("currency", "Currency"),
+        Col("count", "Count", justify="right"),
+        Col("value", "Value", justify="right"),
+        Col("detail", "Detail"),
+    ),
+)
 
 
 @app.command("contracts")
@@ -271,11 +303,11 @@ def contracts(
     with state().read() as session:
         report = contracts_report(session, today=state().today, start=first, end=last)
     if resolve_format(fmt, output) is Format.json:
-        emit_object(report, fmt=Format.json, output=output)
+        emit_object(cast(dict[str, Any], report), fmt=Format.json, output=output)
         return
     emit_rows(
         contracts_rows(report),
-        CONTRACT_COLUMNS,
+        CONTRACTS,
         fmt=fmt,
         output=output,
         limit=limit,

@@ -187,10 +187,6 @@ def parse_duration_days(text: str, today: date, *, field: str = "duration") -> i
     return (_offset(today, "+", amount, unit) - today).days
 
 
-def is_weekend(day: date, weekend_days: frozenset[int] = frozenset({5, 6})) -> bool:
-    return day.weekday() in weekend_days
-
-
 def shift_off_weekend(
     day: date, rule: str, weekend_days: frozenset[int] = frozenset({5, 6})
 ) -> date:

@@ -1,8 +1,9 @@
-"""The metrics of the standard (seed P4, S5): pipeline funnel, follow-up compliance, contracts.
+"""The metrics of the standard: pipeline funnel, follow-up compliance, contracts.
 
 Each builder is read-only and returns JSON-ready rows (ISO dates, amounts as two-decimal
-strings, percentages and day counts as numbers with one decimal, ``None`` when undefined).
-The exact definitions are in docs/reports.md; the docstrings below repeat them.
+strings, percentages and day counts as numbers with one decimal, ``None`` when undefined),
+declared in ``metric_rows``. The exact definitions are in docs/reports.md; the docstrings
+below repeat them.
 """
 
 from __future__ import annotations
@@ -10,26 +11,35 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain.money import money_str
 from bizops.domain.vocab import PIPELINE, STAGES
-from bizops.reports.tables import (
-    AR,
-    CO,
-    CU,
-    FU,
-    MI,
-    SC,
-    T_CO,
-    T_CU,
-    T_US,
-    US,
+from bizops.reports.metric_rows import (
+    ApprovalCycle,
+    ComplianceRow,
+    ContractRow,
+    ContractsReport,
+    Expiring,
+    FunnelRow,
+    NonStandard,
+    OverdueMilestones,
+    StatusRow,
+)
+from bizops.store.models import (
+    ApprovalRequest,
+    Contract,
+    Customer,
+    FollowUp,
+    Milestone,
+    StageChange,
+    User,
 )
 
 LIVE_CONTRACT = ("signed", "active")
@@ -65,7 +75,57 @@ def _as_date(value: Any) -> date:
 # --------------------------------------------------------------------------- funnel
 
 
-def funnel(session: Session, *, start: date, end: date) -> list[dict[str, Any]]:
+@dataclass
+class _Stays:
+    """What the stage history says per stage, over the period."""
+
+    start: date
+    end: date
+    entered: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    moved: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    durations: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, customer: int, changes: list[tuple[str, date]]) -> None:
+        """One customer's stage changes, in order."""
+        rank = _RANK
+        for i, (stage, on) in enumerate(changes):
+            if i + 1 < len(changes):
+                left_on = changes[i + 1][1]
+                if self.start <= left_on <= self.end:
+                    self.durations[stage].append((left_on - on).days)
+            if self.start <= on <= self.end:
+                self.entered[stage].add(customer)
+                if stage in rank and any(
+                    later in rank and rank[later] > rank[stage] for later, _ in changes[i + 1 :]
+                ):
+                    self.moved[stage].add(customer)
+
+
+_RANK = {stage: i for i, stage in enumerate(PIPELINE)}
+
+
+def _stays(session: Session, *, start: date, end: date) -> _Stays:
+    stays = _Stays(start, end)
+    rows = session.execute(
+        select(col(StageChange.customer_id), col(StageChange.to_stage), col(StageChange.on))
+        .where(col(StageChange.on) <= end)
+        .order_by(col(StageChange.customer_id), col(StageChange.on), col(StageChange.id))
+    )
+    history: list[tuple[str, date]] = []
+    last_customer: int | None = None
+    for customer_id, to_stage, on in rows:
+        if customer_id != last_customer:
+            if last_customer is not None:
+                stays.add(last_customer, history)
+            history = []
+            last_customer = customer_id
+        history.append((to_stage, _as_date(on)))
+    if last_customer is not None:
+        stays.add(last_customer, history)
+    return stays
+
+
+def funnel(session: Session, *, start: date, end: date) -> list[FunnelRow]:
     """Per stage, from the stage history (``stage_changes``):
 
     - ``current``: customers (not archived) in the stage now;
@@ -77,53 +137,21 @@ def funnel(session: Session, *, start: date, end: date) -> list[dict[str, Any]]:
       (the customer left the stage, whichever way) during [start, end]; ``stays`` counts them.
     Lost and dormant are listed for their counts; they have no next stage.
     """
+    stage_col = col(Customer.stage)
     current: dict[str, int] = {
         stage: int(count)
         for stage, count in session.execute(
-            select(CU.stage, func.count()).where(CU.archived_on.is_(None)).group_by(CU.stage)
+            select(stage_col, func.count())
+            .where(col(Customer.archived_on).is_(None))
+            .group_by(stage_col)
         )
     }
-    entered: dict[str, set[int]] = defaultdict(set)
-    moved: dict[str, set[int]] = defaultdict(set)
-    durations: dict[str, list[int]] = defaultdict(list)
-    rank = {stage: i for i, stage in enumerate(PIPELINE)}
-
-    rows = session.execute(
-        select(SC.customer_id, SC.to_stage, SC.on)
-        .where(SC.on <= end)
-        .order_by(SC.customer_id, SC.on, SC.id)
-    )
-    history: list[tuple[str, date]] = []
-    last_customer: int | None = None
-
-    def close(customer: int | None, changes: list[tuple[str, date]]) -> None:
-        if customer is None:
-            return
-        for i, (stage, on) in enumerate(changes):
-            if i + 1 < len(changes):
-                left_on = changes[i + 1][1]
-                if start <= left_on <= end:
-                    durations[stage].append((left_on - on).days)
-            if start <= on <= end:
-                entered[stage].add(customer)
-                if stage in rank and any(
-                    later in rank and rank[later] > rank[stage] for later, _ in changes[i + 1 :]
-                ):
-                    moved[stage].add(customer)
-
-    for customer_id, to_stage, on in rows:
-        if customer_id != last_customer:
-            close(last_customer, history)
-            history = []
-            last_customer = customer_id
-        history.append((to_stage, _as_date(on)))
-    close(last_customer, history)
-
-    out = []
+    stays = _stays(session, start=start, end=end)
+    out: list[FunnelRow] = []
     for stage in STAGES:
-        has_next = stage in rank and rank[stage] < len(PIPELINE) - 1
-        n_entered = len(entered[stage])
-        n_moved = len(moved[stage]) if has_next else None
+        has_next = stage in _RANK and _RANK[stage] < len(PIPELINE) - 1
+        n_entered = len(stays.entered[stage])
+        n_moved = len(stays.moved[stage]) if has_next else None
         out.append(
             {
                 "stage": stage,
@@ -131,9 +159,9 @@ def funnel(session: Session, *, start: date, end: date) -> list[dict[str, Any]]:
                 "entered": n_entered,
                 "moved_on": n_moved,
                 "conversion": _pct(n_moved, n_entered) if n_moved is not None else None,
-                "median_days": _median(durations[stage]),
-                "average_days": _avg(durations[stage]),
-                "stays": len(durations[stage]),
+                "median_days": _median(stays.durations[stage]),
+                "average_days": _avg(stays.durations[stage]),
+                "stays": len(stays.durations[stage]),
             }
         )
     return out
@@ -142,6 +170,7 @@ def funnel(session: Session, *, start: date, end: date) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- compliance
 
 COMPLIANCE_GROUPS = ("owner", "grade")
+_OUTCOMES = ("on_time", "late", "missed", "pending")
 
 
 def classify_followup(
@@ -155,9 +184,23 @@ def classify_followup(
     return "missed" if due < today else "pending"
 
 
+def _compliance_row(by: str, group: str, c: dict[str, int]) -> ComplianceRow:
+    decided = c["on_time"] + c["late"] + c["missed"]
+    return {
+        "by": by,
+        "group": group,
+        "due": decided,
+        "on_time": c["on_time"],
+        "late": c["late"],
+        "missed": c["missed"],
+        "pending": c["pending"],
+        "rate": _pct(c["on_time"], decided),
+    }
+
+
 def compliance(
     session: Session, *, start: date, end: date, today: date, by: str = "owner"
-) -> list[dict[str, Any]]:
+) -> list[ComplianceRow]:
     """Follow-ups that fell due in [start, end] (their current due date), per owner or grade
     (the customer's current owner and grade), plus an ``all`` row last.
 
@@ -167,26 +210,26 @@ def compliance(
     customer was lost, made dormant or archived) are left out.
     ``due`` = on_time + late + missed; ``rate`` = on_time / due in percent.
     """
-    key_column = US.login if by == "owner" else CU.grade
+    key_column = col(User.login) if by == "owner" else col(Customer.grade)
+    due_col = col(FollowUp.due)
     rows = session.execute(
         select(
             key_column,
-            FU.status,
-            FU.due,
-            FU.closed_on,
-            FU.on_time,
+            col(FollowUp.status),
+            due_col,
+            col(FollowUp.closed_on),
+            col(FollowUp.on_time),
         )
-        .join(T_CU, CU.id == FU.customer_id)
-        .join(T_US, US.id == CU.owner_id)
+        .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
+        .join(User, col(User.id) == col(Customer.owner_id))
         .where(
-            FU.status.in_(("open", "done")),
-            FU.due >= start,
-            FU.due <= end,
+            col(FollowUp.status).in_(("open", "done")),
+            due_col >= start,
+            due_col <= end,
         )
     )
-    counts: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"on_time": 0, "late": 0, "missed": 0, "pending": 0}
-    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_OUTCOMES, 0))
+    total = dict.fromkeys(_OUTCOMES, 0)
     for key, status, due, closed_on, on_time in rows:
         outcome = classify_followup(
             status=status,
@@ -196,24 +239,9 @@ def compliance(
             today=today,
         )
         counts[str(key)][outcome] += 1
-        counts["\x00all"][outcome] += 1
-
-    def row(group: str, c: dict[str, int]) -> dict[str, Any]:
-        decided = c["on_time"] + c["late"] + c["missed"]
-        return {
-            "by": by,
-            "group": group,
-            "due": decided,
-            "on_time": c["on_time"],
-            "late": c["late"],
-            "missed": c["missed"],
-            "pending": c["pending"],
-            "rate": _pct(c["on_time"], decided),
-        }
-
-    total = counts.pop("\x00all", {"on_time": 0, "late": 0, "missed": 0, "pending": 0})
-    out = [row(group, counts[group]) for group in sorted(counts)]
-    out.append(row("all", total))
+        total[outcome] += 1
+    out = [_compliance_row(by, group, counts[group]) for group in sorted(counts)]
+    out.append(_compliance_row(by, "all", total))
     return out
 
 
@@ -234,7 +262,106 @@ def _count_by_currency(currencies: Iterable[str]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def contracts(session: Session, *, start: date, end: date, today: date) -> dict[str, Any]:
+def _by_status(session: Session, *, start: date, end: date) -> list[StatusRow]:
+    status, currency = col(Contract.status), col(Contract.currency)
+    created_in_period = case((col(Contract.created_on).between(start, end), 1), else_=0)
+    query = select(
+        status, currency, func.count(), func.sum(col(Contract.amount)), func.sum(created_in_period)
+    ).group_by(status, currency)
+    rows: list[StatusRow] = [
+        {
+            "status": st,
+            "currency": cur,
+            "count": int(count),
+            "value": money_str(value if value is not None else Decimal(0)),
+            "created": int(created or 0),
+        }
+        for st, cur, count, value, created in session.execute(query)
+    ]
+    order = {s: i for i, s in enumerate(CONTRACT_STATUSES)}
+    rows.sort(key=lambda r: (order.get(r["status"], 99), r["status"], r["currency"]))
+    return rows
+
+
+def _approval_cycle(session: Session, *, start: date, end: date) -> ApprovalCycle:
+    closed_on = col(ApprovalRequest.closed_on)
+    cycle_days: list[int] = []
+    outcomes: dict[str, int] = {"approved": 0, "rejected": 0}
+    for status, submitted_on, closed in session.execute(
+        select(col(ApprovalRequest.status), col(ApprovalRequest.submitted_on), closed_on).where(
+            col(ApprovalRequest.status).in_(("approved", "rejected")),
+            closed_on >= start,
+            closed_on <= end,
+        )
+    ):
+        cycle_days.append((_as_date(closed) - _as_date(submitted_on)).days)
+        outcomes[status] += 1
+    return {
+        "closed": len(cycle_days),
+        "approved": outcomes["approved"],
+        "rejected": outcomes["rejected"],
+        "average_days": _avg(cycle_days),
+        "median_days": _median(cycle_days),
+    }
+
+
+def _non_standard(session: Session, *, start: date, end: date) -> NonStandard:
+    created_on = col(Contract.created_on)
+    total, odd = session.execute(
+        select(
+            func.count(),
+            func.sum(case((col(Contract.non_standard).is_(True), 1), else_=0)),
+        ).where(created_on >= start, created_on <= end)
+    ).one()
+    total, odd = int(total or 0), int(odd or 0)
+    return {"created": total, "non_standard": odd, "ratio": _pct(odd, total)}
+
+
+def _expiring(session: Session, *, today: date) -> list[Expiring]:
+    ends = col(Contract.end)
+    live = list(
+        session.execute(
+            select(ends, col(Contract.currency), col(Contract.amount)).where(
+                col(Contract.status).in_(LIVE_CONTRACT),
+                ends >= today,
+                ends <= today + timedelta(days=max(EXPIRY_WINDOWS)),
+            )
+        )
+    )
+    out: list[Expiring] = []
+    for window in EXPIRY_WINDOWS:
+        inside = [r for r in live if _as_date(r.end) <= today + timedelta(days=window)]
+        out.append(
+            {
+                "within_days": window,
+                "count": len(inside),
+                "value": _money_by_currency((r.currency, r.amount) for r in inside),
+                "counts": _count_by_currency(r.currency for r in inside),
+            }
+        )
+    return out
+
+
+def _overdue_milestones(session: Session, *, today: date) -> OverdueMilestones:
+    overdue = list(
+        session.execute(
+            select(col(Contract.currency), col(Milestone.amount))
+            .join(Contract, col(Contract.id) == col(Milestone.contract_id))
+            .where(
+                col(Milestone.done_on).is_(None),
+                col(Milestone.due) < today,
+                col(Contract.status).in_(LIVE_CONTRACT),
+            )
+        )
+    )
+    return {
+        "count": len(overdue),
+        "value": _money_by_currency((r.currency, r.amount) for r in overdue),
+        "counts": _count_by_currency(r.currency for r in overdue),
+    }
+
+
+def contracts(session: Session, *, start: date, end: date, today: date) -> ContractsReport:
     """Contract metrics:
 
     - ``by_status``: every contract by its current status and currency: count and value;
@@ -250,129 +377,49 @@ def contracts(session: Session, *, start: date, end: date, today: date) -> dict[
     ``expiring`` and ``overdue_milestones`` give ``count`` (all currencies), ``value`` and
     ``counts`` per currency.
     """
-    by_status = []
-    for status, currency, count, value, created in session.execute(
-        select(
-            CO.status,
-            CO.currency,
-            func.count(),
-            func.sum(CO.amount),
-            func.sum(
-                case(
-                    (CO.created_on.between(start, end), 1),
-                    else_=0,
-                )
-            ),
-        ).group_by(CO.status, CO.currency)
-    ):
-        by_status.append(
-            {
-                "status": status,
-                "currency": currency,
-                "count": int(count),
-                "value": money_str(value if value is not None else Decimal(0)),
-                "created": int(created or 0),
-            }
-        )
-    order = {s: i for i, s in enumerate(CONTRACT_STATUSES)}
-    by_status.sort(key=lambda r: (order.get(r["status"], 99), r["status"], r["currency"]))
-
-    cycle_days: list[int] = []
-    outcomes: dict[str, int] = {"approved": 0, "rejected": 0}
-    for status, submitted_on, closed_on in session.execute(
-        select(AR.status, AR.submitted_on, AR.closed_on).where(
-            AR.status.in_(("approved", "rejected")),
-            AR.closed_on >= start,
-            AR.closed_on <= end,
-        )
-    ):
-        cycle_days.append((_as_date(closed_on) - _as_date(submitted_on)).days)
-        outcomes[status] += 1
-
-    total_created, non_standard = session.execute(
-        select(
-            func.count(),
-            func.sum(case((CO.non_standard.is_(True), 1), else_=0)),
-        ).where(
-            CO.created_on >= start,
-            CO.created_on <= end,
-        )
-    ).one()
-    total_created, non_standard = int(total_created or 0), int(non_standard or 0)
-
-    horizon = max(EXPIRY_WINDOWS)
-    live = list(
-        session.execute(
-            select(CO.end, CO.currency, CO.amount).where(
-                CO.status.in_(LIVE_CONTRACT),
-                CO.end >= today,
-                CO.end <= today + timedelta(days=horizon),
-            )
-        )
-    )
-    expiring = []
-    for window in EXPIRY_WINDOWS:
-        inside = [r for r in live if _as_date(r.end) <= today + timedelta(days=window)]
-        expiring.append(
-            {
-                "within_days": window,
-                "count": len(inside),
-                "value": _money_by_currency((r.currency, r.amount) for r in inside),
-                "counts": _count_by_currency(r.currency for r in inside),
-            }
-        )
-
-    overdue = list(
-        session.execute(
-            select(CO.currency, MI.amount)
-            .join(T_CO, CO.id == MI.contract_id)
-            .where(
-                MI.done_on.is_(None),
-                MI.due < today,
-                CO.status.in_(LIVE_CONTRACT),
-            )
-        )
-    )
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "today": today.isoformat(),
-        "by_status": by_status,
-        "approval_cycle": {
-            "closed": len(cycle_days),
-            "approved": outcomes["approved"],
-            "rejected": outcomes["rejected"],
-            "average_days": _avg(cycle_days),
-            "median_days": _median(cycle_days),
-        },
-        "non_standard": {
-            "created": total_created,
-            "non_standard": non_standard,
-            "ratio": _pct(non_standard, total_created),
-        },
-        "expiring": expiring,
-        "overdue_milestones": {
-            "count": len(overdue),
-            "value": _money_by_currency((r.currency, r.amount) for r in overdue),
-            "counts": _count_by_currency(r.currency for r in overdue),
-        },
+        "by_status": _by_status(session, start=start, end=end),
+        "approval_cycle": _approval_cycle(session, start=start, end=end),
+        "non_standard": _non_standard(session, start=start, end=end),
+        "expiring": _expiring(session, today=today),
+        "overdue_milestones": _overdue_milestones(session, today=today),
     }
 
 
-def contracts_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+def _per_currency_rows(
+    section: str, key: str, value: dict[str, str], counts: dict[str, int]
+) -> list[ContractRow]:
+    # One row per currency, each with that currency's own count: a total repeated on every
+    # currency's row would be counted twice by anyone summing the column.
+    return [
+        {
+            "section": section,
+            "key": key,
+            "currency": currency or None,
+            "count": counts.get(currency, 0),
+            "value": amount,
+            "detail": None,
+        }
+        for currency, amount in (value or {"": "0.00"}).items()
+    ]
+
+
+def contracts_rows(report: ContractsReport) -> list[ContractRow]:
     """The contracts report flattened into rows (one per figure) for tables and CSV."""
-    rows: list[dict[str, Any]] = []
-    for r in report["by_status"]:
-        rows.append(
-            {
-                "section": "status",
-                "key": r["status"],
-                "currency": r["currency"],
-                "count": r["count"],
-                "value": r["value"],
-                "detail": f"{r['created']} created in the period",
-            }
-        )
+    rows: list[ContractRow] = [
+        {
+            "section": "status",
+            "key": r["status"],
+            "currency": r["currency"],
+            "count": r["count"],
+            "value": r["value"],
+            "detail": f"{r['created']} created in the period",
+        }
+        for r in report["by_status"]
+    ]
     cycle = report["approval_cycle"]
     rows.append(
         {
@@ -400,31 +447,9 @@ def contracts_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             else "no contracts created in the period",
         }
     )
-    # One row per currency, each with that currency's own count: a total repeated on every
-    # currency's row would be counted twice by anyone summing the column.
     for window in report["expiring"]:
-        currencies = window["value"] or {"": "0.00"}
-        for currency, value in currencies.items():
-            rows.append(
-                {
-                    "section": "expiring",
-                    "key": f"within_{window['within_days']}d",
-                    "currency": currency or None,
-                    "count": window["counts"].get(currency, 0),
-                    "value": value,
-                    "detail": None,
-                }
-            )
+        key = f"within_{window['within_days']}d"
+        rows += _per_currency_rows("expiring", key, window["value"], window["counts"])
     overdue = report["overdue_milestones"]
-    for currency, value in (overdue["value"] or {"": "0.00"}).items():
-        rows.append(
-            {
-                "section": "overdue_milestones",
-                "key": "overdue",
-                "currency": currency or None,
-                "count": overdue["counts"].get(currency, 0),
-                "value": value,
-                "detail": None,
-            }
-        )
+    rows += _per_currency_rows("overdue_milestones", "overdue", overdue["value"], overdue["counts"])
     return rows

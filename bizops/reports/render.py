@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bizops.domain.errors import Invalid
-from bizops.reports.daily import SECTION_TITLES, SECTIONS
+from bizops.reports.daily import SECTION_TITLES, SECTIONS, DailyReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
@@ -42,7 +43,7 @@ def environment() -> Environment:
     return env
 
 
-def render_daily(reports: list[dict[str, Any]], fmt: str, *, today: str | None = None) -> str:
+def render_daily(reports: Sequence[DailyReport], fmt: str, *, today: str | None = None) -> str:
     """The reports as text, Markdown, HTML (one document) or JSON (one object per report)."""
     if fmt == "json":
         return json_text(reports)
@@ -56,7 +57,7 @@ def render_daily(reports: list[dict[str, Any]], fmt: str, *, today: str | None =
     return text if text.endswith("\n") else text + "\n"
 
 
-def json_text(value: list[dict[str, Any]] | dict[str, Any]) -> str:
+def json_text(value: Sequence[DailyReport] | DailyReport) -> str:
     """One report: indented. Several: one compact report per line, which keeps Python's fast
     C encoder (an indented dump of a whole team at 100,000 customers takes seconds)."""
     if isinstance(value, dict):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from bizops.domain.errors import Invalid, StorageError
 from bizops.store.engine import Database
@@ -95,12 +95,12 @@ CHECKS: list[Callable[[Session], list[str]]] = [followup_invariant, contract_sta
 
 
 def info(db: Database) -> dict[str, Any]:
-    import bizops.store.models  # noqa: F401
+    from bizops.store.models import all_tables
 
     state = schema_state(db)
     counts: dict[str, int] = {}
     with db.read() as session:
-        for name, table in sorted(SQLModel.metadata.tables.items()):
+        for name, table in sorted(all_tables().tables.items()):
             counts[name] = int(
                 session.execute(select(func.count()).select_from(table)).scalar_one()
             )

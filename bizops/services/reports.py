@@ -11,24 +11,28 @@ message id yet) is taken over after ``CLAIM_TIMEOUT``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotPermitted
 from bizops.domain.policy import MailSettings, Policy
 from bizops.reports import daily as daily_report
 from bizops.reports import metrics
+from bizops.reports.daily import DailyReport, Recipient
+from bizops.reports.metric_rows import ComplianceRow, ContractsReport, FunnelRow
+from bizops.services import followups
 from bizops.store import audit
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery, User
 
-RD = inspect(ReportDelivery).local_table.c
+if TYPE_CHECKING:
+    from bizops.reports.mailer import Mailer
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 # Who may read other people's reports (``--owner`` someone else, ``--all``).
@@ -37,6 +41,63 @@ DEFAULT_PERIOD_DAYS = 30
 
 
 # --------------------------------------------------------------------------- daily report
+
+
+def recipients_for(
+    session: Session, *, owner: User | None = None, everyone: bool = False
+) -> list[Recipient]:
+    """The one user asked for, or every active user (by login)."""
+    if not everyone:
+        assert owner is not None
+        return [Recipient.of(owner)]
+    users = session.execute(
+        select(User).where(col(User.active).is_(True)).order_by(col(User.login))
+    ).scalars()
+    return [Recipient.of(u) for u in users]
+
+
+def build_reports(
+    session: Session,
+    *,
+    recipients: Sequence[Recipient],
+    policy: Policy,
+    today: date,
+    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
+    whole_team: bool = False,
+) -> list[DailyReport]:
+    """One daily report per recipient, in the order given. Each section is one query for all
+    of them; ``whole_team`` says that the recipients are every active user, so the queries
+    need no owner filter. Someone who sees the team gets everyone's overdue follow-ups
+    counted, so then the due follow-ups are read for everyone."""
+    if not recipients:
+        return []
+    owner_ids = None if whole_team else [r.id for r in recipients]
+    sees_team = any(r.sees_team for r in recipients)
+    due = list(
+        followups.due_rows(
+            session,
+            owner_ids=None if sees_team else owner_ids,
+            until=today,
+            today=today,
+            policy=policy,
+        )
+    )
+    team = None
+    if sees_team:
+        users = session.execute(select(col(User.login), col(User.name)))
+        names = {login: name for login, name in users}
+        team = daily_report.team_section(due, names=names, today=today)
+    rows = daily_report.DailyRows(
+        followups=due,
+        new_customers=followups.never_contacted_rows(
+            session, owner_ids=owner_ids, since=today - timedelta(days=new_days), today=today
+        ),
+        approvals=daily_report.pending_approvals(session),
+        notices=daily_report.notice_rows(session, owner_ids=owner_ids, policy=policy, today=today),
+        milestones=daily_report.milestone_rows(session, owner_ids=owner_ids, today=today),
+        team=team,
+    )
+    return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
 
 
 def daily_reports(
@@ -48,7 +109,7 @@ def daily_reports(
     owner: str | None = None,
     everyone: bool = False,
     new_days: int = daily_report.NEW_CUSTOMER_DAYS,
-) -> list[dict[str, Any]]:
+) -> list[DailyReport]:
     """The acting user's report, ``owner``'s, or (``everyone``) one per active user.
 
     Reading someone else's report needs a manager, gm or admin role.
@@ -66,8 +127,8 @@ def daily_reports(
                 f"--all: only a manager, gm or admin reads everyone's report; "
                 f"{actor.login} is {', '.join(actor.role_list)}"
             )
-        recipients = daily_report.recipients_for(session, everyone=True)
-        return daily_report.build_daily(
+        recipients = recipients_for(session, everyone=True)
+        return build_reports(
             session,
             recipients=recipients,
             policy=policy,
@@ -81,12 +142,8 @@ def daily_reports(
             f"--owner: only a manager, gm or admin reads another user's report; "
             f"{actor.login} is {', '.join(actor.role_list)}"
         )
-    return daily_report.build_daily(
-        session,
-        recipients=[daily_report.Recipient.of(user)],
-        policy=policy,
-        today=today,
-        new_days=new_days,
+    return build_reports(
+        session, recipients=[Recipient.of(user)], policy=policy, today=today, new_days=new_days
     )
 
 
@@ -128,7 +185,9 @@ def claim_delivery(
     """Claim (user, day) before sending. Returns a ``Claim``, or why not: ``"sent"`` (already
     delivered today) or ``"busy"`` (another run is sending it right now)."""
     row = session.execute(
-        select(ReportDelivery).where(RD.user_id == user_id, RD.day == day)
+        select(ReportDelivery).where(
+            col(ReportDelivery.user_id) == user_id, col(ReportDelivery.day) == day
+        )
     ).scalar_one_or_none()
     if row is None:
         row = ReportDelivery(
@@ -195,7 +254,7 @@ def release_claim(session: Session, *, claim: Claim) -> None:
 
 
 def deliveries_on(session: Session, *, day: date) -> dict[int, ReportDelivery]:
-    rows = session.execute(select(ReportDelivery).where(RD.day == day)).scalars()
+    rows = session.execute(select(ReportDelivery).where(col(ReportDelivery.day) == day)).scalars()
     return {row.user_id: row for row in rows}
 
 
@@ -204,15 +263,14 @@ def deliveries_on(session: Session, *, day: date) -> dict[int, ReportDelivery]:
 
 @dataclass
 class SendOutcome:
+    """Per user: sent (with the message id), skipped (with the reason) or failed (the error)."""
+
     sent: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"sent": self.sent, "skipped": self.skipped, "failed": self.failed}
 
-
-def subject_for(mail: MailSettings, report: dict[str, Any]) -> str:
+def subject_for(mail: MailSettings, report: DailyReport) -> str:
     """The policy's subject (placeholders {date}, {user}, {name}, {items}) plus who and how many."""
     values = {
         "date": report["date"],
@@ -229,11 +287,100 @@ def subject_for(mail: MailSettings, report: dict[str, Any]) -> str:
     return subject
 
 
+def _who(report: DailyReport) -> dict[str, Any]:
+    return {"user": report["user"], "email": report["email"], "items": report["items"]}
+
+
+def _to_send(
+    reports: Sequence[DailyReport], *, sent_today: set[int], force: bool, outcome: SendOutcome
+) -> list[DailyReport]:
+    """The reports to mail; the others are skipped, and why."""
+    chosen = []
+    for report in reports:
+        if daily_report.is_empty(report):
+            outcome.skipped.append({**_who(report), "reason": "nothing to report"})
+        elif not report["email"]:
+            outcome.skipped.append({**_who(report), "reason": "no email address"})
+        elif not force and report["user_id"] in sent_today:
+            outcome.skipped.append({**_who(report), "reason": "already sent today"})
+        else:
+            chosen.append(report)
+    return chosen
+
+
+@dataclass(frozen=True)
+class _Sending:
+    db: Database
+    actor: str
+    policy: Policy
+    today: date
+    force: bool
+    clock: Callable[[], datetime]
+
+
+def _claim(run: _Sending, report: DailyReport) -> Claim | str:
+    assert report["email"] is not None
+    try:
+        with run.db.write() as session:
+            return claim_delivery(
+                session,
+                user_id=report["user_id"],
+                day=run.today,
+                recipient=report["email"],
+                items=report["items"],
+                now=run.clock(),
+                force=run.force,
+            )
+    except IntegrityError:
+        return "busy"
+
+
+def _send_one(run: _Sending, mailer: Mailer, report: DailyReport, outcome: SendOutcome) -> None:
+    """Claim, send, confirm (or release the claim if the send failed)."""
+    from bizops.reports.mailer import MailError, Outgoing, build_message
+    from bizops.reports.render import render_daily
+
+    claim = _claim(run, report)
+    if not isinstance(claim, Claim):
+        reason = "already sent today" if claim == "sent" else "being sent by another run"
+        outcome.skipped.append({**_who(report), "reason": reason})
+        return
+    assert report["email"] is not None
+    message = build_message(
+        run.policy.mail,
+        Outgoing(
+            to=report["email"],
+            to_name=report["name"],
+            subject=subject_for(run.policy.mail, report),
+            text=render_daily([report], "text"),
+            html=render_daily([report], "html"),
+        ),
+    )
+    try:
+        mailer.send(message)
+    except MailError as exc:
+        with run.db.write() as session:
+            release_claim(session, claim=claim)
+        outcome.failed.append({**_who(report), "error": exc.message})
+        return
+    with run.db.write() as session:
+        confirm_delivery(
+            session,
+            claim=claim,
+            actor=run.actor,
+            recipient=report["email"],
+            items=report["items"],
+            message_id=str(message["Message-ID"]),
+            now=run.clock(),
+        )
+    outcome.sent.append({**_who(report), "message_id": str(message["Message-ID"])})
+
+
 def send_daily(
     db: Database,
     *,
     actor: str,
-    reports: list[dict[str, Any]],
+    reports: Sequence[DailyReport],
     policy: Policy,
     today: date,
     force: bool = False,
@@ -245,77 +392,19 @@ def send_daily(
     reached at all, both before anything is claimed. A message that fails is recorded in
     ``failed`` and the others go on.
     """
-    from bizops.reports.mailer import Mailer, MailError, Outgoing, build_message, check_settings
-    from bizops.reports.render import render_daily
+    from bizops.reports.mailer import Mailer, check_settings
 
     password = check_settings(policy.mail)
-    clock = now or (lambda: datetime.now(UTC))
     outcome = SendOutcome()
-
     with db.read() as session:
-        earlier = deliveries_on(session, day=today)
-    candidates = []
-    for report in reports:
-        who = {"user": report["user"], "email": report["email"], "items": report["items"]}
-        if daily_report.is_empty(report):
-            outcome.skipped.append({**who, "reason": "nothing to report"})
-        elif not report["email"]:
-            outcome.skipped.append({**who, "reason": "no email address"})
-        elif not force and report["user_id"] in earlier:
-            outcome.skipped.append({**who, "reason": "already sent today"})
-        else:
-            candidates.append(report)
-    if not candidates:
+        sent_today = set(deliveries_on(session, day=today))
+    chosen = _to_send(reports, sent_today=sent_today, force=force, outcome=outcome)
+    if not chosen:
         return outcome
-
+    run = _Sending(db, actor, policy, today, force, now or (lambda: datetime.now(UTC)))
     with Mailer(policy.mail, password) as mailer:
-        for report in candidates:
-            who = {"user": report["user"], "email": report["email"], "items": report["items"]}
-            try:
-                with db.write() as session:
-                    claim = claim_delivery(
-                        session,
-                        user_id=report["user_id"],
-                        day=today,
-                        recipient=report["email"],
-                        items=report["items"],
-                        now=clock(),
-                        force=force,
-                    )
-            except IntegrityError:
-                claim = "busy"
-            if not isinstance(claim, Claim):
-                reason = "already sent today" if claim == "sent" else "being sent by another run"
-                outcome.skipped.append({**who, "reason": reason})
-                continue
-            message = build_message(
-                policy.mail,
-                Outgoing(
-                    to=report["email"],
-                    to_name=report["name"],
-                    subject=subject_for(policy.mail, report),
-                    text=render_daily([report], "text"),
-                    html=render_daily([report], "html"),
-                ),
-            )
-            try:
-                mailer.send(message)
-            except MailError as exc:
-                with db.write() as session:
-                    release_claim(session, claim=claim)
-                outcome.failed.append({**who, "error": exc.message})
-                continue
-            with db.write() as session:
-                confirm_delivery(
-                    session,
-                    claim=claim,
-                    actor=actor,
-                    recipient=report["email"],
-                    items=report["items"],
-                    message_id=str(message["Message-ID"]),
-                    now=clock(),
-                )
-            outcome.sent.append({**who, "message_id": str(message["Message-ID"])})
+        for report in chosen:
+            _send_one(run, mailer, report, outcome)
     return outcome
 
 
@@ -336,7 +425,7 @@ def period(start: date | None, end: date | None, *, today: date) -> tuple[date, 
 
 def funnel_report(
     session: Session, *, today: date, start: date | None = None, end: date | None = None
-) -> list[dict[str, Any]]:
+) -> list[FunnelRow]:
     first, last = period(start, end, today=today)
     return metrics.funnel(session, start=first, end=last)
 
@@ -348,7 +437,7 @@ def compliance_report(
     start: date | None = None,
     end: date | None = None,
     by: str = "owner",
-) -> list[dict[str, Any]]:
+) -> list[ComplianceRow]:
     if by not in metrics.COMPLIANCE_GROUPS:
         raise Invalid(
             f"--by: unknown value {by!r}; accepted: {', '.join(metrics.COMPLIANCE_GROUPS)}"
@@ -359,6 +448,6 @@ def compliance_report(
 
 def contracts_report(
     session: Session, *, today: date, start: date | None = None, end: date | None = None
-) -> dict[str, Any]:
+) -> ContractsReport:
     first, last = period(start, end, today=today)
     return metrics.contracts(session, start=first, end=last, today=today)

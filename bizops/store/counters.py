@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
-from bizops.store.models.core import Counter
+from bizops.store.models import Counter
 
 
 def current_value(session: Session, name: str) -> int:
@@ -16,10 +19,8 @@ def current_value(session: Session, name: str) -> int:
 
 
 def set_value(session: Session, name: str, value: int) -> None:
-    updated = session.execute(
-        update(Counter).where(Counter.name == name).values(value=value)  # type: ignore[arg-type]
-    )
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
+    updated = session.execute(update(Counter).where(col(Counter.name) == name).values(value=value))
+    if cast("CursorResult[Any]", updated).rowcount == 0:
         session.add(Counter(name=name, value=value))
         session.flush()
 
@@ -29,10 +30,3 @@ def next_value(session: Session, name: str) -> int:
     value = current_value(session, name) + 1
     set_value(session, name, value)
     return value
-
-
-def reserve(session: Session, name: str, count: int) -> int:
-    """Reserve ``count`` numbers at once (bulk import); returns the first."""
-    first = current_value(session, name) + 1
-    set_value(session, name, first + count - 1)
-    return first

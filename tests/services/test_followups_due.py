@@ -1,4 +1,4 @@
-"""`list_due`: what is overdue and due, most urgent first, for whom."""
+"""`due_rows`: what is overdue and due, most urgent first, for whom."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from bizops.services.customers import add_customer
-from bizops.services.followups import list_due
+from bizops.services.followups import due_rows
 from bizops.services.users import find_user
 from bizops.store.models import Customer, FollowUp
 
@@ -51,7 +51,7 @@ def test_order_window_and_keys(db, team, policy, today):
     _set_due(db, later, today + timedelta(days=3))
 
     with db.read() as s:
-        rows = list(list_due(s, today=today, policy=policy, owner_ids=None))
+        rows = list(due_rows(s, today=today, policy=policy, owner_ids=None, until=today))
         assert [r["customer"] for r in rows] == ["Acme", "迟到公司", "Alpha", "Beta"]
         first = rows[0]
         assert set(first) >= {
@@ -63,43 +63,65 @@ def test_order_window_and_keys(db, team, policy, today):
         assert rows[1]["last_contact"] == today - timedelta(days=40)
         assert rows[2]["days_overdue"] == 0 and rows[2]["due"] == today
 
-        mine = list(list_due(s, today=today, policy=policy, owner_ids=[alice.id]))
+        mine = list(due_rows(s, today=today, policy=policy, owner_ids=[alice.id], until=today))
         assert [r["customer"] for r in mine] == ["迟到公司", "Alpha", "Beta"]
-        overdue = list(list_due(s, today=today, policy=policy, owner_ids=None, overdue_only=True))
+        overdue = list(
+            due_rows(s, today=today, policy=policy, owner_ids=None, until=today, overdue_only=True)
+        )
         assert [r["customer"] for r in overdue] == ["Acme", "迟到公司"]
         week = list(
-            list_due(s, today=today, policy=policy, owner_ids=None, until=today + timedelta(7))
+            due_rows(s, today=today, policy=policy, owner_ids=None, until=today + timedelta(7))
         )
         # Not overdue: grade before due date, so an A due in 3 days precedes a B due today.
         assert [r["customer"] for r in week] == ["Acme", "迟到公司", "Alpha", "Later", "Beta"]
-        only_a = list(list_due(s, today=today, policy=policy, owner_ids=None, grade="a"))
+        only_a = list(
+            due_rows(s, today=today, policy=policy, owner_ids=None, until=today, grade="a")
+        )
         assert [r["customer"] for r in only_a] == ["Acme", "Alpha"]
-        assert list(list_due(s, today=today, policy=policy, owner_ids=[])) == []
+        assert list(due_rows(s, today=today, policy=policy, owner_ids=[], until=today)) == []
 
 
-def test_core_views_match_the_models():
-    """list_due and history read through light Core views; each column must exist, same type."""
-    from bizops.services import followups as fs
-    from bizops.store.models import Customer as C
-    from bizops.store.models import FollowUp as F
-    from bizops.store.models import Interaction as I
-    from bizops.store.models import User as U
+def test_due_list_reads_the_partial_index_of_open_follow_ups(tmp_path, policy, today):
+    """The morning list reads the covering index of open follow-ups, never the table of
+    closed ones (SQLite uses a partial index only when the query names 'open' literally)."""
+    from sqlalchemy import event
 
-    for view, model in [(fs.FOLLOWUPS, F), (fs.CUSTOMERS, C), (fs.USERS, U), (fs.INTERACTIONS, I)]:
-        real = model.__table__
-        assert view.name == real.name
-        for col in view.c:
-            assert col.name in real.c, f"{real.name}.{col.name}"
-            assert col.type._type_affinity is real.c[col.name].type._type_affinity, col.name
+    from bizops.store.engine import Database
+    from bizops.store.migrate import ensure_schema
+
+    db = Database(f"sqlite:///{tmp_path / 'plan.db'}")
+    ensure_schema(db)
+    seen: list[tuple[str, object]] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    with db.read() as s:
+        list(due_rows(s, owner_ids=None, until=today, today=today, policy=policy))
+    statement, parameters = next((st, p) for st, p in seen if "ORDER BY" in st)
+    with db.read() as s:
+        plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        details = [str(row[-1]) for row in plan]
+    db.dispose()
+    assert any("ix_followups_open_due" in d for d in details), details
 
 
-def test_due_list_starts_without_the_orm_models():
+def test_due_list_loads_only_the_models_it_reads():
+    """The command line declares its listings without the database stack, and the due list
+    builds the users, customers and follow-ups models, not the contracts or approvals."""
     import subprocess
     import sys
 
     code = (
-        "import sys, bizops.cli.followups, bizops.services.followups; "
-        "print('bizops.store.models' in sys.modules)"
+        "import sys, bizops.cli.followups; light = 'sqlalchemy' not in sys.modules; "
+        "from bizops.services.followups import due_rows, owner_scope, window_until; "
+        "print(light, *sorted(m for m in sys.modules if m.startswith('bizops.store.models.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.split() == [
+        "True",
+        "bizops.store.models.core",
+        "bizops.store.models.customers",
+        "bizops.store.models.followups",
+    ]

@@ -36,7 +36,9 @@ def due_names(db, policy, day, owner_ids, **kw):
     with db.read() as s:
         return [
             (r["code"], r["due"].isoformat(), r["days_overdue"])
-            for r in fs.list_due(s, today=d(day), policy=policy, owner_ids=owner_ids, **kw)
+            for r in fs.due_rows(
+                s, today=d(day), policy=policy, owner_ids=owner_ids, **{"until": d(day), **kw}
+            )
         ]
 
 
@@ -135,7 +137,9 @@ def test_a_month_of_follow_ups(db, team, policy):
     with db.read() as s:
         fid = next(
             row["id"]
-            for row in fs.list_due(s, today=d("2026-11-25"), policy=policy, owner_ids=mine)
+            for row in fs.due_rows(
+                s, today=d("2026-11-25"), policy=policy, owner_ids=mine, until=d("2026-11-25")
+            )
             if row["code"] == c
         )
     with db.write() as s:

@@ -150,7 +150,16 @@ def test_archived_customer_is_a_conflict(db, team, policy, today):
     assert counts(db) == before
     with db.read() as s:
         assert (
-            list(fs.list_due(s, today=today + timedelta(99), policy=policy, owner_ids=None)) == []
+            list(
+                fs.due_rows(
+                    s,
+                    today=today + timedelta(99),
+                    policy=policy,
+                    owner_ids=None,
+                    until=today + timedelta(99),
+                )
+            )
+            == []
         )
 
 
@@ -284,7 +293,7 @@ def test_owner_scope_and_window(db, team, policy, today):
     with pytest.raises(Invalid, match="--within"):
         fs.window_until(today, within="soon")
     with pytest.raises(Invalid, match="--grade"), db.read() as s:
-        list(fs.list_due(s, today=today, policy=policy, owner_ids=None, grade="D"))
+        list(fs.due_rows(s, today=today, policy=policy, owner_ids=None, until=today, grade="D"))
 
 
 def test_invariant_one_open_follow_up_through_changes(db, team, policy, today):
@@ -338,7 +347,7 @@ def test_calendar(db, team, policy, today):
         )
         ids = {
             r["code"]: r["id"]
-            for r in fs.list_due(
+            for r in fs.due_rows(
                 s, today=today, policy=policy, owner_ids=None, until=date(2026, 12, 31)
             )
         }

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
-from bizops.reports.daily import Recipient, build_daily, is_empty, notice_trigger
+from bizops.reports.daily import Recipient, is_empty, notice_trigger
 from bizops.services import customers, followups
 from bizops.services import reports as svc
 from bizops.store.models import User
@@ -196,7 +196,7 @@ def test_bad_input(db, team, policy, today, seeded):
 def test_empty_database_reports_nothing(db, team, policy, today):
     with db.read() as s:
         users = s.execute(select(User).order_by(User.login)).scalars().all()
-        reports = build_daily(
+        reports = svc.build_reports(
             s, recipients=[Recipient.of(u) for u in users], policy=policy, today=today
         )
     assert all(is_empty(r) for r in reports) and len(reports) == len(team)

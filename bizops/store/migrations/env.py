@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import bizops.store.models  # noqa: F401  (registers every table)
+from bizops.store.models import all_tables
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = all_tables()
 
 
 def run_migrations_online() -> None:

@@ -1,20 +1,100 @@
-"""Every table, imported here so that metadata (and Alembic) sees them all."""
+"""Every table of bizops, one module per area, each loaded the first time a model of it is
+asked for (``from bizops.store.models import FollowUp``).
 
-from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
-from bizops.store.models.contracts import (
-    Amendment,
-    Attachment,
-    Contract,
-    ContractNote,
-    Dispute,
-    Draft,
-    Milestone,
-)
-from bizops.store.models.core import AuditEvent, Counter, User
-from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
-from bizops.store.models.followups import FollowUp, Interaction
-from bizops.store.models.reports import ReportDelivery
-from bizops.store.models.templates import TemplateVersion
+Building the models is most of a command's start-up, so a command pays only for the tables
+it uses: `followups due` builds users, customers and follow-ups, not contracts or approvals.
+A module is loaded after the modules whose tables its foreign keys name, so that SQLAlchemy
+can resolve them. ``all_tables()`` loads every module: Alembic and whatever walks the whole
+schema call it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
+    from bizops.store.models.contracts import (
+        Amendment,
+        Attachment,
+        Contract,
+        ContractNote,
+        Dispute,
+        Draft,
+        Milestone,
+    )
+    from bizops.store.models.core import AuditEvent, Counter, User
+    from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
+    from bizops.store.models.followups import FollowUp, Interaction
+    from bizops.store.models.reports import ReportDelivery
+    from bizops.store.models.templates import TemplateVersion
+
+# Each module, and the modules holding the tables its foreign keys point to.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "core": (),
+    "templates": (),
+    "customers": ("core",),
+    "followups": ("core", "customers"),
+    "reports": ("core",),
+    "contracts": ("core", "customers"),
+    "approvals": ("contracts",),
+}
+
+_HOMES: dict[str, str] = {
+    "ApprovalRequest": "approvals",
+    "ApprovalStep": "approvals",
+    "Amendment": "contracts",
+    "Attachment": "contracts",
+    "Contract": "contracts",
+    "ContractNote": "contracts",
+    "Dispute": "contracts",
+    "Draft": "contracts",
+    "Milestone": "contracts",
+    "AuditEvent": "core",
+    "Counter": "core",
+    "User": "core",
+    "Contact": "customers",
+    "Customer": "customers",
+    "CustomerTag": "customers",
+    "StageChange": "customers",
+    "FollowUp": "followups",
+    "Interaction": "followups",
+    "ReportDelivery": "reports",
+    "TemplateVersion": "templates",
+}
+
+
+def _load(module: str) -> ModuleType:
+    for needed in _NEEDS[module]:
+        _load(needed)
+    return importlib.import_module(f"{__name__}.{module}")
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_load(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "all_tables"])
+
+
+def all_tables() -> MetaData:
+    """Load every model; returns the metadata that then holds every table."""
+    for module in _NEEDS:
+        _load(module)
+    from sqlmodel import SQLModel
+
+    return SQLModel.metadata
+
 
 __all__ = [
     "Amendment",

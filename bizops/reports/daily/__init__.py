@@ -1,0 +1,67 @@
+"""The daily reminder report: what each user must do today.
+
+- ``build``: ``build_daily`` puts the reports together from each section's rows;
+- ``followups``, ``approvals``, ``contracts``: one builder per section (rows in, JSON-ready
+  items out, each with an ``action`` sentence);
+- ``items``: the report's JSON, declared once; ``common``: recipients, section names, words.
+"""
+
+from bizops.reports.daily.approvals import PendingApprovals, approval_sections, pending_approvals
+from bizops.reports.daily.build import DailyRows, build_daily, is_empty
+from bizops.reports.daily.common import (
+    NEW_CUSTOMER_DAYS,
+    SECTION_TITLES,
+    SECTIONS,
+    TEAM_ROLES,
+    PerUser,
+    Recipient,
+)
+from bizops.reports.daily.contracts import (
+    milestone_rows,
+    milestone_section,
+    notice_rows,
+    notice_section,
+    notice_trigger,
+)
+from bizops.reports.daily.followups import followup_sections, new_customer_section, team_section
+from bizops.reports.daily.items import (
+    ApprovalItem,
+    DailyReport,
+    FollowupItem,
+    MilestoneItem,
+    NewCustomerItem,
+    NoticeItem,
+    OwnerOverdue,
+    TeamSummary,
+)
+
+__all__ = [
+    "NEW_CUSTOMER_DAYS",
+    "SECTIONS",
+    "SECTION_TITLES",
+    "TEAM_ROLES",
+    "ApprovalItem",
+    "DailyReport",
+    "DailyRows",
+    "FollowupItem",
+    "MilestoneItem",
+    "NewCustomerItem",
+    "NoticeItem",
+    "OwnerOverdue",
+    "PendingApprovals",
+    "PerUser",
+    "Recipient",
+    "TeamSummary",
+    "approval_sections",
+    "build_daily",
+    "followup_sections",
+    "is_empty",
+    "milestone_rows",
+    "milestone_section",
+    "new_customer_section",
+    "notice_rows",
+    "notice_section",
+    "notice_trigger",
+    "pending_approvals",
+    "team_section",
+]

@@ -1,0 +1,134 @@
+"""The daily report's JSON, declared once: a report per user and the items of each section.
+
+Dates are ISO strings and amounts two-decimal strings, so that the templates and the JSON read
+the items as they are. Every item carries an ``action``: what to do and by when.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class FollowupItem(TypedDict):
+    """``followups_overdue`` and ``followups_due_today``."""
+
+    id: int  # the follow-up
+    code: str
+    customer: str
+    grade: str
+    stage: str
+    owner: str | None
+    due: str
+    days_overdue: int
+    last_contact: str | None
+    channel: str  # the first suggested
+    channels: list[str]
+    kind: str  # first_contact | cadence | planned
+    purpose: str | None
+    action: str
+
+
+class NewCustomerItem(TypedDict):
+    """``new_customers``: created recently and never contacted."""
+
+    id: int  # the customer
+    code: str
+    customer: str
+    grade: str
+    stage: str
+    owner: str | None
+    created: str
+    due: str  # of the first contact
+    days_overdue: int
+    channel: str
+    channels: list[str]
+    action: str
+
+
+class ApprovalItem(TypedDict):
+    """``approvals_waiting`` and ``approvals_overdue``."""
+
+    id: int  # the request, as in `bizops approval approve ID`
+    step_id: int
+    contract: str
+    title: str
+    customer: str
+    step: int
+    steps: int
+    role: str
+    amount: str | None
+    currency: str
+    submitted_by: str
+    waiting_since: str | None
+    due: str | None
+    days_overdue: int
+    amendment: bool  # the request is for an amendment
+    action: str
+
+
+class NoticeItem(TypedDict):
+    """``contracts_notice``: a live contract at one of its reminder points, or past its end."""
+
+    id: int
+    number: str
+    title: str
+    customer: str
+    amount: str | None
+    currency: str
+    status: str
+    end: str
+    days_left: int  # negative once ended
+    notice_days: int
+    reminder: int | str  # the point in days, or "ended"
+    action: str
+
+
+class MilestoneItem(TypedDict):
+    """``milestones``: open milestones of live contracts, due or overdue."""
+
+    id: int  # as in `bizops contract milestone done ID`
+    contract: str
+    title: str
+    customer: str
+    kind: str
+    due: str
+    days_overdue: int
+    days_left: int
+    amount: str | None
+    currency: str | None
+    note: str | None
+    action: str
+
+
+class OwnerOverdue(TypedDict):
+    owner: str
+    name: str
+    overdue: int
+    oldest_due: str
+    max_days_overdue: int
+
+
+class TeamSummary(TypedDict):
+    """The team's overdue follow-ups, for managers: most overdue owners first."""
+
+    overdue: int
+    by_owner: list[OwnerOverdue]
+
+
+class DailyReport(TypedDict):
+    user: str
+    user_id: int
+    name: str
+    email: str | None
+    roles: list[str]
+    date: str
+    items: int
+    counts: dict[str, int]  # per section
+    followups_overdue: list[FollowupItem]
+    followups_due_today: list[FollowupItem]
+    approvals_waiting: list[ApprovalItem]
+    approvals_overdue: list[ApprovalItem]
+    contracts_notice: list[NoticeItem]
+    milestones: list[MilestoneItem]
+    new_customers: list[NewCustomerItem]
+    team: TeamSummary | None

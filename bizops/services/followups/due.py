@@ -1,0 +1,192 @@
+"""What is due: THE query of due follow-ups (`followups due`, `followups ics`, the daily
+report), and the new customers never contacted.
+
+One order everywhere, most urgent first: most days overdue, then grade (A, B, C), then due
+date, then customer code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Date, case, inspect, literal, literal_column, null, select
+from sqlmodel import col
+
+from bizops.domain.dates import parse_date, parse_duration_days
+from bizops.domain.errors import Invalid
+from bizops.domain.policy import Policy
+from bizops.domain.vocab import GRADES, one_of
+from bizops.services.followups.rows import DueFollowUp, NeverContacted
+from bizops.services.followups.status import CADENCE, OPEN
+from bizops.store.models import Customer, FollowUp, User
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Rows fetched from the database per round trip while streaming `followups due`.
+STREAM_BATCH = 2000
+_ONE_DAY = timedelta(days=1)
+
+
+def channel_hint(policy: Policy, grade: str) -> str:
+    """The suggested channels for a grade, most preferred first: "visit/phone"."""
+    return "/".join(policy.channels.get(grade, ("phone",)))
+
+
+def window_until(
+    today: date, *, within: str | None = None, until: str | date | None = None
+) -> date:
+    """The last due date a listing includes: today, ``--within 7d`` or ``--until DATE``."""
+    if within is not None and until is not None:
+        raise Invalid("--within and --until cannot be used together; give one of them")
+    if within is not None:
+        return today + timedelta(days=parse_duration_days(within, today, field="--within"))
+    if until is not None:
+        return parse_date(until, today, field="--until")
+    return today
+
+
+def _urgency(due: Any, today: date) -> Any:
+    """Days overdue, descending, as one ascending sort key: min(due, today)."""
+    return case((due < today, due), else_=literal(today, Date()))
+
+
+def due_rows(
+    session: Session,
+    *,
+    owner_ids: Sequence[int] | None,
+    until: date,
+    today: date,
+    policy: Policy,
+    overdue_only: bool = False,
+    grade: str | None = None,
+) -> Iterator[DueFollowUp]:
+    """Open follow-ups of active customers due on or before ``until``, most urgent first.
+
+    ``owner_ids`` None means everyone (an empty list: no one). ``overdue_only`` keeps those
+    due before today. It streams the rows (the caller consumes the iterator while the session
+    is open); the filters are checked before it returns, so a bad one is an error before any
+    output starts.
+    """
+    if grade is not None:
+        grade = one_of(grade, GRADES, "--grade", upper=True)
+    if owner_ids is not None and not owner_ids:
+        return iter(())
+    last_day = today - _ONE_DAY if overdue_only else until
+    due, kind = col(FollowUp.due), col(FollowUp.kind)
+    # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
+    # keeps the read inside the covering index ix_followups_open_due.
+    purposes = inspect(FollowUp).local_table.alias("purposes").c
+    purpose = case(
+        (
+            kind != CADENCE,
+            select(purposes.purpose).where(purposes.id == col(FollowUp.id)).scalar_subquery(),
+        ),
+        else_=null(),
+    )
+    query = (
+        select(
+            col(FollowUp.id),
+            col(Customer.code),
+            col(Customer.name),
+            col(Customer.grade),
+            col(Customer.stage),
+            col(Customer.owner_id),
+            due,
+            col(Customer.last_contact_on),
+            purpose,
+            kind,
+        )
+        .select_from(FollowUp)
+        .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
+        # A literal 'open' (not a bound parameter) lets SQLite use the partial index.
+        .where(col(FollowUp.status) == literal_column(f"'{OPEN}'"), due <= last_day)
+        .where(col(Customer.archived_on).is_(None))
+        .order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
+    )
+    if owner_ids is not None:
+        query = query.where(col(Customer.owner_id).in_(owner_ids))
+    if grade is not None:
+        query = query.where(col(Customer.grade) == grade)
+    return _stream_due(session, query, today=today, policy=policy)
+
+
+def _logins(session: Session) -> dict[int | None, str]:
+    # A team has tens of users and a due list up to every customer: look logins up once.
+    rows = session.connection().execute(select(col(User.id), col(User.login)))
+    return {uid: login for uid, login in rows}
+
+
+def _stream_due(
+    session: Session, query: Any, *, today: date, policy: Policy
+) -> Iterator[DueFollowUp]:
+    logins = _logins(session)
+    channels = {g: channel_hint(policy, g) for g in GRADES}
+    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
+    for fid, code, name, grd, stage, owner_id, due, last, why, kind in result:
+        yield {
+            "id": fid,
+            "code": code,
+            "customer": name,
+            "grade": grd,
+            "stage": stage,
+            "owner": logins.get(owner_id),
+            "due": due,
+            "days_overdue": (today - due).days if due < today else 0,
+            "last_contact": last,
+            "channel": channels.get(grd) or channel_hint(policy, grd),
+            "purpose": why,
+            "kind": kind,
+        }
+
+
+def never_contacted_rows(
+    session: Session, *, owner_ids: Sequence[int] | None, since: date, today: date
+) -> list[NeverContacted]:
+    """Active customers created from ``since`` to ``today`` and never contacted, most urgent
+    first (the order of ``due_rows``, by their open follow-up: the first contact, whether the
+    automatic one or planned by hand for a date)."""
+    if owner_ids is not None and not owner_ids:
+        return []
+    due = col(FollowUp.due)
+    query = (
+        select(
+            col(Customer.id),
+            col(Customer.code),
+            col(Customer.name),
+            col(Customer.grade),
+            col(Customer.stage),
+            col(Customer.owner_id),
+            col(Customer.created_on),
+            due,
+        )
+        .select_from(Customer)
+        .join(FollowUp, col(FollowUp.customer_id) == col(Customer.id))
+        .where(
+            col(FollowUp.status) == OPEN,
+            col(Customer.last_contact_on).is_(None),
+            col(Customer.archived_on).is_(None),
+            col(Customer.created_on) >= since,
+            col(Customer.created_on) <= today,
+        )
+        .order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
+    )
+    if owner_ids is not None:
+        query = query.where(col(Customer.owner_id).in_(owner_ids))
+    logins = _logins(session)
+    return [
+        {
+            "id": cid,
+            "code": code,
+            "customer": name,
+            "grade": grd,
+            "stage": stage,
+            "owner": logins.get(owner_id),
+            "created": created,
+            "due": first_due,
+            "days_overdue": max((today - first_due).days, 0),
+        }
+        for cid, code, name, grd, stage, owner_id, created, first_due in session.execute(query)
+    ]

@@ -1,0 +1,54 @@
+"""The due follow-ups as a calendar file (`followups ics`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from bizops.documents.ics import DayEvent, stable_uid, write_calendar
+from bizops.domain.policy import Policy
+from bizops.services.followups.due import DueFollowUp, due_rows
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def _event(row: DueFollowUp) -> DayEvent:
+    last = row["last_contact"].isoformat() if row["last_contact"] else "never"
+    lines = [
+        f"Customer: {row['customer']} ({row['code']})",
+        f"Owner: {row['owner']}",
+        f"Suggested channel: {row['channel']}",
+        f"Last contact: {last}",
+        f"Purpose: {row['purpose'] or 'regular follow-up'}",
+    ]
+    if row["days_overdue"]:
+        lines.append(f"Overdue: {row['days_overdue']} day(s)")
+    lines.append(f"Log it: bizops followups log {row['code']} --via ... --summary ...")
+    return DayEvent(
+        uid=stable_uid("followup", row["id"]),
+        day=row["due"],
+        summary=f"Follow up: {row['customer']} ({row['grade']}, {row['stage']})",
+        description="\n".join(lines),
+        categories=("bizops", f"grade {row['grade']}"),
+    )
+
+
+def due_calendar(
+    session: Session,
+    *,
+    today: date,
+    now: datetime,
+    policy: Policy,
+    owner_ids: Sequence[int] | None,
+    until: date,
+) -> tuple[bytes, int]:
+    """An RFC 5545 calendar of the follow-ups due up to ``until``: (the file, event count).
+
+    One all-day event per follow-up on its due date; the UID ``followup-<id>@bizops`` stays
+    the same when the date moves, so a calendar app updates the event instead of adding one.
+    """
+    rows = due_rows(session, owner_ids=owner_ids, until=until, today=today, policy=policy)
+    events = [_event(row) for row in rows]
+    return write_calendar(events, now=now, name="bizops follow-ups"), len(events)
