@@ -52,30 +52,34 @@ def test_a_new_customer_starts_anywhere_but_where_a_signed_contract_is_needed(st
 
 def test_rows_of_a_new_customer():
     contacts = [ContactIn("张伟", "经理", "138-0013-8000", "Zhang@HuaXin.cn"), ContactIn("李娜")]
-    rows = build(new(potential=Decimal("1200000.00"), tags=["vip"], contacts=contacts))
-    assert rows.customer == CustomerRow(
+    customer, contact_rows, tags, stage, followup = build(
+        new(potential=Decimal("1200000.00"), tags=["vip"], contacts=contacts)
+    )
+    assert customer == CustomerRow(
         "C0042", "华信科技", "华信科技", "B", "prospect", 7, None, None, None,
         Decimal("1200000.00"), None, None, None, None, FRIDAY, None, FRIDAY, NOW,
     )  # fmt: skip
-    assert rows.contacts == (
+    assert contact_rows == (
         ContactRow(
             "张伟", "经理", "138-0013-8000", "Zhang@HuaXin.cn", "zhang@huaxin.cn",
             "张伟 | zhang@huaxin.cn | 13800138000", True,
         ),
         ContactRow("李娜", None, None, None, None, "李娜 |  | ", False),
     )  # fmt: skip
-    assert rows.tags == ("vip",)
-    assert rows.stage == StageRow(None, "prospect", FRIDAY, NOW, "alice", "created")
+    assert tags == ("vip",)
+    assert stage == StageRow(None, "prospect", FRIDAY, NOW, "alice", "created")
     # B: first contact 3 days after Friday 27th is Monday 30th.
-    assert rows.followup == FollowUpRow(
+    assert followup == FollowUpRow(
         date(2026, 11, 30), "open", "first_contact", "first contact", FRIDAY
     )
 
 
 def test_the_first_contact_marked_primary_is_the_only_primary():
     contacts = [ContactIn("A"), ContactIn("B", primary=True), ContactIn("C", primary=True)]
-    rows = build(new(contacts=contacts))
-    assert [c.is_primary for c in rows.contacts] == [False, True, False]
+    _, contact_rows, *_ = build(new(contacts=contacts))
+    assert [c.is_primary for c in contact_rows] == [False, True, False]
+    _, [only], *_ = build(new(contacts=[ContactIn("A")]))
+    assert only.is_primary
 
 
 @pytest.mark.parametrize(
@@ -88,25 +92,27 @@ def test_the_first_contact_marked_primary_is_the_only_primary():
     ],
 )
 def test_first_followup_follows_the_cadence_rules(grade, stage, due):
-    rows = build(new(grade=grade, stage=stage))
-    assert (rows.followup.due if rows.followup else None) == due
+    followup = build(new(grade=grade, stage=stage))[4]
+    assert (followup.due if followup else None) == due
 
 
 def test_a_customer_with_a_last_contact_is_due_by_its_cadence():
     rows = build(new(grade="A", stage="negotiation", last_contact_on=date(2026, 11, 26)))
-    assert rows.followup == FollowUpRow(date(2026, 11, 30), "open", "cadence", None, FRIDAY)
+    assert rows[4] == FollowUpRow(date(2026, 11, 30), "open", "cadence", None, FRIDAY)
     own = build(new(last_contact_on=date(2026, 11, 20), cadence_days=30))
-    assert own.followup.due == date(2026, 12, 21)  # the 20th + 30 days is a Saturday
+    assert own[4].due == date(2026, 12, 21)  # the 20th + 30 days is a Saturday
 
 
 def test_one_builder_serves_many_customers():
     builder = CustomerRowBuilder(
         policy=default_policy(), today=FRIDAY, now=NOW, actor="root", reason="imported from x.csv"
     )
-    first = builder.build(new(), code="C0001")
-    second = builder.build(new(name="Acme", name_key="acme", grade="C"), code="C0002")
-    assert (first.customer.code, second.customer.code) == ("C0001", "C0002")
-    assert second.stage.reason == "imported from x.csv" and second.followup.due == date(2026, 12, 4)
+    first, *_ = builder.build(new(), code="C0001")
+    second, _, _, stage, followup = builder.build(
+        new(name="Acme", name_key="acme", grade="C"), code="C0002"
+    )
+    assert (first.code, second.code) == ("C0001", "C0002")
+    assert stage.reason == "imported from x.csv" and followup.due == date(2026, 12, 4)
 
 
 def test_row_fields_are_the_columns_of_their_tables():

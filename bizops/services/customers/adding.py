@@ -104,15 +104,16 @@ def _check_duplicates(session: Session, new: NewCustomer, *, allow_duplicate: bo
 
 def insert_customer_rows(session: Session, rows: CustomerRows) -> Customer:
     """Write one customer's rows through the ORM, in the caller's transaction."""
-    customer = Customer(**rows.customer._asdict())
+    customer_row, contacts, tags, stage, followup = rows
+    customer = Customer(**customer_row._asdict())
     session.add(customer)
     session.flush()
     customer_id = customer.id
     assert customer_id is not None
-    session.add_all([Contact(customer_id=customer_id, **c._asdict()) for c in rows.contacts])
-    session.add_all([CustomerTag(customer_id=customer_id, tag=tag) for tag in rows.tags])
-    session.add(StageChange(customer_id=customer_id, **rows.stage._asdict()))
-    if rows.followup is not None:
-        session.add(FollowUp(customer_id=customer_id, **rows.followup._asdict()))
+    session.add_all([Contact(customer_id=customer_id, **c._asdict()) for c in contacts])
+    session.add_all([CustomerTag(customer_id=customer_id, tag=tag) for tag in tags])
+    session.add(StageChange(customer_id=customer_id, **stage._asdict()))
+    if followup is not None:
+        session.add(FollowUp(customer_id=customer_id, **followup._asdict()))
     session.flush()
     return customer

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,11 @@ def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: s
     table = Table(headers=headers, fields=fields, rows=[])
     width = len(headers)
     pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
+    keys = [key for _, key in pairs]
+    # A full row's values in one C call (there are at least the required columns, so the
+    # getter gives a tuple); a short row (trailing cells left out) cell by cell.
+    full = max(i for i, _ in pairs) + 1
+    take = itemgetter(*(i for i, _ in pairs))
     append = table.rows.append
     for where, cells in records_list:
         if not "".join(cells).strip():
@@ -175,9 +181,11 @@ def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: s
                 )
             )
             continue
-        append(
-            RawRow(where=where, values={k: cells[i] for i, k in pairs if i < count}, cells=cells)
-        )
+        if count >= full:
+            values = dict(zip(keys, take(cells), strict=True))
+        else:
+            values = {k: cells[i] for i, k in pairs if i < count}
+        append(RawRow(where=where, values=values, cells=cells))
     return table
 
 

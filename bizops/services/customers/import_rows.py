@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -103,8 +104,8 @@ def check_row(raw: RawRow, owners: Owners) -> NewCustomer:
         name=get("name"),
         grade=get("grade"),
         stage=get("stage"),
-        owner=lambda: owners.resolve(get("owner") or ""),
-        contacts=lambda: contacts_of_row(raw.values),
+        owner=partial(owners.resolve, get("owner") or ""),
+        contacts=partial(contacts_of_row, raw.values),
         industry=get("industry"),
         region=get("region"),
         source=get("source"),
@@ -141,8 +142,11 @@ class RowChecker:
         self.names_in_file: dict[str, str] = {}
         self.emails_in_file: dict[str, str] = {}
 
-    def rows(self, progress: Progress) -> Iterator[NewCustomer]:
+    def rows(self, progress: Progress, *, all_or_nothing: bool) -> Iterator[NewCustomer]:
+        """Every row is checked; with ``all_or_nothing``, once a row is bad (the import will
+        be rolled back) the good rows that follow are no longer yielded."""
         total = len(self.table.rows)
+        bad = self.bad
         for i, raw in enumerate(self.table.rows, start=1):
             if i % 2000 == 0:
                 progress("importing", i, total)
@@ -154,7 +158,11 @@ class RowChecker:
             if row.name_key in self.existing_names:
                 self.present.append(f"{raw.where}: {row.name} already present")
                 continue
-            emails = [e for e in (email_key(ct.email) for ct in row.contacts) if e]
+            emails = []
+            for contact in row.contacts:
+                key = email_key(contact.email)
+                if key:
+                    emails.append(key)
             problems = self._clashes(row, emails)
             if problems:
                 self.bad.append((raw, "; ".join(problems)))
@@ -162,7 +170,8 @@ class RowChecker:
             self.names_in_file[row.name_key] = raw.where
             for ekey in emails:
                 self.emails_in_file[ekey] = raw.where
-            yield row
+            if not (all_or_nothing and bad):
+                yield row
 
     def _clashes(self, row: NewCustomer, emails: list[str]) -> list[str]:
         """A name earlier in the file; emails of other customers or earlier rows, or twice."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Date, DateTime, TypeDecorator, func, select
 from sqlmodel import Session
 
 from bizops.domain.customer_fields import NewCustomer
@@ -47,11 +47,11 @@ def insert_customers(
     *,
     builder: CustomerRowBuilder,
     code_pattern: str,
-    halted: Callable[[], bool],
+    rejected: Callable[[], bool],
 ) -> Inserted:
-    """Insert the customers as the checked rows arrive. Once ``halted()`` (the file is known
-    to be rejected whole), rows are still consumed, so that they are checked, but no longer
-    written. Returns how many were written and their first and last codes."""
+    """Insert the customers as the checked rows arrive. ``rejected()``, asked once the rows
+    are consumed, says that the whole import will be rolled back: then the last chunk and the
+    counters are left alone. Returns how many were written and their first and last codes."""
     conn = session.connection()
     first_seq = current_value(session, "customer") + 1
     ct = Customer.__table__  # type: ignore[attr-defined]
@@ -60,16 +60,15 @@ def insert_customers(
     count = 0
     with _Writer(conn) as writer:
         for new in rows:
-            if halted():
-                continue
             built = builder.build(new, code=code_pattern.format(seq=first_seq + count))
             chunks.add(first_id + count, built)
             count += 1
-            if chunks.full():
+            if len(chunks.customers) >= BATCH:
                 chunks.send(writer)
-        if not halted():
-            chunks.send(writer)
-    if not count or halted():
+        if rejected():
+            return Inserted(0, None, None)
+        chunks.send(writer)
+    if not count:
         return Inserted(0, None, None)
     set_value(session, "customer", first_seq + count - 1)
     if conn.dialect.name == "postgresql":
@@ -86,37 +85,47 @@ def insert_customers(
 
 
 class _Chunks:
-    """The parameters of the next executemany of each table, in the driver's form."""
+    """The rows of the next executemany of each table: appended as tuples while rows are
+    built, put in the driver's form a chunk at a time (``_Statement.prepare``)."""
 
     def __init__(self, conn: Any) -> None:
-        self.customers = _Statement(conn, Customer, ("id", *CustomerRow._fields))
-        self.contacts = _Statement(conn, Contact, ("customer_id", *ContactRow._fields))
-        self.tags = _Statement(conn, CustomerTag, ("customer_id", "tag"))
-        self.stages = _Statement(conn, StageChange, ("customer_id", *StageRow._fields))
-        self.followups = _Statement(conn, FollowUp, ("customer_id", *FollowUpRow._fields))
-        self.statements = (self.customers, self.contacts, self.tags, self.stages, self.followups)
+        self.statements = (
+            _Statement(conn, Customer, ("id", *CustomerRow._fields)),
+            _Statement(conn, Contact, ("customer_id", *ContactRow._fields)),
+            _Statement(conn, CustomerTag, ("customer_id", "tag")),
+            _Statement(conn, StageChange, ("customer_id", *StageRow._fields)),
+            _Statement(conn, FollowUp, ("customer_id", *FollowUpRow._fields)),
+        )
+        self.start()
+
+    def start(self) -> None:
+        """New lists for the next chunk (the writer thread still holds the last ones)."""
+        self.customers: list[tuple[Any, ...]] = []
+        self.contacts: list[tuple[Any, ...]] = []
+        self.tags: list[tuple[Any, ...]] = []
+        self.stages: list[tuple[Any, ...]] = []
+        self.followups: list[tuple[Any, ...]] = []
 
     def add(self, customer_id: int, built: CustomerRows) -> None:
-        self.customers.add(customer_id, built.customer)
-        for contact in built.contacts:
-            self.contacts.add(customer_id, contact)
-        for tag in built.tags:
-            self.tags.add(customer_id, (tag,))
-        self.stages.add(customer_id, built.stage)
-        if built.followup is not None:
-            self.followups.add(customer_id, built.followup)
-
-    def full(self) -> bool:
-        return len(self.customers.pending) >= BATCH
+        customer, contacts, tags, stage, followup = built
+        self.customers.append((customer_id, *customer))
+        for contact in contacts:
+            self.contacts.append((customer_id, *contact))
+        for tag in tags:
+            self.tags.append((customer_id, tag))
+        self.stages.append((customer_id, *stage))
+        if followup is not None:
+            self.followups.append((customer_id, *followup))
 
     def send(self, writer: _Writer) -> None:
-        for statement in self.statements:
-            writer.put(statement, statement.pending)
-            statement.pending = []
+        pending = (self.customers, self.contacts, self.tags, self.stages, self.followups)
+        for statement, rows in zip(self.statements, pending, strict=True):
+            writer.put(*statement.prepare(rows))
+        self.start()
 
 
 class _Memo(dict[Any, Any]):
-    """A column's bind processing, computed once per distinct value (dates repeat)."""
+    """A column's bind processing, computed once per distinct value."""
 
     def __init__(self, process: Callable[[Any], Any]) -> None:
         super().__init__()
@@ -129,29 +138,53 @@ class _Memo(dict[Any, Any]):
 
 class _Statement:
     """An INSERT for the driver's executemany, without SQLAlchemy's per-row statement work.
-    ``add`` puts one row's values in the driver's form: each column's own bind processing
-    (money to cents, dates for SQLite), as SQLAlchemy would apply it."""
+
+    ``prepare`` puts a chunk of rows in the driver's form, column by column: each column's own
+    bind processing (money to cents, dates for SQLite), as SQLAlchemy would apply it. A column
+    that is NULL in every row of the chunk and has no default is left out of the statement:
+    the database writes NULL all the same, and the driver does not bind a value per row."""
 
     def __init__(self, conn: Any, model: Any, keys: Sequence[str]) -> None:
         table = model.__table__
         dialect = conn.dialect
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        quote = dialect.identifier_preparer.quote
-        self.sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
-            f"VALUES ({', '.join([mark] * len(keys))})"
-        )
-        processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
-        self.converters = tuple(
-            (i, _Memo(process).__getitem__) for i, process in enumerate(processors) if process
-        )
-        self.pending: list[list[Any]] = []
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.quote = dialect.identifier_preparer.quote
+        self.table = self.quote(table.name)
+        self.keys = tuple(keys)
+        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
+        self.optional: set[int] = set()
+        for i, key in enumerate(keys):
+            column = table.c[key]
+            if column.nullable and column.default is None and column.server_default is None:
+                self.optional.add(i)
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                # Dates repeat (the import's day and moment, due dates): convert each once.
+                kind = column.type
+                base = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+                repeats = isinstance(base, Date | DateTime | Boolean)
+                self.converters.append((i, _Memo(process).__getitem__ if repeats else process))
+        self._sql: dict[tuple[int, ...], str] = {}
 
-    def add(self, key: int, row: tuple[Any, ...]) -> None:
-        values = [key, *row]
+    def sql(self, kept: tuple[int, ...]) -> str:
+        """The INSERT of the columns ``kept`` (their positions in ``keys``)."""
+        text = self._sql.get(kept)
+        if text is None:
+            names = ", ".join(self.quote(self.keys[i]) for i in kept)
+            marks = ", ".join([self.mark] * len(kept))
+            text = self._sql[kept] = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
+        return text
+
+    def prepare(self, rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
+        every = tuple(range(len(self.keys)))
+        if not rows or not (self.converters or self.optional):
+            return self.sql(every), rows
+        columns: list[Any] = list(zip(*rows, strict=True))
         for i, convert in self.converters:
-            values[i] = convert(values[i])
-        self.pending.append(values)
+            columns[i] = tuple(map(convert, columns[i]))
+        count = len(rows)
+        kept = tuple(i for i in every if i not in self.optional or columns[i].count(None) != count)
+        return self.sql(kept), list(zip(*(columns[i] for i in kept), strict=True))
 
 
 class _Writer:
@@ -167,7 +200,7 @@ class _Writer:
         import threading
 
         self.raw = conn.connection.dbapi_connection
-        self.queue: queue.Queue[tuple[_Statement, list[list[Any]]] | None] = queue.Queue()
+        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="bizops-import-writer", daemon=True)
 
@@ -180,19 +213,19 @@ class _Writer:
         try:
             while (item := self.queue.get()) is not None:
                 if self.error is None:
-                    statement, rows = item
+                    sql, rows = item
                     try:
-                        cursor.executemany(statement.sql, rows)
+                        cursor.executemany(sql, rows)
                     except BaseException as exc:  # handed to the caller in __exit__
                         self.error = exc
         finally:
             cursor.close()
 
-    def put(self, statement: _Statement, rows: list[list[Any]]) -> None:
+    def put(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if self.error is not None:
             raise self._failure()
         if rows:
-            self.queue.put((statement, rows))
+            self.queue.put((sql, rows))
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self.queue.put(None)
