@@ -628,3 +628,14 @@ def test_the_declared_views_load_without_the_database_layer():
         "assert 'sqlalchemy' not in sys.modules, sorted(m for m in sys.modules if 'sql' in m)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_row_builder_writes_follow_ups_as_the_follow_up_service_reads_them():
+    from bizops.domain import customer_rows
+    from bizops.services import followups
+
+    assert (customer_rows.OPEN, customer_rows.FIRST_CONTACT, customer_rows.CADENCE) == (
+        followups.OPEN,
+        followups.FIRST_CONTACT,
+        followups.CADENCE,
+    )
