@@ -116,16 +116,16 @@ def test_approval_refusals_and_routes(zh: None) -> None:
     mine = decision_refusal(
         Decider("mia", ("manager",), None), submitted_by="mia", verb="reject", **common
     )
-    assert mine == ("mia 提交了审批请求 12，不能驳回；须由该角色的其他人员决定（职责分离）")
+    assert mine == ("mia 提交了审批申请 12，不能驳回；须由该角色的其他人员决定（职责分离）")
     role = decision_refusal(Decider("fay", ("finance",), None), submitted_by="alice", **common)
     assert role == (
-        "审批请求 12 的第 1 环节等待角色 manager 审批；fay 的角色为 finance"
+        "审批申请 12 的第 1 环节等待角色 manager 审批；fay 的角色为 finance"
         "（其角色 finance 在第 2 环节，须待 manager 审批通过后）"
     )
     limit = decision_refusal(
         Decider("max", ("manager",), Decimal("100000")), submitted_by="alice", **common
     )
-    assert limit == "max 的审批限额 100,000 不足以覆盖审批请求 12 的金额 500,000"
+    assert limit == "max 的审批限额 100,000 不足以覆盖审批申请 12 的金额 500,000"
     route = approval.explain_route(
         default_policy(), type="sales", amount=Decimal("50000"), risk="low", non_standard=False
     )
