@@ -19,7 +19,7 @@ TODAY = ("--today", "2026-11-27")
 
 
 @pytest.fixture
-def seeded_cli(cli_admin) -> Iterator[Any]:
+def team_cli(cli_admin) -> Iterator[Any]:
     db = Database(os.environ["BIZOPS_DB"])
     team = {"root": add_user(db, "root")}
     for login, role, name in (
@@ -45,33 +45,33 @@ def _strip_actions(value: Any) -> Any:
     return value
 
 
-def test_daily_text_and_md_in_chinese(seeded_cli):
-    text = seeded_cli("--lang", "zh", "--as", "alice", *TODAY, "report", "daily")
+def test_daily_text_and_md_in_chinese(team_cli):
+    text = team_cli("--lang", "zh", "--as", "alice", *TODAY, "report", "daily")
     assert text.exit_code == 0, text.output
     assert text.stdout.startswith(
         "bizops 每日提醒：Alice Chen（alice） — 2026-11-27\n共 8 项待办。\n"
     )
     assert "逾期跟进（2）" in text.stdout
     assert "拜访 华为技术有限公司（A，signed） — 已逾期3天（原定 2026-11-24）" in text.stdout
-    md = seeded_cli("--lang", "zh", "--as", "bob", *TODAY, "report", "daily", "-f", "md")
+    md = team_cli("--lang", "zh", "--as", "bob", *TODAY, "report", "daily", "-f", "md")
     assert md.stdout.startswith("# 每日提醒：Bob Li（`bob`） — 2026-11-27")
     assert "首次联系3天后到期（2026-11-30）" in md.stdout
-    english = seeded_cli("--as", "alice", *TODAY, "report", "daily")
+    english = team_cli("--as", "alice", *TODAY, "report", "daily")
     assert "Overdue follow-ups (2)" in english.stdout and "逾期跟进" not in english.stdout
 
 
-def test_daily_json_is_the_same_in_both_languages(seeded_cli):
+def test_daily_json_is_the_same_in_both_languages(team_cli):
     args = ("--as", "mia", *TODAY, "report", "daily", "--all", "--format", "json")
-    english = json.loads(seeded_cli(*args).stdout)
-    chinese = json.loads(seeded_cli("--lang", "zh", *args).stdout)
+    english = json.loads(team_cli(*args).stdout)
+    chinese = json.loads(team_cli("--lang", "zh", *args).stdout)
     assert _strip_actions(chinese) == _strip_actions(english)
     assert chinese[0]["followups_overdue"][0]["action"].startswith("发邮件给 Old Co")
     assert english[0]["followups_overdue"][0]["action"].startswith("Email Old Co")
 
 
-def test_errors_in_chinese_keep_their_prefix_and_exit_code(seeded_cli, tmp_path):
+def test_errors_in_chinese_keep_their_prefix_and_exit_code(team_cli, tmp_path):
     target = tmp_path / "daily.xlsx"
-    refused = seeded_cli("--lang", "zh", "--as", "alice", *TODAY, "report", "daily", "-o", target)
+    refused = team_cli("--lang", "zh", "--as", "alice", *TODAY, "report", "daily", "-o", target)
     assert refused.exit_code == 2
     assert refused.stderr.startswith(
         "Error: -o：每日提醒只能是 text、md、html 或 json，不能是 .xlsx"
@@ -79,13 +79,13 @@ def test_errors_in_chinese_keep_their_prefix_and_exit_code(seeded_cli, tmp_path)
     assert not target.exists()
 
 
-def test_contract_metrics_in_chinese(seeded_cli):
-    table = seeded_cli("--lang", "zh", "--as", "mia", *TODAY, "report", "contracts", "-f", "csv")
+def test_contract_metrics_in_chinese(team_cli):
+    table = team_cli("--lang", "zh", "--as", "mia", *TODAY, "report", "contracts", "-f", "csv")
     assert table.exit_code == 0, table.output
     header, *rows = table.stdout.splitlines()
     assert header == "section,key,currency,count,value,detail"  # CSV headers never change
     assert any(row.startswith("status,signed,CNY,1,") and "本期新建" in row for row in rows)
     as_json = ("--as", "mia", *TODAY, "report", "contracts", "-f", "json")
-    assert json.loads(seeded_cli("--lang", "zh", *as_json).stdout) == json.loads(
-        seeded_cli(*as_json).stdout
+    assert json.loads(team_cli("--lang", "zh", *as_json).stdout) == json.loads(
+        team_cli(*as_json).stdout
     )

@@ -1,4 +1,4 @@
-"""The daily report and the metrics in Chinese, on a database seeded through the services:
+"""The daily report and the metrics in Chinese, on a database filled through the services:
 each language speaks its own words; the JSON differs only in the sentences for people."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.reports.seed import seed_team_data
 
 
 @pytest.fixture
-def seeded(db, team, policy):
+def data(db, team, policy):
     return seed_team_data(db, team, policy)
 
 
@@ -42,7 +42,7 @@ def _without_actions(value: Any) -> Any:
     return value
 
 
-def test_daily_text_in_chinese(db, team, policy, today, seeded, zh):
+def test_daily_text_in_chinese(db, team, policy, today, data, zh):
     (report,) = _reports(db, team["alice"], policy, today)
     text = render_daily([report], "text")
     lines = text.splitlines()
@@ -59,12 +59,12 @@ def test_daily_text_in_chinese(db, team, policy, today, seeded, zh):
         "  - 首次联系 Acme Trading（B，prospect） — 今天到期（2026-11-27）；建议渠道：phone/email"
         in lines
     )
-    ending = seeded["ending"]
+    ending = data["ending"]
     assert (
         f"  - {ending} 框架协议 2026（华为技术有限公司，120,000.00 CNY） 将于 2026-12-27 到期 — "
         "还剩30天；请在 2026-11-27 前发出通知或续约（续约提醒期30天）"
     ) in lines
-    milestone = seeded["milestones"]["delivery"]
+    milestone = data["milestones"]["delivery"]
     assert (
         f"  - {ending} 框架协议 2026（华为技术有限公司）的交付节点 — 6天后到期（2026-12-03）；"
         f"完成后执行：`bizops contract milestone done {milestone}`"
@@ -74,13 +74,13 @@ def test_daily_text_in_chinese(db, team, policy, today, seeded, zh):
         assert english not in text
 
 
-def test_daily_md_and_html_in_chinese(db, team, policy, today, seeded, zh):
+def test_daily_md_and_html_in_chinese(db, team, policy, today, data, zh):
     reports = _reports(db, team["mia"], policy, today, everyone=True)
     mia = next(r for r in reports if r["user"] == "mia")
     md = render_daily([mia], "md")
     assert md.startswith("# 每日提醒：Mia Wang（`mia`） — 2026-11-27\n\n共 **2** 项待办。")
     assert "## 待您审批（1）" in md
-    small = seeded["small_request"]
+    small = data["small_request"]
     assert (
         "- 请以 manager 身份同意或驳回 HT-2026-0003 Service renewal（Old Co，50,000.00 CNY），"
         f"第 1/2 环节 — 4天后到期（2026-12-01）；\\`bizops approval show {small}\\`"
@@ -94,7 +94,7 @@ def test_daily_md_and_html_in_chinese(db, team, policy, today, seeded, zh):
     assert "由 bizops 发送。详情：<code>bizops followups due</code>" in html
 
 
-def test_json_keys_and_values_do_not_change_with_the_language(db, team, policy, today, seeded):
+def test_json_keys_and_values_do_not_change_with_the_language(db, team, policy, today, data):
     english = _reports(db, team["mia"], policy, today, everyone=True)
     set_language("zh")
     try:
@@ -109,7 +109,7 @@ def test_json_keys_and_values_do_not_change_with_the_language(db, team, policy, 
     assert alice_zh["followups_overdue"][1]["action"].startswith("拜访 华为技术有限公司")
 
 
-def test_contract_metrics_in_chinese(db, team, policy, today, seeded):
+def test_contract_metrics_in_chinese(db, team, policy, today, data):
     with db.read() as s:
         report = svc.contracts_report(s, today=today)
     english = contracts_rows(report)
