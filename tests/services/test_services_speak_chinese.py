@@ -171,8 +171,10 @@ def test_followup_messages_in_chinese(db, team, policy, today, zh) -> None:
             owner_ids=None,
             until=today.replace(year=today.year + 1),
         )
-    text = calendar.decode("utf-8")
-    assert count == 1 and f"跟进：{cust.name}" in text and "负责人：" in text
+    text = calendar.decode("utf-8").replace("\r\n ", "")  # unfolded
+    assert count == 1 and f"跟进：{cust.name}" in text and "负责人：alice" in text
+    # The purpose the system stored for a first contact is shown in the reader's language.
+    assert "跟进目的：首次联系" in text and "最近联系：从未联系" in text
 
 
 def test_database_check_lists_its_checks_in_chinese(db, zh) -> None:

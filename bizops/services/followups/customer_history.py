@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bizops.domain import cadence
-from bizops.i18n import _
 from bizops.services.followups.rows import HistoryRow
 from bizops.services.followups.status import CADENCE, DONE, OPEN
 from bizops.store.models import FollowUp, Interaction, User
@@ -87,12 +86,11 @@ def _followups(
     ).where(col(FollowUp.customer_id) == customer_id)
     opened: list[HistoryRow] = []
     closed: list[tuple[_SortKey, HistoryRow]] = []
-    snoozed = _("snoozed from {day}")
     for fid, due, status, kind, purpose, closed_on, on_time, snoozed_from in session.execute(query):
         row = _row("followup", fid)
         why = purpose or (kind if kind != CADENCE else None)
         if snoozed_from is not None:
-            why = ", ".join(x for x in (why, snoozed.format(day=snoozed_from.isoformat())) if x)
+            why = ", ".join(x for x in (why, f"snoozed from {snoozed_from.isoformat()}") if x)
         row.update({"due": due, "status": status, "purpose": why})
         if status == OPEN:
             row.update({"date": due, "days_late": cadence.days_overdue(due, today) or None})

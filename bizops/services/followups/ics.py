@@ -10,19 +10,32 @@ from bizops.documents.ics import DayEvent, stable_uid, write_calendar
 from bizops.domain.policy import Policy
 from bizops.i18n import _
 from bizops.services.followups.due import DueFollowUp, due_rows
+from bizops.services.followups.status import FIRST_CONTACT_PURPOSE
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+def _purpose(stored: str | None) -> str:
+    """What the follow-up is for: the purpose typed by a user as it is, the one the system
+    stores for a first contact in the reader's language."""
+    if not stored:
+        return _("regular follow-up")
+    return _(stored) if stored == FIRST_CONTACT_PURPOSE else stored
+
+
 def _event(row: DueFollowUp) -> DayEvent:
-    last = row["last_contact"].isoformat() if row["last_contact"] else _("never")
+    last = (
+        _("Last contact: {day}").format(day=row["last_contact"].isoformat())
+        if row["last_contact"]
+        else _("Last contact: never")
+    )
     lines = [
         _("Customer: {customer} ({code})").format(customer=row["customer"], code=row["code"]),
         _("Owner: {owner}").format(owner=row["owner"]),
         _("Suggested channel: {channel}").format(channel=row["channel"]),
-        _("Last contact: {day}").format(day=last),
-        _("Purpose: {purpose}").format(purpose=row["purpose"] or _("regular follow-up")),
+        last,
+        _("Purpose: {purpose}").format(purpose=_purpose(row["purpose"])),
     ]
     if row["days_overdue"]:
         lines.append(_("Overdue: {days} day(s)").format(days=row["days_overdue"]))
