@@ -15,17 +15,22 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from bizops.domain.errors import Invalid, StorageError
+from bizops.i18n import N_, _
 from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD
 
 SHOWN = 20  # problems of one kind listed by name; the rest are counted
 
+# The names `db check` gives its own checks (the first lines of their docstrings), for the
+# catalog: they are translated where the check is listed.
+_CHECK_NAMES = (N_("one open follow-up per active customer"), N_("contract states and approvals"))
+
 
 def _listed(kind: str, rows: list[Any], describe: Callable[[Any], str]) -> list[str]:
-    out = [f"{kind}: {describe(row)}" for row in rows[:SHOWN]]
+    out = [_("{kind}: {problem}").format(kind=kind, problem=describe(row)) for row in rows[:SHOWN]]
     if len(rows) > SHOWN:
-        out.append(f"{kind}: and {len(rows) - SHOWN} more")
+        out.append(_("{kind}: and {count} more").format(kind=kind, count=len(rows) - SHOWN))
     return out
 
 
@@ -50,12 +55,19 @@ def followup_invariant(session: Session) -> list[str]:
     ).all()
 
     def describe(row: Any) -> str:
-        if row.archived_on is not None or row.stage in SIDE_EXITS:
-            why = "archived" if row.archived_on is not None else row.stage
-            return f"customer {row.code} is {why} but has {row.n} open follow-up(s)"
-        return f"customer {row.code} is active with {row.n} open follow-ups (should be 1)"
+        if row.archived_on is not None:
+            return _("customer {code} is archived but has {count} open follow-up(s)").format(
+                code=row.code, count=row.n
+            )
+        if row.stage in SIDE_EXITS:
+            return _("customer {code} is {stage} but has {count} open follow-up(s)").format(
+                code=row.code, stage=row.stage, count=row.n
+            )
+        return _("customer {code} is active with {count} open follow-ups (should be 1)").format(
+            code=row.code, count=row.n
+        )
 
-    return _listed("follow-ups", list(rows), describe)
+    return _listed(_("follow-ups"), list(rows), describe)
 
 
 def contract_states(session: Session) -> list[str]:
@@ -66,7 +78,11 @@ def contract_states(session: Session) -> list[str]:
     k = Contract.__table__.c  # type: ignore[attr-defined]
     rows = session.execute(select(k.number, k.status).where(k.status.not_in(STATES))).all()
     problems = _listed(
-        "contracts", list(rows), lambda r: f"{r.number} has the unknown state {r.status!r}"
+        _("contracts"),
+        list(rows),
+        lambda r: _("{number} has the unknown state {status!r}").format(
+            number=r.number, status=r.status
+        ),
     )
     r = ApprovalRequest.__table__.c  # type: ignore[attr-defined]
     st = ApprovalStep.__table__.c  # type: ignore[attr-defined]
@@ -83,9 +99,11 @@ def contract_states(session: Session) -> list[str]:
         )
     ).all()
     problems += _listed(
-        "approvals",
+        _("approvals"),
         list(rows),
-        lambda row: f"request {row.id} is {row.status} with {row.n} pending step(s)",
+        lambda row: _("request {id} is {status} with {count} pending step(s)").format(
+            id=row.id, status=row.status, count=row.n
+        ),
     )
     return problems
 
@@ -137,26 +155,36 @@ def check(db: Database) -> CheckResult:
 
     result = CheckResult()
     state = schema_state(db)
-    result.checked.append("schema revision")
+    result.checked.append(_("schema revision"))
     if not state.is_current:
-        result.problems.append(f"schema is at {state.revision}, this bizops expects {HEAD}")
+        result.problems.append(
+            _("schema is at {revision}, this bizops expects {head}").format(
+                revision=state.revision, head=HEAD
+            )
+        )
     with db.read() as session:
         if db.is_sqlite:
-            result.checked.append("integrity")
+            result.checked.append(_("integrity"))
             rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
             if rows != ["ok"]:
-                result.problems.extend(f"integrity: {r}" for r in rows[:20])
-            result.checked.append("foreign keys")
+                result.problems.extend(
+                    _("integrity: {problem}").format(problem=r) for r in rows[:20]
+                )
+            result.checked.append(_("foreign keys"))
             for row in session.execute(text("PRAGMA foreign_key_check")).all()[:20]:
                 result.problems.append(
-                    f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]}"
+                    _("foreign key: {table} row {row} points to a missing {parent}").format(
+                        table=row[0], row=row[1], parent=row[2]
+                    )
                 )
-        result.checked.append("audit chain")
+        result.checked.append(_("audit chain"))
         chain = verify(session)
-        result.problems.extend(f"audit: {p.problem}" for p in chain.problems)
+        result.problems.extend(
+            _("audit: {problem}").format(problem=p.problem) for p in chain.problems
+        )
         for extra in CHECKS:
             result.checked.append(
-                extra.__doc__.strip().splitlines()[0] if extra.__doc__ else extra.__name__
+                _(extra.__doc__.strip().splitlines()[0]) if extra.__doc__ else extra.__name__
             )
             result.problems.extend(extra(session))
     return result
@@ -166,12 +194,18 @@ def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]
     """A consistent copy while others keep writing: SQLite's online backup, or pg_dump."""
     target = target.expanduser()
     if target.exists() and not force:
-        raise Invalid(f"backup file {target} exists; pass --force to overwrite it")
+        raise Invalid(
+            _("backup file {path} exists; pass --force to overwrite it").format(path=target)
+        )
     if not target.parent.exists():
-        raise Invalid(f"cannot write {target}: directory {target.parent} does not exist")
+        raise Invalid(
+            _("cannot write {path}: directory {directory} does not exist").format(
+                path=target, directory=target.parent
+            )
+        )
     if db.is_sqlite:
         if db.path is None or not db.path.exists():
-            raise StorageError("there is no database file to back up")
+            raise StorageError(_("there is no database file to back up"))
         tmp = target.with_name(target.name + ".partial")
         try:
             src = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=60)
@@ -183,15 +217,17 @@ def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]
             os.replace(tmp, target)
         except sqlite3.Error as exc:
             tmp.unlink(missing_ok=True)
-            raise StorageError(f"backup failed: {exc}") from None
+            raise StorageError(_("backup failed: {error}").format(error=exc)) from None
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise Invalid(f"cannot write {target}: {exc.strerror}") from None
+            raise Invalid(
+                _("cannot write {path}: {error}").format(path=target, error=exc.strerror)
+            ) from None
         return {"backend": "sqlite", "file": str(target), "size_bytes": target.stat().st_size}
     pg_dump = shutil.which("pg_dump")
     if not pg_dump:
         raise StorageError(
-            "backing up PostgreSQL needs pg_dump on the PATH (package postgresql-client)"
+            _("backing up PostgreSQL needs pg_dump on the PATH (package postgresql-client)")
         )
     from sqlalchemy.engine import make_url
 
@@ -208,9 +244,8 @@ def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]
         text=True,
     )
     if proc.returncode != 0:
-        raise StorageError(
-            f"pg_dump failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}"
-        )
+        error = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
+        raise StorageError(_("pg_dump failed: {error}").format(error=error))
     return {"backend": "postgresql", "file": str(target), "size_bytes": target.stat().st_size}
 
 
@@ -218,22 +253,32 @@ def restore(db: Database, source: Path, *, force: bool = False) -> dict[str, Any
     """Replace a SQLite database with a backup, after checking the backup is sound."""
     if not db.is_sqlite or db.path is None:
         raise Invalid(
-            "restore works on SQLite files; for PostgreSQL use pg_restore (see docs/backup.md)"
+            _("restore works on SQLite files; for PostgreSQL use pg_restore (see docs/backup.md)")
         )
     source = source.expanduser()
     if not source.exists():
-        raise Invalid(f"backup file {source} does not exist")
+        raise Invalid(_("backup file {path} does not exist").format(path=source))
     try:
         probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         ok = probe.execute("PRAGMA integrity_check").fetchone()[0]
         version = probe.execute("SELECT version_num FROM alembic_version").fetchone()
         probe.close()
     except sqlite3.Error as exc:
-        raise Invalid(f"{source} is not a bizops backup: {exc}") from None
+        raise Invalid(
+            _("{path} is not a bizops backup: {error}").format(path=source, error=exc)
+        ) from None
     if ok != "ok" or not version:
-        raise Invalid(f"{source} is not a sound bizops backup (integrity: {ok})")
+        raise Invalid(
+            _("{path} is not a sound bizops backup (integrity: {result})").format(
+                path=source, result=ok
+            )
+        )
     if db.path.exists() and not force:
-        raise Invalid(f"{db.path} exists; pass --force to replace it with {source}")
+        raise Invalid(
+            _("{path} exists; pass --force to replace it with {backup}").format(
+                path=db.path, backup=source
+            )
+        )
     db.dispose()
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     dst = sqlite3.connect(db.path, timeout=60)

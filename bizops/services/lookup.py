@@ -7,6 +7,7 @@ from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.text import name_key
+from bizops.i18n import _
 from bizops.store.models import Contract, Customer
 
 # Row ids are 32-bit integer columns on PostgreSQL (and 64-bit on SQLite).
@@ -25,7 +26,7 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
     """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates."""
     text = str(ref).strip()
     if not text:
-        raise Invalid(f"{field}: empty customer reference")
+        raise Invalid(_("{field}: empty customer reference").format(field=field))
     if (row_id := as_id(text)) is not None:
         found = session.get(Customer, row_id)
         if found is not None:
@@ -52,15 +53,23 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         if candidates:
             shown = ", ".join(f"{c.code} {c.name}" for c in candidates[:10])
             more = " ..." if len(candidates) > 10 else ""
-            raise Invalid(f"{field}: {text!r} is ambiguous; it could be {shown}{more}")
-    raise NotFound(f"{field}: no customer {text!r}; see `bizops customer list --search`")
+            raise Invalid(
+                _("{field}: {ref!r} is ambiguous; it could be {shown}").format(
+                    field=field, ref=text, shown=shown + more
+                )
+            )
+    raise NotFound(
+        _("{field}: no customer {ref!r}; see `bizops customer list --search`").format(
+            field=field, ref=text
+        )
+    )
 
 
 def find_contract(session: Session, ref: str | int, *, field: str = "contract") -> Contract:
     """By id or number (HT-2026-0007)."""
     text = str(ref).strip()
     if not text:
-        raise Invalid(f"{field}: empty contract reference")
+        raise Invalid(_("{field}: empty contract reference").format(field=field))
     if (row_id := as_id(text)) is not None:
         found = session.get(Contract, row_id)
         if found is not None:
@@ -69,5 +78,9 @@ def find_contract(session: Session, ref: str | int, *, field: str = "contract") 
         select(Contract).where(col(Contract.number) == text.upper())
     ).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"{field}: no contract {text!r}; see `bizops contract list`")
+        raise NotFound(
+            _("{field}: no contract {ref!r}; see `bizops contract list`").format(
+                field=field, ref=text
+            )
+        )
     return found

@@ -9,6 +9,7 @@ from typing import Any
 
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy, build_policy, merge_policy
+from bizops.i18n import _
 from bizops.library import read_text
 
 DEFAULT_FILE = "policy.toml"
@@ -41,15 +42,19 @@ def read_policy_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise Invalid(f"policy file {path} does not exist") from None
+        raise Invalid(_("policy file {path} does not exist").format(path=path)) from None
     except OSError as exc:
-        raise Invalid(f"policy file {path} cannot be read: {exc.strerror}") from None
+        raise Invalid(
+            _("policy file {path} cannot be read: {error}").format(path=path, error=exc.strerror)
+        ) from None
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise Invalid(f"policy file {path} is not UTF-8 text") from None
+        raise Invalid(_("policy file {path} is not UTF-8 text").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"policy file {path}: TOML error: {exc}") from None
+        raise Invalid(
+            _("policy file {path}: TOML error: {error}").format(path=path, error=exc)
+        ) from None
 
 
 def policy_data(path: str | Path | None = None, *, explicit: bool = False) -> dict[str, Any]:
@@ -68,8 +73,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
         return build_policy(data)
     except Invalid as exc:
         raise Invalid(
-            f"policy file {config_path(path)} has {len(exc.details)} problem(s); "
-            "run `bizops config check` to see them",
+            _(
+                "policy file {path} has {count} problem(s); run `bizops config check` to see them"
+            ).format(path=config_path(path), count=len(exc.details)),
             details=exc.details,
         ) from None
 

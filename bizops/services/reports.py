@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotPermitted
 from bizops.domain.policy import MailSettings, Policy
+from bizops.i18n import N_, _
 from bizops.reports import daily as daily_report
 from bizops.reports import metrics
 from bizops.reports.daily import DailyReport, Recipient
@@ -124,15 +125,18 @@ def daily_reports(
     from bizops.services.users import find_user
 
     if owner and everyone:
-        raise Invalid("--owner and --all cannot be used together; give one of them")
+        raise Invalid(_("--owner and --all cannot be used together; give one of them"))
     if new_days < 0:
-        raise Invalid(f"--new-days: {new_days} is negative; give 0 or more days")
+        raise Invalid(
+            _("--new-days: {days} is negative; give 0 or more days").format(days=new_days)
+        )
     overseer = bool(OVERSEER_ROLES.intersection(actor.role_list))
     if everyone:
         if not overseer:
             raise NotPermitted(
-                f"--all: only a manager, gm or admin reads everyone's report; "
-                f"{actor.login} is {', '.join(actor.role_list)}"
+                _(
+                    "--all: only a manager, gm or admin reads everyone's report; {login} is {roles}"
+                ).format(login=actor.login, roles=", ".join(actor.role_list))
             )
         recipients = recipients_for(session, everyone=True)
         return build_reports(
@@ -146,8 +150,10 @@ def daily_reports(
     user = find_user(session, owner, field="--owner") if owner else actor
     if user.id != actor.id and not overseer:
         raise NotPermitted(
-            f"--owner: only a manager, gm or admin reads another user's report; "
-            f"{actor.login} is {', '.join(actor.role_list)}"
+            _(
+                "--owner: only a manager, gm or admin reads another user's report; "
+                "{login} is {roles}"
+            ).format(login=actor.login, roles=", ".join(actor.role_list))
         )
     return build_reports(
         session, recipients=[Recipient.of(user)], policy=policy, today=today, new_days=new_days
@@ -298,6 +304,14 @@ def _who(report: DailyReport) -> dict[str, Any]:
     return {"user": report["user"], "email": report["email"], "items": report["items"]}
 
 
+# Why a report is not mailed. The reason stays in English (scripts and `--quiet-if-empty`
+# compare it); it is translated where it is shown.
+NOTHING_TO_REPORT = N_("nothing to report")
+NO_EMAIL = N_("no email address")
+ALREADY_SENT = N_("already sent today")
+BEING_SENT = N_("being sent by another run")
+
+
 def _to_send(
     reports: Sequence[DailyReport], *, sent_today: set[int], force: bool, outcome: SendOutcome
 ) -> list[DailyReport]:
@@ -305,11 +319,11 @@ def _to_send(
     chosen = []
     for report in reports:
         if daily_report.is_empty(report):
-            outcome.skipped.append({**_who(report), "reason": "nothing to report"})
+            outcome.skipped.append({**_who(report), "reason": NOTHING_TO_REPORT})
         elif not report["email"]:
-            outcome.skipped.append({**_who(report), "reason": "no email address"})
+            outcome.skipped.append({**_who(report), "reason": NO_EMAIL})
         elif not force and report["user_id"] in sent_today:
-            outcome.skipped.append({**_who(report), "reason": "already sent today"})
+            outcome.skipped.append({**_who(report), "reason": ALREADY_SENT})
         else:
             chosen.append(report)
     return chosen
@@ -349,7 +363,7 @@ def _send_one(run: _Sending, mailer: Mailer, report: DailyReport, outcome: SendO
 
     claim = _claim(run, report)
     if not isinstance(claim, Claim):
-        reason = "already sent today" if claim == "sent" else "being sent by another run"
+        reason = ALREADY_SENT if claim == "sent" else BEING_SENT
         outcome.skipped.append({**_who(report), "reason": reason})
         return
     assert report["email"] is not None
@@ -424,8 +438,9 @@ def period(start: date | None, end: date | None, *, today: date) -> tuple[date, 
     start = start or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if start > end:
         raise Invalid(
-            f"--from {start.isoformat()} is after --to {end.isoformat()}; "
-            "give a period that starts before it ends"
+            _(
+                "--from {start} is after --to {end}; give a period that starts before it ends"
+            ).format(start=start.isoformat(), end=end.isoformat())
         )
     return start, end
 
@@ -447,7 +462,9 @@ def compliance_report(
 ) -> list[ComplianceRow]:
     if by not in metrics.COMPLIANCE_GROUPS:
         raise Invalid(
-            f"--by: unknown value {by!r}; accepted: {', '.join(metrics.COMPLIANCE_GROUPS)}"
+            _("--by: unknown value {value!r}; accepted: {accepted}").format(
+                value=by, accepted=", ".join(metrics.COMPLIANCE_GROUPS)
+            )
         )
     first, last = period(start, end, today=today)
     return metrics.compliance(session, start=first, end=last, today=today, by=by)

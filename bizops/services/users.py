@@ -15,6 +15,7 @@ from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import money_str, parse_money
 from bizops.domain.roles import ADMIN, parse_roles
 from bizops.domain.validate import check_email, check_login, check_text
+from bizops.i18n import _
 from bizops.store import audit
 from bizops.store.models import User
 
@@ -61,7 +62,9 @@ def _snapshot(user: User) -> dict[str, Any]:
 def require_admin(actor: User) -> None:
     if not actor.has_role(ADMIN):
         raise NotPermitted(
-            f"only an admin may do this; {actor.login} is {', '.join(actor.role_list)}"
+            _("only an admin may do this; {login} is {roles}").format(
+                login=actor.login, roles=", ".join(actor.role_list)
+            )
         )
 
 
@@ -69,7 +72,7 @@ def find_user(session: Session, ref: str | int, *, field: str = "user") -> User:
     """By id, login, or an unambiguous display name."""
     text = str(ref).strip()
     if not text:
-        raise Invalid(f"{field}: empty user name")
+        raise Invalid(_("{field}: empty user name").format(field=field))
     from bizops.services.lookup import as_id
 
     if (row_id := as_id(text)) is not None:
@@ -86,8 +89,14 @@ def find_user(session: Session, ref: str | int, *, field: str = "user") -> User:
         return matches[0]
     if len(matches) > 1:
         names = ", ".join(f"{u.login} ({u.name})" for u in matches)
-        raise Invalid(f"{field}: {text!r} is ambiguous; it could be {names}")
-    raise NotFound(f"{field}: no user {text!r}; see `bizops user list`")
+        raise Invalid(
+            _("{field}: {ref!r} is ambiguous; it could be {shown}").format(
+                field=field, ref=text, shown=names
+            )
+        )
+    raise NotFound(
+        _("{field}: no user {ref!r}; see `bizops user list`").format(field=field, ref=text)
+    )
 
 
 def os_login() -> str | None:
@@ -104,10 +113,12 @@ def resolve_actor(session: Session, login: str | None, *, required: bool = True)
             user = find_user(session, login, field="--as")
         except NotFound:
             raise NotPermitted(
-                f"--as: no user {login!r}; an admin adds users with `bizops user add`"
+                _("--as: no user {login!r}; an admin adds users with `bizops user add`").format(
+                    login=login
+                )
             ) from None
         if not user.active:
-            raise NotPermitted(f"--as: user {user.login} is deactivated")
+            raise NotPermitted(_("--as: user {login} is deactivated").format(login=user.login))
         return user
     name = os_login()
     if name:
@@ -117,10 +128,14 @@ def resolve_actor(session: Session, login: str | None, *, required: bool = True)
         if found is not None and found.active:
             return found
     if required:
-        raise NotPermitted(
-            "who is acting? pass --as USER or set BIZOPS_USER"
-            + (f" (the OS login {name!r} is not an active bizops user)" if name else "")
-        )
+        if name:
+            raise NotPermitted(
+                _(
+                    "who is acting? pass --as USER or set BIZOPS_USER "
+                    "(the OS login {name!r} is not an active bizops user)"
+                ).format(name=name)
+            )
+        raise NotPermitted(_("who is acting? pass --as USER or set BIZOPS_USER"))
     return None
 
 
@@ -129,7 +144,7 @@ def _limit(value: str | Decimal | None) -> Decimal | None:
         return None
     amount = parse_money(value, field="--limit")
     if amount <= 0:
-        raise Invalid("--limit: an approval limit must be greater than zero")
+        raise Invalid(_("--limit: an approval limit must be greater than zero"))
     return amount
 
 
@@ -147,7 +162,10 @@ def init_admin(
     """The very first user, an admin. Refused once any user exists."""
     if count_users(session):
         raise Conflict(
-            "bizops is already initialised: users exist; an admin adds more with `bizops user add`"
+            _(
+                "bizops is already initialised: users exist; "
+                "an admin adds more with `bizops user add`"
+            )
         )
     login = check_login(login)
     user = User(
@@ -185,7 +203,9 @@ def add_user(
     login = check_login(login)
     role_list = parse_roles(list(roles))
     if not role_list:
-        raise Invalid("--role: give at least one role (sales, manager, finance, legal, gm, admin)")
+        raise Invalid(
+            _("--role: give at least one role (sales, manager, finance, legal, gm, admin)")
+        )
     user = User(
         login=login,
         name=_check_name(name, login),
@@ -196,7 +216,7 @@ def add_user(
         created_at=datetime.now(UTC),
     )
     if session.execute(select(col(User.id)).where(col(User.login) == login)).first():
-        raise Conflict(f"login {login!r} is already taken")
+        raise Conflict(_("login {login!r} is already taken").format(login=login))
     session.add(user)
     session.flush()
     audit.record(
@@ -262,15 +282,19 @@ def _new_roles(
         and user.active
         and len(_active_admins(session)) <= 1
     ):
-        raise Conflict(f"{user.login} is the last active admin; make someone else admin first")
+        raise Conflict(
+            _("{login} is the last active admin; make someone else admin first").format(
+                login=user.login
+            )
+        )
     if not current:
-        raise Invalid("--role: a user must keep at least one role")
+        raise Invalid(_("--role: a user must keep at least one role"))
     return current
 
 
 def _set_limit(user: User, limit: str | Decimal | None, clear_limit: bool) -> None:
     if clear_limit and limit is not None:
-        raise Invalid("--limit and --no-limit cannot be used together")
+        raise Invalid(_("--limit and --no-limit cannot be used together"))
     if clear_limit:
         user.approval_limit = None
     elif limit is not None:
@@ -305,7 +329,10 @@ def update_user(
     after = _snapshot(user)
     if after == before:
         raise Invalid(
-            "nothing to change: give --name, --email, --role, --add-role, --remove-role, --limit or --activate"
+            _(
+                "nothing to change: give --name, --email, --role, --add-role, --remove-role, "
+                "--limit or --activate"
+            )
         )
     session.add(user)
     session.flush()
@@ -325,9 +352,11 @@ def deactivate_user(session: Session, *, actor: User, ref: str) -> UserView:
     require_admin(actor)
     user = find_user(session, ref)
     if not user.active:
-        raise Conflict(f"user {user.login} is already deactivated")
+        raise Conflict(_("user {login} is already deactivated").format(login=user.login))
     if user.has_role(ADMIN) and len(_active_admins(session)) <= 1:
-        raise Conflict(f"{user.login} is the last active admin and cannot be deactivated")
+        raise Conflict(
+            _("{login} is the last active admin and cannot be deactivated").format(login=user.login)
+        )
     before = _snapshot(user)
     user.active = False
     session.add(user)

@@ -19,6 +19,7 @@ from bizops.domain import approval as rules
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.i18n import N_, _
 from bizops.services.approvals.requests import find_request, snapshot, step_due, steps_of
 from bizops.store import audit
 from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, User
@@ -41,7 +42,9 @@ class Outcome:
     def __post_init__(self) -> None:
         if self.status not in OUTCOME_STATUSES:
             raise Invalid(
-                f"outcome: unknown status {self.status!r}; accepted: {', '.join(OUTCOME_STATUSES)}"
+                _("outcome: unknown status {status!r}; accepted: {accepted}").format(
+                    status=self.status, accepted=", ".join(OUTCOME_STATUSES)
+                )
             )
 
     @property
@@ -67,14 +70,21 @@ class _Open:
     current: ApprovalStep
 
 
+# Why a closed request cannot be decided, by what was tried (``doing``).
+_NOT_PENDING = {
+    "approved": N_("request {id} is {status}, not pending; only a pending request can be approved"),
+    "rejected": N_("request {id} is {status}, not pending; only a pending request can be rejected"),
+    "withdrawn": N_(
+        "request {id} is {status}, not pending; only a pending request can be withdrawn"
+    ),
+}
+
+
 def _load_pending(session: Session, ref: str | int, *, doing: str) -> _Open:
     request = find_request(session, ref)
     assert request.id is not None
     if request.status != rules.PENDING:
-        raise Conflict(
-            f"request {request.id} is {request.status}, not pending; only a pending request "
-            f"can be {doing}"
-        )
+        raise Conflict(_(_NOT_PENDING[doing]).format(id=request.id, status=request.status))
     contract = session.get(Contract, request.contract_id)
     assert contract is not None
     steps = steps_of(session, request.id)
@@ -82,20 +92,38 @@ def _load_pending(session: Session, ref: str | int, *, doing: str) -> _Open:
     return _Open(request=request, contract=contract, steps=steps, current=current)
 
 
+_ONLY_CURRENT_APPROVE = N_(
+    "--step: step {step} ({step_role}) of request {id} is {status}, not current; the current "
+    "step is {current} ({role}); steps run in order, so you can approve only that one"
+)
+_ONLY_CURRENT_REJECT = N_(
+    "--step: step {step} ({step_role}) of request {id} is {status}, not current; the current "
+    "step is {current} ({role}); steps run in order, so you can reject only that one"
+)
+
+
 def _check_step(loaded: _Open, step: int | None, *, verb: str) -> None:
     if step is None or step == loaded.current.seq:
         return
     request = loaded.request
     known = {s.seq: s for s in loaded.steps}
+    current = loaded.current
     if step not in known:
         raise Invalid(
-            f"--step: request {request.id} has steps 1 to {len(loaded.steps)}; "
-            f"the current one is {loaded.current.seq} ({loaded.current.role})"
+            _(
+                "--step: request {id} has steps 1 to {last}; the current one is {current} ({role})"
+            ).format(id=request.id, last=len(loaded.steps), current=current.seq, role=current.role)
         )
+    message = _ONLY_CURRENT_APPROVE if verb == "approve" else _ONLY_CURRENT_REJECT
     raise Conflict(
-        f"--step: step {step} ({known[step].role}) of request {request.id} is "
-        f"{known[step].status}, not current; the current step is {loaded.current.seq} "
-        f"({loaded.current.role}); steps run in order, so you can {verb} only that one"
+        _(message).format(
+            step=step,
+            step_role=known[step].role,
+            id=request.id,
+            status=known[step].status,
+            current=current.seq,
+            role=current.role,
+        )
     )
 
 
@@ -211,7 +239,7 @@ def reject(
     text = check_text(reason, "--reason")
     if not text:
         raise Invalid(
-            '--reason: a rejection needs a reason, e.g. --reason "payment terms too long"'
+            _('--reason: a rejection needs a reason, e.g. --reason "payment terms too long"')
         )
     loaded = _load_pending(session, ref, doing="rejected")
     _check_step(loaded, step, verb="reject")
@@ -256,8 +284,10 @@ def withdraw(
     request = loaded.request
     if actor.login != request.submitted_by:
         raise NotPermitted(
-            f"only the submitter ({request.submitted_by}) may withdraw request {request.id}; "
-            f"{actor.login} did not submit it"
+            _(
+                "only the submitter ({submitter}) may withdraw request {id}; "
+                "{login} did not submit it"
+            ).format(submitter=request.submitted_by, id=request.id, login=actor.login)
         )
     before = snapshot(request, loaded.steps)
     for s in loaded.steps:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from bizops.domain import approval as rules
 from bizops.domain.errors import NotPermitted
 from bizops.domain.vocab import one_of
+from bizops.i18n import _
 from bizops.services.lookup import find_contract
 from bizops.services.views.approvals import RequestRow
 from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
@@ -47,7 +48,7 @@ def _requests_query() -> Any:
 
 def _submitted_or_decided_by(query: Any, actor: User | None) -> Any:
     if actor is None:
-        raise NotPermitted("--mine: who is acting? pass --as USER or set BIZOPS_USER")
+        raise NotPermitted(_("--mine: who is acting? pass --as USER or set BIZOPS_USER"))
     decided = (
         select(col(ApprovalStep.request_id))
         .where(col(ApprovalStep.decided_by) == actor.login)

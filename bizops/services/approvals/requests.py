@@ -17,6 +17,7 @@ from bizops.domain.approval import Route, Terms
 from bizops.domain.dates import add_working_days
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services.approvals.routing import contract_terms
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
@@ -102,19 +103,23 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
     """By request id, or by contract number (its pending request, else its latest)."""
     text = str(ref).strip()
     if not text:
-        raise Invalid("request: empty reference; give a request id (see `bizops approval list`)")
+        raise Invalid(_("request: empty reference; give a request id (see `bizops approval list`)"))
     if text.isascii() and text.isdigit():
         row_id = as_id(text)
         found = session.get(ApprovalRequest, row_id) if row_id is not None else None
         if found is None:
-            raise NotFound(f"request: no approval request {text}; see `bizops approval list`")
+            raise NotFound(
+                _("request: no approval request {ref}; see `bizops approval list`").format(ref=text)
+            )
         return found
     try:
         contract = find_contract(session, text, field="request")
     except NotFound:
         raise NotFound(
-            f"request: no approval request or contract {text!r}; give a request id "
-            "(see `bizops approval list`)"
+            _(
+                "request: no approval request or contract {ref!r}; give a request id "
+                "(see `bizops approval list`)"
+            ).format(ref=text)
         ) from None
     found = session.execute(
         select(ApprovalRequest)
@@ -126,7 +131,9 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
         .limit(1)
     ).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"request: contract {contract.number} has no approval request")
+        raise NotFound(
+            _("request: contract {number} has no approval request").format(number=contract.number)
+        )
     return found
 
 
@@ -169,8 +176,10 @@ def _refuse_a_second_request(session: Session, contract: Contract) -> None:
     ).scalar_one_or_none()
     if open_id is not None:
         raise Conflict(
-            f"contract {contract.number} already has pending approval request {open_id}; "
-            f"it must be decided or withdrawn first (bizops approval withdraw {open_id})"
+            _(
+                "contract {number} already has pending approval request {id}; "
+                "it must be decided or withdrawn first (bizops approval withdraw {id})"
+            ).format(number=contract.number, id=open_id)
         )
 
 
@@ -178,8 +187,10 @@ def _route(policy: Policy, terms: Terms, subject: str) -> Route:
     found = rules.route_terms(policy.approval_rules, terms)
     if found is None:
         raise Invalid(
-            f"{subject} cannot be submitted: "
-            + rules.unrouted_message(policy.approval_rules, terms, subject="it")
+            _("{subject} cannot be submitted: {why}").format(
+                subject=subject,
+                why=rules.unrouted_message(policy.approval_rules, terms, subject=_("it")),
+            )
         )
     return found
 
@@ -221,9 +232,11 @@ def open_request(
     owns the contract's status.
     """
     assert contract.id is not None
-    subject = f"contract {contract.number}"
+    subject = _("contract {number}").format(number=contract.number)
     if amendment is not None:
-        subject = f"amendment {amendment.number} of contract {contract.number}"
+        subject = _("amendment {amendment} of contract {number}").format(
+            amendment=amendment.number, number=contract.number
+        )
     _refuse_a_second_request(session, contract)
     terms = contract_terms(contract, amendment)
     found = _route(policy, terms, subject)

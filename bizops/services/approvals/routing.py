@@ -10,6 +10,7 @@ from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
+from bizops.i18n import _
 from bizops.services.views.approvals import MatrixRow
 from bizops.store.models import Amendment, Contract
 
@@ -26,7 +27,11 @@ def route(
     money = parse_money(amount, field="--amount")
     if money <= 0:
         # As `contract new`: no contract has such an amount, so no route applies to it.
-        raise Invalid(f"--amount: {amount} is not a contract amount; it must be greater than zero")
+        raise Invalid(
+            _("--amount: {amount} is not a contract amount; it must be greater than zero").format(
+                amount=amount
+            )
+        )
     return rules.explain_route(
         policy,
         type=one_of(type, CONTRACT_TYPES, "--type"),

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from bizops.domain.errors import NotPermitted
 from bizops.domain.roles import ADMIN, MANAGER
+from bizops.i18n import _
 from bizops.store.models import Contract, User
 
 
@@ -26,14 +27,23 @@ def require_contract_role(
     *,
     also: tuple[str, ...] = (),
 ) -> None:
-    """The owner, a manager or an admin (plus any role in ``also``) may ``what``."""
+    """The owner, a manager or an admin (plus any role in ``also``) may ``what``: a catalog
+    text (marked with ``N_``) naming the act and the contract, e.g. ``"amend contract
+    {number}"``."""
     if actor.id == contract.owner_id or is_manager(actor):
         return
     if any(actor.has_role(role) for role in also):
         return
-    extra = "".join(f", {role}" for role in also)
+    extra = "".join(_(", {role}").format(role=role) for role in also)
     raise NotPermitted(
-        f"only the contract's owner ({owner_login(session, contract)}), a manager{extra} "
-        f"or an admin may {what} contract {contract.number}; {actor.login} is "
-        f"{', '.join(actor.role_list)}"
+        _(
+            "only the contract's owner ({owner}), a manager{extra} or an admin may {what}; "
+            "{login} is {roles}"
+        ).format(
+            owner=owner_login(session, contract),
+            extra=extra,
+            what=_(what).format(number=contract.number),
+            login=actor.login,
+            roles=", ".join(actor.role_list),
+        )
     )

@@ -17,6 +17,7 @@ from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.money import money_str
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import RISKS, one_of
+from bizops.i18n import N_, _
 from bizops.services.approvals import Outcome, open_request
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save, snapshot
@@ -57,31 +58,38 @@ def _set_term(contract: Contract, name: str, text: str) -> None:
     elif name in ("title", "risk"):
         setattr(contract, name, text)
     else:
-        raise Invalid(f"amendment: unknown term {name!r}")
+        raise Invalid(_("amendment: unknown term {name!r}").format(name=name))
 
 
 def _require_amendable(contract: Contract) -> None:
     if contract.status not in cs.AMENDABLE:
         pointer = (
-            f"edit the draft with `bizops contract update {contract.number}`"
+            _("edit the draft with `bizops contract update {number}`")
             if contract.status == cs.DRAFT
-            else "only a signed or active contract is amended"
+            else _("only a signed or active contract is amended")
         )
         raise Conflict(
-            f"cannot amend contract {contract.number}: it is {contract.status}; {pointer}"
+            _("cannot amend contract {number}: it is {status}; {pointer}").format(
+                number=contract.number,
+                status=contract.status,
+                pointer=pointer.format(number=contract.number),
+            )
         )
 
 
 def _check_changes(changes: dict[str, str]) -> None:
     if not changes:
         raise Invalid(
-            f"--set: give at least one change; amendable terms: {', '.join(AMENDABLE_FIELDS)}"
+            _("--set: give at least one change; amendable terms: {terms}").format(
+                terms=", ".join(AMENDABLE_FIELDS)
+            )
         )
     unknown = [n for n in changes if n not in AMENDABLE_FIELDS]
     if unknown:
         raise Invalid(
-            f"--set: {', '.join(unknown)} cannot be amended; amendable terms: "
-            f"{', '.join(AMENDABLE_FIELDS)}"
+            _("--set: {names} cannot be amended; amendable terms: {terms}").format(
+                names=", ".join(unknown), terms=", ".join(AMENDABLE_FIELDS)
+            )
         )
 
 
@@ -93,8 +101,10 @@ def _refuse_a_second_amendment(session: Session, contract: Contract) -> None:
     ).scalar()
     if pending:
         raise Conflict(
-            f"contract {contract.number} already has amendment {pending} waiting for approval; "
-            "one amendment at a time"
+            _(
+                "contract {number} already has amendment {amendment} waiting for approval; "
+                "one amendment at a time"
+            ).format(number=contract.number, amendment=pending)
         )
 
 
@@ -109,7 +119,11 @@ def _diff(contract: Contract, changes: dict[str, str], today: date) -> dict[str,
         new = _parse_term(name, changes[name], today)
         old = getattr(contract, name)
         if new == old:
-            raise Invalid(f"--set {name}: the contract's {name} is already {_term_text(old)}")
+            raise Invalid(
+                _("--set {name}: the contract's {name} is already {value}").format(
+                    name=name, value=_term_text(old)
+                )
+            )
         diff[name] = {"from": _term_text(old), "to": _term_text(new)}
         if name in period:
             period[name] = new
@@ -117,7 +131,7 @@ def _diff(contract: Contract, changes: dict[str, str], today: date) -> dict[str,
         period["start"],
         period["end"],
         end_field="--set end" if "end" in changes else "end",
-        start_field="--set start" if "start" in changes else "the start",
+        start_field="--set start" if "start" in changes else _("the start"),
     )
     return diff
 
@@ -142,7 +156,7 @@ def amend_contract(
     """A numbered amendment of a signed or active contract, routed through the approval
     matrix on the amended terms; the terms change only when it is approved."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "amend")
+    require_contract_role(session, actor, contract, N_("amend contract {number}"))
     _require_amendable(contract)
     text = check_reason(reason)
     _check_changes(changes)
@@ -200,16 +214,23 @@ def close_amendment(
     amendment = session.get(Amendment, outcome.amendment_id)
     if amendment is None:
         raise NotFound(
-            f"approval request {outcome.request_id}: amendment {outcome.amendment_id} is gone"
+            _("approval request {request}: amendment {amendment} is gone").format(
+                request=outcome.request_id, amendment=outcome.amendment_id
+            )
         )
     if amendment.status != AMENDMENT_PENDING:
-        raise Conflict(f"amendment {amendment.number} is already {amendment.status}")
+        raise Conflict(
+            _("amendment {amendment} is already {status}").format(
+                amendment=amendment.number, status=amendment.status
+            )
+        )
     before = {"amendment": amendment.status, "contract": snapshot(contract)}
     if outcome.status == approval_rules.APPROVED:
         if contract.status not in cs.AMENDABLE:
             raise Conflict(
-                f"amendment {amendment.number} cannot apply: contract {contract.number} is "
-                f"{contract.status}"
+                _("amendment {amendment} cannot apply: contract {number} is {status}").format(
+                    amendment=amendment.number, number=contract.number, status=contract.status
+                )
             )
         for name, change in amendment.changes.items():
             _set_term(contract, name, change["to"])

@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.roles import LEGAL
 from bizops.domain.vocab import ATTACHMENT_KINDS, one_of
+from bizops.i18n import N_, _
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.lookup import find_contract
 from bizops.services.views.contracts import AddedAttachment, AttachmentRow, Verification
@@ -47,16 +48,20 @@ def storage_dir(session: Session) -> Path | None:
 def _source(path: str | Path) -> Path:
     source = Path(path).expanduser()
     if not source.exists():
-        raise Invalid(f"FILE: {path} does not exist")
+        raise Invalid(_("FILE: {path} does not exist").format(path=path))
     if source.is_dir():
-        raise Invalid(f"FILE: {path} is a directory; give a file")
+        raise Invalid(_("FILE: {path} is a directory; give a file").format(path=path))
     if not os.access(source, os.R_OK):
-        raise Invalid(f"FILE: {path} cannot be read (permission denied)")
+        raise Invalid(_("FILE: {path} cannot be read (permission denied)").format(path=path))
     size = source.stat().st_size
     if size == 0:
-        raise Invalid(f"FILE: {path} is empty")
+        raise Invalid(_("FILE: {path} is empty").format(path=path))
     if size > MAX_BYTES:
-        raise Invalid(f"FILE: {path} is {size} bytes; the limit is {MAX_BYTES} bytes (100 MiB)")
+        raise Invalid(
+            _("FILE: {path} is {size} bytes; the limit is {limit} bytes (100 MiB)").format(
+                path=path, size=size, limit=MAX_BYTES
+            )
+        )
     return source
 
 
@@ -147,7 +152,9 @@ def attach_file(
 ) -> AddedAttachment:
     """Store a copy of ``path`` with its SHA-256 as an attachment of the contract."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "attach files to", also=(LEGAL,))
+    require_contract_role(
+        session, actor, contract, N_("attach files to contract {number}"), also=(LEGAL,)
+    )
     kind_value = one_of(kind, ATTACHMENT_KINDS, "--kind")
     source = _source(path)
     root = storage_dir(session)
@@ -165,8 +172,9 @@ def attach_file(
     ).first()
     if existing is not None:
         raise Conflict(
-            f"{source.name} is already attached to contract {contract.number} "
-            f"as attachment #{existing.id} ({existing.kind})"
+            _(
+                "{file} is already attached to contract {number} as attachment #{id} ({kind})"
+            ).format(file=source.name, number=contract.number, id=existing.id, kind=existing.kind)
         )
     assert contract.id is not None
     attachment = Attachment(

@@ -11,6 +11,7 @@ from bizops.domain import contract_states as cs
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.roles import LEGAL
 from bizops.domain.validate import check_text
+from bizops.i18n import N_, _
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save
 from bizops.services.contracts.statuses import DISPUTE_OPEN, DISPUTE_RESOLVED
@@ -22,11 +23,15 @@ from bizops.store.models import Contract, Dispute, User
 def _dispute(session: Session, ref: str | int) -> Dispute:
     text = str(ref).strip().lstrip("#")
     if not text.isdigit():
-        raise Invalid(f"dispute: {ref!r} is not a dispute id (a number, see `dispute list`)")
+        raise Invalid(
+            _("dispute: {ref!r} is not a dispute id (a number, see `dispute list`)").format(ref=ref)
+        )
     row_id = as_id(text)
     found = session.get(Dispute, row_id) if row_id is not None else None
     if found is None:
-        raise NotFound(f"dispute: no dispute #{text}; see `bizops contract dispute list`")
+        raise NotFound(
+            _("dispute: no dispute #{id}; see `bizops contract dispute list`").format(id=text)
+        )
     return found
 
 
@@ -50,11 +55,15 @@ def open_dispute(
 ) -> DisputeRow:
     """A dispute about a contract in force; it blocks completing and archiving."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "open a dispute on", also=(LEGAL,))
+    require_contract_role(
+        session, actor, contract, N_("open a dispute on contract {number}"), also=(LEGAL,)
+    )
     if contract.status not in cs.IN_FORCE:
         raise Conflict(
-            f"contract {contract.number} is {contract.status}; disputes concern a contract "
-            f"that was signed ({', '.join(cs.IN_FORCE)})"
+            _(
+                "contract {number} is {status}; disputes concern a contract "
+                "that was signed ({states})"
+            ).format(number=contract.number, status=contract.status, states=", ".join(cs.IN_FORCE))
         )
     text = check_text(summary, "--summary", required=True, max_length=5000)
     assert text is not None and contract.id is not None
@@ -77,9 +86,15 @@ def resolve_dispute(
     dispute = _dispute(session, ref)
     contract = session.get(Contract, dispute.contract_id)
     assert contract is not None
-    require_contract_role(session, actor, contract, "resolve disputes of", also=(LEGAL,))
+    require_contract_role(
+        session, actor, contract, N_("resolve disputes of contract {number}"), also=(LEGAL,)
+    )
     if dispute.status != DISPUTE_OPEN:
-        raise Conflict(f"dispute #{dispute.id} is already resolved (on {dispute.resolved_on})")
+        raise Conflict(
+            _("dispute #{id} is already resolved (on {day})").format(
+                id=dispute.id, day=dispute.resolved_on
+            )
+        )
     text = check_text(resolution, "--resolution", required=True, max_length=5000)
     before = _dispute_row(dispute, contract.number)
     dispute.status = DISPUTE_RESOLVED

@@ -17,6 +17,7 @@ from bizops.domain.policy import Policy
 from bizops.domain.roles import FINANCE, GM, LEGAL
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
+from bizops.i18n import N_, _
 from bizops.services.contracts.access import is_manager, require_contract_role
 from bizops.services.contracts.changes import apply_assessment, record, save, snapshot
 from bizops.services.contracts.listing import contract_summary
@@ -86,12 +87,14 @@ def _customer_and_owner(
     cust = find_customer(session, customer, field="--customer")
     if cust.archived_on is not None:
         raise Conflict(
-            f"customer {cust.code} ({cust.name}) is archived; restore it with "
-            f"`bizops customer restore {cust.code}` before adding a contract"
+            _(
+                "customer {code} ({name}) is archived; restore it with "
+                "`bizops customer restore {code}` before adding a contract"
+            ).format(code=cust.code, name=cust.name)
         )
     owner_user = find_user(session, owner, field="--owner") if owner else actor
     if not owner_user.active:
-        raise Invalid(f"--owner: user {owner_user.login} is deactivated")
+        raise Invalid(_("--owner: user {login} is deactivated").format(login=owner_user.login))
     if is_manager(actor):
         return cust, owner_user
     if cust.owner_id != actor.id:
@@ -99,12 +102,14 @@ def _customer_and_owner(
             select(col(User.login)).where(col(User.id) == cust.owner_id)
         ).scalar()
         raise NotPermitted(
-            f"{actor.login} may create contracts only for customers they own; "
-            f"{cust.code} belongs to {holder} (a manager or an admin may create it)"
+            _(
+                "{login} may create contracts only for customers they own; "
+                "{code} belongs to {holder} (a manager or an admin may create it)"
+            ).format(login=actor.login, code=cust.code, holder=holder)
         )
     if owner_user.id != actor.id:
         raise NotPermitted(
-            "--owner: only a manager or an admin may create a contract owned by someone else"
+            _("--owner: only a manager or an admin may create a contract owned by someone else")
         )
     return cust, owner_user
 
@@ -179,20 +184,32 @@ def create_contract(
 # Editing
 
 
+# Why a submitted contract's terms cannot be edited, and what to do instead, by its status.
+_NOT_EDITABLE = {
+    cs.PENDING: N_(
+        "contract {number} is {status}: its terms cannot be edited after submission; "
+        "withdraw the approval request (`bizops approval withdraw ID`) to edit the draft, or "
+        "once signed change them with "
+        "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
+    ),
+    cs.APPROVED: N_(
+        "contract {number} is {status}: its terms cannot be edited after submission; "
+        "reopen it (`bizops contract reopen {number} --reason ...`) to edit the draft, or "
+        "once signed change them with "
+        "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
+    ),
+}
+_NOT_EDITABLE_SIGNED = N_(
+    "contract {number} is {status}: its terms cannot be edited after submission; "
+    "once signed change them with `bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
+)
+
+
 def _require_editable(contract: Contract) -> None:
     if contract.status in cs.EDITABLE:
         return
-    hint = {
-        cs.PENDING: "withdraw the approval request (`bizops approval withdraw ID`) to edit "
-        "the draft, or",
-        cs.APPROVED: f"reopen it (`bizops contract reopen {contract.number} --reason ...`) "
-        "to edit the draft, or",
-    }.get(contract.status, "")
-    raise Conflict(
-        f"contract {contract.number} is {contract.status}: its terms cannot be edited after "
-        f"submission; {hint + ' ' if hint else ''}once signed change them with "
-        f"`bizops contract amend {contract.number} --set FIELD=VALUE --reason TEXT`"
-    )
+    message = _NOT_EDITABLE.get(contract.status, _NOT_EDITABLE_SIGNED)
+    raise Conflict(_(message).format(number=contract.number, status=contract.status))
 
 
 def _change_terms(
@@ -234,8 +251,12 @@ def _changed_fields(
     fields = {k: as_text(v) for k, v in (contract.fields or {}).items()}
     for name in unset:
         if name not in fields:
-            known = ", ".join(sorted(fields)) or "none"
-            raise Invalid(f"--unset: the contract has no field {name!r}; its fields: {known}")
+            known = ", ".join(sorted(fields)) or _("none")
+            raise Invalid(
+                _("--unset: the contract has no field {name!r}; its fields: {known}").format(
+                    name=name, known=known
+                )
+            )
         del fields[name]
     fields.update(values or {})
     return fields
@@ -271,10 +292,10 @@ def update_contract(
 ) -> ContractRow:
     """Change a draft's terms. After submission terms change only by amendment."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "update")
+    require_contract_role(session, actor, contract, N_("update contract {number}"))
     _require_editable(contract)
     if template is not None and no_template:
-        raise Invalid("--template and --no-template cannot be used together")
+        raise Invalid(_("--template and --no-template cannot be used together"))
     before = snapshot(contract)
     _change_terms(
         contract,
@@ -301,8 +322,10 @@ def update_contract(
     after = snapshot(contract)
     if after == before:
         raise Invalid(
-            "nothing to change: give --title, --type, --amount, --currency, --risk, --start, "
-            "--end, --template, --set, --unset or --notice-days"
+            _(
+                "nothing to change: give --title, --type, --amount, --currency, --risk, --start, "
+                "--end, --template, --set, --unset or --notice-days"
+            )
         )
     save(session, contract)
     record(
@@ -318,7 +341,9 @@ def update_contract(
 def add_note(session: Session, *, actor: User, ref: str | int, text: str) -> AddedNote:
     """A negotiation or review note. Reviewers (legal, finance, gm) may note any contract."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "note", also=(LEGAL, FINANCE, GM))
+    require_contract_role(
+        session, actor, contract, N_("note contract {number}"), also=(LEGAL, FINANCE, GM)
+    )
     body = check_text(text, "TEXT", required=True, max_length=5000)
     assert body is not None and contract.id is not None
     note = ContractNote(contract_id=contract.id, at=datetime.now(UTC), actor=actor.login, text=body)

@@ -19,6 +19,7 @@ from bizops.domain.dates import parse_date
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.i18n import N_, _
 from bizops.services.approvals import open_request, void_approved
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save, snapshot
@@ -71,6 +72,18 @@ def facts(session: Session, contract: Contract, reason: str | None = None) -> cs
     )
 
 
+# Who may make each move: the act and the contract it concerns, for the refusal's words.
+_MAY = {
+    "submit": N_("submit contract {number}"),
+    "sign": N_("sign contract {number}"),
+    "activate": N_("activate contract {number}"),
+    "complete": N_("complete contract {number}"),
+    "terminate": N_("terminate contract {number}"),
+    "archive": N_("archive contract {number}"),
+    "reopen": N_("reopen contract {number}"),
+}
+
+
 def _move(
     session: Session,
     *,
@@ -82,7 +95,7 @@ def _move(
 ) -> Contract:
     """Check permission and the state machine, apply ``change``, set the status, audit."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, move)
+    require_contract_role(session, actor, contract, _MAY[move])
     step = cs.check_move(contract.number, contract.status, move, facts(session, contract, reason))
     before = snapshot(contract)
     extra = change(contract) if change else {}
@@ -100,7 +113,7 @@ def submit_contract(
 ) -> Submission:
     """Open the approval request (routed by the matrix) and move draft -> pending_approval."""
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "submit")
+    require_contract_role(session, actor, contract, _MAY["submit"])
     cs.check_move(contract.number, contract.status, "submit", facts(session, contract))
     before = snapshot(contract)
     request = open_request(session, actor=actor, contract=contract, policy=policy, today=today)
@@ -138,8 +151,10 @@ def sign_contract(
     def change(c: Contract) -> dict[str, Any]:
         if c.approved_on is not None and signed_on < c.approved_on:
             raise Invalid(
-                f"--on: {signed_on.isoformat()} is before the approval on "
-                f"{c.approved_on.isoformat()}; a contract is signed after it is approved"
+                _(
+                    "--on: {day} is before the approval on {approved}; "
+                    "a contract is signed after it is approved"
+                ).format(day=signed_on.isoformat(), approved=c.approved_on.isoformat())
             )
         c.signed_on, c.signatory = signed_on, name
         return {"signed_on": signed_on, "signatory": name}
@@ -171,7 +186,11 @@ def activate_contract(
 
     def change(c: Contract) -> dict[str, Any]:
         if c.signed_on is not None and day < c.signed_on:
-            raise Invalid(f"--on: {day.isoformat()} is before the signing on {c.signed_on}")
+            raise Invalid(
+                _("--on: {day} is before the signing on {signed}").format(
+                    day=day.isoformat(), signed=c.signed_on
+                )
+            )
         c.activated_on = day
         return {"activated_on": day}
 

@@ -21,6 +21,7 @@ from bizops.domain.money import format_money
 from bizops.domain.roles import FINANCE
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import MILESTONE_KINDS, one_of
+from bizops.i18n import N_, _
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save
 from bizops.services.contracts.terms import check_amount, not_future
@@ -32,11 +33,17 @@ from bizops.store.models import Contract, Customer, Milestone, User
 def _milestone(session: Session, ref: str | int) -> Milestone:
     text = str(ref).strip().lstrip("#")
     if not text.isdigit():
-        raise Invalid(f"milestone: {ref!r} is not a milestone id (a number, see `milestone list`)")
+        raise Invalid(
+            _("milestone: {ref!r} is not a milestone id (a number, see `milestone list`)").format(
+                ref=ref
+            )
+        )
     row_id = as_id(text)
     found = session.get(Milestone, row_id) if row_id is not None else None
     if found is None:
-        raise NotFound(f"milestone: no milestone #{text}; see `bizops contract milestone list`")
+        raise NotFound(
+            _("milestone: no milestone #{id}; see `bizops contract milestone list`").format(id=text)
+        )
     return found
 
 
@@ -68,9 +75,14 @@ def _check_payments(session: Session, contract: Contract, kind: str, value: Deci
     total = sum((a for a in planned if a is not None), Decimal(0)) + value
     if total > contract.amount:
         raise Invalid(
-            f"--amount: payment milestones would total {format_money(total)} "
-            f"{contract.currency}, more than the contract amount "
-            f"{format_money(contract.amount)}"
+            _(
+                "--amount: payment milestones would total {total} {currency}, "
+                "more than the contract amount {amount}"
+            ).format(
+                total=format_money(total),
+                currency=contract.currency,
+                amount=format_money(contract.amount),
+            )
         )
 
 
@@ -86,11 +98,14 @@ def add_milestone(
     today: date,
 ) -> MilestoneRow:
     contract = find_contract(session, ref)
-    require_contract_role(session, actor, contract, "plan milestones of", also=(FINANCE,))
+    require_contract_role(
+        session, actor, contract, N_("plan milestones of contract {number}"), also=(FINANCE,)
+    )
     if contract.status not in cs.PLANNABLE:
         raise Conflict(
-            f"contract {contract.number} is {contract.status}; milestones are planned only "
-            f"while it is {', '.join(cs.PLANNABLE)}"
+            _(
+                "contract {number} is {status}; milestones are planned only while it is {states}"
+            ).format(number=contract.number, status=contract.status, states=", ".join(cs.PLANNABLE))
         )
     kind_value = one_of(kind, MILESTONE_KINDS, "--kind")
     due_on = parse_date(due, today, field="--due")
@@ -113,11 +128,21 @@ def complete_milestone(
     milestone = _milestone(session, ref)
     contract = session.get(Contract, milestone.contract_id)
     assert contract is not None
-    require_contract_role(session, actor, contract, "record milestones of", also=(FINANCE,))
+    require_contract_role(
+        session, actor, contract, N_("record milestones of contract {number}"), also=(FINANCE,)
+    )
     if milestone.done_on is not None:
-        raise Conflict(f"milestone #{milestone.id} is already done (on {milestone.done_on})")
+        raise Conflict(
+            _("milestone #{id} is already done (on {day})").format(
+                id=milestone.id, day=milestone.done_on
+            )
+        )
     if contract.status == cs.ARCHIVED:
-        raise Conflict(f"contract {contract.number} is archived; its milestones are closed")
+        raise Conflict(
+            _("contract {number} is archived; its milestones are closed").format(
+                number=contract.number
+            )
+        )
     day = not_future(parse_date(on or today, today, field="--on"), today, "--on")
     before = milestone_row(milestone, contract.number, today)
     milestone.done_on, milestone.done_by = day, actor.login

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.store.counters import next_value
 from bizops.store.models import Contract
 
@@ -34,10 +35,14 @@ def next_number(session: Session, *, policy: Policy, today: date, contract_type:
     number = number.strip().upper()
     if len(number) > MAX_NUMBER_LENGTH:
         raise Invalid(
-            f"numbering.contract: {number!r} is longer than {MAX_NUMBER_LENGTH} characters"
+            _("numbering.contract: {number!r} is longer than {most} characters").format(
+                number=number, most=MAX_NUMBER_LENGTH
+            )
         )
     if session.execute(select(col(Contract.id)).where(col(Contract.number) == number)).first():
         raise Conflict(
-            f"contract number {number} is already taken; check numbering.contract in the policy"
+            _(
+                "contract number {number} is already taken; check numbering.contract in the policy"
+            ).format(number=number)
         )
     return number

@@ -17,6 +17,7 @@ from bizops.domain import approval as approval_rules
 from bizops.domain import contract_states as cs
 from bizops.domain.errors import NotFound
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services import approvals
 from bizops.services.approvals import Outcome
 from bizops.services.contracts.amendments import close_amendment
@@ -40,7 +41,9 @@ def apply_outcome(session: Session, *, outcome: Outcome, actor: User, today: dat
     contract = session.get(Contract, outcome.contract_id)
     if contract is None:
         raise NotFound(
-            f"approval request {outcome.request_id}: contract {outcome.contract_id} is gone"
+            _("approval request {request}: contract {contract} is gone").format(
+                request=outcome.request_id, contract=outcome.contract_id
+            )
         )
     if outcome.amendment_id is not None:
         close_amendment(session, outcome=outcome, contract=contract, actor=actor, today=today)

@@ -12,6 +12,7 @@ from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.i18n import _
 
 MAX_NOTICE_DAYS = 3650
 
@@ -25,14 +26,22 @@ def check_title(value: str | None, field: str = "--title") -> str:
 def check_amount(value: str | Decimal, field: str = "--amount") -> Decimal:
     amount = parse_money(value, field=field)
     if amount <= 0:
-        raise Invalid(f"{field}: {value} is not a contract amount; it must be greater than zero")
+        raise Invalid(
+            _("{field}: {value} is not a contract amount; it must be greater than zero").format(
+                field=field, value=value
+            )
+        )
     return amount
 
 
 def check_currency(value: str | None, policy: Policy) -> str:
     text = (value or policy.currency).strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", text):
-        raise Invalid(f"--currency: {value!r} is not a three-letter currency code such as CNY")
+        raise Invalid(
+            _("--currency: {value!r} is not a three-letter currency code such as CNY").format(
+                value=value
+            )
+        )
     return text
 
 
@@ -40,7 +49,11 @@ def check_notice_days(value: int | None, policy: Policy) -> int:
     if value is None:
         return policy.notice_days
     if value < 0 or value > MAX_NOTICE_DAYS:
-        raise Invalid(f"--notice-days: {value}; expected 0 to {MAX_NOTICE_DAYS} days")
+        raise Invalid(
+            _("--notice-days: {value}; expected 0 to {most} days").format(
+                value=value, most=MAX_NOTICE_DAYS
+            )
+        )
     return value
 
 
@@ -48,7 +61,14 @@ def check_period(
     start: date, end: date, *, end_field: str = "--end", start_field: str = "--start"
 ) -> None:
     if end < start:
-        raise Invalid(f"{end_field}: {end.isoformat()} is before {start_field} {start.isoformat()}")
+        raise Invalid(
+            _("{end_field}: {end} is before {start_field} {start}").format(
+                end_field=end_field,
+                end=end.isoformat(),
+                start_field=start_field,
+                start=start.isoformat(),
+            )
+        )
 
 
 def check_reason(
@@ -59,7 +79,11 @@ def check_reason(
 
 def not_future(day: date, today: date, field: str) -> date:
     if day > today:
-        raise Invalid(f"{field}: {day.isoformat()} is in the future (today is {today.isoformat()})")
+        raise Invalid(
+            _("{field}: {day} is in the future (today is {today})").format(
+                field=field, day=day.isoformat(), today=today.isoformat()
+            )
+        )
     return day
 
 
@@ -70,9 +94,15 @@ def parse_assignments(items: Iterable[str] | None, *, option: str = "--set") -> 
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise Invalid(f"{option}: {item!r} is not FIELD=VALUE (e.g. {option} payment_days=30)")
+            raise Invalid(
+                _("{option}: {item!r} is not FIELD=VALUE (e.g. {option} payment_days=30)").format(
+                    option=option, item=item
+                )
+            )
         if name in out:
-            raise Invalid(f"{option}: field {name!r} is given twice")
+            raise Invalid(
+                _("{option}: field {name!r} is given twice").format(option=option, name=name)
+            )
         out[name] = value.strip()
     return out
 

@@ -20,6 +20,7 @@ from bizops.domain.customer_fields import (
 from bizops.domain.customer_rows import CustomerRows, build_customer_rows
 from bizops.domain.errors import Conflict
 from bizops.domain.policy import Policy
+from bizops.i18n import N_, _
 from bizops.services.customers.duplicates import check_email_free, check_name_free
 from bizops.services.customers.permissions import active_owner, require_writer
 from bizops.services.customers.profile import customer_view, now, record, snapshot
@@ -56,7 +57,7 @@ def add_customer(
     ``signed`` and ``maintenance`` are refused as starting stages (``Conflict``): both need a
     signed contract, which a new customer cannot have.
     """
-    require_writer(actor, "add customers")
+    require_writer(actor, N_("add customers"))
 
     def owner_id() -> int:
         user = active_owner(session, owner)
@@ -93,7 +94,7 @@ def add_customer(
 def _check_duplicates(session: Session, new: NewCustomer, *, allow_duplicate: bool) -> None:
     repeated = repeated_email(new.contacts)
     if repeated is not None:
-        raise Conflict(f"email: {repeated} is given for two contacts")
+        raise Conflict(_("email: {email} is given for two contacts").format(email=repeated))
     if allow_duplicate:
         return
     check_name_free(session, new.name)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bizops.domain.errors import Conflict
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services.customers.permissions import require_may_change
 from bizops.services.customers.profile import customer_view, record
 from bizops.services.customers.views import CustomerView
@@ -25,7 +26,11 @@ def archive_customer(
     customer = find_customer(session, ref)
     require_may_change(session, actor, customer)
     if customer.archived_on is not None:
-        raise Conflict(f"customer {customer.code} was already archived on {customer.archived_on}")
+        raise Conflict(
+            _("customer {code} was already archived on {day}").format(
+                code=customer.code, day=customer.archived_on
+            )
+        )
     customer.archived_on = today
     session.add(customer)
     session.flush()
@@ -47,7 +52,7 @@ def restore_customer(
     customer = find_customer(session, ref)
     require_may_change(session, actor, customer)
     if customer.archived_on is None:
-        raise Conflict(f"customer {customer.code} is not archived")
+        raise Conflict(_("customer {code} is not archived").format(code=customer.code))
     before = customer.archived_on
     customer.archived_on = None
     session.add(customer)

@@ -9,6 +9,7 @@ from bizops.domain.customer_fields import ContactIn, check_contact, email_key, p
 from bizops.domain.customer_rows import contact_rows
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.text import fold
+from bizops.i18n import _
 from bizops.services.customers.duplicates import check_email_free
 from bizops.services.customers.permissions import require_active, require_may_change
 from bizops.services.customers.profile import record
@@ -69,7 +70,9 @@ def add_contact(
         same = [c for c in existing if c.email_key == key]
         if same:
             raise Conflict(
-                f"email: {parsed.email} is already contact {same[0].name} of {customer.code}"
+                _("email: {email} is already contact {name} of {code}").format(
+                    email=parsed.email, name=same[0].name, code=customer.code
+                )
             )
         if not allow_duplicate:
             check_email_free(session, parsed.email, exclude_customer=customer.id)
@@ -99,10 +102,18 @@ def _find_contact(session: Session, customer: Customer, ref: str) -> Contact:
     matches = [c for c in contacts if fold(c.name) == key or (c.email_key and c.email_key == key)]
     if len(matches) == 1:
         return matches[0]
-    shown = ", ".join(f"{c.id} {c.name}" for c in (matches or contacts)) or "(none)"
+    shown = ", ".join(f"{c.id} {c.name}" for c in (matches or contacts)) or _("(none)")
     if matches:
-        raise Invalid(f"contact: {ref!r} is ambiguous; it could be {shown}; give the id")
-    raise NotFound(f"contact: {customer.code} has no contact {ref!r}; its contacts: {shown}")
+        raise Invalid(
+            _("contact: {ref!r} is ambiguous; it could be {shown}; give the id").format(
+                ref=ref, shown=shown
+            )
+        )
+    raise NotFound(
+        _("contact: {code} has no contact {ref!r}; its contacts: {shown}").format(
+            code=customer.code, ref=ref, shown=shown
+        )
+    )
 
 
 def remove_contact(session: Session, *, actor: User, ref: str | int, contact: str) -> ContactView:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 from bizops.domain.customer_fields import email_key
 from bizops.domain.errors import Conflict
 from bizops.domain.text import name_key
+from bizops.i18n import _
 from bizops.store.models import Contact, Customer
 
 __all__ = ["check_email_free", "check_name_free", "describe"]
@@ -38,16 +39,19 @@ def _email_duplicate(
 
 
 def describe(customer: Customer) -> str:
-    archived = " (archived)" if customer.archived_on else ""
-    return f"{customer.code} {customer.name}{archived}"
+    if customer.archived_on:
+        return _("{code} {name} (archived)").format(code=customer.code, name=customer.name)
+    return f"{customer.code} {customer.name}"
 
 
 def check_name_free(session: Session, name: str, *, exclude_id: int | None = None) -> None:
     found = _name_duplicate(session, name_key(name), exclude_id=exclude_id)
     if found is not None:
         raise Conflict(
-            f"name: {name!r} duplicates existing customer {describe(found)}; "
-            "pass --allow-duplicate to keep both"
+            _(
+                "name: {name!r} duplicates existing customer {customer}; "
+                "pass --allow-duplicate to keep both"
+            ).format(name=name, customer=describe(found))
         )
 
 
@@ -57,6 +61,8 @@ def check_email_free(session: Session, email: str, *, exclude_customer: int | No
     found = _email_duplicate(session, key, exclude_customer=exclude_customer)
     if found is not None:
         raise Conflict(
-            f"email: {email} is already a contact of customer {describe(found)}; "
-            "pass --allow-duplicate to keep both"
+            _(
+                "email: {email} is already a contact of customer {customer}; "
+                "pass --allow-duplicate to keep both"
+            ).format(email=email, customer=describe(found))
         )

@@ -12,6 +12,7 @@ from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.roles import ADMIN, MANAGER
 from bizops.domain.validate import check_text
+from bizops.i18n import _
 from bizops.services.customers.permissions import require_active, require_may_change
 from bizops.services.customers.profile import customer_view, record
 from bizops.services.customers.views import (
@@ -43,10 +44,14 @@ def set_grade(
     grade = parse_grade(grade, "grade")
     reason = check_text(reason, "--reason", max_length=2000)
     if grade == customer.grade:
-        raise Conflict(f"grade: {customer.code} is already grade {grade}")
+        raise Conflict(
+            _("grade: {code} is already grade {grade}").format(code=customer.code, grade=grade)
+        )
     if reason is None:
         raise Invalid(
-            f"grade: changing {customer.code} from {customer.grade} to {grade} needs --reason"
+            _("grade: changing {code} from {old} to {new} needs --reason").format(
+                code=customer.code, old=customer.grade, new=grade
+            )
         )
     before = customer.grade
     customer.grade = grade
@@ -110,8 +115,14 @@ def regrade(
     if dry_run:
         return changes
     if actor is None or not (actor.has_role(MANAGER) or actor.has_role(ADMIN)):
-        who = f"{actor.login} is {', '.join(actor.role_list)}" if actor else "nobody is acting"
-        raise NotPermitted(f"only a manager or admin may regrade all customers; {who}")
+        who = (
+            _("{login} is {roles}").format(login=actor.login, roles=", ".join(actor.role_list))
+            if actor
+            else _("nobody is acting")
+        )
+        raise NotPermitted(
+            _("only a manager or admin may regrade all customers; {who}").format(who=who)
+        )
     for change in changes:
         customer = session.get(Customer, change["id"])
         assert customer is not None

@@ -22,6 +22,7 @@ from typing import Any
 
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold, restore_formula
+from bizops.i18n import _
 
 __all__ = [
     "CONTACT_SEPARATOR",
@@ -98,7 +99,10 @@ def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else GB18030; anything else is an error naming the problem."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Invalid(
-            f"{name}: the file is UTF-16 text; save it as 'CSV UTF-8' (or GB18030) and import again"
+            _(
+                "{file}: the file is UTF-16 text; save it as 'CSV UTF-8' (or GB18030) "
+                "and import again"
+            ).format(file=name)
         )
     try:
         text = data.decode("utf-8-sig")
@@ -108,11 +112,15 @@ def decode_text(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             bad = data[utf8_error.start : utf8_error.start + 1].hex()
             raise Invalid(
-                f"{name}: cannot read the text: it is neither UTF-8 nor GB18030 (byte 0x{bad} at "
-                f"offset {utf8_error.start}); save it as 'CSV UTF-8' and import again"
+                _(
+                    "{file}: cannot read the text: it is neither UTF-8 nor GB18030 "
+                    "(byte 0x{byte} at offset {offset}); save it as 'CSV UTF-8' and import again"
+                ).format(file=name, byte=bad, offset=utf8_error.start)
             ) from None
     if "\x00" in text:
-        raise Invalid(f"{name}: the file holds NUL bytes; it is not a CSV text file")
+        raise Invalid(
+            _("{file}: the file holds NUL bytes; it is not a CSV text file").format(file=name)
+        )
     return text
 
 
@@ -132,23 +140,38 @@ def _map_headers(
             continue
         if not text:
             if has_values(i):
-                raise Invalid(f"{name}: column {i + 1} has no header but holds values")
+                raise Invalid(
+                    _("{file}: column {column} has no header but holds values").format(
+                        file=name, column=i + 1
+                    )
+                )
             fields.append(None)
             continue
         key = _LOOKUP.get(_header_key(text)) or _LOOKUP.get(fold(text))
         if key is None:
             raise Invalid(
-                f"{name}: unknown column {text!r}; accepted columns: {accepted_headers()}"
+                _("{file}: unknown column {column!r}; accepted columns: {accepted}").format(
+                    file=name, column=text, accepted=accepted_headers()
+                )
             )
         if key in seen:
-            raise Invalid(f"{name}: columns {seen[key]!r} and {text!r} both mean {key}")
+            raise Invalid(
+                _("{file}: columns {first!r} and {second!r} both mean {field}").format(
+                    file=name, first=seen[key], second=text, field=key
+                )
+            )
         seen[key] = text
         fields.append(key)
     missing = [f for f in REQUIRED if f not in seen]
     if missing:
         raise Invalid(
-            f"{name}: required column(s) missing: {', '.join(missing)} "
-            f"(e.g. {', '.join(HEADER_ALIASES[m][0] + '/' + HEADER_ALIASES[m][1] for m in missing)})"
+            _("{file}: required column(s) missing: {missing} (e.g. {examples})").format(
+                file=name,
+                missing=", ".join(missing),
+                examples=", ".join(
+                    HEADER_ALIASES[m][0] + "/" + HEADER_ALIASES[m][1] for m in missing
+                ),
+            )
         )
     return fields
 
@@ -178,6 +201,7 @@ def _table(
     )
     table = Table(headers=headers, fields=fields, rows=[])
     width = len(headers)
+    too_wide = _("has {count} cells but the header has {width} columns")
     pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
     keys = [key for _, key in pairs]
     # A full row's values in one C call (there are at least the required columns, so the
@@ -193,7 +217,7 @@ def _table(
             table.problems.append(
                 (
                     RawRow(where=where, values={}, cells=cells),
-                    f"has {count} cells but the header has {width} columns",
+                    too_wide.format(count=count, width=width),
                 )
             )
             continue
@@ -214,9 +238,15 @@ def read_csv_text(text: str, name: str) -> Table:
     try:
         headers = next(reader)
     except StopIteration:
-        raise Invalid(f"{name}: the file is empty; the first line must name the columns") from None
+        raise Invalid(
+            _("{file}: the file is empty; the first line must name the columns").format(file=name)
+        ) from None
     except csv.Error as exc:
-        raise Invalid(f"{name}: line 1: {exc}") from None
+        raise Invalid(
+            _("{file}: line {line}: {error}").format(file=name, line=1, error=exc)
+        ) from None
+    # Where a row comes from, in the words of the problems that name it.
+    line = _("line {line}")
 
     def records() -> Iterator[tuple[str, list[str]]]:
         previous = reader.line_num
@@ -226,8 +256,12 @@ def read_csv_text(text: str, name: str) -> Table:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise Invalid(f"{name}: line {previous + 1}: {exc}") from None
-            yield f"line {previous + 1}", cells
+                raise Invalid(
+                    _("{file}: line {line}: {error}").format(
+                        file=name, line=previous + 1, error=exc
+                    )
+                ) from None
+            yield line.format(line=previous + 1), cells
             previous = reader.line_num
 
     # Only a file holding a ' can hold a guarded cell: most files skip the pass.
@@ -256,18 +290,22 @@ def read_xlsx(path: Path, name: str) -> Table:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise Invalid(f"{name}: cannot read the workbook: {exc}") from None
+        raise Invalid(
+            _("{file}: cannot read the workbook: {error}").format(file=name, error=exc)
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         try:
             headers = [_cell(v) for v in next(rows)]
         except StopIteration:
-            raise Invalid(f"{name}: the first sheet is empty") from None
+            raise Invalid(_("{file}: the first sheet is empty").format(file=name)) from None
         while headers and not headers[-1].strip():
             headers.pop()
+        row = _("row {row}")
         records = [
-            (f"row {i}", [_cell(v) for v in values]) for i, values in enumerate(rows, start=2)
+            (row.format(row=i), [_cell(v) for v in values])
+            for i, values in enumerate(rows, start=2)
         ]
     finally:
         book.close()
@@ -278,10 +316,16 @@ def read_json_text(text: str, name: str) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise Invalid(
+            _("{file}: not valid JSON: {error} at line {line}").format(
+                file=name, error=exc.msg, line=exc.lineno
+            )
+        ) from None
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise Invalid(
-            f"{name}: expected a JSON array of customer objects (as `customer export` writes)"
+            _(
+                "{file}: expected a JSON array of customer objects (as `customer export` writes)"
+            ).format(file=name)
         )
     headers: list[str] = []
     for item in data:
@@ -289,6 +333,7 @@ def read_json_text(text: str, name: str) -> Table:
             if key not in headers:
                 headers.append(key)
     records = []
+    record = _("record {record}")
     for i, item in enumerate(data, start=1):
         cells = []
         for key in headers:
@@ -301,7 +346,7 @@ def read_json_text(text: str, name: str) -> Table:
                 )
                 value = sep.join(_cell(v) for v in value)
             cells.append(_cell(value))
-        records.append((f"record {i}", cells))
+        records.append((record.format(record=i), cells))
     return _table(headers, iter(records), name, guarded=False)
 
 
@@ -311,7 +356,9 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, name)
     if suffix == ".xls":
-        raise Invalid(f"{name}: old .xls workbooks are not read; save it as .xlsx or CSV")
+        raise Invalid(
+            _("{file}: old .xls workbooks are not read; save it as .xlsx or CSV").format(file=name)
+        )
     raw = data if data is not None else path.read_bytes()
     text = decode_text(raw, name)
     if suffix == ".json":
@@ -322,9 +369,11 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:
     """The bad rows as they were, plus the line they came from and the reason."""
     if path.is_dir():
-        raise Invalid(f"--rejects: {path} is a directory")
+        raise Invalid(_("--rejects: {path} is a directory").format(path=path))
     if not path.parent.exists():
-        raise Invalid(f"--rejects: directory {path.parent} does not exist")
+        raise Invalid(
+            _("--rejects: directory {directory} does not exist").format(directory=path.parent)
+        )
     width = len(headers)
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as stream:
@@ -334,4 +383,6 @@ def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, st
                 cells = (raw.cells + [""] * width)[:width]
                 writer.writerow([*cells, raw.where, reason])
     except OSError as exc:
-        raise Invalid(f"--rejects: cannot write {path}: {exc.strerror}") from None
+        raise Invalid(
+            _("--rejects: cannot write {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None

@@ -28,6 +28,7 @@ from bizops.domain.customer_fields import (
 )
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold
+from bizops.i18n import _
 from bizops.services.customers.import_files import RawRow, Table
 from bizops.store.models import Contact, Customer, User
 
@@ -51,20 +52,21 @@ class Owners:
     def resolve(self, text: str) -> int:
         value = text.strip()
         if not value:
-            raise Invalid("owner: empty; give a user's login")
+            raise Invalid(_("owner: empty; give a user's login"))
         entry = self.by_login.get(value.lower())
         if entry is None:
             candidates = self.by_name.get(fold(value), [])
             if len(candidates) > 1:
                 raise Invalid(
-                    f"owner: {value!r} is ambiguous; it could be "
-                    f"{', '.join(c[2] for c in candidates)}"
+                    _("owner: {value!r} is ambiguous; it could be {logins}").format(
+                        value=value, logins=", ".join(c[2] for c in candidates)
+                    )
                 )
             entry = candidates[0] if candidates else None
         if entry is None:
-            raise Invalid(f"owner: no user {value!r}; see `bizops user list`")
+            raise Invalid(_("owner: no user {value!r}; see `bizops user list`").format(value=value))
         if not entry[1]:
-            raise Invalid(f"owner: user {entry[2]} is deactivated")
+            raise Invalid(_("owner: user {login} is deactivated").format(login=entry[2]))
         return entry[0]
 
 
@@ -81,8 +83,10 @@ def contacts_of_row(values: dict[str, str]) -> list[ContactIn]:
                 ContactIn(name="-", title=title, phone=phone, email=email), field="contact"
             )
             raise Invalid(
-                "contact: a title, phone or email is given without the contact's name "
-                "(column contact/联系人)"
+                _(
+                    "contact: a title, phone or email is given without the contact's name "
+                    "(column contact/联系人)"
+                )
             )
         out.append(
             check_contact(
@@ -147,6 +151,7 @@ class RowChecker:
         be rolled back) the good rows that follow are no longer yielded."""
         total = len(self.table.rows)
         bad = self.bad
+        already_present = _("{where}: {name} already present")
         for i, raw in enumerate(self.table.rows, start=1):
             if i % 2000 == 0:
                 progress("importing", i, total)
@@ -156,7 +161,7 @@ class RowChecker:
                 self.bad.append((raw, exc.message))
                 continue
             if row.name_key in self.existing_names:
-                self.present.append(f"{raw.where}: {row.name} already present")
+                self.present.append(already_present.format(where=raw.where, name=row.name))
                 continue
             emails = []
             for contact in row.contacts:
@@ -178,17 +183,23 @@ class RowChecker:
         problems = []
         if row.name_key in self.names_in_file:
             problems.append(
-                f"name: {row.name!r} duplicates {self.names_in_file[row.name_key]} of this file"
+                _("name: {name!r} duplicates {where} of this file").format(
+                    name=row.name, where=self.names_in_file[row.name_key]
+                )
             )
         for ekey in emails:
             if ekey in self.existing_emails:
                 problems.append(
-                    f"email: {ekey} is already a contact of customer {self.existing_emails[ekey]}"
+                    _("email: {email} is already a contact of customer {customer}").format(
+                        email=ekey, customer=self.existing_emails[ekey]
+                    )
                 )
             elif ekey in self.emails_in_file:
                 problems.append(
-                    f"email: {ekey} is also on {self.emails_in_file[ekey]} of this file"
+                    _("email: {email} is also on {where} of this file").format(
+                        email=ekey, where=self.emails_in_file[ekey]
+                    )
                 )
         if len(set(emails)) != len(emails):
-            problems.append("email: the same email is given twice in this row")
+            problems.append(_("email: the same email is given twice in this row"))
         return problems

@@ -27,6 +27,7 @@ from bizops.domain.customer_rows import (
     StageRow,
 )
 from bizops.domain.errors import BizopsError
+from bizops.i18n import _
 from bizops.store.counters import current_value, set_value
 from bizops.store.models import Contact, Customer, CustomerTag, FollowUp, StageChange
 
@@ -240,7 +241,7 @@ class _Writer:
         assert error is not None
         if isinstance(error, BizopsError | KeyboardInterrupt):
             return error
-        return StorageError(f"the import could not be written: {error}")
+        return StorageError(_("the import could not be written: {error}").format(error=error))
 
 
 @contextmanager

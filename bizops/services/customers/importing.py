@@ -24,6 +24,7 @@ from sqlmodel import Session
 from bizops.domain.customer_rows import CustomerRowBuilder
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
+from bizops.i18n import N_, _
 from bizops.services.customers.import_files import read_table, write_rejects
 from bizops.services.customers.import_rows import RowChecker
 from bizops.services.customers.import_writer import Inserted, insert_customers, large_cache
@@ -82,7 +83,7 @@ def import_customers(
     progress: Progress = _no_progress,
 ) -> ImportResult:
     """Import customers from ``path`` by the rules in this module's docstring."""
-    require_writer(actor, "import customers")
+    require_writer(actor, N_("import customers"))
     data = _read(path, rejects=rejects, skip_invalid=skip_invalid)
     sha256 = hashlib.sha256(data).hexdigest()
     table = read_table(path, data)
@@ -107,6 +108,7 @@ def import_customers(
         )
     progress("importing", total, total)
     bad = sorted(checker.bad, key=lambda item: _line(item[0].where))
+    problem = _("{where}: {reason}")
     result = ImportResult(
         file=path.name,
         sha256=sha256,
@@ -114,14 +116,16 @@ def import_customers(
         imported=0,
         already_present=len(checker.present),
         rejected=len(bad),
-        problems=[f"{raw.where}: {reason}" for raw, reason in bad],
+        problems=[problem.format(where=raw.where, reason=reason) for raw, reason in bad],
         present=checker.present,
     )
     if bad and not skip_invalid:
         # Raising rolls back the rows already written in this transaction.
         raise Invalid(
-            f"{path.name}: {len(bad)} bad row(s) of {result.rows}; nothing was imported "
-            "(fix them, or load the good rows with --skip-invalid --rejects FILE)",
+            _(
+                "{file}: {bad} bad row(s) of {rows}; nothing was imported "
+                "(fix them, or load the good rows with --skip-invalid --rejects FILE)"
+            ).format(file=path.name, bad=len(bad), rows=result.rows),
             details=result.problems,
         )
     if bad and rejects is not None:
@@ -146,18 +150,24 @@ def _long_lived() -> Iterator[None]:
 
 def _read(path: Path, *, rejects: Path | None, skip_invalid: bool) -> bytes:
     if rejects is not None and not skip_invalid:
-        raise Invalid("--rejects goes with --skip-invalid (which loads the good rows)")
+        raise Invalid(_("--rejects goes with --skip-invalid (which loads the good rows)"))
     if rejects is not None and rejects.resolve() == path.resolve():
         # Writing the rejects over the file being imported would destroy the user's data.
-        raise Invalid(f"--rejects: {rejects} is the file being imported; name another file")
+        raise Invalid(
+            _("--rejects: {path} is the file being imported; name another file").format(
+                path=rejects
+            )
+        )
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise Invalid(f"{path}: no such file") from None
+        raise Invalid(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise Invalid(f"{path}: is a directory, not a file") from None
+        raise Invalid(_("{path}: is a directory, not a file").format(path=path)) from None
     except OSError as exc:
-        raise Invalid(f"{path}: cannot read: {exc.strerror}") from None
+        raise Invalid(
+            _("{path}: cannot read: {error}").format(path=path, error=exc.strerror)
+        ) from None
 
 
 def _record(session: Session, actor: User, result: ImportResult, inserted: Inserted) -> None:

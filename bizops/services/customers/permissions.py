@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.roles import ADMIN, MANAGER, SALES
+from bizops.i18n import N_, _
 from bizops.services.users import find_user
 from bizops.store.models import Customer, User
 
@@ -14,13 +15,16 @@ __all__ = ["WRITER_ROLES", "active_owner", "require_active", "require_may_change
 WRITER_ROLES: tuple[str, ...] = (SALES, MANAGER, ADMIN)
 
 
-def require_writer(actor: User, what: str = "change customers") -> None:
+def require_writer(actor: User, what: str = N_("change customers")) -> None:
+    """Only an active sales, manager or admin user may ``what`` (a catalog text, marked with
+    ``N_``)."""
     if not actor.active:
-        raise NotPermitted(f"user {actor.login} is deactivated")
+        raise NotPermitted(_("user {login} is deactivated").format(login=actor.login))
     if not any(actor.has_role(r) for r in WRITER_ROLES):
         raise NotPermitted(
-            f"only sales, manager or admin users may {what}; "
-            f"{actor.login} is {', '.join(actor.role_list)}"
+            _("only sales, manager or admin users may {what}; {login} is {roles}").format(
+                what=_(what), login=actor.login, roles=", ".join(actor.role_list)
+            )
         )
 
 
@@ -32,21 +36,29 @@ def require_may_change(session: Session, actor: User, customer: Customer) -> Non
     if customer.owner_id != actor.id:
         owner = session.get(User, customer.owner_id)
         raise NotPermitted(
-            f"{customer.code} belongs to {owner.login if owner else customer.owner_id}; "
-            f"a sales rep changes only their own customers (ask a manager)"
+            _(
+                "{code} belongs to {owner}; "
+                "a sales rep changes only their own customers (ask a manager)"
+            ).format(code=customer.code, owner=owner.login if owner else customer.owner_id)
         )
 
 
 def require_active(customer: Customer) -> None:
     if customer.archived_on is not None:
         raise Conflict(
-            f"customer {customer.code} {customer.name} is archived; restore it first with "
-            f"`bizops customer restore {customer.code}`"
+            _(
+                "customer {code} {name} is archived; restore it first with "
+                "`bizops customer restore {code}`"
+            ).format(code=customer.code, name=customer.name)
         )
 
 
 def active_owner(session: Session, ref: str | User, field: str = "--owner") -> User:
     user = ref if isinstance(ref, User) else find_user(session, ref, field=field)
     if not user.active:
-        raise Invalid(f"{field}: user {user.login} is deactivated; choose an active user")
+        raise Invalid(
+            _("{field}: user {login} is deactivated; choose an active user").format(
+                field=field, login=user.login
+            )
+        )
     return user

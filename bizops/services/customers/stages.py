@@ -11,6 +11,7 @@ from bizops.domain import pipeline
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.i18n import _
 from bizops.services.customers.permissions import require_active, require_may_change
 from bizops.services.customers.profile import customer_view, now, record
 from bizops.services.customers.views import StageMoveView
@@ -128,10 +129,14 @@ def apply_contract_stage(
     ``maintenance`` — only forward, or out of lost/dormant; a customer already further along
     stays where it is (and nothing is recorded)."""
     if stage not in pipeline.NEEDS_SIGNED_CONTRACT:
-        raise Invalid(f"stage: a contract moves a customer to signed or maintenance, not {stage!r}")
+        raise Invalid(
+            _("stage: a contract moves a customer to signed or maintenance, not {stage!r}").format(
+                stage=stage
+            )
+        )
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"customer: no customer with id {customer_id}")
+        raise NotFound(_("customer: no customer with id {id}").format(id=customer_id))
     if not pipeline.contract_moves_customer(customer.stage, stage):
         return
     _apply_stage(

@@ -19,6 +19,7 @@ from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.domain.text import name_key
 from bizops.domain.validate import check_text
+from bizops.i18n import _
 from bizops.services.customers.duplicates import check_name_free
 from bizops.services.customers.permissions import active_owner, require_active, require_may_change
 from bizops.services.customers.profile import customer_view, record, snapshot
@@ -87,8 +88,10 @@ def update_customer(
     after = snapshot(session, customer)
     if after == before:
         raise Invalid(
-            "nothing to change: give --name, --industry, --region, --source, --potential, "
-            "--intent, --note, --needs, --owner, --cadence, --no-cadence, --tag or --untag"
+            _(
+                "nothing to change: give --name, --industry, --region, --source, --potential, "
+                "--intent, --note, --needs, --owner, --cadence, --no-cadence, --tag or --untag"
+            )
         )
     if customer.cadence_days != cadence_before:
         reschedule_open_followup(session, customer=customer, policy=policy, today=today)
@@ -115,7 +118,7 @@ def _set_texts(customer: Customer, values: dict[str, str | None]) -> None:
 
 def _set_cadence(customer: Customer, cadence: int | None, *, clear: bool) -> None:
     if cadence is not None and clear:
-        raise Invalid("--cadence and --no-cadence cannot be used together")
+        raise Invalid(_("--cadence and --no-cadence cannot be used together"))
     if cadence is not None:
         customer.cadence_days = parse_cadence(cadence)
     elif clear:
@@ -134,8 +137,11 @@ def _retag(
     missing = [t for t in to_remove if t not in current]
     if missing:
         raise Invalid(
-            f"--untag: {', '.join(missing)} not on {customer.code}; its tags: "
-            f"{', '.join(sorted(current)) or '(none)'}"
+            _("--untag: {missing} not on {code}; its tags: {tags}").format(
+                missing=", ".join(missing),
+                code=customer.code,
+                tags=", ".join(sorted(current)) or _("(none)"),
+            )
         )
     assert customer.id is not None
     for tag in to_add:

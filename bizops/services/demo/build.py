@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from bizops.domain.errors import Conflict
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services import users
 from bizops.services.demo.builder import Builder
 from bizops.services.demo.contracts import plan_contracts
@@ -52,8 +53,10 @@ def build_demo(
     """Build the demo in an empty database, inside the caller's write transaction."""
     if users.count_users(session):
         raise Conflict(
-            "the demo needs an empty database: this one already has users; "
-            "give `bizops demo` another --db (or --force to rebuild the demo file)"
+            _(
+                "the demo needs an empty database: this one already has users; "
+                "give `bizops demo` another --db (or --force to rebuild the demo file)"
+            )
         )
     b = Builder(session, policy, today, scenario or load_scenario())
     add_team(b)

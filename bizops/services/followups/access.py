@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.roles import ADMIN, MANAGER
+from bizops.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -19,8 +20,9 @@ def require_can_follow_up(actor: User, customer: Customer) -> None:
     if actor.id == customer.owner_id or actor.has_role(MANAGER) or actor.has_role(ADMIN):
         return
     raise NotPermitted(
-        f"{actor.login} may not follow up {customer.code} {customer.name}: only its owner, "
-        "a manager or an admin may"
+        _(
+            "{login} may not follow up {code} {name}: only its owner, a manager or an admin may"
+        ).format(login=actor.login, code=customer.code, name=customer.name)
     )
 
 
@@ -39,7 +41,7 @@ def owner_scope(session: Session, *, actor: User | None, owner: str | None) -> l
         assert user.id is not None
         return [user.id]
     if actor is None:
-        raise NotPermitted("who is acting? pass --as USER (or --owner USER, or --owner all)")
+        raise NotPermitted(_("who is acting? pass --as USER (or --owner USER, or --owner all)"))
     if actor.has_role(MANAGER):
         return None
     assert actor.id is not None
@@ -54,9 +56,10 @@ def active_customer(session: Session, ref: str | int) -> Customer:
     customer = find_customer(session, ref)
     if customer.archived_on is not None:
         raise Conflict(
-            f"customer {customer.code} {customer.name} is archived "
-            f"({customer.archived_on.isoformat()}); restore it first with "
-            f"`bizops customer restore {customer.code}`"
+            _(
+                "customer {code} {name} is archived ({day}); restore it first with "
+                "`bizops customer restore {code}`"
+            ).format(code=customer.code, name=customer.name, day=customer.archived_on.isoformat())
         )
     return customer
 
@@ -67,7 +70,11 @@ def followup_id(value: str | int) -> int:
 
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()):
-        raise Invalid(f"ID: {value!r} is not a follow-up id; use the id shown by `followups due`")
+        raise Invalid(
+            _("ID: {value!r} is not a follow-up id; use the id shown by `followups due`").format(
+                value=value
+            )
+        )
     if int(text) > MAX_ID:  # beyond the id column's range: the driver would fail on it
-        raise NotFound(f"ID: no follow-up {text}; see `bizops followups due`")
+        raise NotFound(_("ID: no follow-up {id}; see `bizops followups due`").format(id=text))
     return int(text)

@@ -18,6 +18,7 @@ from bizops.domain.dates import parse_date, parse_duration_days
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import GRADES, one_of
+from bizops.i18n import _
 from bizops.services.followups.rows import DueFollowUp, NeverContacted
 from bizops.services.followups.status import CADENCE, OPEN
 from bizops.store.models import Customer, FollowUp, User
@@ -40,7 +41,7 @@ def window_until(
 ) -> date:
     """The last due date a listing includes: today, ``--within 7d`` or ``--until DATE``."""
     if within is not None and until is not None:
-        raise Invalid("--within and --until cannot be used together; give one of them")
+        raise Invalid(_("--within and --until cannot be used together; give one of them"))
     if within is not None:
         return today + timedelta(days=parse_duration_days(within, today, field="--within"))
     if until is not None:

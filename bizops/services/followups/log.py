@@ -12,6 +12,7 @@ from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CHANNELS, one_of
+from bizops.i18n import _
 from bizops.services.followups.access import active_customer, require_can_follow_up
 from bizops.services.followups.scheduling import open_followup
 from bizops.services.followups.status import CADENCE, DONE, OPEN, PLANNED, snapshot
@@ -76,8 +77,10 @@ def _interaction_moment(
         moment = moment.replace(tzinfo=clock.tzinfo)
     if moment.date() > today or moment > clock + timedelta(minutes=1):
         raise Invalid(
-            f"--at: {moment.strftime('%Y-%m-%d %H:%M')} is in the future; log what has "
-            "happened, and plan what will with --next or `bizops followups plan`"
+            _(
+                "--at: {moment} is in the future; log what has happened, "
+                "and plan what will with --next or `bizops followups plan`"
+            ).format(moment=moment.strftime("%Y-%m-%d %H:%M"))
         )
     return moment
 
@@ -88,8 +91,9 @@ def _next_date(next_due: str | date | None, today: date) -> date | None:
     planned = parse_date(next_due, today, field="--next")
     if planned < today:
         raise Invalid(
-            f"--next: {planned.isoformat()} is in the past; give today ({today.isoformat()}) "
-            "or a later date"
+            _("{field}: {day} is in the past; give today ({today}) or a later date").format(
+                field="--next", day=planned.isoformat(), today=today.isoformat()
+            )
         )
     return planned
 
@@ -102,16 +106,19 @@ def _check_schedule(customer: Customer, entry: _Entry) -> bool:
         return history_only
     if not cadence.has_followups(customer.stage):
         raise Conflict(
-            f"--next: customer {customer.code} is {customer.stage} and has no follow-ups; move "
-            f"it back into the pipeline first (`bizops customer stage {customer.code} ... "
-            "--reason`)"
+            _(
+                "--next: customer {code} is {stage} and has no follow-ups; move it back into "
+                "the pipeline first (`bizops customer stage {code} ... --reason`)"
+            ).format(code=customer.code, stage=customer.stage)
         )
     if history_only:
         last = customer.last_contact_on.isoformat() if customer.last_contact_on else ""
         raise Invalid(
-            f"--next: this interaction ({entry.day.isoformat()}) is older than the last contact "
-            f"({last}); it is recorded as history and does not change the schedule; use "
-            "`bizops followups plan`"
+            _(
+                "--next: this interaction ({day}) is older than the last contact ({last}); "
+                "it is recorded as history and does not change the schedule; "
+                "use `bizops followups plan`"
+            ).format(day=entry.day.isoformat(), last=last)
         )
     return history_only
 

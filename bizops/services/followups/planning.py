@@ -10,6 +10,7 @@ from bizops.domain import cadence
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.validate import check_text
+from bizops.i18n import _
 from bizops.services.followups.access import active_customer, followup_id, require_can_follow_up
 from bizops.services.followups.scheduling import open_followup
 from bizops.services.followups.status import OPEN, PLANNED, snapshot
@@ -50,8 +51,9 @@ def _future_date(value: str | date, today: date, field: str) -> date:
     day = parse_date(value, today, field=field)
     if day < today:
         raise Invalid(
-            f"{field}: {day.isoformat()} is in the past; give today ({today.isoformat()}) "
-            "or a later date"
+            _("{field}: {day} is in the past; give today ({today}) or a later date").format(
+                field=field, day=day.isoformat(), today=today.isoformat()
+            )
         )
     return day
 
@@ -75,8 +77,10 @@ def plan_followup(
     text = check_text(purpose, "--purpose", required=True, max_length=2000)
     if not cadence.has_followups(found.stage):
         raise Conflict(
-            f"customer {found.code} is {found.stage} and has no follow-ups; move it back into "
-            f"the pipeline first (`bizops customer stage {found.code} ... --reason`)"
+            _(
+                "customer {code} is {stage} and has no follow-ups; move it back into "
+                "the pipeline first (`bizops customer stage {code} ... --reason`)"
+            ).format(code=found.code, stage=found.stage)
         )
     assert found.id is not None
     current = open_followup(session, found.id)
@@ -87,8 +91,10 @@ def plan_followup(
         and current.purpose == text
     ):
         raise Invalid(
-            f"--due: follow-up {current.id} is already planned for {day.isoformat()} "
-            "with that purpose; nothing to change"
+            _(
+                "--due: follow-up {id} is already planned for {day} with that purpose; "
+                "nothing to change"
+            ).format(id=current.id, day=day.isoformat())
         )
     before = snapshot(current)
     previous = current.due if current is not None else None
@@ -128,21 +134,32 @@ def snooze_followup(
     fid = followup_id(followup)
     found = session.get(FollowUp, fid)
     if found is None:
-        raise NotFound(f"ID: no follow-up {fid}; see `bizops followups due`")
+        raise NotFound(_("ID: no follow-up {id}; see `bizops followups due`").format(id=fid))
     customer = session.get(Customer, found.customer_id)
     assert customer is not None
     require_can_follow_up(actor, customer)
     if found.status != OPEN:
-        closed = f" on {found.closed_on.isoformat()}" if found.closed_on else ""
+        if found.closed_on:
+            message = _(
+                "follow-up {id} is {status} on {day}; only an open follow-up can be snoozed"
+            )
+        else:
+            message = _("follow-up {id} is {status}; only an open follow-up can be snoozed")
         raise Conflict(
-            f"follow-up {fid} is {found.status}{closed}; only an open follow-up can be snoozed"
+            message.format(
+                id=fid,
+                status=found.status,
+                day=found.closed_on.isoformat() if found.closed_on else "",
+            )
         )
     text = check_text(reason, "--reason", max_length=2000)
     if text is None:
-        raise Invalid("--reason: say why the follow-up is snoozed (it is kept in the history)")
+        raise Invalid(_("--reason: say why the follow-up is snoozed (it is kept in the history)"))
     day = _future_date(to, today, "--to")
     if day == found.due:
-        raise Invalid(f"--to: follow-up {fid} is already due on {day.isoformat()}")
+        raise Invalid(
+            _("--to: follow-up {id} is already due on {day}").format(id=fid, day=day.isoformat())
+        )
     before = snapshot(found)
     previous = found.due
     found.snoozed_from = found.snoozed_from or found.due

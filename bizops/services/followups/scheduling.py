@@ -11,7 +11,14 @@ from sqlmodel import col
 
 from bizops.domain import cadence
 from bizops.domain.policy import Policy
-from bizops.services.followups.status import CADENCE, CANCELLED, FIRST_CONTACT, OPEN, PLANNED
+from bizops.services.followups.status import (
+    CADENCE,
+    CANCELLED,
+    FIRST_CONTACT,
+    FIRST_CONTACT_PURPOSE,
+    OPEN,
+    PLANNED,
+)
 from bizops.store.models import Customer, FollowUp
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ def open_first_followup(
         return existing
     if customer.last_contact_on is None:
         due = cadence.first_contact_due(policy, grade=customer.grade, created=today)
-        kind, purpose = FIRST_CONTACT, "first contact"
+        kind, purpose = FIRST_CONTACT, FIRST_CONTACT_PURPOSE
     else:
         scheduled = cadence.rescheduled_due(
             policy,
@@ -109,7 +116,7 @@ def reschedule_open_followup(
             due=due,
             status=OPEN,
             kind=kind,
-            purpose="first contact" if kind == FIRST_CONTACT else None,
+            purpose=FIRST_CONTACT_PURPOSE if kind == FIRST_CONTACT else None,
             created_on=today,
         )
     else:

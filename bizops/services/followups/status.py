@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bizops.i18n import N_
+
 if TYPE_CHECKING:
     from bizops.store.models import FollowUp
 
@@ -13,6 +15,8 @@ CANCELLED = "cancelled"
 FIRST_CONTACT = "first_contact"
 CADENCE = "cadence"
 PLANNED = "planned"
+# The purpose a first-contact follow-up is stored with: English data, translated where shown.
+FIRST_CONTACT_PURPOSE = N_("first contact")
 
 
 def snapshot(f: FollowUp | None) -> dict[str, Any] | None:

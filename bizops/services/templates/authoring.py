@@ -20,6 +20,7 @@ from bizops.documents.library import (
 )
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services.templates.versions import from_row, get_template, stored_versions
 from bizops.services.users import require_admin
 from bizops.store import audit
@@ -50,8 +51,10 @@ def _metadata(
     """The template its metadata describes (None if it has problems) and its declared fields."""
     if not data:
         problems.append(
-            f"{toml_path.name}: no metadata file; every template needs name, title, type, "
-            "language and its [[fields]] (see docs/templates.md)"
+            _(
+                "{file}: no metadata file; every template needs name, title, type, "
+                "language and its [[fields]] (see docs/templates.md)"
+            ).format(file=toml_path.name)
         )
         return None, set()
     try:
@@ -94,13 +97,17 @@ def _same_type_and_language(session: Session, source: Template, previous: int) -
     current = get_template(session, source.name, previous)
     if current.type != source.type:
         raise Invalid(
-            f"template {source.name}: type {source.type!r} differs from the existing "
-            f"versions ({current.type!r}); give a new name for another contract type"
+            _(
+                "template {name}: type {new!r} differs from the existing versions ({old!r}); "
+                "give a new name for another contract type"
+            ).format(name=source.name, new=source.type, old=current.type)
         )
     if current.language != source.language:
         raise Invalid(
-            f"template {source.name}: language {source.language!r} differs from the "
-            f"existing versions ({current.language!r}); give a new name for another language"
+            _(
+                "template {name}: language {new!r} differs from the existing versions ({old!r}); "
+                "give a new name for another language"
+            ).format(name=source.name, new=source.language, old=current.language)
         )
 
 
@@ -112,7 +119,9 @@ def add_template(
     report = validate_template_file(path, policy=policy, today=today)
     if report.problems or report.template is None:
         raise Invalid(
-            f"template {path.name} has {len(report.problems)} problem(s); nothing was added",
+            _("template {file} has {count} problem(s); nothing was added").format(
+                file=path.name, count=len(report.problems)
+            ),
             details=report.problems,
         )
     source = report.template

@@ -16,6 +16,7 @@ from bizops.documents.env import render
 from bizops.documents.library import Template
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services.lookup import find_contract
 from bizops.services.templates.rendering import (
     check_format,
@@ -67,10 +68,11 @@ def _contract_dict(contract: Contract) -> dict[str, Any]:
 def _template_of(session: Session, contract: Contract) -> Template:
     if not contract.template_name:
         raise Invalid(
-            f"contract {contract.number} has no template, so it cannot be drafted from the "
-            "library; give it one with `bizops contract update "
-            f"{contract.number} --template NAME` (see `bizops template list --type "
-            f"{contract.type}`)"
+            _(
+                "contract {number} has no template, so it cannot be drafted from the library; "
+                "give it one with `bizops contract update {number} --template NAME` "
+                "(see `bizops template list --type {type}`)"
+            ).format(number=contract.number, type=contract.type)
         )
     return get_template(session, contract.template_name, contract.template_version)
 

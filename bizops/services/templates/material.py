@@ -10,6 +10,7 @@ from bizops.documents.context import build_context
 from bizops.documents.env import render
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.services.lookup import find_customer
 from bizops.services.templates.rendering import (
     check_format,
@@ -37,16 +38,21 @@ def render_material(
     found = resolve_template(session, template)
     if found.is_contract:
         raise Invalid(
-            f"template: {found.name} is a contract template; draft contracts with "
-            "`bizops contract draft`"
+            _(
+                "template: {name} is a contract template; draft contracts with "
+                "`bizops contract draft`"
+            ).format(name=found.name)
         )
     row = find_customer(session, customer)
     assert row.id is not None
     prepared, unknown = prepare_values(found, values, fix="--set FIELD=VALUE", today=today)
     if unknown:
         raise Invalid(
-            f"--set: {found.ref} has no field(s) {', '.join(sorted(unknown))}; its fields: "
-            + ", ".join(f.name for f in found.fields)
+            _("--set: {template} has no field(s) {unknown}; its fields: {fields}").format(
+                template=found.ref,
+                unknown=", ".join(sorted(unknown)),
+                fields=", ".join(f.name for f in found.fields),
+            )
         )
     context = build_context(
         template=found,

@@ -3,6 +3,7 @@ against the template's fields, the people in the context, and the document forma
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from bizops.documents.fields import check_values, describe, with_defaults
 from bizops.documents.library import Template
 from bizops.documents.writers import docx_bytes, html_bytes, markdown_bytes
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 from bizops.store.models import Contact, Customer, User
 
 DRAFT_FORMATS: tuple[str, ...] = ("md", "html", "docx")
@@ -21,7 +23,11 @@ DRAFT_FORMATS: tuple[str, ...] = ("md", "html", "docx")
 def check_format(fmt: str) -> str:
     value = (fmt or "md").strip().lower()
     if value not in DRAFT_FORMATS:
-        raise Invalid(f"--format: unknown format {fmt!r}; accepted: {', '.join(DRAFT_FORMATS)}")
+        raise Invalid(
+            _("--format: unknown format {value!r}; accepted: {accepted}").format(
+                value=fmt, accepted=", ".join(DRAFT_FORMATS)
+            )
+        )
     return value
 
 
@@ -75,12 +81,19 @@ def prepare_values(
         spec = template.field(name)
         assert spec is not None
         problems.append(
-            describe(spec, f"{name}: required but missing; set it with --set {name}=...")
+            describe(
+                spec,
+                _("{name}: required but missing; set it with --set {name}=...").format(name=name),
+            )
         )
     if problems:
+        # Each problem starts with the field's name and a colon (a full-width one in Chinese).
+        names = ", ".join(re.split("[:：]", p, maxsplit=1)[0] for p in problems)
         raise Invalid(
-            f"{len(problems)} field(s) of template {template.ref} are missing or invalid: "
-            f"{', '.join(p.split(':', 1)[0] for p in problems)}; fix them with `{fix}`",
+            _(
+                "{count} field(s) of template {template} are missing or invalid: {names}; "
+                "fix them with `{fix}`"
+            ).format(count=len(problems), template=template.ref, names=names, fix=fix),
             details=problems,
         )
     return with_defaults(list(template.fields), checked.values), checked.unknown

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bizops.documents.fields import check_values
 from bizops.domain.errors import Invalid
 from bizops.domain.vocab import CONTRACT_TYPES
+from bizops.i18n import _
 from bizops.services.templates.versions import resolve_template
 
 
@@ -53,18 +54,24 @@ def assess_standard(
     found = resolve_template(session, str(template))
     if found.type not in CONTRACT_TYPES:
         raise Invalid(
-            f"--template: {found.name} is {found.type!r} material, not a contract template; "
-            "see `bizops template list --type " + contract_type + "`"
+            _(
+                "--template: {name} is {kind!r} material, not a contract template; "
+                "see `bizops template list --type {type}`"
+            ).format(name=found.name, kind=found.type, type=contract_type)
         )
     if found.type != contract_type:
         raise Invalid(
-            f"--template: {found.name} is a {found.type} template; a {contract_type} contract "
-            f"needs one of type {contract_type} (see `bizops template list --type {contract_type}`)"
+            _(
+                "--template: {name} is a {kind} template; a {type} contract needs one of "
+                "type {type} (see `bizops template list --type {type}`)"
+            ).format(name=found.name, kind=found.type, type=contract_type)
         )
     checked = check_values(list(found.fields), values, today)
     if checked.problems:
         raise Invalid(
-            f"--set: {len(checked.problems)} field(s) do not fit template {found.ref}",
+            _("--set: {count} field(s) do not fit template {template}").format(
+                count=len(checked.problems), template=found.ref
+            ),
             details=checked.problems,
         )
     reasons = [

@@ -24,6 +24,7 @@ from bizops.documents.library import (
 )
 from bizops.domain.errors import NotFound
 from bizops.domain.vocab import one_of
+from bizops.i18n import _
 from bizops.services.views.templates import FieldRow, TemplateRow, TemplateShow, VersionRow
 from bizops.store.models import TemplateVersion
 
@@ -72,12 +73,15 @@ def get_template(session: Session, name: str, version: int | None = None) -> Tem
     versions = _all_versions(name, stored)
     if not versions:
         names = ", ".join(known_names(session))
-        raise NotFound(f"template: no template {name!r}; templates: {names}")
+        raise NotFound(
+            _("template: no template {name!r}; templates: {names}").format(name=name, names=names)
+        )
     wanted = version if version is not None else versions[-1]
     if wanted not in versions:
         raise NotFound(
-            f"template: {name} has no version {wanted}; versions: "
-            + ", ".join(str(v) for v in versions)
+            _("template: {name} has no version {version}; versions: {versions}").format(
+                name=name, version=wanted, versions=", ".join(str(v) for v in versions)
+            )
         )
     if wanted in stored:
         row = session.execute(
