@@ -2,6 +2,9 @@
 
 Exit codes: 0 ok, 2 invalid input or usage, 3 not found, 4 not permitted, 5 conflict,
 1 anything unexpected. Nothing shows a traceback unless ``BIZOPS_DEBUG`` is set.
+
+The line starts ``Error: `` in English and ``错误：`` in Chinese; the exit codes are the same
+in both languages (scripts read them, not the words).
 """
 
 from __future__ import annotations
@@ -14,11 +17,18 @@ from typing import Any
 
 import typer
 
+from bizops.cli.lang import translate_usage
 from bizops.domain.errors import BizopsError
+from bizops.i18n import _
+
+
+def error_line(message: str) -> str:
+    """``Error: message`` in the interface language."""
+    return _("Error: {message}").format(message=message)
 
 
 def report_error(exc: BizopsError) -> None:
-    sys.stderr.write(f"Error: {exc.message}\n")
+    sys.stderr.write(error_line(exc.message) + "\n")
     for detail in exc.details:
         sys.stderr.write(f"  - {detail}\n")
     sys.stderr.flush()
@@ -51,10 +61,8 @@ def exit_codes() -> Iterator[None]:
             raise
         if os.environ.get("BIZOPS_DEBUG"):
             raise
-        sys.stderr.write(
-            f"Error: unexpected {type(exc).__name__}: {exc} "
-            "(set BIZOPS_DEBUG=1 to see the traceback)\n"
-        )
+        text = _("unexpected {kind}: {error} (set BIZOPS_DEBUG=1 to see the traceback)")
+        sys.stderr.write(error_line(text.format(kind=type(exc).__name__, error=exc)) + "\n")
         raise typer.Exit(1) from None
 
 
@@ -72,12 +80,14 @@ def usage_errors(run: Callable[[], Any]) -> int:
             exc.show()
             return 0
         ctx = getattr(exc, "ctx", None)
-        hint = ""
+        message = translate_usage(exc.format_message())
         if isinstance(exc, errors.UsageError) and ctx is not None:
-            hint = f" (see: {ctx.command_path} --help)"
-        sys.stderr.write(f"Error: {exc.format_message()}{hint}\n")
+            message = _("{message} (see: {command} --help)").format(
+                message=message, command=ctx.command_path
+            )
+        sys.stderr.write(error_line(message) + "\n")
         return int(exc.exit_code)
     except aborts:
-        sys.stderr.write("Error: aborted\n")
+        sys.stderr.write(error_line(_("aborted")) + "\n")
         return 1
     return code if isinstance(code, int) else 0
