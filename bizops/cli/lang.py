@@ -3,6 +3,8 @@ words (usage, options, errors) and in every command's help."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import re
 import sys
@@ -107,6 +109,11 @@ _USAGE_MESSAGES: tuple[tuple[str, str], ...] = (
         N_("No such command {name}. Did you mean {possibility}?"),
     ),
     (r"No such command (?P<name>'.*?')\.", N_("No such command {name}.")),
+    # Typer adds a suggestion to Click's message, whichever language that is in.
+    (
+        r"(?P<message>.+?)\.? Did you mean (?P<possibility>.+)\?",
+        N_("{message} Did you mean {possibility}?"),
+    ),
     (
         r"No such option: (?P<name>\S+) \(Possible options: (?P<possibilities>.+)\)",
         N_("No such option: {name} (Possible options: {possibilities})"),
@@ -136,11 +143,11 @@ _USAGE_MESSAGES: tuple[tuple[str, str], ...] = (
         N_("Input should be at most {limit}"),
     ),
     (r"Input should be less than (?P<limit>\S+)", N_("Input should be less than {limit}")),
-    (r"(?:File|Directory|Path) (?P<file>'.*') is a directory\.", N_("{file} is a directory.")),
-    (r"(?:File|Directory|Path) (?P<file>'.*') is a file\.", N_("{file} is a file.")),
-    (r"(?:File|Directory|Path) (?P<file>'.*') does not exist\.", N_("{file} does not exist.")),
-    (r"(?:File|Directory|Path) (?P<file>'.*') is not readable\.", N_("{file} is not readable.")),
-    (r"(?:File|Directory|Path) (?P<file>'.*') is not writable\.", N_("{file} is not writable.")),
+    (r"(?i:file|directory|path) (?P<file>'.*') is a directory\.", N_("{file} is a directory.")),
+    (r"(?i:file|directory|path) (?P<file>'.*') is a file\.", N_("{file} is a file.")),
+    (r"(?i:file|directory|path) (?P<file>'.*') does not exist\.", N_("{file} does not exist.")),
+    (r"(?i:file|directory|path) (?P<file>'.*') is not readable\.", N_("{file} is not readable.")),
+    (r"(?i:file|directory|path) (?P<file>'.*') is not writable\.", N_("{file} is not writable.")),
 )
 
 
@@ -230,28 +237,40 @@ def speak(args: Sequence[str]) -> str:
     typer_core = sys.modules.get("typer.core")
     if typer_core is not None:
         typer_core._ = _  # type: ignore[attr-defined]
+    _speak_rich_help()
+    _speak_vendored_click()
+    return language
+
+
+def _speak_rich_help() -> None:
+    """Typer's rich help (panel titles, ``[default: ...]``) in the interface language. Typer
+    imports it only to draw a help page: it is translated then (see ``_formatter``)."""
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         rich_utils._ = _  # type: ignore[attr-defined]
         for constant, text in _TYPER_CONSTANTS.items():
             setattr(rich_utils, constant, _(text))
-    _speak_vendored_click()
-    return language
 
 
 def _speak_vendored_click() -> None:
-    """The words Click vendored in Typer writes in English without ``_``: the usage line's
-    ``Usage:`` and the help option's help. Done once; each reads the language when shown."""
-    decorators = sys.modules.get("typer._click.decorators")
-    formatting = sys.modules.get("typer._click.formatting")
-    core = sys.modules.get("typer._click.core")
-    if decorators is not None and not getattr(decorators.help_option, "_bizops", False):
-        decorators.help_option = _translated_help_option(decorators.help_option)  # type: ignore[attr-defined]
-    if formatting is not None and core is not None:
-        base = getattr(formatting, "HelpFormatter", None)
-        context = getattr(core, "Context", None)
-        if base is not None and context is not None and context.formatter_class is base:
-            context.formatter_class = _formatter(base)
+    """The words of the Click vendored in Typer, written in English without ``_``: the usage
+    line's ``Usage:`` and the help option's help. Patched once; each reads the language when
+    it is shown."""
+    if "typer._click.core" not in sys.modules:
+        return  # a Typer on Click itself: Click's ``_`` is patched above
+    try:
+        decorators = importlib.import_module("typer._click.decorators")
+        core = importlib.import_module("typer._click.core")
+        formatting = importlib.import_module("typer._click.formatting")
+    except ImportError:
+        return
+    make = getattr(decorators, "help_option", None)
+    if make is not None and not getattr(make, "_bizops", False):
+        setattr(decorators, "help_option", _translated_help_option(make))  # noqa: B010
+    base = getattr(formatting, "HelpFormatter", None)
+    context = getattr(core, "Context", None)
+    if base is not None and context is not None and context.formatter_class is base:
+        context.formatter_class = _formatter(base)
 
 
 def _translated_help_option(make: Any) -> Any:
@@ -273,7 +292,15 @@ def _translated_help_option(make: Any) -> Any:
 
 def _formatter(base: type) -> type:
     class Formatter(base):
-        """Click's help formatter, with ``Usage:`` in the interface language."""
+        """Click's help formatter, with ``Usage:`` in the interface language; made when a
+        help page or a usage line is drawn, when Typer's rich help is translated too."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # Without rich, Typer draws Click's plain help, which this formatter writes.
+            with contextlib.suppress(ImportError):
+                importlib.import_module("typer.rich_utils")
+            _speak_rich_help()
 
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
             super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
