@@ -250,8 +250,9 @@ def funnel(
 COMPLIANCE = Listing(
     name="report_compliance",
     fields=ComplianceRow,
+    labels={"by": N_("Grouped by")},
     columns=(
-        Col("by", N_("By")),
+        Col("by", N_("Grouped by")),
         Col("group", N_("Group")),
         Col("due", N_("Due"), justify="right"),
         Col("on_time", N_("On time"), justify="right"),

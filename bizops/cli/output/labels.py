@@ -151,6 +151,7 @@ FIELD_LABELS: dict[str, str] = {
     "pattern": N_("Pattern"),
     "body": N_("Body"),
     "versions": N_("Versions"),
+    "fields": N_("Fields"),
     # approvals
     "position": N_("Position"),
     "rule": N_("Rule"),
