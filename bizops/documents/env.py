@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bizops.documents.filters import FILTERS
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 
 MAX_REPEAT = 100_000
 MAX_POWER = 1_000
@@ -76,7 +77,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > MAX_POWER:
-                raise SecurityError(f"the exponent {right} is too large")
+                raise SecurityError(_("the exponent {value} is too large").format(value=right))
             return left**right
         for seq, times in ((left, right), (right, left)):
             if (
@@ -84,7 +85,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                 and isinstance(times, int)
                 and len(seq) * times > MAX_REPEAT
             ):
-                raise SecurityError("the repeated text would be too long")
+                raise SecurityError(_("the repeated text would be too long"))
         return left * right
 
 
@@ -112,9 +113,9 @@ def _line_of(exc: BaseException, name: str) -> str | None:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename == name:
-            where = f"line {tb.tb_lineno}"
+            where = _("line {line}").format(line=tb.tb_lineno)
         elif filename.startswith("clauses/"):
-            where = f"{filename} line {tb.tb_lineno}"
+            where = _("{file} line {line}").format(file=filename, line=tb.tb_lineno)
         tb = tb.tb_next
     return where
 
@@ -128,40 +129,61 @@ def render(body: str, context: dict[str, Any], *, name: str) -> str:
         template.filename = name
     except TemplateSyntaxError as exc:
         raise Invalid(
-            f"template {name}: syntax error on line {exc.lineno}: {exc.message}"
+            _("template {name}: syntax error on line {line}: {error}").format(
+                name=name, line=exc.lineno, error=exc.message
+            )
         ) from None
     try:
         return template.render(context)
     except TemplateSyntaxError as exc:
         where = exc.name or exc.filename or name
         raise Invalid(
-            f"template {name}: syntax error in {where} on line {exc.lineno}: {exc.message}"
+            _("template {name}: syntax error in {where} on line {line}: {error}").format(
+                name=name, where=where, line=exc.lineno, error=exc.message
+            )
         ) from None
     except SecurityError as exc:
         raise Invalid(
-            f"template {name}: refused by the sandbox: {exc}; templates may not read private "
-            "attributes (names starting with _) or call unsafe methods"
+            _(
+                "template {name}: refused by the sandbox: {error}; templates may not read "
+                "private attributes (names starting with _) or call unsafe methods"
+            ).format(name=name, error=exc)
         ) from None
     except UndefinedError as exc:
-        line = _line_of(exc, name)
-        at = f" at {line}" if line else ""
         raise Invalid(
-            f"template {name}{at}: {exc.message}; declare the field in the template's schema "
-            "or use a context variable (see `bizops template validate`)"
+            _(
+                "{template}: {error}; declare the field in the template's schema "
+                "or use a context variable (see `bizops template validate`)"
+            ).format(template=_template_at(name, _line_of(exc, name)), error=exc.message)
         ) from None
     except TemplateNotFound as exc:
         raise Invalid(
-            f"template {name}: included template {exc.name!r} not found; includes must name a "
-            "shipped clause such as clauses/zh/payment.j2"
+            _(
+                "template {name}: included template {include} not found; includes must name "
+                "a shipped clause such as clauses/zh/payment.j2"
+            ).format(name=name, include=repr(exc.name))
         ) from None
     except TemplateError as exc:
-        raise Invalid(f"template {name}: {exc.message or exc}") from None
+        raise Invalid(
+            _("template {name}: {error}").format(name=name, error=exc.message or exc)
+        ) from None
     except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
-        line = _line_of(exc, name)
-        at = f" at {line}" if line else ""
-        raise Invalid(f"template {name}{at}: cannot render: {exc}") from None
+        raise Invalid(
+            _("{template}: cannot render: {error}").format(
+                template=_template_at(name, _line_of(exc, name)), error=exc
+            )
+        ) from None
     except RecursionError:
-        raise Invalid(f"template {name}: includes or macros nest too deeply") from None
+        raise Invalid(
+            _("template {name}: includes or macros nest too deeply").format(name=name)
+        ) from None
+
+
+def _template_at(name: str, line: str | None) -> str:
+    """ "template NAME at line 3", or "template NAME" when the line is not known."""
+    if line is None:
+        return _("template {name}").format(name=name)
+    return _("template {name} at {line}").format(name=name, line=line)
 
 
 def unsafe_access(ast: nodes.Template) -> list[str]:
@@ -169,14 +191,22 @@ def unsafe_access(ast: nodes.Template) -> list[str]:
     problems: list[str] = []
     for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Call)):
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
-            problems.append(f"line {node.lineno}: reads the private attribute {node.attr!r}")
+            problems.append(
+                _("line {line}: reads the private attribute {name}").format(
+                    line=node.lineno, name=repr(node.attr)
+                )
+            )
         elif (
             isinstance(node, nodes.Getitem)
             and isinstance(node.arg, nodes.Const)
             and isinstance(node.arg.value, str)
             and node.arg.value.startswith("_")
         ):
-            problems.append(f"line {node.lineno}: reads the private item {node.arg.value!r}")
+            problems.append(
+                _("line {line}: reads the private item {name}").format(
+                    line=node.lineno, name=repr(node.arg.value)
+                )
+            )
         elif (
             isinstance(node, nodes.Call)
             and isinstance(node.node, nodes.Getattr)
@@ -186,7 +216,8 @@ def unsafe_access(ast: nodes.Template) -> list[str]:
             and re.search(r"\{[^}]*[.\[]\s*_", node.node.node.value)
         ):
             problems.append(
-                f"line {node.lineno}: a format string reads a private attribute "
-                f"({node.node.node.value!r})"
+                _("line {line}: a format string reads a private attribute ({text})").format(
+                    line=node.lineno, text=repr(node.node.node.value)
+                )
             )
     return problems

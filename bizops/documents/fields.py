@@ -20,6 +20,7 @@ from typing import Any
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Invalid
 from bizops.domain.money import money_str, parse_money
+from bizops.i18n import N_, _
 
 FIELD_TYPES: tuple[str, ...] = (
     "text",
@@ -47,6 +48,18 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TRUE = {"true", "yes", "y", "1", "on", "是", "对"}
 _FALSE = {"false", "no", "n", "0", "off", "否", "不"}
 MAX_TEXT = 4000
+
+
+# What each type of field accepts, in words for error messages.
+_ACCEPTED: dict[str, str] = {
+    "text": N_("text"),
+    "int": N_("a whole number"),
+    "decimal": N_("a number"),
+    "money": N_("an amount such as 120000, 120,000.50 or 12万"),
+    "percent": N_("a percentage such as 30 or 12.5 (without %)"),
+    "date": N_("a date YYYY-MM-DD"),
+    "bool": N_("yes or no"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,24 +94,21 @@ class FieldSpec:
     def accepted(self) -> str:
         """Words for what this field accepts, for error messages."""
         if self.type == "enum":
-            return "one of " + ", ".join(self.choices)
-        parts = {
-            "text": "text",
-            "int": "a whole number",
-            "decimal": "a number",
-            "money": "an amount such as 120000, 120,000.50 or 12万",
-            "percent": "a percentage such as 30 or 12.5 (without %)",
-            "date": "a date YYYY-MM-DD",
-            "bool": "yes or no",
-        }[self.type]
+            return _("one of {choices}").format(choices=", ".join(self.choices))
+        text = self.type == "text"
         bounds = []
         if self.min is not None:
-            bounds.append(f"at least {self.min}" + (" characters" if self.type == "text" else ""))
+            least = _("at least {n} characters") if text else _("at least {n}")
+            bounds.append(least.format(n=self.min))
         if self.max is not None:
-            bounds.append(f"at most {self.max}" + (" characters" if self.type == "text" else ""))
+            most = _("at most {n} characters") if text else _("at most {n}")
+            bounds.append(most.format(n=self.max))
         if self.pattern:
-            bounds.append(f"matching {self.pattern}")
-        return parts + (f" ({', '.join(bounds)})" if bounds else "")
+            bounds.append(_("matching {pattern}").format(pattern=self.pattern))
+        kind = _(_ACCEPTED[self.type])
+        if not bounds:
+            return kind
+        return _("{kind} ({bounds})").format(kind=kind, bounds=_(", ").join(bounds))
 
 
 def _number(value: Any, *, integer: bool) -> Decimal | int:
@@ -139,7 +149,11 @@ def _bound(spec_type: str, value: Any, where: str, problems: list[str]) -> Any:
             return str(_number(value, integer=False))
     except ValueError:
         pass
-    problems.append(f"{where}: {value!r} is not a valid bound for a {spec_type} field")
+    problems.append(
+        _("{where}: {value} is not a valid bound for a {type} field").format(
+            where=where, value=repr(value), type=spec_type
+        )
+    )
     return None
 
 
@@ -152,17 +166,24 @@ def parse_schema(
     if raw is None:
         raw = []
     if not isinstance(raw, list):
-        raise Invalid(f"{where}: expected a list of [[fields]] tables")
+        raise Invalid(_("{where}: expected a list of [[fields]] tables").format(where=where))
     seen: set[str] = set()
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            problems.append(f"{where}[{i}]: expected a table with name, type, label and help")
+            problems.append(
+                _("{where}: expected a table with name, type, label and help").format(
+                    where=f"{where}[{i}]"
+                )
+            )
             continue
         spec = _parse_field(item, f"{where}[{i}]", where, seen, reserved, problems)
         if spec is not None:
             specs.append(spec)
     if problems:
-        raise Invalid(f"the field schema has {len(problems)} problem(s)", details=problems)
+        raise Invalid(
+            _("the field schema has {count} problem(s)").format(count=len(problems)),
+            details=problems,
+        )
     return specs
 
 
@@ -172,13 +193,18 @@ def _field_name(
     name = str(item.get("name", "")).strip()
     if not _NAME.match(name):
         problems.append(
-            f"{at}: name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
+            _(
+                "{where}: name {name} must be lower-case letters, digits and _ "
+                "(starting with a letter)"
+            ).format(where=at, name=repr(name))
         )
     elif name in seen:
-        problems.append(f"{at}: the field is declared twice")
+        problems.append(_("{where}: the field is declared twice").format(where=at))
     elif name in reserved:
         problems.append(
-            f"{at}: {name!r} is a context variable ({', '.join(sorted(reserved))}); choose another name"
+            _("{where}: {name} is a context variable ({names}); choose another name").format(
+                where=at, name=repr(name), names=", ".join(sorted(reserved))
+            )
         )
     seen.add(name)
     return name
@@ -189,14 +215,18 @@ def _field_texts(item: dict[str, Any], at: str, problems: list[str]) -> tuple[st
     label = str(item.get("label") or "").strip()
     help_text = str(item.get("help") or "").strip()
     if not label:
-        problems.append(f"{at}.label: missing; a label names the field for people")
+        problems.append(
+            _("{where}: missing; a label names the field for people").format(where=f"{at}.label")
+        )
     if not help_text:
         problems.append(
-            f"{at}.help: missing; help says what the clause means and how to fill it in"
+            _("{where}: missing; help says what the clause means and how to fill it in").format(
+                where=f"{at}.help"
+            )
         )
     required = item.get("required", False)
     if not isinstance(required, bool):
-        problems.append(f"{at}.required: expected true or false")
+        problems.append(_("{where}: expected true or false").format(where=f"{at}.required"))
         required = False
     return label, help_text, required
 
@@ -207,23 +237,31 @@ def _field_limits(
     """The choices (enum) and the pattern (text), each only where its type takes it."""
     choices_raw = item.get("choices") or []
     if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
-        problems.append(f"{at}.choices: expected a list of texts")
+        problems.append(_("{where}: expected a list of texts").format(where=f"{at}.choices"))
         choices_raw = []
     choices = tuple(c.strip() for c in choices_raw)
     if ftype == "enum" and not choices:
-        problems.append(f"{at}.choices: an enum field needs at least one choice")
+        problems.append(
+            _("{where}: an enum field needs at least one choice").format(where=f"{at}.choices")
+        )
     if ftype != "enum" and choices:
-        problems.append(f"{at}.choices: only enum fields take choices")
+        problems.append(_("{where}: only enum fields take choices").format(where=f"{at}.choices"))
     pattern = item.get("pattern")
     if pattern is not None:
         if ftype != "text":
-            problems.append(f"{at}.pattern: only text fields take a pattern")
+            problems.append(
+                _("{where}: only text fields take a pattern").format(where=f"{at}.pattern")
+            )
         try:
             re.compile(str(pattern))
         except re.error as exc:
-            problems.append(f"{at}.pattern: not a regular expression ({exc})")
+            problems.append(
+                _("{where}: not a regular expression ({error})").format(
+                    where=f"{at}.pattern", error=exc
+                )
+            )
     if ftype in ("bool", "enum") and (item.get("min") is not None or item.get("max") is not None):
-        problems.append(f"{at}: {ftype} fields take no min/max")
+        problems.append(_("{where}: {type} fields take no min/max").format(where=at, type=ftype))
     return choices, str(pattern) if pattern is not None else None
 
 
@@ -238,13 +276,19 @@ def _parse_field(
     unknown = set(item) - set(FIELD_KEYS)
     if unknown:
         problems.append(
-            f"{at}: unknown key(s) {', '.join(sorted(unknown))}; keys are {', '.join(FIELD_KEYS)}"
+            _("{where}: unknown key(s) {keys}; keys are {known}").format(
+                where=at, keys=", ".join(sorted(unknown)), known=", ".join(FIELD_KEYS)
+            )
         )
     name = _field_name(item, at, seen, reserved, problems)
     at = f"{where}.{name}" if name else at
     ftype = str(item.get("type", "text")).strip()
     if ftype not in FIELD_TYPES:
-        problems.append(f"{at}.type: unknown type {ftype!r}; types are {', '.join(FIELD_TYPES)}")
+        problems.append(
+            _("{where}: unknown type {type}; types are {types}").format(
+                where=f"{at}.type", type=repr(ftype), types=", ".join(FIELD_TYPES)
+            )
+        )
         return None
     label, help_text, required = _field_texts(item, at, problems)
     choices, pattern = _field_limits(item, ftype, at, problems)
@@ -264,7 +308,9 @@ def _parse_field(
         try:
             default = normalise(spec, default)
         except Invalid as exc:
-            problems.append(f"{at}.default: {exc.message}")
+            problems.append(
+                _("{where}: {problem}").format(where=f"{at}.default", problem=exc.message)
+            )
             default = None
     return replace(spec, default=default)
 
@@ -281,7 +327,11 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
 
     def bad(reason: str | None = None) -> Invalid:
         return Invalid(
-            f"{spec.name}: {reason or f'cannot read {shown!r}'}; expected {spec.accepted()}"
+            _("{field}: {reason}; expected {accepted}").format(
+                field=spec.name,
+                reason=reason or _("cannot read {value}").format(value=repr(shown)),
+                accepted=spec.accepted(),
+            )
         )
 
     return _NORMALISERS.get(spec.type, _normalise_number)(spec, value, today, bad)
@@ -290,14 +340,14 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
 def _normalise_text(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
     text = str(value).strip()
     if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
-        raise bad("contains control characters")
+        raise bad(_("contains control characters"))
     length = len(text)
     if spec.min is not None and length < int(spec.min):
-        raise bad(f"{length} characters is too short")
+        raise bad(_("{n} characters is too short").format(n=length))
     if length > (int(spec.max) if spec.max is not None else MAX_TEXT):
-        raise bad(f"{length} characters is too long")
+        raise bad(_("{n} characters is too long").format(n=length))
     if spec.pattern and text and not re.fullmatch(spec.pattern, text):
-        raise bad(f"{text!r} does not match the pattern")
+        raise bad(_("{value} does not match the pattern").format(value=repr(text)))
     return text
 
 
@@ -307,7 +357,7 @@ def _normalise_enum(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -
         return text
     folded = {c.casefold(): c for c in spec.choices}
     if text.casefold() not in folded:
-        raise bad(f"unknown value {text!r}")
+        raise bad(_("unknown value {value}").format(value=repr(text)))
     return folded[text.casefold()]
 
 
@@ -371,9 +421,9 @@ _NORMALISERS: dict[str, Callable[[FieldSpec, Any, date | None, Bad], Any]] = {
 
 def _check_bounds(spec: FieldSpec, value: Any, convert: Any, bad: Any) -> None:
     if spec.min is not None and value < convert(spec.min):
-        raise bad(f"{value} is below the minimum {spec.min}")
+        raise bad(_("{value} is below the minimum {minimum}").format(value=value, minimum=spec.min))
     if spec.max is not None and value > convert(spec.max):
-        raise bad(f"{value} is above the maximum {spec.max}")
+        raise bad(_("{value} is above the maximum {maximum}").format(value=value, maximum=spec.max))
 
 
 def typed(spec: FieldSpec, value: Any) -> Any:
@@ -398,7 +448,9 @@ class Checked:
 
 
 def describe(spec: FieldSpec, message: str) -> str:
-    return f"{message} ({spec.label}: {spec.help})"
+    return _("{problem} ({label}: {help})").format(
+        problem=message, label=spec.label, help=spec.help
+    )
 
 
 def check_values(
@@ -408,6 +460,7 @@ def check_values(
     out: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
     problems: list[str] = []
+    refused: set[str] = set()  # fields given a value that was refused: a problem, not missing
     for key, raw in values.items():
         name = str(key).strip()
         spec = by_name.get(name)
@@ -420,16 +473,13 @@ def check_values(
             out[name] = normalise(spec, raw, today)
         except Invalid as exc:
             problems.append(describe(spec, exc.message))
+            refused.add(name)
     missing = [
         s.name
         for s in specs
-        if s.required and s.name not in out and s.default is None and s.name not in _names(problems)
+        if s.required and s.name not in out and s.default is None and s.name not in refused
     ]
     return Checked(values=out, unknown=unknown, problems=problems, missing=missing)
-
-
-def _names(problems: list[str]) -> set[str]:
-    return {p.split(":", 1)[0] for p in problems}
 
 
 def with_defaults(specs: list[FieldSpec], values: dict[str, Any]) -> dict[str, Any]:
@@ -442,10 +492,14 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
-            raise Invalid(f"--set: {item!r} is not FIELD=VALUE, e.g. --set payment_days=30")
+            raise Invalid(
+                _("--set: {item} is not FIELD=VALUE, e.g. --set payment_days=30").format(
+                    item=repr(item)
+                )
+            )
         key, value = item.split("=", 1)
         key = key.strip()
         if not key:
-            raise Invalid(f"--set: {item!r} has no field name before '='")
+            raise Invalid(_("--set: {item} has no field name before '='").format(item=repr(item)))
         out[key] = value
     return out

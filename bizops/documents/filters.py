@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from bizops.i18n import _
+
 CENT = Decimal("0.01")
 MAX_UPPER = Decimal("9999999999999.99")
 
@@ -40,7 +42,7 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
+        raise ValueError(_("{value} is not an amount").format(value=repr(value)))
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
@@ -49,9 +51,9 @@ def to_decimal(value: Any) -> Decimal:
         try:
             result = Decimal(str(value).replace(",", "").strip())
         except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(_("{value} is not a number").format(value=repr(value))) from None
     if not result.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(_("{value} is not a finite number").format(value=repr(value)))
     return result
 
 
@@ -124,10 +126,14 @@ def cn_upper(value: Any) -> str:
     """``120000`` -> ``壹拾贰万元整``; ``1000050.5`` -> ``壹佰万零伍拾元伍角``."""
     amount = to_decimal(value)
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValueError(f"{value!r} has more than two decimal places")
+        raise ValueError(_("{value} has more than two decimal places").format(value=repr(value)))
     amount = amount.quantize(CENT)
     if abs(amount) > MAX_UPPER:
-        raise ValueError(f"{value!r} is larger than 9,999,999,999,999.99")
+        raise ValueError(
+            _("{value} is larger than {maximum}").format(
+                value=repr(value), maximum="9,999,999,999,999.99"
+            )
+        )
     sign = "负" if amount < 0 else ""
     cents = int((abs(amount) * 100).to_integral_value())
     yuan, rest = divmod(cents, 100)
@@ -172,7 +178,9 @@ def parse_cn_upper(text: str) -> Decimal:
             total = (total + section + digit) * 10**8
             section = digit = 0
         else:
-            raise ValueError(f"unexpected {ch!r} in {text!r}")
+            raise ValueError(
+                _("unexpected {char} in {text}").format(char=repr(ch), text=repr(text))
+            )
     cents = (total + section + digit) * 100
     digit = 0
     for ch in fraction_part:
@@ -185,7 +193,9 @@ def parse_cn_upper(text: str) -> Decimal:
             cents += digit
             digit = 0
         else:
-            raise ValueError(f"unexpected {ch!r} in {text!r}")
+            raise ValueError(
+                _("unexpected {char} in {text}").format(char=repr(ch), text=repr(text))
+            )
     value = (Decimal(cents) / 100).quantize(CENT)
     return -value if negative else value
 
@@ -198,7 +208,9 @@ def to_date(value: Any) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(
+            _("{value} is not a date (YYYY-MM-DD)").format(value=repr(value))
+        ) from None
 
 
 def cn_date(value: Any) -> str:

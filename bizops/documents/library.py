@@ -24,6 +24,7 @@ from bizops.documents.env import make_environment, unsafe_access
 from bizops.documents.fields import FieldSpec, parse_schema
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.vocab import CONTRACT_TYPES
+from bizops.i18n import _
 
 MATERIAL_TYPES: tuple[str, ...] = ("email", "script")
 TEMPLATE_TYPES: tuple[str, ...] = CONTRACT_TYPES + MATERIAL_TYPES
@@ -109,14 +110,18 @@ class Template:
 def parse_ref(ref: str) -> tuple[str, int | None]:
     """``sales-zh`` or ``sales-zh@2`` -> (name, version or None)."""
     text = (ref or "").strip()
-    name, _, version_text = text.partition("@")
+    name, _at, version_text = text.partition("@")
     name = name.strip().lower()
     if not name:
-        raise Invalid("template: empty template name; see `bizops template list`")
+        raise Invalid(_("template: empty template name; see `bizops template list`"))
     if not version_text:
         return name, None
     if not version_text.strip().isdigit() or int(version_text) < 1:
-        raise Invalid(f"template: {ref!r}: the version after @ must be a whole number >= 1")
+        raise Invalid(
+            _("template: {ref}: the version after @ must be a whole number >= 1").format(
+                ref=repr(ref)
+            )
+        )
     return name, int(version_text)
 
 
@@ -126,35 +131,60 @@ def parse_metadata(data: dict[str, Any], body: str, *, where: str) -> Template:
     unknown = set(data) - set(META_KEYS)
     if unknown:
         problems.append(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; keys are {', '.join(META_KEYS)}"
+            _("{where}: unknown key(s) {keys}; keys are {known}").format(
+                where=where, keys=", ".join(sorted(unknown)), known=", ".join(META_KEYS)
+            )
         )
     name = str(data.get("name", "")).strip()
     if not _NAME.match(name):
         problems.append(
-            f"{where}: name {name!r} must be lower-case letters, digits and '-' (e.g. sales-zh)"
+            _(
+                "{where}: name {name} must be lower-case letters, digits and '-' (e.g. sales-zh)"
+            ).format(where=where, name=repr(name))
         )
     ttype = str(data.get("type", "")).strip()
     if ttype not in TEMPLATE_TYPES:
-        problems.append(f"{where}: type {ttype!r}; accepted: {', '.join(TEMPLATE_TYPES)}")
+        problems.append(
+            _("{where}: type {type}; accepted: {accepted}").format(
+                where=where, type=repr(ttype), accepted=", ".join(TEMPLATE_TYPES)
+            )
+        )
     language = str(data.get("language", "")).strip()
     if language not in LANGUAGES:
-        problems.append(f"{where}: language {language!r}; accepted: {', '.join(LANGUAGES)}")
+        problems.append(
+            _("{where}: language {language}; accepted: {accepted}").format(
+                where=where, language=repr(language), accepted=", ".join(LANGUAGES)
+            )
+        )
     title = str(data.get("title", "")).strip()
     if not title:
-        problems.append(f"{where}: title is missing")
+        problems.append(_("{where}: title is missing").format(where=where))
     version = data.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        problems.append(f"{where}: version {version!r} must be a whole number >= 1")
+        problems.append(
+            _("{where}: version {version} must be a whole number >= 1").format(
+                where=where, version=repr(version)
+            )
+        )
         version = 1
     if not body.strip():
-        problems.append(f"{where}: the body is empty")
+        problems.append(_("{where}: the body is empty").format(where=where))
     specs: list[FieldSpec] = []
     try:
-        specs = parse_schema(data.get("fields"), where=f"{where} fields", reserved=CONTEXT_NAMES)
+        specs = parse_schema(
+            data.get("fields"),
+            where=_("{where} fields").format(where=where),
+            reserved=CONTEXT_NAMES,
+        )
     except Invalid as exc:
         problems.extend(exc.details or [exc.message])
     if problems:
-        raise Invalid(f"{where}: {len(problems)} problem(s) in the template", details=problems)
+        raise Invalid(
+            _("{where}: {count} problem(s) in the template").format(
+                where=where, count=len(problems)
+            ),
+            details=problems,
+        )
     return Template(
         name=name,
         version=version,
@@ -176,7 +206,7 @@ def body_path_for(toml_path: Path, data: dict[str, Any]) -> Path:
 def read_source(path: Path) -> tuple[dict[str, Any], str, Path, Path | None]:
     """A template source from a .toml or a .j2 path: (metadata, body, toml path, body path)."""
     if not path.exists():
-        raise NotFound(f"template file {path} does not exist")
+        raise NotFound(_("template file {path} does not exist").format(path=path))
     if path.name.endswith(".j2"):
         stem = path.name.removesuffix(".j2").removesuffix(".md")
         toml_path = path.with_name(stem + ".toml")
@@ -189,24 +219,28 @@ def read_source(path: Path) -> tuple[dict[str, Any], str, Path, Path | None]:
         try:
             data = tomllib.loads(toml_path.read_bytes().decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise Invalid(f"{toml_path}: not UTF-8 text") from None
+            raise Invalid(_("{path}: not UTF-8 text").format(path=toml_path)) from None
         except tomllib.TOMLDecodeError as exc:
-            raise Invalid(f"{toml_path}: TOML error: {exc}") from None
+            raise Invalid(
+                _("{path}: TOML error: {error}").format(path=toml_path, error=exc)
+            ) from None
     elif body_path is None:
-        raise NotFound(f"template file {toml_path} does not exist")
+        raise NotFound(_("template file {path} does not exist").format(path=toml_path))
     if body_path is None:
         if isinstance(data.get("body"), str) and not data.get("body_file"):
             return data, str(data["body"]), toml_path, None
         body_path = body_path_for(toml_path, data)
     if not body_path.exists():
         raise Invalid(
-            f"{toml_path}: the body {body_path.name} is missing; put it next to the TOML file, "
-            'name it with body_file = "...", or write it inline as body = """..."""'
+            _(
+                "{path}: the body {body} is missing; put it next to the TOML file, "
+                'name it with body_file = "...", or write it inline as body = """..."""'
+            ).format(path=toml_path, body=body_path.name)
         )
     try:
         body = body_path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid(f"{body_path}: not UTF-8 text") from None
+        raise Invalid(_("{path}: not UTF-8 text").format(path=body_path)) from None
     return data, body, toml_path, body_path
 
 
@@ -224,7 +258,9 @@ def builtin_templates() -> dict[str, Template]:
         stem = node.name.removesuffix(".toml")
         body_name = str(data.get("body_file") or f"{stem}.md.j2")
         body = folder.joinpath(body_name).read_text(encoding="utf-8")
-        template = parse_metadata(data, body, where=f"built-in template {node.name}")
+        template = parse_metadata(
+            data, body, where=_("built-in template {name}").format(name=node.name)
+        )
         out[template.name] = template
     return out
 
@@ -262,32 +298,51 @@ def check_body(body: str, declared: set[str], *, name: str) -> Check:
         try:
             ast = env.parse(source)
         except TemplateSyntaxError as exc:
-            problems.append(f"{label}: syntax error on line {exc.lineno}: {exc.message}")
+            problems.append(
+                _("{where}: syntax error on line {line}: {error}").format(
+                    where=label, line=exc.lineno, error=exc.message
+                )
+            )
             return
-        problems.extend(f"{label}: {p} (the sandbox refuses it)" for p in unsafe_access(ast))
+        problems.extend(
+            _("{where}: {problem} (the sandbox refuses it)").format(where=label, problem=p)
+            for p in unsafe_access(ast)
+        )
         used = meta.find_undeclared_variables(ast)
         variables.update(used)
         for var in sorted(used - allowed):
             problems.append(
-                f"{label}: variable {var!r} is used but not declared in the field schema "
-                "or the context (line " + ", ".join(str(n) for n in _lines_of(ast, var)) + ")"
+                _(
+                    "{where}: variable {name} is used but not declared in the field schema "
+                    "or the context (line {lines})"
+                ).format(
+                    where=label,
+                    name=repr(var),
+                    lines=", ".join(str(n) for n in _lines_of(ast, var)),
+                )
             )
         for ref in meta.find_referenced_templates(ast):
             if ref is None:
-                problems.append(f"{label}: an include must name its clause literally")
+                problems.append(
+                    _("{where}: an include must name its clause literally").format(where=label)
+                )
                 continue
             if ref in includes:
                 continue
             includes.append(ref)
             if depth > 5:
-                problems.append(f"{label}: includes nest too deeply at {ref}")
+                problems.append(
+                    _("{where}: includes nest too deeply at {ref}").format(where=label, ref=ref)
+                )
                 continue
             try:
-                source_text, _, _ = env.loader.get_source(env, ref)  # type: ignore[union-attr]
+                source_text, _name, _uptodate = env.loader.get_source(env, ref)  # type: ignore[union-attr]
             except Exception:
                 problems.append(
-                    f"{label}: included clause {ref!r} not found; clauses: clauses/zh/*.j2, "
-                    "clauses/en/*.j2 (see docs/templates.md)"
+                    _(
+                        "{where}: included clause {ref} not found; clauses: clauses/zh/*.j2, "
+                        "clauses/en/*.j2 (see docs/templates.md)"
+                    ).format(where=label, ref=repr(ref))
                 )
                 continue
             walk(source_text, ref, depth + 1)

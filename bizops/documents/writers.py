@@ -242,9 +242,14 @@ def write_file(path: Any, data: bytes) -> None:
     from pathlib import Path
 
     from bizops.domain.errors import Invalid
+    from bizops.i18n import _
 
     target = Path(path)
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise Invalid(f"-o: cannot write {target}: {exc.strerror or exc}") from None
+        raise Invalid(
+            _("{option}: cannot write {path}: {error}").format(
+                option="-o", path=target, error=exc.strerror or exc
+            )
+        ) from None

@@ -14,6 +14,7 @@ from typing import Any
 from bizops.domain.errors import Invalid
 from bizops.domain.money import format_amount
 from bizops.domain.policy import ApprovalRule, Policy
+from bizops.i18n import N_, _
 
 # Request and step states.
 PENDING = "pending"
@@ -37,8 +38,10 @@ class Terms:
     non_standard: bool
 
     def describe(self) -> str:
-        kind = "non-standard" if self.non_standard else "standard"
-        return f"type {self.type}, amount {format_amount(self.amount)}, risk {self.risk}, {kind}"
+        kind = _("non-standard") if self.non_standard else _("standard")
+        return _("type {type}, amount {amount}, risk {risk}, {kind}").format(
+            type=self.type, amount=format_amount(self.amount), risk=self.risk, kind=kind
+        )
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,15 @@ def unmet(rule: ApprovalRule, terms: Terms) -> list[str]:
     """The conditions of ``rule`` that ``terms`` fail, in words ("risk high")."""
     out = []
     if rule.types and terms.type not in rule.types:
-        out.append(f"type {_alternatives(rule.types)}")
+        out.append(_("type {types}").format(types=_alternatives(rule.types)))
     if rule.amount_min is not None and terms.amount < rule.amount_min:
-        out.append(f"amount >= {format_amount(rule.amount_min)}")
+        out.append(_("amount >= {amount}").format(amount=format_amount(rule.amount_min)))
     if rule.amount_max is not None and terms.amount >= rule.amount_max:
-        out.append(f"amount < {format_amount(rule.amount_max)}")
+        out.append(_("amount < {amount}").format(amount=format_amount(rule.amount_max)))
     if rule.risks and terms.risk not in rule.risks:
-        out.append(f"risk {_alternatives(rule.risks)}")
+        out.append(_("risk {risks}").format(risks=_alternatives(rule.risks)))
     if rule.non_standard is not None and rule.non_standard != terms.non_standard:
-        out.append("a non-standard contract" if rule.non_standard else "a standard contract")
+        out.append(_("a non-standard contract") if rule.non_standard else _("a standard contract"))
     return out
 
 
@@ -76,23 +79,39 @@ def met(rule: ApprovalRule, terms: Terms) -> list[str]:
     amount = format_amount(terms.amount)
     out = []
     if rule.types:
-        out.append(f"type {terms.type} is {_alternatives(rule.types)}")
-    if rule.amount_min is not None:
-        out.append(f"amount {amount} >= {format_amount(rule.amount_min)}")
-    if rule.amount_max is not None:
-        out.append(f"amount {amount} < {format_amount(rule.amount_max)}")
-    if rule.risks:
         out.append(
-            f"risk {terms.risk}"
-            + ("" if rule.risks == (terms.risk,) else f" is {_alternatives(rule.risks)}")
+            _("type {type} is {types}").format(type=terms.type, types=_alternatives(rule.types))
+        )
+    if rule.amount_min is not None:
+        out.append(
+            _("amount {amount} >= {minimum}").format(
+                amount=amount, minimum=format_amount(rule.amount_min)
+            )
+        )
+    if rule.amount_max is not None:
+        out.append(
+            _("amount {amount} < {maximum}").format(
+                amount=amount, maximum=format_amount(rule.amount_max)
+            )
+        )
+    if rule.risks == (terms.risk,):
+        out.append(_("risk {risk}").format(risk=terms.risk))
+    elif rule.risks:
+        out.append(
+            _("risk {risk} is {risks}").format(risk=terms.risk, risks=_alternatives(rule.risks))
         )
     if rule.non_standard is not None:
-        out.append("non-standard" if rule.non_standard else "standard")
+        out.append(_("non-standard") if rule.non_standard else _("standard"))
     return out
 
 
 def _skipped(rules: Sequence[ApprovalRule], terms: Terms) -> str:
-    return "; ".join(f"{r.name} needs {' and '.join(unmet(r, terms))}" for r in rules)
+    return _("; ").join(
+        _("{rule} needs {conditions}").format(
+            rule=r.name, conditions=_(" and ").join(unmet(r, terms))
+        )
+        for r in rules
+    )
 
 
 def route_terms(rules: Sequence[ApprovalRule], terms: Terms) -> Route | None:
@@ -101,20 +120,24 @@ def route_terms(rules: Sequence[ApprovalRule], terms: Terms) -> Route | None:
         if rule.matches(
             type=terms.type, amount=terms.amount, risk=terms.risk, non_standard=terms.non_standard
         ):
-            why = " and ".join(met(rule, terms)) or "no conditions, it applies to any contract"
-            reason = f"rule {rule.name!r}: {why}"
+            why = _(" and ").join(met(rule, terms)) or _(
+                "no conditions, it applies to any contract"
+            )
+            reason = _("rule {rule}: {why}").format(rule=repr(rule.name), why=why)
             if index:
-                reason += f" (rules before it did not match: {_skipped(rules[:index], terms)})"
+                reason += _(" (rules before it did not match: {skipped})").format(
+                    skipped=_skipped(rules[:index], terms)
+                )
             return Route(rule=rule, reason=reason, chain=rule.chain)
     return None
 
 
 def unrouted_message(rules: Sequence[ApprovalRule], terms: Terms, *, subject: str) -> str:
-    return (
-        f"{subject} matches no approval rule ({terms.describe()}): "
-        f"{_skipped(rules, terms)}; an admin must add a rule for it to approval.rules "
+    return _(
+        "{subject} matches no approval rule ({terms}): "
+        "{skipped}; an admin must add a rule for it to approval.rules "
         "in the policy file (see `bizops approval matrix`)"
-    )
+    ).format(subject=subject, terms=terms.describe(), skipped=_skipped(rules, terms))
 
 
 def explain_route(
@@ -124,7 +147,7 @@ def explain_route(
     terms = Terms(type=type, amount=amount, risk=risk, non_standard=non_standard)
     route = route_terms(policy.approval_rules, terms)
     if route is None:
-        raise Invalid(unrouted_message(policy.approval_rules, terms, subject="a contract"))
+        raise Invalid(unrouted_message(policy.approval_rules, terms, subject=_("a contract")))
     return route
 
 
@@ -176,10 +199,10 @@ def decision_refusal(
     login = decider.login
     role = chain[current_step - 1]
     if role not in decider.roles:
-        held = ", ".join(decider.roles) or "no role"
-        message = (
-            f"step {current_step} of request {request_id} waits for role {role}; "
-            f"{login} holds {held}"
+        held = ", ".join(decider.roles) or _("no role")
+        message = _("step {step} of request {request} waits for role {role}; {login} holds {held}")
+        message = message.format(
+            step=current_step, request=request_id, role=role, login=login, held=held
         )
         later = [
             (seq, r)
@@ -188,28 +211,43 @@ def decision_refusal(
         ]
         if later:
             seq, r = later[0]
-            message += f" (their role {r} comes at step {seq}, after {role} approves)"
+            message += _(
+                " (their role {role} comes at step {step}, after {waiting} approves)"
+            ).format(role=r, step=seq, waiting=role)
         return message
     if login == submitted_by:
-        return (
-            f"{login} submitted request {request_id} and may not {verb} it; "
+        return _(
+            "{login} submitted request {request} and may not {verb} it; "
             "another holder of the role must decide (segregation of duties)"
-        )
+        ).format(login=login, request=request_id, verb=_verb(verb))
     if owner is not None and login == owner:
-        return (
-            f"{login} owns contract {contract} and may not {verb} its request {request_id}; "
+        return _(
+            "{login} owns contract {contract} and may not {verb} its request {request}; "
             "another holder of the role must decide (segregation of duties)"
-        )
+        ).format(login=login, contract=contract, request=request_id, verb=_verb(verb))
     mine = sorted(seq for seq, who in decided.items() if who == login)
     if mine:
         seq = mine[0]
-        return (
-            f"{login} already approved step {seq} ({chain[seq - 1]}) of request {request_id}; "
+        return _(
+            "{login} already approved step {step} ({role}) of request {request}; "
             "one person approves at most one step of a request"
-        )
+        ).format(login=login, step=seq, role=chain[seq - 1], request=request_id)
     if decider.limit is not None and amount > decider.limit:
-        return (
-            f"{login}'s approval limit {format_amount(decider.limit)} does not cover the "
-            f"amount {format_amount(amount)} of request {request_id}"
+        return _(
+            "{login}'s approval limit {limit} does not cover the amount {amount} of request "
+            "{request}"
+        ).format(
+            login=login,
+            limit=format_amount(decider.limit),
+            amount=format_amount(amount),
+            request=request_id,
         )
     return None
+
+
+# The verbs a decision refusal names, in words (the code passes the English verb).
+_VERBS = {"approve": N_("approve"), "reject": N_("reject")}
+
+
+def _verb(verb: str) -> str:
+    return _(_VERBS[verb]) if verb in _VERBS else verb

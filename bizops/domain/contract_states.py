@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bizops.domain.errors import Conflict
+from bizops.i18n import _
 
 DRAFT = "draft"
 PENDING = "pending_approval"
@@ -70,35 +71,34 @@ def _milestones_done(f: Facts) -> str | None:
     if not f.open_milestones:
         return None
     ids = ", ".join(f"#{i}" for i in f.open_milestones)
-    return (
-        f"{len(f.open_milestones)} milestone(s) not done ({ids}); "
-        "mark them with `bizops contract milestone done ID`"
-    )
+    return _(
+        "{count} milestone(s) not done ({ids}); mark them with `bizops contract milestone done ID`"
+    ).format(count=len(f.open_milestones), ids=ids)
 
 
 def _no_open_dispute(f: Facts) -> str | None:
     if not f.open_disputes:
         return None
     ids = ", ".join(f"#{i}" for i in f.open_disputes)
-    return (
-        f"open dispute(s) {ids}; resolve them with "
+    return _(
+        "open dispute(s) {ids}; resolve them with "
         "`bizops contract dispute resolve ID --resolution TEXT`"
-    )
+    ).format(ids=ids)
 
 
 def _no_open_amendment(f: Facts) -> str | None:
     if f.open_amendment is None:
         return None
-    return (
-        f"amendment {f.open_amendment} is waiting for approval; "
+    return _(
+        "amendment {number} is waiting for approval; "
         "wait for its decision or withdraw it with `bizops approval withdraw ID`"
-    )
+    ).format(number=f.open_amendment)
 
 
 def _signed_copy_or_reason(f: Facts) -> str | None:
     if f.has_signed_copy or (f.reason and f.reason.strip()):
         return None
-    return (
+    return _(
         "no signed copy is attached; attach it with "
         "`bizops contract attach X FILE --kind signed`, or archive with --reason"
     )
@@ -107,7 +107,7 @@ def _signed_copy_or_reason(f: Facts) -> str | None:
 def _reason_given(f: Facts) -> str | None:
     if f.reason and f.reason.strip():
         return None
-    return "a reason is required (--reason)"
+    return _("a reason is required (--reason)")
 
 
 GUARDS: dict[str, Guard] = {
@@ -210,15 +210,17 @@ def blocked_moves(state: str, facts: Facts) -> dict[str, list[str]]:
 def describe_allowed(state: str, facts: Facts | None = None) -> str:
     names = allowed_moves(state, facts or Facts()) if facts else [m.name for m in moves_from(state)]
     if not names:
-        return "no moves are allowed from it" if state == ARCHIVED else "no move is possible now"
+        if state == ARCHIVED:
+            return _("no moves are allowed from it")
+        return _("no move is possible now")
     by_approvals = [n for n in names if MOVES[n].by_approvals]
     own = [n for n in names if not MOVES[n].by_approvals]
     parts = []
     if own:
         parts.append(", ".join(own))
     if by_approvals:
-        parts.append(f"{', '.join(by_approvals)} (through `bizops approval`)")
-    return "allowed now: " + "; ".join(parts)
+        parts.append(_("{moves} (through `bizops approval`)").format(moves=", ".join(by_approvals)))
+    return _("allowed now: {moves}").format(moves=_("; ").join(parts))
 
 
 def check_move(number: str, state: str, move_name: str, facts: Facts | None = None) -> Move:
@@ -227,11 +229,19 @@ def check_move(number: str, state: str, move_name: str, facts: Facts | None = No
     facts = facts or Facts()
     if state not in move.sources:
         if state == move.target and move_name in ("sign", "activate", "complete", "archive"):
-            lead = f"contract {number} is already {state}"
+            lead = _("contract {number} is already {state}").format(number=number, state=state)
         else:
-            lead = f"cannot {move_name} contract {number}: it is {state}"
-        raise Conflict(f"{lead}; {describe_allowed(state, facts)}")
+            lead = _("cannot {move} contract {number}: it is {state}").format(
+                move=move_name, number=number, state=state
+            )
+        raise Conflict(
+            _("{refusal}; {allowed}").format(refusal=lead, allowed=describe_allowed(state, facts))
+        )
     problems = blocked_by(move, facts)
     if problems:
-        raise Conflict(f"cannot {move_name} contract {number}: {'; '.join(problems)}")
+        raise Conflict(
+            _("cannot {move} contract {number}: {problems}").format(
+                move=move_name, number=number, problems=_("; ").join(problems)
+            )
+        )
     return move

@@ -23,6 +23,7 @@ from bizops.domain.pipeline import check_starting_stage
 from bizops.domain.text import fold, name_key
 from bizops.domain.validate import check_email, check_phone, check_text
 from bizops.domain.vocab import GRADES, INTENTS, STAGES, one_of
+from bizops.i18n import _, current_language
 
 __all__ = [
     "COLUMNS",
@@ -81,24 +82,30 @@ def parse_contact(text: str, *, field: str = "--contact") -> ContactIn:
     parts = [p.strip() for p in _CONTACT_SPLIT.split(text)]
     parts = [p for p in parts if p]
     if not parts:
-        raise Invalid(f'{field}: empty; write "Name, title, phone, email"')
+        raise Invalid(_('{field}: empty; write "Name, title, phone, email"').format(field=field))
     name, rest = parts[0], parts[1:]
     title = phone = email = None
     for part in rest:
         if "@" in part:
             if email:
-                raise Invalid(f"{field}: two email addresses in {text!r}")
+                raise Invalid(
+                    _("{field}: two email addresses in {text}").format(field=field, text=repr(text))
+                )
             email = part
         elif _looks_like_phone(part):
             if phone:
-                raise Invalid(f"{field}: two phone numbers in {text!r}")
+                raise Invalid(
+                    _("{field}: two phone numbers in {text}").format(field=field, text=repr(text))
+                )
             phone = part
         elif title is None:
             title = part
         else:
             raise Invalid(
-                f'{field}: cannot read {text!r}; write "Name, title, phone, email" '
-                "(title, phone and email are optional)"
+                _(
+                    '{field}: cannot read {text}; write "Name, title, phone, email" '
+                    "(title, phone and email are optional)"
+                ).format(field=field, text=repr(text))
             )
     return check_contact(ContactIn(name=name, title=title, phone=phone, email=email), field=field)
 
@@ -119,16 +126,33 @@ def format_contact(c: dict[str, Any] | ContactIn) -> str:
     return ", ".join(str(get(k)) for k in ("name", "title", "phone", "email") if get(k))
 
 
+@lru_cache(maxsize=16)
+def _contact_labels(field: str, language: str) -> tuple[str, str, str, str]:
+    """How messages name a contact's parts, in ``language``: worked out once, not per contact
+    (an import checks every contact of 100,000 rows)."""
+    return (
+        _("{field} name").format(field=field),
+        _("{field} title").format(field=field),
+        _("{field} phone").format(field=field),
+        _("{field} email").format(field=field),
+    )
+
+
 def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
-    name = text_field(contact.name, f"{field} name", required=True, max_length=200)
+    name_label, title_label, phone_label, email_label = _contact_labels(field, current_language())
+    name = text_field(contact.name, name_label, required=True, max_length=200)
     assert name is not None
     if "@" in name and contact.email is None:
-        raise Invalid(f'{field}: the first part is the name; write "Name, title, phone, email"')
+        raise Invalid(
+            _('{field}: the first part is the name; write "Name, title, phone, email"').format(
+                field=field
+            )
+        )
     return ContactIn(
         name=name,
-        title=text_field(contact.title, f"{field} title", max_length=100),
-        phone=check_phone(contact.phone, f"{field} phone"),
-        email=check_email(contact.email, f"{field} email"),
+        title=text_field(contact.title, title_label, max_length=100),
+        phone=check_phone(contact.phone, phone_label),
+        email=check_email(contact.email, email_label),
         primary=contact.primary,
     )
 
@@ -170,7 +194,11 @@ def parse_tags(values: Iterable[str], *, field: str = "--tag") -> list[str]:
             if not tag:
                 continue
             if len(tag) > 64:
-                raise Invalid(f"{field}: {part!r} is longer than 64 characters")
+                raise Invalid(
+                    _("{field}: {value} is longer than 64 characters").format(
+                        field=field, value=repr(part)
+                    )
+                )
             if tag not in out:
                 out.append(tag)
     return out
@@ -180,7 +208,9 @@ def check_name(name: str | None, field: str = "name") -> str:
     text = text_field(name, field, required=True, max_length=300)
     assert text is not None
     if not name_key(text):
-        raise Invalid(f"{field}: {name!r} has no letters or digits")
+        raise Invalid(
+            _("{field}: {value} has no letters or digits").format(field=field, value=repr(name))
+        )
     return text
 
 
@@ -191,7 +221,7 @@ def parse_potential(
         return None
     amount = parse_money(value, field=field)
     if amount < 0:
-        raise Invalid(f"{field}: a purchasing potential cannot be negative")
+        raise Invalid(_("{field}: a purchasing potential cannot be negative").format(field=field))
     return amount
 
 
@@ -220,7 +250,11 @@ def parse_cadence(value: int | None, field: str = "--cadence") -> int | None:
     if value is None:
         return None
     if not 1 <= value <= MAX_CADENCE_DAYS:
-        raise Invalid(f"{field}: {value} days; a cadence is 1 to {MAX_CADENCE_DAYS} days")
+        raise Invalid(
+            _("{field}: {value} days; a cadence is 1 to {maximum} days").format(
+                field=field, value=value, maximum=MAX_CADENCE_DAYS
+            )
+        )
     return value
 
 
@@ -333,7 +367,7 @@ def check_new_customer(
         # A bad row: check it again, noting every problem rather than stopping at the first.
         problems: list[str] = []
         _check(fields, imported, labels, partial(_noting, problems))
-        raise Invalid("; ".join(problems) or first.message) from None
+        raise Invalid(_("; ").join(problems) or first.message) from None
 
 
 def _noting(problems: list[str], check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

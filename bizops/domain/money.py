@@ -7,6 +7,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999999.99")
@@ -25,26 +26,44 @@ def parse_money(text: str | int | Decimal, *, field: str = "amount") -> Decimal:
     else:
         raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
         stripped = raw
-        for _ in range(2):
+        for _attempt in range(2):
             stripped = _STRIP.sub("", stripped)
         multiplier = Decimal(1)
         if stripped and stripped[-1] in _UNITS:
             multiplier = _UNITS[stripped[-1]]
             stripped = stripped[:-1]
         if not _NUMBER.match(stripped):
-            raise Invalid(f"{field}: cannot read {str(text)!r} as an amount; use {ACCEPTED}")
+            raise Invalid(
+                _("{field}: cannot read {value} as an amount; use {accepted}").format(
+                    field=field, value=repr(str(text)), accepted=ACCEPTED
+                )
+            )
         try:
             value = Decimal(stripped.replace(",", "")) * multiplier
         except InvalidOperation:
-            raise Invalid(f"{field}: cannot read {str(text)!r} as an amount") from None
+            raise Invalid(
+                _("{field}: cannot read {value} as an amount").format(
+                    field=field, value=repr(str(text))
+                )
+            ) from None
     if not value.is_finite():
-        raise Invalid(f"{field}: {text!r} is not a finite amount")
+        raise Invalid(
+            _("{field}: {value} is not a finite amount").format(field=field, value=repr(text))
+        )
     # Before quantize: a value with more digits than the decimal context holds cannot be
     # quantized (InvalidOperation), so the size is checked first.
     if abs(value) > MAX_AMOUNT:
-        raise Invalid(f"{field}: {text!r} is larger than {format_money(MAX_AMOUNT)}")
+        raise Invalid(
+            _("{field}: {value} is larger than {maximum}").format(
+                field=field, value=repr(text), maximum=format_money(MAX_AMOUNT)
+            )
+        )
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise Invalid(f"{field}: {text!r} has more than two decimal places")
+        raise Invalid(
+            _("{field}: {value} has more than two decimal places").format(
+                field=field, value=repr(text)
+            )
+        )
     return value.quantize(CENT)
 
 

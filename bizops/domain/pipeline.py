@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES
+from bizops.i18n import _
 
 SIGNED = "signed"
 MAINTENANCE = "maintenance"
@@ -41,14 +42,18 @@ def next_stage(current: str) -> str:
     """The one step forward from ``current``; a side exit or the last stage has none."""
     if current in SIDE_EXITS:
         raise Conflict(
-            f"stage: the customer is {current}; --next moves along the pipeline only. "
-            f"Reopen with `customer stage X STAGE --reason ...` (stages: {', '.join(PIPELINE)})"
+            _(
+                "stage: the customer is {stage}; --next moves along the pipeline only. "
+                "Reopen with `customer stage X STAGE --reason ...` (stages: {stages})"
+            ).format(stage=current, stages=", ".join(PIPELINE))
         )
     i = stage_index(current)
     if i == len(PIPELINE) - 1:
         raise Conflict(
-            f"stage: {current} is the last pipeline stage; there is no next stage "
-            f"(side exits: {', '.join(SIDE_EXITS)}, with --reason)"
+            _(
+                "stage: {stage} is the last pipeline stage; there is no next stage "
+                "(side exits: {exits}, with --reason)"
+            ).format(stage=current, exits=", ".join(SIDE_EXITS))
         )
     return PIPELINE[i + 1]
 
@@ -98,34 +103,44 @@ def plan_move(
     """
     reason = (reason or "").strip() or None
     if step_next and target:
-        raise Invalid("stage: give either a STAGE or --next, not both")
+        raise Invalid(_("stage: give either a STAGE or --next, not both"))
     if step_next:
         target = next_stage(current)
     if not target:
-        raise Invalid(f"stage: give a STAGE ({', '.join(STAGES)}) or --next")
+        raise Invalid(
+            _("stage: give a STAGE ({stages}) or --next").format(stages=", ".join(STAGES))
+        )
     target = target.strip().lower()
     if target not in STAGES:
-        raise Invalid(f"stage: unknown value {target!r}; accepted: {', '.join(STAGES)}")
+        raise Invalid(
+            _("stage: unknown value {value}; accepted: {accepted}").format(
+                value=repr(target), accepted=", ".join(STAGES)
+            )
+        )
     if target == current:
-        raise Conflict(f"stage: the customer is already at {current}")
+        raise Conflict(_("stage: the customer is already at {stage}").format(stage=current))
     kind = classify(current, target)
     if kind is not Move.NEXT and reason is None:
         words = {
-            Move.SKIP: f"skipping from {current} to {target}",
-            Move.BACK: f"moving back from {current} to {target}",
-            Move.EXIT: f"moving to {target}",
-            Move.REOPEN: f"reopening from {current} to {target}",
-        }[kind]
+            Move.SKIP: _("skipping from {current} to {target}"),
+            Move.BACK: _("moving back from {current} to {target}"),
+            Move.EXIT: _("moving to {target}"),
+            Move.REOPEN: _("reopening from {current} to {target}"),
+        }[kind].format(current=current, target=target)
         raise Invalid(
-            f"stage: {words} needs --reason; only one step forward "
-            f"({current} -> {_next_or_none(current)}) goes without one"
+            _(
+                "stage: {move} needs --reason; only one step forward "
+                "({current} -> {next}) goes without one"
+            ).format(move=words, current=current, next=_next_or_none(current))
         )
     skips_signing = target == MAINTENANCE and stage_index(current) < stage_index(SIGNED)
     if (target == SIGNED or skips_signing) and not has_signed_contract:
         # Maintenance comes after signing: skipping to it must not get round the contract.
         raise Conflict(
-            f"stage: {target} needs a signed contract for this customer; sign one with "
-            "`bizops contract sign`, which moves the customer to signed"
+            _(
+                "stage: {stage} needs a signed contract for this customer; sign one with "
+                "`bizops contract sign`, which moves the customer to signed"
+            ).format(stage=target)
         )
     return PlannedMove(from_stage=current, to_stage=target, kind=kind, reason=reason)
 
@@ -142,20 +157,22 @@ def check_starting_stage(stage: str, *, imported: bool = False, field: str = "--
     if imported or stage not in NEEDS_SIGNED_CONTRACT:
         return stage
     then = (
-        "sign the contract (that moves it to signed)"
+        _("sign the contract (that moves it to signed)")
         if stage == SIGNED
-        else "sign and activate the contract (activating moves it to maintenance)"
+        else _("sign and activate the contract (activating moves it to maintenance)")
     )
     raise Conflict(
-        f"{field}: {stage} needs a signed contract, which a new customer cannot have; "
-        f"add the customer at negotiation and {then}"
+        _(
+            "{field}: {stage} needs a signed contract, which a new customer cannot have; "
+            "add the customer at negotiation and {then}"
+        ).format(field=field, stage=stage, then=then)
     )
 
 
 def _next_or_none(current: str) -> str:
     i = stage_index(current)
     if i < 0 or i == len(PIPELINE) - 1:
-        return "none"
+        return _("none")
     return PIPELINE[i + 1]
 
 

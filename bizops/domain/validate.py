@@ -6,6 +6,7 @@ import re
 
 from bizops.domain.errors import Invalid
 from bizops.domain.text import has_control_chars
+from bizops.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()./]+(?:\s*(?:ext\.?|x|转)\s*\d{1,6})?$", re.IGNORECASE)
@@ -17,7 +18,11 @@ def check_email(value: str | None, field: str = "email") -> str | None:
         return None
     text = value.strip()
     if not _EMAIL.match(text) or ".." in text:
-        raise Invalid(f"{field}: {value!r} is not a valid email address (name@example.com)")
+        raise Invalid(
+            _("{field}: {value} is not a valid email address (name@example.com)").format(
+                field=field, value=repr(value)
+            )
+        )
     return text
 
 
@@ -28,8 +33,10 @@ def check_phone(value: str | None, field: str = "phone") -> str | None:
     digits = re.sub(r"\D", "", text.split("转")[0].split("x")[0].split("ext")[0])
     if not _PHONE_CHARS.match(text) or not 5 <= len(digits) <= 20:
         raise Invalid(
-            f"{field}: {value!r} is not a valid phone number (digits, spaces, +, -, parentheses; "
-            "5 to 20 digits)"
+            _(
+                "{field}: {value} is not a valid phone number (digits, spaces, +, -, "
+                "parentheses; 5 to 20 digits)"
+            ).format(field=field, value=repr(value))
         )
     return text
 
@@ -38,8 +45,10 @@ def check_login(value: str) -> str:
     text = value.strip().lower()
     if not _LOGIN.match(text):
         raise Invalid(
-            f"login: {value!r} is not a valid login; use 1-64 lower-case letters, digits, "
-            "'.', '_' or '-', starting with a letter or digit"
+            _(
+                "login: {value} is not a valid login; use 1-64 lower-case letters, digits, "
+                "'.', '_' or '-', starting with a letter or digit"
+            ).format(value=repr(value))
         )
     return text
 
@@ -50,11 +59,15 @@ def check_text(
     """Free text: trimmed, no control characters, bounded length; empty is None."""
     if value is None or not value.strip():
         if required:
-            raise Invalid(f"{field}: must not be empty")
+            raise Invalid(_("{field}: must not be empty").format(field=field))
         return None
     text = value.strip()
     if has_control_chars(text):
-        raise Invalid(f"{field}: contains control characters")
+        raise Invalid(_("{field}: contains control characters").format(field=field))
     if len(text) > max_length:
-        raise Invalid(f"{field}: is {len(text)} characters long; the limit is {max_length}")
+        raise Invalid(
+            _("{field}: is {length} characters long; the limit is {limit}").format(
+                field=field, length=len(text), limit=max_length
+            )
+        )
     return text

@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from bizops.domain.contract_states import PERFORMING
 from bizops.domain.money import money_str
 from bizops.domain.vocab import PIPELINE, STAGES
+from bizops.i18n import _
 from bizops.reports.metric_rows import (
     ApprovalCycle,
     ComplianceRow,
@@ -96,7 +97,7 @@ class _Stays:
             if self.start <= on <= self.end:
                 self.entered[stage].add(customer)
                 if stage in rank and any(
-                    later in rank and rank[later] > rank[stage] for later, _ in changes[i + 1 :]
+                    later in rank and rank[later] > rank[stage] for later, _on in changes[i + 1 :]
                 ):
                     self.moved[stage].add(customer)
 
@@ -416,7 +417,7 @@ def contracts_rows(report: ContractsReport) -> list[ContractRow]:
             "currency": r["currency"],
             "count": r["count"],
             "value": r["value"],
-            "detail": f"{r['created']} created in the period",
+            "detail": _("{count} created in the period").format(count=r["created"]),
         }
         for r in report["by_status"]
     ]
@@ -428,9 +429,13 @@ def contracts_rows(report: ContractsReport) -> list[ContractRow]:
             "currency": None,
             "count": cycle["closed"],
             "value": None,
-            "detail": (
-                f"average {cycle['average_days']} d, median {cycle['median_days']} d; "
-                f"{cycle['approved']} approved, {cycle['rejected']} rejected"
+            "detail": _(
+                "average {average} d, median {median} d; {approved} approved, {rejected} rejected"
+            ).format(
+                average=cycle["average_days"],
+                median=cycle["median_days"],
+                approved=cycle["approved"],
+                rejected=cycle["rejected"],
             ),
         }
     )
@@ -442,9 +447,11 @@ def contracts_rows(report: ContractsReport) -> list[ContractRow]:
             "currency": None,
             "count": ns["non_standard"],
             "value": None,
-            "detail": f"{ns['non_standard']} of {ns['created']} ({ns['ratio']}%)"
+            "detail": _("{count} of {total} ({ratio}%)").format(
+                count=ns["non_standard"], total=ns["created"], ratio=ns["ratio"]
+            )
             if ns["ratio"] is not None
-            else "no contracts created in the period",
+            else _("no contracts created in the period"),
         }
     )
     for window in report["expiring"]:

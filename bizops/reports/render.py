@@ -1,7 +1,10 @@
 """Rendering the daily report: Jinja2 templates shipped with the package, and JSON.
 
 A plain (not sandboxed) environment: the templates are ours, not users'. HTML is autoescaped
-and written for mail clients: inline styles, tables, no external CSS or scripts.
+and written for mail clients: inline styles, tables, no external CSS or scripts. The words
+are English in the templates and pass through ``_`` (Jinja2's i18n extension, new style), so
+a report speaks the interface language; the JSON is the same in every language but for the
+``action`` sentences, which are for people.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from bizops.domain.errors import Invalid
+from bizops.i18n import _, is_chinese, ngettext
 from bizops.reports.daily import SECTION_TITLES, SECTIONS, DailyReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -29,6 +34,16 @@ def _md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
 
 
+def _tag(name: str) -> Any:
+    """An HTML filter that wraps its (escaped) value in ``<name>``, for a word inside a
+    translated sentence: ``_("{count} item(s)").format(count=n|strong)``."""
+
+    def wrap(value: Any) -> Markup:
+        return Markup(f"<{name}>{escape(value)}</{name}>")
+
+    return wrap
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -38,8 +53,13 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         trim_blocks=False,
         lstrip_blocks=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # _ and ngettext read the language of the moment, so one environment serves every language.
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["md"] = _md
+    env.filters["strong"] = _tag("strong")
+    env.filters["code"] = _tag("code")
     return env
 
 
@@ -53,6 +73,7 @@ def render_daily(reports: Sequence[DailyReport], fmt: str, *, today: str | None 
         sections=SECTIONS,
         titles=SECTION_TITLES,
         today=today or (reports[0]["date"] if reports else ""),
+        lang="zh-CN" if is_chinese() else "en",
     )
     return text if text.endswith("\n") else text + "\n"
 
@@ -77,8 +98,10 @@ def format_for(fmt: str | None, output: Path | None) -> str:
         if suffix in _TABLE_SUFFIXES:
             # Text under a spreadsheet's name would be a broken spreadsheet.
             raise Invalid(
-                f"-o: the daily report is text, md, html or json, not .{suffix}; "
-                "name the file .txt, .md, .html or .json, or give --format"
+                _(
+                    "-o: the daily report is text, md, html or json, not .{suffix}; "
+                    "name the file .txt, .md, .html or .json, or give --format"
+                ).format(suffix=suffix)
             )
         return {"json": "json", "md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(
             suffix, "text"

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bizops.i18n import _
 from bizops.store.counters import current_value, set_value
 from bizops.store.models import AuditEvent
 
@@ -146,22 +147,7 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
             count += 1
             assert ev.id is not None
             if ev.prev_hash != prev_hash:
-                if prev_id is None:
-                    problems.append(
-                        ChainProblem(
-                            ev.id,
-                            f"event {ev.id} is first but does not start the chain: "
-                            "earlier events were deleted",
-                        )
-                    )
-                else:
-                    problems.append(
-                        ChainProblem(
-                            ev.id,
-                            f"event {ev.id} does not follow event {prev_id}: an event "
-                            "between them was deleted, or events were reordered",
-                        )
-                    )
+                problems.append(ChainProblem(ev.id, _broken_link(ev.id, prev_id)))
             expected = event_hash(
                 prev_hash=ev.prev_hash,
                 at=ev.at,
@@ -176,8 +162,15 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
                 problems.append(
                     ChainProblem(
                         ev.id,
-                        f"event {ev.id} ({ev.action} {ev.entity_type} {ev.entity_id}) "
-                        "was edited: its content no longer matches its hash",
+                        _(
+                            "event {id} ({action} {entity_type} {entity_id}) "
+                            "was edited: its content no longer matches its hash"
+                        ).format(
+                            id=ev.id,
+                            action=ev.action,
+                            entity_type=ev.entity_type,
+                            entity_id=ev.entity_id,
+                        ),
                     )
                 )
             prev_hash, prev_id = ev.hash, ev.id
@@ -185,20 +178,28 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
         session.expunge_all()
     recorded = current_value(session, COUNT_KEY)
     if recorded != count:
-        if recorded > count:
-            problems.append(
-                ChainProblem(
-                    None,
-                    f"{recorded - count} event(s) missing: the log should hold "
-                    f"{recorded} events and holds {count} (the newest may have been deleted)",
-                )
-            )
-        else:
-            problems.append(
-                ChainProblem(
-                    None,
-                    f"the log holds {count} events but only {recorded} were written "
-                    "through bizops: events were inserted by hand",
-                )
-            )
+        problems.append(ChainProblem(None, _wrong_count(recorded, count)))
     return count, problems
+
+
+def _broken_link(event_id: int, prev_id: int | None) -> str:
+    if prev_id is None:
+        return _(
+            "event {id} is first but does not start the chain: earlier events were deleted"
+        ).format(id=event_id)
+    return _(
+        "event {id} does not follow event {prev}: an event between them was deleted, "
+        "or events were reordered"
+    ).format(id=event_id, prev=prev_id)
+
+
+def _wrong_count(recorded: int, count: int) -> str:
+    if recorded > count:
+        return _(
+            "{missing} event(s) missing: the log should hold {recorded} events and holds "
+            "{count} (the newest may have been deleted)"
+        ).format(missing=recorded - count, recorded=recorded, count=count)
+    return _(
+        "the log holds {count} events but only {recorded} were written through bizops: "
+        "events were inserted by hand"
+    ).format(count=count, recorded=recorded)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingErr
 from sqlalchemy.orm import Session as _OrmSession
 
 from bizops.domain.errors import Invalid, StorageError
+from bizops.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -60,8 +61,10 @@ def resolve_url(value: str | None) -> str:
         return value
     if "://" in value:
         raise Invalid(
-            f"--db: unsupported database URL {value!r}; use a file path, sqlite:///PATH "
-            "or postgresql+psycopg://USER@HOST/DB"
+            _(
+                "--db: unsupported database URL {url}; use a file path, sqlite:///PATH "
+                "or postgresql+psycopg://USER@HOST/DB"
+            ).format(url=repr(value))
         )
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
@@ -98,10 +101,14 @@ class Database:
         if self.path is not None:
             if not self.path.parent.exists():
                 raise StorageError(
-                    f"cannot open database {self.path}: directory {self.path.parent} does not exist"
+                    _("cannot open database {path}: directory {folder} does not exist").format(
+                        path=self.path, folder=self.path.parent
+                    )
                 )
             if self.path.is_dir():
-                raise StorageError(f"cannot open database {self.path}: it is a directory")
+                raise StorageError(
+                    _("cannot open database {path}: it is a directory").format(path=self.path)
+                )
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, future=True)
 
         @event.listens_for(engine, "connect")
@@ -172,9 +179,11 @@ def describe_db_error(db: Database, exc: BaseException) -> str:
     where = str(db.path) if db.path else db.display_url
     lowered = message.lower()
     if "file is not a database" in lowered or "malformed" in lowered:
-        return f"cannot open database {where}: the file is corrupt or not a bizops database"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"cannot write database {where}: the file or its directory is read-only"
-    if "unable to open" in lowered:
-        return f"cannot open database {where}: {message}"
-    return f"database {where}: {message}"
+        text = _("cannot open database {path}: the file is corrupt or not a bizops database")
+    elif "readonly" in lowered or "read-only" in lowered:
+        text = _("cannot write database {path}: the file or its directory is read-only")
+    elif "unable to open" in lowered:
+        text = _("cannot open database {path}: {error}")
+    else:
+        text = _("database {path}: {error}")
+    return text.format(path=where, error=message)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 
 # What SQLite and bizops keep beside a database file.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal", ".migrate-lock", ".bak")
@@ -38,23 +39,43 @@ def check_target(target: Path, *, protected: Iterable[Path] = (), option: str = 
     for kept in protected:
         if belongs_to(path, kept):
             raise Invalid(
-                f"{option}: {target} is the bizops database {kept.name} or one of its files; "
-                "choose another file name"
+                _(
+                    "{option}: {path} is the bizops database {database} or one of its files; "
+                    "choose another file name"
+                ).format(option=option, path=target, database=kept.name)
             )
     try:
         info = os.stat(path)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise Invalid(f"{option}: cannot write {target}: {exc.strerror}") from None
+        raise Invalid(
+            _("{option}: cannot write {path}: {error}").format(
+                option=option, path=target, error=exc.strerror
+            )
+        ) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise Invalid(f"{option}: {target} is a directory; give a file name")
+        raise Invalid(
+            _("{option}: {path} is a directory; give a file name").format(
+                option=option, path=target
+            )
+        )
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise Invalid(f"{option}: {target} is not a regular file; give a file name")
+        raise Invalid(
+            _("{option}: {path} is not a regular file; give a file name").format(
+                option=option, path=target
+            )
+        )
     parent = _real(path).parent
     if not parent.is_dir():
-        raise Invalid(f"{option}: cannot write {target}: directory {parent} does not exist")
+        raise Invalid(
+            _("{option}: cannot write {path}: directory {folder} does not exist").format(
+                option=option, path=target, folder=parent
+            )
+        )
     writable = os.access(path, os.W_OK) if info is not None else os.access(parent, os.W_OK)
     if not writable:
-        raise Invalid(f"{option}: cannot write {target}: permission denied")
+        raise Invalid(
+            _("{option}: cannot write {path}: permission denied").format(option=option, path=target)
+        )
     return path

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from bizops.domain.errors import StorageError
+from bizops.i18n import _
 from bizops.store.engine import Database, translate_errors
 from bizops.store.revisions import HEAD, REVISIONS
 
@@ -46,8 +47,10 @@ def stored_revision(conn: Connection) -> str | None:
         conn.rollback()
         if inspect(conn).get_table_names():
             raise StorageError(
-                "this database has tables but no bizops schema version; it is not a bizops "
-                "database (or was damaged)"
+                _(
+                    "this database has tables but no bizops schema version; it is not a bizops "
+                    "database (or was damaged)"
+                )
             ) from None
         return None
     return row[0] if row else None
@@ -61,8 +64,10 @@ def schema_state(db: Database) -> SchemaState:
 def refuse_newer(db: Database, state: SchemaState) -> None:
     if state.is_newer:
         raise StorageError(
-            f"database {db.path or db.display_url} has schema revision {state.revision!r}, "
-            f"newer than this bizops knows ({HEAD}); upgrade bizops (pip install -U bizops)"
+            _(
+                "database {path} has schema revision {revision}, newer than this bizops knows "
+                "({head}); upgrade bizops (pip install -U bizops)"
+            ).format(path=db.path or db.display_url, revision=repr(state.revision), head=HEAD)
         )
 
 

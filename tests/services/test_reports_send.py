@@ -106,7 +106,8 @@ def test_message_is_multipart_utf8(db, team, policy, today, seeded):
     assert msg["To"].addresses[0].display_name == "Alice Chen"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    assert "华为技术有限公司" in text and "Overdue follow-ups / 逾期跟进 (2)" in text
+    # Each language speaks its own: the headings are English by default.
+    assert "华为技术有限公司" in text and "Overdue follow-ups (2)" in text
     assert "<table" in html and "华为技术有限公司" in html and "<link" not in html
     assert "<script" not in html
 

@@ -15,6 +15,7 @@ from bizops.domain.policy import sections
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import ApprovalRule, GradingRule, MailSettings, Policy
 from bizops.domain.policy.sections import WEEKDAY_NAMES, WEEKEND_RULES
+from bizops.i18n import _
 
 __all__ = [
     "WEEKDAY_NAMES",
@@ -46,5 +47,6 @@ def build_policy(data: dict[str, Any]) -> Policy:
     for read_section in sections.ALL:
         fields.update(read_section(data, problems))
     if problems.items:
-        raise Invalid(f"the policy has {len(problems.items)} problem(s)", details=problems.items)
+        message = _("the policy has {count} problem(s)").format(count=len(problems.items))
+        raise Invalid(message, details=problems.items)
     return Policy(**fields, raw=data)

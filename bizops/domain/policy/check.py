@@ -7,6 +7,7 @@ from typing import Any
 
 from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
+from bizops.i18n import N_, _
 
 
 class Problems:
@@ -28,7 +29,11 @@ def table(parent: dict[str, Any], key: str, where: str, problems: Problems) -> d
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.add(f"{where}: expected a table ([{where}]), not {value!r}")
+        problems.add(
+            _("{where}: expected a table ([{where}]), not {value}").format(
+                where=where, value=repr(value)
+            )
+        )
         return {}
     return value
 
@@ -36,7 +41,7 @@ def table(parent: dict[str, Any], key: str, where: str, problems: Problems) -> d
 def required(parent: dict[str, Any], key: str, where: str, problems: Problems) -> Any:
     """A key the merged policy must hold (the shipped policy.toml gives every default)."""
     if key not in parent:
-        problems.add(f"{where}: missing")
+        problems.add(_("{where}: missing").format(where=where))
         return MISSING
     return parent[key]
 
@@ -47,7 +52,11 @@ def rules(parent: dict[str, Any], key: str, where: str, problems: Problems) -> l
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(f"{where}: expected a list of rules ([[{where}]]), not {value!r}")
+        problems.add(
+            _("{where}: expected a list of rules ([[{where}]]), not {value}").format(
+                where=where, value=repr(value)
+            )
+        )
         return []
     return value
 
@@ -59,17 +68,33 @@ def whole(
     *,
     minimum: int = 0,
     maximum: int | None = None,
-    expected: str = "a whole number",
+    expected: str = N_("a whole number"),
 ) -> int | None:
-    """A whole number within bounds; None (with a problem) otherwise."""
+    """A whole number within bounds; None (with a problem) otherwise. ``expected`` names the
+    kind of number in words (marked with ``N_``: it is translated here)."""
     if value is MISSING:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.add(f"{where}: {value!r} is not {expected}")
+        problems.add(
+            _("{where}: {value} is not {expected}").format(
+                where=where, value=repr(value), expected=_(expected)
+            )
+        )
         return None
     if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and <= {maximum}" if maximum is not None else ""
-        problems.add(f"{where}: {value!r}; expected {expected} >= {minimum}{upper}")
+        if maximum is None:
+            message = _("{where}: {value}; expected {expected} >= {minimum}")
+        else:
+            message = _("{where}: {value}; expected {expected} >= {minimum} and <= {maximum}")
+        problems.add(
+            message.format(
+                where=where,
+                value=repr(value),
+                expected=_(expected),
+                minimum=minimum,
+                maximum=maximum,
+            )
+        )
         return None
     return value
 
@@ -92,13 +117,17 @@ def string_list(
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        problems.add(f"{where}: expected a list")
+        problems.add(_("{where}: expected a list").format(where=where))
         return ()
     out = []
     for item in value:
         text = str(item).strip()
         if text not in allowed:
-            problems.add(f"{where}: unknown value {item!r}; accepted: {', '.join(allowed)}")
+            problems.add(
+                _("{where}: unknown value {value}; accepted: {accepted}").format(
+                    where=where, value=repr(item), accepted=", ".join(allowed)
+                )
+            )
         else:
             out.append(text)
     return tuple(out)
@@ -107,20 +136,26 @@ def string_list(
 def unknown_keys(rule: dict[str, Any], known: set[str], where: str, problems: Problems) -> None:
     unknown = set(rule) - known
     if unknown:
-        problems.add(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+        problems.add(
+            _("{where}: unknown keys {keys}").format(where=where, keys=", ".join(sorted(unknown)))
+        )
 
 
 def pattern(value: Any, where: str, keys: dict[str, Any], problems: Problems) -> str:
     """A numbering pattern such as ``HT-{year}-{seq:04d}``, checked by filling it in."""
     if not isinstance(value, str) or "{seq" not in value:
         problems.add(
-            f"{where}: {value!r} must be a text containing {{seq}}, e.g. HT-{{year}}-{{seq:04d}}"
+            _("{where}: {value} must be a text containing {seq}, e.g. {example}").format(
+                where=where, value=repr(value), seq="{seq}", example="HT-{year}-{seq:04d}"
+            )
         )
         return str(value)
     try:
         value.format(**keys)
     except (KeyError, ValueError, IndexError) as exc:
         problems.add(
-            f"{where}: {value!r} cannot be filled ({exc}); placeholders: {', '.join(keys)}"
+            _("{where}: {value} cannot be filled ({error}); placeholders: {keys}").format(
+                where=where, value=repr(value), error=exc, keys=", ".join(keys)
+            )
         )
     return value

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.domain.money import format_amount
+from bizops.i18n import _
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,19 @@ class GradingRule:
         parts = []
         if self.potential_min is not None:
             parts.append(
-                f"potential {format_amount(potential)} >= {format_amount(self.potential_min)}"
+                _("potential {potential} >= {minimum}").format(
+                    potential=format_amount(potential), minimum=format_amount(self.potential_min)
+                )
             )
         if self.intents:
-            parts.append(f"intent {intent} in {'/'.join(self.intents)}")
-        return f"{' and '.join(parts) or 'no condition'}: {self.grade}"
+            parts.append(
+                _("intent {intent} in {intents}").format(
+                    intent=intent, intents="/".join(self.intents)
+                )
+            )
+        return _("{conditions}: {grade}").format(
+            conditions=_(" and ").join(parts) or _("no condition"), grade=self.grade
+        )
 
 
 @dataclass(frozen=True)
@@ -67,19 +76,19 @@ class ApprovalRule:
     def conditions(self) -> list[str]:
         out = []
         if self.types:
-            out.append(f"type in {'/'.join(self.types)}")
+            out.append(_("type in {types}").format(types="/".join(self.types)))
         if self.amount_min is not None:
-            out.append(f"amount >= {format_amount(self.amount_min)}")
+            out.append(_("amount >= {amount}").format(amount=format_amount(self.amount_min)))
         if self.amount_max is not None:
-            out.append(f"amount < {format_amount(self.amount_max)}")
+            out.append(_("amount < {amount}").format(amount=format_amount(self.amount_max)))
         if self.risks:
-            out.append(f"risk in {'/'.join(self.risks)}")
+            out.append(_("risk in {risks}").format(risks="/".join(self.risks)))
         if self.non_standard is not None:
-            out.append("non-standard" if self.non_standard else "standard")
+            out.append(_("non-standard") if self.non_standard else _("standard"))
         return out
 
     def describe(self) -> str:
-        return " and ".join(self.conditions()) or "any contract"
+        return _(" and ").join(self.conditions()) or _("any contract")
 
 
 @dataclass(frozen=True)
@@ -131,11 +140,12 @@ class Policy:
         for rule in self.grading_rules:
             if rule.matches(potential, intent):
                 return rule.grade, rule.explain(potential, intent)
-        shown = format_amount(potential) if potential is not None else "unknown"
+        shown = format_amount(potential) if potential is not None else _("unknown")
         return (
             self.grading_default,
-            f"no rule matches (potential {shown}, intent {intent or 'unknown'}): "
-            f"{self.grading_default}",
+            _("no rule matches (potential {potential}, intent {intent}): {grade}").format(
+                potential=shown, intent=intent or _("unknown"), grade=self.grading_default
+            ),
         )
 
     def route(

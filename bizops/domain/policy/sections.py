@@ -11,6 +11,7 @@ from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import ApprovalRule, GradingRule, MailSettings
 from bizops.domain.roles import APPROVER_ROLES, ROLES
 from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
+from bizops.i18n import N_, _
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND_RULES = ("next", "previous", "keep")
@@ -22,7 +23,9 @@ Fields = dict[str, Any]
 def currency(data: dict[str, Any], problems: Problems) -> Fields:
     code = str(check.required(data, "currency", "currency", problems)).upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        problems.add(f"currency: {code!r} is not a three-letter currency code")
+        problems.add(
+            _("currency: {code} is not a three-letter currency code").format(code=repr(code))
+        )
     return {"currency": code}
 
 
@@ -35,16 +38,22 @@ def _days(value: Any, where: str, problems: Problems) -> int | None:
     if value is None or value is check.MISSING:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-        problems.add(f"{where}: {value} is negative; cadence days must be 0 or more")
+        problems.add(
+            _("{where}: {value} is negative; cadence days must be 0 or more").format(
+                where=where, value=value
+            )
+        )
         return None
-    return check.whole(value, where, problems, expected="a whole number of days")
+    return check.whole(value, where, problems, expected=N_("a whole number of days"))
 
 
 def _grade_cadence(grade: str, table: dict[str, Any], problems: Problems) -> dict[str, int | None]:
     for stage_key in table:
         if stage_key != "default" and stage_key not in STAGES:
             problems.add(
-                f"cadence.{grade}.{stage_key}: unknown stage; stages are {', '.join(STAGES)}"
+                _("{where}: unknown stage; stages are {stages}").format(
+                    where=f"cadence.{grade}.{stage_key}", stages=", ".join(STAGES)
+                )
             )
     default = check.required(table, "default", f"cadence.{grade}.default", problems)
     per_stage: dict[str, int | None] = {}
@@ -52,7 +61,9 @@ def _grade_cadence(grade: str, table: dict[str, Any], problems: Problems) -> dic
         if stage in NO_FOLLOWUP_STAGES:
             if table.get(stage) not in (None, 0, "none"):
                 problems.add(
-                    f"cadence.{grade}.{stage}: lost and dormant customers have no follow-up"
+                    _("{where}: lost and dormant customers have no follow-up").format(
+                        where=f"cadence.{grade}.{stage}"
+                    )
                 )
             per_stage[stage] = None
         else:
@@ -67,18 +78,28 @@ def cadence(data: dict[str, Any], problems: Problems) -> Fields:
     first_raw = check.table(raw, "first_contact", "cadence.first_contact", problems)
     for key in raw:
         if key not in GRADES and key != "first_contact":
-            problems.add(f"cadence.{key}: unknown grade; grades are {', '.join(GRADES)}")
+            problems.add(
+                _("{where}: unknown grade; grades are {grades}").format(
+                    where=f"cadence.{key}", grades=", ".join(GRADES)
+                )
+            )
     for key in first_raw:
         if key not in GRADES:
             problems.add(
-                f"cadence.first_contact.{key}: unknown grade; grades are {', '.join(GRADES)}"
+                _("{where}: unknown grade; grades are {grades}").format(
+                    where=f"cadence.first_contact.{key}", grades=", ".join(GRADES)
+                )
             )
     per_grade: dict[str, dict[str, int | None]] = {}
     first_contact: dict[str, int] = {}
     for grade in GRADES:
         table = raw.get(grade)
         if not isinstance(table, dict):
-            problems.add(f"cadence.{grade}: missing; give at least cadence.{grade}.default")
+            problems.add(
+                _("{where}: missing; give at least {where}.default").format(
+                    where=f"cadence.{grade}"
+                )
+            )
             continue
         per_grade[grade] = _grade_cadence(grade, table, problems)
         where = f"cadence.first_contact.{grade}"
@@ -100,12 +121,16 @@ def channels(data: dict[str, Any], problems: Problems) -> Fields:
 def _grading_rule(i: int, rule: Any, problems: Problems) -> GradingRule | None:
     where = f"grading.rules[{i}]"
     if not isinstance(rule, dict):
-        problems.add(f"{where}: expected a table")
+        problems.add(_("{where}: expected a table").format(where=where))
         return None
     check.unknown_keys(rule, {"grade", "potential_min", "intent"}, where, problems)
     grade = str(rule.get("grade", "")).upper()
     if grade not in GRADES:
-        problems.add(f"{where}.grade: {rule.get('grade')!r}; grades are {', '.join(GRADES)}")
+        problems.add(
+            _("{where}: {value}; grades are {grades}").format(
+                where=f"{where}.grade", value=repr(rule.get("grade")), grades=", ".join(GRADES)
+            )
+        )
     return GradingRule(
         grade=grade,
         potential_min=check.amount(rule.get("potential_min"), f"{where}.potential_min", problems),
@@ -121,7 +146,11 @@ def grading(data: dict[str, Any], problems: Problems) -> Fields:
     ]
     default = str(check.required(raw, "default", "grading.default", problems)).upper()
     if default not in GRADES:
-        problems.add(f"grading.default: {default!r}; grades are {', '.join(GRADES)}")
+        problems.add(
+            _("{where}: {value}; grades are {grades}").format(
+                where="grading.default", value=repr(default), grades=", ".join(GRADES)
+            )
+        )
     return {"grading_rules": tuple(r for r in found if r), "grading_default": default}
 
 
@@ -130,37 +159,42 @@ APPROVAL_RULE_KEYS = {"name", "chain", "types", "amount_min", "amount_max", "ris
 
 def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
     if not value:
-        problems.add(f"{where}: a rule needs a chain of at least one role")
+        problems.add(_("{where}: a rule needs a chain of at least one role").format(where=where))
         return ()
     chain = check.string_list(value, where, ROLES, problems)
     for role in chain:
         if role not in APPROVER_ROLES:
             problems.add(
-                f"{where}: role {role!r} cannot approve; approver roles are "
-                f"{', '.join(APPROVER_ROLES)}"
+                _("{where}: role {role} cannot approve; approver roles are {roles}").format(
+                    where=where, role=repr(role), roles=", ".join(APPROVER_ROLES)
+                )
             )
     if len(set(chain)) != len(chain):
-        problems.add(f"{where}: a role appears twice; one person approves one step")
+        problems.add(
+            _("{where}: a role appears twice; one person approves one step").format(where=where)
+        )
     return chain
 
 
 def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> ApprovalRule | None:
     where = f"approval.rules[{i}]"
     if not isinstance(rule, dict):
-        problems.add(f"{where}: expected a table")
+        problems.add(_("{where}: expected a table").format(where=where))
         return None
     check.unknown_keys(rule, APPROVAL_RULE_KEYS, where, problems)
     name = str(rule.get("name") or f"rule-{i}")
     if name in names:
-        problems.add(f"{where}.name: {name!r} is used twice")
+        problems.add(
+            _("{where}: {name} is used twice").format(where=f"{where}.name", name=repr(name))
+        )
     names.add(name)
     amount_min = check.amount(rule.get("amount_min"), f"{where}.amount_min", problems)
     amount_max = check.amount(rule.get("amount_max"), f"{where}.amount_max", problems)
     if amount_min is not None and amount_max is not None and amount_max <= amount_min:
-        problems.add(f"{where}: amount_max must be greater than amount_min")
+        problems.add(_("{where}: amount_max must be greater than amount_min").format(where=where))
     non_standard = rule.get("non_standard")
     if non_standard is not None and not isinstance(non_standard, bool):
-        problems.add(f"{where}.non_standard: expected true or false")
+        problems.add(_("{where}: expected true or false").format(where=f"{where}.non_standard"))
         non_standard = None
     return ApprovalRule(
         name=name,
@@ -176,19 +210,23 @@ def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> Ap
 def _check_matrix(matrix: list[ApprovalRule], problems: Problems) -> None:
     """Every contract must be routable, and no rule may hide behind the catch-all."""
     if not matrix:
-        problems.add("approval.rules: the matrix is empty; every contract must be routable")
+        problems.add(_("approval.rules: the matrix is empty; every contract must be routable"))
         return
     catch_alls = [i for i, r in enumerate(matrix) if r.is_catch_all]
     if not catch_alls:
         problems.add(
-            "approval.rules: no catch-all rule (one without conditions); some contracts "
-            "would match no rule and could never be submitted"
+            _(
+                "approval.rules: no catch-all rule (one without conditions); some contracts "
+                "would match no rule and could never be submitted"
+            )
         )
     elif catch_alls[0] != len(matrix) - 1:
         later = ", ".join(r.name for r in matrix[catch_alls[0] + 1 :])
         problems.add(
-            f"approval.rules: rule {matrix[catch_alls[0]].name!r} matches everything, so "
-            f"the rules after it ({later}) can never apply"
+            _(
+                "approval.rules: rule {rule} matches everything, so "
+                "the rules after it ({later}) can never apply"
+            ).format(rule=repr(matrix[catch_alls[0]].name), later=later)
         )
 
 
@@ -206,7 +244,7 @@ def approval(data: dict[str, Any], problems: Problems) -> Fields:
         "approval.sla_days",
         problems,
         minimum=1,
-        expected="a whole number of working days",
+        expected=N_("a whole number of working days"),
     )
     return {"approval_rules": tuple(matrix), "approval_sla_days": sla or 2}
 
@@ -236,14 +274,18 @@ def contracts(data: dict[str, Any], problems: Problems) -> Fields:
         check.required(raw, "notice_days", "contracts.notice_days", problems),
         "contracts.notice_days",
         problems,
-        expected="days",
+        expected=N_("days"),
     )
     reminders = check.required(raw, "reminder_days", "contracts.reminder_days", problems)
     if not isinstance(reminders, list) or not all(
         isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in reminders
     ):
         if reminders is not check.MISSING:
-            problems.add(f"contracts.reminder_days: {reminders!r}; expected a list of days >= 0")
+            problems.add(
+                _("contracts.reminder_days: {value}; expected a list of days >= 0").format(
+                    value=repr(reminders)
+                )
+            )
         reminders = [30, 7, 0]
     return {
         "notice_days": 30 if notice is None else notice,

@@ -13,7 +13,15 @@ from typing import Protocol
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.money import money_str
-from bizops.reports.daily.common import PerUser, Recipient, amount, per_user, when
+from bizops.i18n import _
+from bizops.reports.daily.common import (
+    PerUser,
+    Recipient,
+    amount,
+    contract_words,
+    per_user,
+    when,
+)
 from bizops.reports.daily.items import ApprovalItem
 
 
@@ -86,19 +94,26 @@ def _may_decide(recipient: Recipient, row: PendingStepRow) -> bool:
 def _approval_item(row: PendingStepRow, today: date, *, overdue_view: bool) -> ApprovalItem:
     days_overdue = row.days_overdue(today)
     steps = row.steps
-    what = f"{row.contract} {row.title} ({row.customer}, {amount(row.amount, row.currency)})"
+    what = contract_words(row.contract, row.title, row.customer, amount(row.amount, row.currency))
     since = row.waiting_since.isoformat() if row.waiting_since else None
-    deadline = f"waiting since {since or '?'}" if row.due is None else when(row.due, today)
+    waiting = _("waiting since {date}").format(date=since or "?")
+    deadline = waiting if row.due is None else when(row.due, today)
     if overdue_view:
-        action = (
-            f"Chase {what}: step {row.step} of {steps} ({row.role}) — {deadline}; "
-            f"waiting since {since or '?'}"
-        )
+        action = _("Chase {what}: step {step} of {steps} ({role}) — {deadline}; {waiting}")
     else:
-        action = (
-            f"Approve or reject {what} as {row.role}, step {row.step} of {steps} — {deadline}; "
-            f"`bizops approval show {row.request_id}`"
+        action = _(
+            "Approve or reject {what} as {role}, step {step} of {steps} — {deadline}; "
+            "`bizops approval show {id}`"
         )
+    action = action.format(
+        what=what,
+        step=row.step,
+        steps=steps,
+        role=row.role,
+        deadline=deadline,
+        waiting=waiting,
+        id=row.request_id,
+    )
     return {
         "id": row.request_id,
         "step_id": row.step_id,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from bizops.domain.money import format_money
+from bizops.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bizops.store.models import User
@@ -26,14 +27,15 @@ SECTIONS: tuple[str, ...] = (
     "milestones",
     "new_customers",
 )
+# In English; each is translated where it is shown (``_(SECTION_TITLES[key])``).
 SECTION_TITLES: dict[str, str] = {
-    "followups_overdue": "Overdue follow-ups / 逾期跟进",
-    "followups_due_today": "Follow-ups due today / 今日跟进",
-    "approvals_waiting": "Approvals waiting on you / 待您审批",
-    "approvals_overdue": "Overdue approvals / 超时审批",
-    "contracts_notice": "Contracts reaching their notice days / 合同到期提醒",
-    "milestones": "Milestones due or overdue / 履约节点",
-    "new_customers": "New customers never contacted / 未联系的新客户",
+    "followups_overdue": N_("Overdue follow-ups"),
+    "followups_due_today": N_("Follow-ups due today"),
+    "approvals_waiting": N_("Approvals waiting on you"),
+    "approvals_overdue": N_("Overdue approvals"),
+    "contracts_notice": N_("Contracts reaching their notice days"),
+    "milestones": N_("Milestones due or overdue"),
+    "new_customers": N_("New customers never contacted"),
 }
 
 
@@ -75,20 +77,30 @@ def per_user(recipients: Sequence[Recipient]) -> dict[int, list[T]]:
 
 
 def days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    """ "1 day", "3 days"; "3天" in Chinese."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 def when(due: date, today: date) -> str:
-    """ "overdue 3 days, was due 2026-11-24" / "due today" / "due in 4 days (2026-12-01)"."""
+    """ "overdue 3 days, was due 2026-11-24" / "due today (2026-11-27)" / "due in 4 days
+    (2026-12-01)"; in Chinese "已逾期3天（原定 2026-11-24）" / "今天到期（2026-11-27）" /
+    "4天后到期（2026-12-01）"."""
     delta = (today - due).days
     if delta > 0:
-        return f"overdue {days(delta)}, was due {due.isoformat()}"
+        return _("overdue {days}, was due {date}").format(days=days(delta), date=due.isoformat())
     if delta == 0:
-        return f"due today ({due.isoformat()})"
-    return f"due in {days(-delta)} ({due.isoformat()})"
+        return _("due today ({date})").format(date=due.isoformat())
+    return _("due in {days} ({date})").format(days=days(-delta), date=due.isoformat())
 
 
 def amount(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return ""
     return f"{format_money(value)} {currency or ''}".strip()
+
+
+def contract_words(number: str, title: str, customer: str, money: str) -> str:
+    """ "HT-2026-0001 Title (Customer, 120,000.00 CNY)": a contract as items name it."""
+    return _("{number} {title} ({customer}, {amount})").format(
+        number=number, title=title, customer=customer, amount=money
+    )

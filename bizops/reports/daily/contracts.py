@@ -11,35 +11,55 @@ from datetime import date, timedelta
 from typing import Any
 
 from bizops.domain.money import money_str
-from bizops.reports.daily.common import PerUser, Recipient, amount, days, per_user, when
+from bizops.i18n import N_, _
+from bizops.reports.daily.common import (
+    PerUser,
+    Recipient,
+    amount,
+    contract_words,
+    days,
+    per_user,
+    when,
+)
 from bizops.reports.daily.items import MilestoneItem, NoticeItem
 
 # Milestones due within this many days are in the report (overdue ones always are).
 MILESTONE_HORIZON_DAYS = 7
 
 
-def _notice_item(row: Mapping[str, Any], today: date) -> NoticeItem:
+def _notice_action(row: Mapping[str, Any], today: date) -> str:
+    """What to do about a contract at a reminder point (or past its end), and by when."""
     end: date = row["end"]
     days_left = (end - today).days
     money = amount(row["amount"], row["currency"])
-    what = f"{row['number']} {row['title']} ({row['customer']}, {money})"
+    what = contract_words(row["number"], row["title"], row["customer"], money)
     if days_left < 0:
-        action = (
-            f"{what} ended {days(-days_left)} ago ({end.isoformat()}) and is still "
-            f"{row['status']}: complete, renew by amendment, or terminate it"
+        return _(
+            "{what} ended {days} ago ({end}) and is still {status}: complete, renew by "
+            "amendment, or terminate it"
+        ).format(what=what, days=days(-days_left), end=end.isoformat(), status=row["status"])
+    if days_left == 0:
+        return _("{what} ends today ({end}): renew by amendment or complete it").format(
+            what=what, end=end.isoformat()
         )
-    elif days_left == 0:
-        action = f"{what} ends today ({end.isoformat()}): renew by amendment or complete it"
+    notice_by = end - timedelta(days=row["notice_days"])
+    if notice_by >= today:
+        deadline = _("give notice or renew by {date}").format(date=notice_by.isoformat())
     else:
-        notice_by = end - timedelta(days=row["notice_days"])
-        if notice_by >= today:
-            deadline = f"give notice or renew by {notice_by.isoformat()}"
-        else:
-            deadline = "the notice period has begun: renew or give notice now"
-        action = (
-            f"{what} ends {end.isoformat()} — {days(days_left)} left; {deadline} "
-            f"(notice {days(row['notice_days'])})"
-        )
+        deadline = _("the notice period has begun: renew or give notice now")
+    return _("{what} ends {end} — {days} left; {deadline} (notice {notice})").format(
+        what=what,
+        end=end.isoformat(),
+        days=days(days_left),
+        deadline=deadline,
+        notice=days(row["notice_days"]),
+    )
+
+
+def _notice_item(row: Mapping[str, Any], today: date) -> NoticeItem:
+    end: date = row["end"]
+    days_left = (end - today).days
+    action = _notice_action(row, today)
     return {
         "id": row["id"],
         "number": row["number"],
@@ -70,12 +90,41 @@ def notice_section(
     return out
 
 
+# "Payment milestone": each kind's name, in English; translated when a report is built.
+_MILESTONES = {
+    "payment": N_("Payment milestone"),
+    "delivery": N_("Delivery milestone"),
+    "acceptance": N_("Acceptance milestone"),
+    "other": N_("Other milestone"),
+}
+
+
+def _milestone_action(row: Mapping[str, Any], today: date) -> str:
+    kind = row["kind"]
+    name = _MILESTONES.get(kind)
+    milestone = _(name) if name else _("{kind} milestone").format(kind=kind.capitalize())
+    has_amount = row["amount"] is not None
+    money = f" {amount(row['amount'], row['currency'])}" if has_amount else ""
+    note = _(" ({note})").format(note=row["note"]) if row["note"] else ""
+    return _(
+        "{milestone}{amount}{note} of {contract} {title} ({customer}) — {when}; "
+        "when done: `bizops contract milestone done {id}`"
+    ).format(
+        milestone=milestone,
+        amount=money,
+        note=note,
+        contract=row["contract"],
+        title=row["title"],
+        customer=row["customer"],
+        when=when(row["due"], today),
+        id=row["id"],
+    )
+
+
 def _milestone_item(row: Mapping[str, Any], today: date) -> MilestoneItem:
     due: date = row["due"]
     delta = (today - due).days
     has_amount = row["amount"] is not None
-    money = f" {amount(row['amount'], row['currency'])}" if has_amount else ""
-    note = f" ({row['note']})" if row["note"] else ""
     return {
         "id": row["id"],
         "contract": row["contract"],
@@ -88,11 +137,7 @@ def _milestone_item(row: Mapping[str, Any], today: date) -> MilestoneItem:
         "amount": money_str(row["amount"]),
         "currency": row["currency"] if has_amount else None,
         "note": row["note"],
-        "action": (
-            f"{row['kind'].capitalize()} milestone{money}{note} of {row['contract']} "
-            f"{row['title']} ({row['customer']}) — {when(due, today)}; "
-            f"when done: `bizops contract milestone done {row['id']}`"
-        ),
+        "action": _milestone_action(row, today),
     }
 
 

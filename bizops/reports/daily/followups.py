@@ -12,16 +12,19 @@ from datetime import date
 from typing import Any
 
 from bizops.domain.policy import Policy
+from bizops.i18n import N_, _
 from bizops.reports.daily.common import PerUser, Recipient, per_user, when
 from bizops.reports.daily.items import FollowupItem, NewCustomerItem, OwnerOverdue, TeamSummary
 
+# What to do by each channel, in English; translated when a report is built. Whole phrases,
+# not bare verbs: "Email" alone would be the noun of a column header in the catalog.
 _VERBS = {
-    "phone": "Call",
-    "visit": "Visit",
-    "email": "Email",
-    "meeting": "Meet",
-    "wechat": "Message",
-    "other": "Contact",
+    "phone": N_("Call {what}"),
+    "visit": N_("Visit {what}"),
+    "email": N_("Email {what}"),
+    "meeting": N_("Meet {what}"),
+    "wechat": N_("Message {what}"),
+    "other": N_("Contact {what}"),
 }
 
 
@@ -33,24 +36,27 @@ class _Words:
         self.grades: dict[str, tuple[list[str], str, str]] = {}
 
     def __call__(self, grade: str) -> tuple[list[str], str, str]:
-        """(the channels, "visit/phone", the verb of the first channel)."""
+        """(the channels, "visit/phone", what to do by the first channel: "Visit {what}")."""
         found = self.grades.get(grade)
         if found is None:
             channels = list(self.policy.channels.get(grade, ("phone",)))
-            found = (channels, "/".join(channels), _VERBS.get(channels[0], "Contact"))
+            verb = _(_VERBS.get(channels[0], _VERBS["other"]))
+            found = (channels, "/".join(channels), verb)
             self.grades[grade] = found
         return found
 
 
 def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> FollowupItem:
-    channels, suggested, verb = words(row["grade"])
+    channels, suggested, todo = words(row["grade"])
     kind, purpose, due = row["kind"], row["purpose"], row["due"]
+    what = _("{customer} ({grade}, {stage})").format(
+        customer=row["customer"], grade=row["grade"], stage=row["stage"]
+    )
     if kind == "first_contact":
-        verb = "Make first contact with"
+        todo = _("Make first contact with {what}")
     elif kind == "planned":
-        verb = f"{verb} ({purpose or 'planned'})"
+        what = _("({purpose}) {what}").format(purpose=purpose or _("planned"), what=what)
     overdue = row["days_overdue"]
-    what = f"{row['customer']} ({row['grade']}, {row['stage']})"
     last = row["last_contact"]
     return {
         "id": row["id"],
@@ -66,7 +72,9 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
         "channels": list(channels),
         "kind": kind,
         "purpose": purpose,
-        "action": f"{verb} {what} — {when(due, today)}; suggested: {suggested}",
+        "action": _("{todo} — {when}; suggested: {channels}").format(
+            todo=todo.format(what=what), when=when(due, today), channels=suggested
+        ),
     }
 
 
@@ -107,7 +115,7 @@ def new_customer_section(
         uid = ids.get(row["owner"])
         if uid is None:
             continue
-        channels, suggested, _ = words(row["grade"])
+        channels, suggested, _todo = words(row["grade"])
         created, due = row["created"].isoformat(), row["due"]
         out[uid].append(
             {
@@ -122,10 +130,15 @@ def new_customer_section(
                 "days_overdue": row["days_overdue"],
                 "channel": channels[0],
                 "channels": list(channels),
-                "action": (
-                    f"New customer {row['customer']} ({row['grade']}) since {created}, "
-                    f"never contacted — first contact {when(due, today)}; "
-                    f"suggested: {suggested}"
+                "action": _(
+                    "New customer {customer} ({grade}) since {created}, never contacted — "
+                    "first contact {when}; suggested: {channels}"
+                ).format(
+                    customer=row["customer"],
+                    grade=row["grade"],
+                    created=created,
+                    when=when(due, today),
+                    channels=suggested,
                 ),
             }
         )
