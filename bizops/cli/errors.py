@@ -3,8 +3,9 @@
 Exit codes: 0 ok, 2 invalid input or usage, 3 not found, 4 not permitted, 5 conflict,
 1 anything unexpected. Nothing shows a traceback unless ``BIZOPS_DEBUG`` is set.
 
-The line starts ``Error: `` in English and ``错误：`` in Chinese; the exit codes are the same
-in both languages (scripts read them, not the words).
+The line starts ``Error: `` in every language, and the exit codes are the same in every
+language: scripts and log searches rely on both. What follows the prefix speaks the interface
+language.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from bizops.i18n import _
 
 
 def error_line(message: str) -> str:
-    """``Error: message`` in the interface language."""
-    return _("Error: {message}").format(message=message)
+    """``Error: message``: the prefix is the same in every language."""
+    return f"Error: {message}"
 
 
 def report_error(exc: BizopsError) -> None:

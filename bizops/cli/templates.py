@@ -34,13 +34,14 @@ TEMPLATES = Listing(
     name="template_list",
     fields=TemplateRow,
     columns=(
-        Col("name", N_("Name")),
+        Col("name", N_("Name"), meaning=N_("Template name")),
         Col("version", N_("Version"), justify="right"),
         Col("type", N_("Type"), kind="contract_type"),
         Col("language", N_("Lang")),
         Col("title", N_("Title")),
         Col("source", N_("Source")),
     ),
+    labels={"name": N_("Template name")},
 )
 FIELDS = Listing(
     name="template_fields",
@@ -54,7 +55,11 @@ FIELDS = Listing(
         Col("label", N_("Label")),
         Col("help", N_("Meaning and how to fill it in")),
     ),
+    labels={"name": N_("Field")},
 )
+
+# Labels of a template's own fields, on `template show`.
+TEMPLATE_LABELS = {"name": N_("Template name")}
 
 TemplateArg = Annotated[
     str, typer.Argument(help="Template name, optionally with @VERSION (sales-zh, sales-zh@2).")
@@ -112,7 +117,7 @@ def show(template: TemplateArg, fmt: FormatOption = None, output: OutputOption =
         "fields": ", ".join(f["name"] for f in data["fields"]),
     }
     lines = [
-        _("{label}: {value}").format(label=field_label(key), value=value)
+        _("{label}: {value}").format(label=field_label(key, TEMPLATE_LABELS), value=value)
         for key, value in shown.items()
     ]
     lines.append(

@@ -98,9 +98,9 @@ def test_errors_are_one_line_with_exit_2(on_demo: Any, language: str) -> None:
     assert_snapshot(f"errors.{language}", text)
 
 
-def test_chinese_errors_start_with_the_chinese_prefix(on_demo: Any) -> None:
+def test_errors_keep_their_prefix_in_chinese(on_demo: Any) -> None:
     result = on_demo("zh", "customer", "list", "--archived", "--all")
-    assert result.stderr == "错误：--archived 与 --all 不能同时使用\n"
+    assert result.stderr == "Error: --archived 与 --all 不能同时使用\n"
     english = on_demo("en", "customer", "list", "--archived", "--all")
     assert english.stderr == "Error: --archived and --all cannot be used together\n"
 
@@ -181,4 +181,4 @@ def test_the_language_of_one_run_does_not_leak_into_the_next(cli: Cli) -> None:
 def test_environment_variable_chooses_chinese(cli: Cli) -> None:
     result = cli("user", "list", env={"BIZOPS_LANG": "zh"})
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("登录名\t名称\t邮箱\t角色")
+    assert result.stdout.startswith("登录名\t姓名\t邮箱\t角色")

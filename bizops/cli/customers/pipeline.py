@@ -30,11 +30,12 @@ CUSTOMER_REGRADE = Listing(
     fields=RegradeRow,
     columns=(
         Col("code", N_("Code")),
-        Col("name", N_("Name")),
+        Col("name", N_("Name"), meaning=N_("Customer name")),
         Col("from", N_("From"), kind="grade"),
         Col("to", N_("To"), kind="grade"),
         Col("why", N_("Why")),
     ),
+    labels={"name": N_("Customer name")},
 )
 
 

@@ -31,7 +31,7 @@ CUSTOMER_LIST = Listing(
     fields=CustomerListRow,
     columns=(
         Col("code", N_("Code")),
-        Col("name", N_("Name")),
+        Col("name", N_("Name"), meaning=N_("Customer name")),
         Col("grade", N_("Grade")),
         Col("stage", N_("Stage")),
         Col("owner", N_("Owner")),
@@ -39,6 +39,7 @@ CUSTOMER_LIST = Listing(
         Col("last_contact", N_("Last contact")),
         Col("tags", N_("Tags")),
     ),
+    labels={"name": N_("Customer name")},
 )
 
 
@@ -261,6 +262,7 @@ def show(customer: CustomerArg, fmt: FormatOption = None, output: OutputOption =
         output=output,
         title=f"{obj['code']} {obj['name']}",
         sections=SHOW_SECTIONS,
+        labels={"name": N_("Customer name")},
     )
 
 

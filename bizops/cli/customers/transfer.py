@@ -28,7 +28,7 @@ CUSTOMER_EXPORT = Listing(
     name="customer_export",
     fields=ExportRow,
     columns=tuple(Col(key, key) for key in ExportRow.__annotations__),
-    labels={"title": N_("Job title")},
+    labels={"name": N_("Customer name"), "title": N_("Job title")},
 )
 
 

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bizops.cli.output.labels import FIELD_KINDS
+from bizops.i18n import _, is_chinese
 
 
 @dataclass(frozen=True)
 class Col:
     """A table column: ``header`` is English, marked with ``N_`` and translated where it is
     drawn; ``kind`` names the codes the column holds (``stage``, ``contract_state``...), shown
-    by their Chinese names on a terminal in Chinese (default: the kind the field's name says)."""
+    by their Chinese names on a terminal in Chinese (default: the kind the field's name says).
+    ``meaning`` is a fuller English wording of a short header, translated in its place: the
+    "Name" of a customer (客户名称) is not the "Name" of a person (姓名)."""
 
     key: str
     header: str
@@ -21,10 +24,18 @@ class Col:
     justify: str = "left"
     style: str | None = None
     kind: str | None = None
+    meaning: str | None = None
 
     @property
     def value_kind(self) -> str | None:
         return self.kind or FIELD_KINDS.get(self.key)
+
+    @property
+    def title(self) -> str:
+        """The header as drawn, in the interface language."""
+        if self.meaning and is_chinese():
+            return _(self.meaning)
+        return _(self.header)
 
 
 # Every declared listing, by name: a test checks each one's JSON keys and CSV header.

@@ -231,11 +231,11 @@ FIELD_KINDS: dict[str, str] = {
 }
 
 
-def field_label(key: str) -> str:
-    """A record's key as people read it on a terminal: its label in Chinese, else the key."""
-    if is_chinese() and key in FIELD_LABELS:
-        return _(FIELD_LABELS[key])
-    return key
+def field_label(key: str, labels: Mapping[str, str] | None = None) -> str:
+    """A record's key as people read it on a terminal: its label in Chinese (``labels`` first,
+    then the common one), else the key."""
+    label = (labels or {}).get(key) or FIELD_LABELS.get(key)
+    return _(label) if label and is_chinese() else key
 
 
 @lru_cache(maxsize=1)

@@ -176,7 +176,7 @@ def write_plain(
     """Tab-separated rows with a header: streams, greps and cuts well. The header is the
     columns' (in the interface language), or the keys as they are; the values are the codes
     scripts and people type."""
-    header = [c.key if keys_as_header else _(c.header) for c in columns]
+    header = [c.key if keys_as_header else c.title for c in columns]
     stream.write("\t".join(header) + "\n")
     count = 0
     for row in rows:

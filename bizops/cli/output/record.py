@@ -57,11 +57,13 @@ def emit_object(
     title: str | None = None,
     sections: Sequence[Extra] = (),
     kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """One record: JSON object, a one-row CSV, or a key/value view (plus its declared
     sections) for people. On a terminal the keys show as labels and the codes by their names
     in the interface language (``kinds`` names the codes of fields whose name does not say,
-    such as a contract's ``status``); piped, the keys and codes stay as they are."""
+    such as a contract's ``status``; ``labels`` the labels of fields whose meaning here is
+    not the common one); piped, the keys and codes stay as they are."""
     target = resolve_output(fmt, output, kind=LISTING)
     chosen = Format(target.format)
     with open_text(target, bom=chosen is Format.csv) as stream:
@@ -78,7 +80,7 @@ def emit_object(
             }
             write_csv(stream, [flat], [Col(k, k) for k in flat])
         elif target.to_stdout and values.stdout_is_terminal():
-            _write_rich_object(obj, title, sections, kinds or {})
+            _write_rich_object(obj, title, sections, kinds or {}, labels or {})
         else:
             _write_plain_object(stream, obj)
     if target.path is not None:
@@ -86,7 +88,11 @@ def emit_object(
 
 
 def _write_rich_object(
-    obj: dict[str, Any], title: str | None, sections: Sequence[Extra], kinds: Mapping[str, str]
+    obj: dict[str, Any],
+    title: str | None,
+    sections: Sequence[Extra],
+    kinds: Mapping[str, str],
+    labels: Mapping[str, str],
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -102,7 +108,7 @@ def _write_rich_object(
     for key, value in obj.items():
         if not isinstance(value, list | dict):
             shown = value_label(kinds.get(key) or FIELD_KINDS.get(key), value)
-            table.add_row(Text(field_label(key)), Text(cell(shown)))
+            table.add_row(Text(field_label(key, labels)), Text(cell(shown)))
     con.print(table)
     draw_sections(con, obj, sections)
 
@@ -148,7 +154,7 @@ def _write_extra(con: Any, obj: dict[str, Any], extra: Extra) -> None:
 def _section_header(column: Col) -> str:
     """A section's column: its header, or, when the header is the key itself, the key's label
     in Chinese (the key as it is in English)."""
-    return field_label(column.key) if column.header == column.key else _(column.header)
+    return field_label(column.key) if column.header == column.key else column.title
 
 
 def _write_plain_object(stream: IO[str], obj: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ def write_table(
         # to wrap at, and an ellipsis would hide the part of a name that tells customers apart).
         short = widest <= 12 and not any(" " in v for v in values)
         table.add_column(
-            _(c.header),
+            c.title,
             justify=c.justify,  # type: ignore[arg-type]
             style=c.style,
             no_wrap=False,
