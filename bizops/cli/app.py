@@ -107,8 +107,14 @@ def init(
 
     with state().database().write() as session:
         user = init_admin(session, login=admin, name=name, email=email)
-    say(f"Initialised {state().database().display_url} with admin {user.login}.")
-    say(f"Next: bizops --as {user.login} user add alice --role sales")
+    say(
+        _("Initialised {database} with admin {login}.").format(
+            database=state().database().display_url, login=user.login
+        )
+    )
+    say(
+        _("Next: {command}").format(command=f"bizops --as {user.login} user add alice --role sales")
+    )
 
 
 app.command("demo")(demo.demo)

@@ -10,6 +10,7 @@ from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Line,
     Listing,
@@ -18,7 +19,9 @@ from bizops.cli.output import (
     emit_object,
     emit_rows,
     say,
+    value_label,
 )
+from bizops.i18n import N_, _
 from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
 app = typer.Typer(
@@ -35,54 +38,54 @@ MATRIX = Listing(
     fields=MatrixRow,
     columns=(
         Col("position", "#", justify="right"),
-        Col("rule", "Rule"),
-        Col("conditions", "Conditions"),
-        Col("chain", "Chain", fmt=_chain),
+        Col("rule", N_("Rule")),
+        Col("conditions", N_("Conditions")),
+        Col("chain", N_("Chain"), fmt=_chain),
     ),
 )
 PENDING = Listing(
     name="approval_pending",
     fields=PendingRow,
     columns=(
-        Col("id", "ID", justify="right"),
-        Col("contract", "Contract"),
-        Col("title", "Title"),
-        Col("step", "Step", justify="right"),
-        Col("role", "Role"),
-        Col("amount", "Amount", justify="right"),
-        Col("submitted_by", "Submitted by"),
-        Col("waiting_since", "Waiting since"),
-        Col("due", "Due"),
-        Col("days_overdue", "Days overdue", justify="right", fmt=lambda v: str(v) if v else ""),
-        Col("note", "Note"),
+        Col("id", N_("ID"), justify="right"),
+        Col("contract", N_("Contract")),
+        Col("title", N_("Title")),
+        Col("step", N_("Step"), justify="right"),
+        Col("role", N_("Role")),
+        Col("amount", N_("Amount"), justify="right"),
+        Col("submitted_by", N_("Submitted by")),
+        Col("waiting_since", N_("Waiting since")),
+        Col("due", N_("Due")),
+        Col("days_overdue", N_("Days overdue"), justify="right", fmt=lambda v: str(v) if v else ""),
+        Col("note", N_("Note")),
     ),
 )
 REQUESTS = Listing(
     name="approval_list",
     fields=RequestRow,
     columns=(
-        Col("id", "ID", justify="right"),
-        Col("contract", "Contract"),
-        Col("amendment", "Amendment"),
-        Col("status", "Status"),
-        Col("rule", "Rule"),
-        Col("chain", "Chain", fmt=_chain),
-        Col("amount", "Amount", justify="right"),
-        Col("current_role", "Waiting for"),
-        Col("submitted_by", "Submitted by"),
-        Col("submitted_on", "Submitted"),
-        Col("closed_on", "Closed"),
+        Col("id", N_("ID"), justify="right"),
+        Col("contract", N_("Contract")),
+        Col("amendment", N_("Amendment")),
+        Col("status", N_("Status"), kind="approval_status"),
+        Col("rule", N_("Rule")),
+        Col("chain", N_("Chain"), fmt=_chain),
+        Col("amount", N_("Amount"), justify="right"),
+        Col("current_role", N_("Waiting for")),
+        Col("submitted_by", N_("Submitted by")),
+        Col("submitted_on", N_("Submitted")),
+        Col("closed_on", N_("Closed")),
     ),
 )
 STEP_COLUMNS = [
-    Col("step", "Step", justify="right"),
-    Col("role", "Role"),
-    Col("status", "Status"),
-    Col("waiting_since", "Waiting since"),
-    Col("due", "Due"),
-    Col("decided_by", "Decided by"),
-    Col("decided_on", "On"),
-    Col("comment", "Comment"),
+    Col("step", N_("Step"), justify="right"),
+    Col("role", N_("Role")),
+    Col("status", N_("Status"), kind="approval_status"),
+    Col("waiting_since", N_("Waiting since")),
+    Col("due", N_("Due")),
+    Col("decided_by", N_("Decided by")),
+    Col("decided_on", N_("On")),
+    Col("comment", N_("Comment")),
 ]
 
 RequestArg = Annotated[
@@ -90,24 +93,41 @@ RequestArg = Annotated[
 ]
 
 
-CHAIN_LINE = Line("chain", "chain", fmt=_chain)
-STEP_SECTIONS = (CHAIN_LINE, Section("steps", "Steps", tuple(STEP_COLUMNS)))
+CHAIN_LINE = Line("chain", N_("chain"), fmt=_chain)
+STEP_SECTIONS = (CHAIN_LINE, Section("steps", N_("Steps"), tuple(STEP_COLUMNS)))
+# What a decision did to a step, for the message that reports it.
+VERBS = {"approved": N_("approved"), "rejected": N_("rejected"), "withdrawn": N_("withdrawn")}
 
 
 def _decided(view: RequestView, verb: str) -> str:
-    head = f"Request {view['id']} ({view['contract']})"
     if view["status"] == "pending":
         step = next(s for s in view["steps"] if s["step"] == view["current_step"])
-        return (
-            f"{head}: {verb} step {step['step'] - 1}; now waiting for {step['role']} "
-            f"(step {step['step']} of {len(view['steps'])}, due {step['due']})."
+        return _(
+            "Request {id} ({contract}): {verb} step {done}; now waiting for {role} "
+            "(step {step} of {steps}, due {due})."
+        ).format(
+            id=view["id"],
+            contract=view["contract"],
+            verb=_(VERBS.get(verb, verb)),
+            done=step["step"] - 1,
+            role=value_label("role", step["role"]),
+            step=step["step"],
+            steps=len(view["steps"]),
+            due=step["due"],
         )
-    return f"{head}: {view['status']}."
+    return _("Request {id} ({contract}): {status}.").format(
+        id=view["id"],
+        contract=view["contract"],
+        status=value_label("approval_status", view["status"]),
+    )
 
 
 @app.command("matrix")
 def matrix(
-    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Show the authority matrix: the rules in order, their conditions and chains.
 
@@ -123,8 +143,11 @@ def matrix(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Approval matrix (SLA {state().policy().approval_sla_days} working days per step)",
-        empty="The matrix has no rules.",
+        title=_("Approval matrix (SLA {days} working days per step)").format(
+            days=state().policy().approval_sla_days
+        ),
+        empty=_("The matrix has no rules."),
+        headers=headers,
     )
 
 
@@ -151,13 +174,16 @@ def route(
         state().policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
     )
     emit_object(
-        found.as_dict(), fmt=fmt, output=output, title="Approval route", sections=(CHAIN_LINE,)
+        found.as_dict(), fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,)
     )
 
 
 @app.command("pending")
 def pending(
-    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Your approval inbox: steps waiting for one of your roles, overdue first.
 
@@ -180,8 +206,9 @@ def pending(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Approvals waiting for {login}",
-        empty=f"Nothing waits for {login}'s approval.",
+        title=_("Approvals waiting for {login}").format(login=login),
+        empty=_("Nothing waits for {login}'s approval.").format(login=login),
+        headers=headers,
     )
 
 
@@ -279,8 +306,9 @@ def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = N
         dict(view),
         fmt=fmt,
         output=output,
-        title=f"Approval request {view['id']}",
+        title=_("Approval request {id}").format(id=view["id"]),
         sections=STEP_SECTIONS,
+        kinds={"status": "approval_status"},
     )
 
 
@@ -299,6 +327,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List approval requests, newest first.
 
@@ -316,6 +345,7 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Approval requests",
-        empty="No approval requests.",
+        title=_("Approval requests"),
+        empty=_("No approval requests."),
+        headers=headers,
     )

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import Col, FormatOption, LimitOption, OutputOption, emit_rows, say
+from bizops.cli.output import (
+    Col,
+    FormatOption,
+    HeadersOption,
+    LimitOption,
+    OutputOption,
+    emit_rows,
+    say,
+)
+from bizops.i18n import N_, _
 
 app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
@@ -23,12 +32,12 @@ def _brief(value: object) -> str:
 
 COLUMNS = [
     Col("id", "#", justify="right"),
-    Col("at", "At (UTC)", fmt=lambda v: v.replace("T", " ")[:16] if v else ""),
-    Col("actor", "Actor"),
-    Col("action", "Action"),
-    Col("entity", "Entity"),
-    Col("entity_id", "Id"),
-    Col("after", "After", fmt=_brief),
+    Col("at", N_("At (UTC)"), fmt=lambda v: v.replace("T", " ")[:16] if v else ""),
+    Col("actor", N_("Actor")),
+    Col("action", N_("Action")),
+    Col("entity", N_("Entity")),
+    Col("entity_id", N_("Id")),
+    Col("after", N_("After"), fmt=_brief),
 ]
 
 
@@ -45,6 +54,7 @@ def log(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Show audit events, newest first.
 
@@ -64,8 +74,9 @@ def log(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Audit log",
-        empty="No audit events match.",
+        title=_("Audit log"),
+        empty=_("No audit events match."),
+        headers=headers,
     )
 
 
@@ -82,7 +93,9 @@ def verify() -> None:
         result = run_verify(session)
     if not result.ok:
         raise StorageError(
-            f"audit chain broken: {len(result.problems)} problem(s) in {result.events} events",
+            _("audit chain broken: {count} problem(s) in {events} events").format(
+                count=len(result.problems), events=result.events
+            ),
             details=[p.problem for p in result.problems],
         )
-    say(f"Audit chain OK: {result.events} events verified.")
+    say(_("Audit chain OK: {events} events verified.").format(events=result.events))

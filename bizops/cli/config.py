@@ -9,6 +9,7 @@ import typer
 
 from bizops.cli.context import state
 from bizops.cli.output import Format, FormatOption, emit_object, note, say
+from bizops.i18n import _
 
 app = typer.Typer(
     help="The policy file: cadence, grading, approval matrix, mail and more.", no_args_is_help=True
@@ -32,11 +33,15 @@ def path() -> None:
     if state().config or os.environ.get("BIZOPS_CONFIG"):
         # A file named with --config / BIZOPS_CONFIG must exist: commands refuse to run without it.
         note(
-            "(it does not exist, and commands will refuse to run until it does; "
-            "`bizops config init` writes the defaults there)"
+            _(
+                "(it does not exist, and commands will refuse to run until it does; "
+                "`bizops config init` writes the defaults there)"
+            )
         )
     else:
-        note("(not created yet: the built-in defaults apply; `bizops config init` writes a copy)")
+        note(
+            _("(not created yet: the built-in defaults apply; `bizops config init` writes a copy)")
+        )
 
 
 @app.command("show")
@@ -57,14 +62,14 @@ def show(
     try:
         build_policy(data)
     except Exception:
-        note("Warning: this policy has problems; see `bizops config check`.")
+        note(_("Warning: this policy has problems; see `bizops config check`."))
     if fmt is Format.json:
         emit_object(data, fmt=fmt)
         return
     if fmt is Format.csv:
         from bizops.domain.errors import Invalid
 
-        raise Invalid("--format: config show prints toml (default) or json")
+        raise Invalid(_("--format: config show prints toml (default) or json"))
     import tomli_w
 
     say(tomli_w.dumps(data).rstrip())
@@ -86,13 +91,19 @@ def init(
 
     target = file or config_path(state().config)
     if target.exists() and not force:
-        raise Conflict(f"{target} exists; pass --force to overwrite it")
+        raise Conflict(_("{file} exists; pass --force to overwrite it").format(file=target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(default_policy_text(), encoding="utf-8")
     except OSError as exc:
-        raise Invalid(f"cannot write {target}: {exc.strerror}") from None
-    say(f"Wrote the default policy to {target}. Edit it, then run: bizops config check")
+        raise Invalid(
+            _("cannot write {file}: {reason}").format(file=target, reason=exc.strerror)
+        ) from None
+    say(
+        _("Wrote the default policy to {file}. Edit it, then run: {command}").format(
+            file=target, command="bizops config check"
+        )
+    )
 
 
 @app.command("check")
@@ -116,10 +127,18 @@ def check(
         policy = build_policy(data)
     except Invalid as exc:
         raise Invalid(
-            f"policy {target} has {len(exc.details)} problem(s)", details=exc.details
+            _("policy {file} has {count} problem(s)").format(file=target, count=len(exc.details)),
+            details=exc.details,
         ) from None
-    where = str(target) if target.exists() else "built-in defaults"
+    where = str(target) if target.exists() else _("built-in defaults")
     say(
-        f"Policy OK ({where}): {len(policy.approval_rules)} approval rules, "
-        f"currency {policy.currency}, weekend rule {policy.weekend_rule}."
+        _(
+            "Policy OK ({where}): {rules} approval rules, currency {currency}, "
+            "weekend rule {weekend_rule}."
+        ).format(
+            where=where,
+            rules=len(policy.approval_rules),
+            currency=policy.currency,
+            weekend_rule=policy.weekend_rule,
+        )
     )

@@ -4,13 +4,15 @@ approving and rejecting are `bizops approval` commands."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
 from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg, policy_today
-from bizops.cli.output import note, say
+from bizops.cli.output import note, say, value_label
+from bizops.i18n import _
 
 
 def submit(contract: ContractArg) -> None:
@@ -24,9 +26,14 @@ def submit(contract: ContractArg) -> None:
     with state().write() as (session, actor):
         out = submit_contract(session, actor=actor, ref=contract, policy=policy, today=today)
     say(
-        f"Submitted {out['contract']}: approval request {out['request']} "
-        f"(rule {out['rule']}: {' -> '.join(out['chain'])})."
+        _("Submitted {contract}: approval request {request} (rule {rule}: {chain}).").format(
+            contract=out["contract"], request=out["request"], rule=out["rule"], chain=_chain(out)
+        )
     )
+
+
+def _chain(out: Mapping[str, Any]) -> str:
+    return " -> ".join(value_label("role", role) for role in out["chain"])
 
 
 def sign(
@@ -51,7 +58,7 @@ def sign(
             policy=policy,
             today=today,
         )
-    say(f"Signed {row['number']}.")
+    say(_("Signed {number}.").format(number=row["number"]))
 
 
 def activate(
@@ -69,7 +76,7 @@ def activate(
         row = activate_contract(
             session, actor=actor, ref=contract, on=on, policy=policy, today=today
         )
-    say(f"Activated {row['number']}.")
+    say(_("Activated {number}.").format(number=row["number"]))
 
 
 def complete(
@@ -84,7 +91,7 @@ def complete(
 
     with state().write() as (session, actor):
         row = complete_contract(session, actor=actor, ref=contract, on=on, today=state().today)
-    say(f"Completed {row['number']}.")
+    say(_("Completed {number}.").format(number=row["number"]))
 
 
 def terminate(
@@ -102,7 +109,7 @@ def terminate(
         row = terminate_contract(
             session, actor=actor, ref=contract, reason=reason, on=on, today=state().today
         )
-    say(f"Terminated {row['number']}.")
+    say(_("Terminated {number}.").format(number=row["number"]))
 
 
 def archive(
@@ -121,7 +128,7 @@ def archive(
         row = archive_contract(
             session, actor=actor, ref=contract, reason=reason, today=state().today
         )
-    say(f"Archived {row['number']}.")
+    say(_("Archived {number}.").format(number=row["number"]))
 
 
 def reopen(
@@ -138,7 +145,11 @@ def reopen(
         row = reopen_contract(
             session, actor=actor, ref=contract, reason=reason, today=state().today
         )
-    say(f"Reopened {row['number']}: it is a draft again; the approval is void.")
+    say(
+        _("Reopened {number}: it is a draft again; the approval is void.").format(
+            number=row["number"]
+        )
+    )
 
 
 def amend(
@@ -170,6 +181,14 @@ def amend(
     say(out["number"])
     shown = ", ".join(f"{k}: {v['from']} -> {v['to']}" for k, v in out["changes"].items())
     note(
-        f"Amendment {out['number']} ({shown}) waits for approval request {out['request']} "
-        f"(rule {out['rule']}: {' -> '.join(out['chain'])})."
+        _(
+            "Amendment {number} ({changes}) waits for approval request {request} "
+            "(rule {rule}: {chain})."
+        ).format(
+            number=out["number"],
+            changes=shown,
+            request=out["request"],
+            rule=out["rule"],
+            chain=_chain(out),
+        )
     )

@@ -13,6 +13,7 @@ from bizops.cli.contract_options import ContractArg
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
@@ -20,8 +21,10 @@ from bizops.cli.output import (
     emit_rows,
     note,
     say,
+    value_label,
 )
 from bizops.domain.errors import Conflict
+from bizops.i18n import N_, _, ngettext
 from bizops.services.views.contracts import DisputeRow, MilestoneListRow
 
 milestone_app = typer.Typer(
@@ -33,35 +36,38 @@ MILESTONES = Listing(
     name="contract_milestone_list",
     fields=MilestoneListRow,
     columns=(
-        Col("id", "ID", justify="right"),
-        Col("contract", "Contract"),
-        Col("customer", "Customer"),
-        Col("kind", "Kind"),
-        Col("due", "Due"),
-        Col("amount", "Amount", justify="right"),
-        Col("note", "Note"),
-        Col("done_on", "Done"),
-        Col("days_overdue", "Overdue", justify="right"),
+        Col("id", N_("ID"), justify="right"),
+        Col("contract", N_("Contract")),
+        Col("customer", N_("Customer")),
+        Col("kind", N_("Kind"), kind="milestone_kind"),
+        Col("due", N_("Due")),
+        Col("amount", N_("Amount"), justify="right"),
+        Col("note", N_("Note")),
+        Col("done_on", N_("Done")),
+        Col("days_overdue", N_("Overdue"), justify="right"),
     ),
 )
 DISPUTES = Listing(
     name="contract_dispute_list",
     fields=DisputeRow,
     columns=(
-        Col("id", "ID", justify="right"),
-        Col("contract", "Contract"),
-        Col("status", "Status"),
-        Col("summary", "Summary"),
-        Col("opened_on", "Opened"),
-        Col("opened_by", "By"),
-        Col("resolution", "Resolution"),
-        Col("resolved_on", "Resolved"),
+        Col("id", N_("ID"), justify="right"),
+        Col("contract", N_("Contract")),
+        Col("status", N_("Status")),
+        Col("summary", N_("Summary")),
+        Col("opened_on", N_("Opened")),
+        Col("opened_by", N_("By")),
+        Col("resolution", N_("Resolution")),
+        Col("resolved_on", N_("Resolved")),
     ),
 )
 
 
 # ---------------------------------------------------------------------------------------------
 # Attachments
+
+# What may have become of an archived copy (``ok`` says nothing).
+COPY_STATES = {"missing": N_("missing"), "altered": N_("altered")}
 
 
 def attach(
@@ -80,8 +86,13 @@ def attach(
             session, actor=actor, ref=contract, path=file, kind=kind, today=state().today
         )
     say(
-        f"Attached {row['filename']} to {row['contract']} as #{row['id']} ({row['kind']}), "
-        f"sha256 {row['sha256']}."
+        _("Attached {file} to {contract} as #{id} ({kind}), sha256 {sha256}.").format(
+            file=row["filename"],
+            contract=row["contract"],
+            id=row["id"],
+            kind=value_label("attachment_kind", row["kind"]),
+            sha256=row["sha256"],
+        )
     )
 
 
@@ -101,22 +112,42 @@ def verify(
     with state().read() as session:
         result = verify_file(session, ref=contract, path=file)
     if fmt is not None or output is not None:
-        emit_object(dict(result), fmt=fmt, output=output, title="Verify")
+        emit_object(dict(result), fmt=fmt, output=output, title=_("Verify"))
     match = result["attachment"]
     if match is None:
         copies = result["archived_copies"]
+        archived = ngettext("{count} archived copy", "{count} archived copies", copies)
         raise Conflict(
-            f"{file.name} does not match any archived copy of {result['contract']} "
-            f"(sha256 {result['sha256']}; {copies} archived cop{'y' if copies == 1 else 'ies'})"
+            _(
+                "{file} does not match any archived copy of {contract} (sha256 {sha256}; {copies})"
+            ).format(
+                file=file.name,
+                contract=result["contract"],
+                sha256=result["sha256"],
+                copies=archived.format(count=copies),
+            )
         )
     if fmt is None and output is None:
         say(
-            f"MATCH: {file.name} is attachment #{match['id']} ({match['kind']}, "
-            f"{match['filename']}, added {match['added_on']} by {match['added_by']}) "
-            f"of {result['contract']}."
+            _(
+                "MATCH: {file} is attachment #{id} ({kind}, {filename}, added {added_on} by "
+                "{added_by}) of {contract}."
+            ).format(
+                file=file.name,
+                id=match["id"],
+                kind=value_label("attachment_kind", match["kind"]),
+                filename=match["filename"],
+                added_on=match["added_on"],
+                added_by=match["added_by"],
+                contract=result["contract"],
+            )
         )
     if result["copy"] != "ok":
-        note(f"Warning: the archived copy of attachment #{match['id']} is {result['copy']}.")
+        note(
+            _("Warning: the archived copy of attachment #{id} is {state}.").format(
+                id=match["id"], state=_(COPY_STATES.get(result["copy"] or "", result["copy"] or ""))
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,7 +180,14 @@ def milestone_add(
             today=state().today,
         )
     say(str(row["id"]))
-    note(f"Milestone #{row['id']} ({row['kind']}) of {row['contract']} due {row['due']}.")
+    note(
+        _("Milestone #{id} ({kind}) of {contract} due {due}.").format(
+            id=row["id"],
+            kind=value_label("milestone_kind", row["kind"]),
+            contract=row["contract"],
+            due=row["due"],
+        )
+    )
 
 
 @milestone_app.command("done")
@@ -165,7 +203,11 @@ def milestone_done(
 
     with state().write() as (session, actor):
         row = complete_milestone(session, actor=actor, ref=milestone, on=on, today=state().today)
-    say(f"Milestone #{row['id']} of {row['contract']} done on {row['done_on']}.")
+    say(
+        _("Milestone #{id} of {contract} done on {day}.").format(
+            id=row["id"], contract=row["contract"], day=row["done_on"]
+        )
+    )
 
 
 @milestone_app.command("list")
@@ -177,6 +219,7 @@ def milestone_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List milestones by due date.
 
@@ -192,8 +235,9 @@ def milestone_list(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Milestones",
-        empty="No milestones.",
+        title=_("Milestones"),
+        empty=_("No milestones."),
+        headers=headers,
     )
 
 
@@ -215,7 +259,7 @@ def dispute_open(
     with state().write() as (session, actor):
         row = open_dispute(session, actor=actor, ref=contract, summary=summary, today=state().today)
     say(str(row["id"]))
-    note(f"Dispute #{row['id']} opened on {row['contract']}.")
+    note(_("Dispute #{id} opened on {contract}.").format(id=row["id"], contract=row["contract"]))
 
 
 @dispute_app.command("resolve")
@@ -233,7 +277,7 @@ def dispute_resolve(
         row = resolve_dispute(
             session, actor=actor, ref=dispute, resolution=resolution, today=state().today
         )
-    say(f"Dispute #{row['id']} of {row['contract']} resolved.")
+    say(_("Dispute #{id} of {contract} resolved.").format(id=row["id"], contract=row["contract"]))
 
 
 @dispute_app.command("list")
@@ -243,6 +287,7 @@ def dispute_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List disputes.
 
@@ -258,6 +303,7 @@ def dispute_list(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Disputes",
-        empty="No disputes.",
+        title=_("Disputes"),
+        empty=_("No disputes."),
+        headers=headers,
     )

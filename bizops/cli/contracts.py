@@ -14,6 +14,7 @@ from bizops.cli.contract_options import ContractArg, SetOption, policy_today
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Line,
     Listing,
@@ -26,6 +27,7 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.i18n import N_, _
 from bizops.services.views.contracts import ContractRow, ExpiringContractRow
 
 app = typer.Typer(
@@ -34,16 +36,16 @@ app = typer.Typer(
 )
 
 _COLUMNS = (
-    Col("number", "Number"),
-    Col("title", "Title"),
-    Col("customer", "Customer"),
-    Col("owner", "Owner"),
-    Col("type", "Type"),
-    Col("amount", "Amount", justify="right"),
-    Col("risk", "Risk"),
-    Col("status", "Status"),
-    Col("end", "End"),
-    Col("non_standard", "Non-std"),
+    Col("number", N_("Number")),
+    Col("title", N_("Title")),
+    Col("customer", N_("Customer")),
+    Col("owner", N_("Owner")),
+    Col("type", N_("Type"), kind="contract_type"),
+    Col("amount", N_("Amount"), justify="right"),
+    Col("risk", N_("Risk")),
+    Col("status", N_("Status"), kind="contract_state"),
+    Col("end", N_("End")),
+    Col("non_standard", N_("Non-std")),
 )
 CONTRACTS = Listing(name="contract_list", fields=ContractRow, columns=_COLUMNS)
 EXPIRING = Listing(
@@ -51,10 +53,10 @@ EXPIRING = Listing(
     fields=ExpiringContractRow,
     columns=(
         *_COLUMNS[:4],
-        Col("end", "End"),
-        Col("days_left", "Days left", justify="right"),
-        Col("notice_days", "Notice", justify="right"),
-        Col("status", "Status"),
+        Col("end", N_("End")),
+        Col("days_left", N_("Days left"), justify="right"),
+        Col("notice_days", N_("Notice"), justify="right"),
+        Col("status", N_("Status"), kind="contract_state"),
     ),
 )
 
@@ -118,8 +120,15 @@ def new(
         )
     say(row["number"])
     reasons = "; ".join(row["non_standard_reasons"])
-    standard = f"non-standard: {reasons}" if row["non_standard"] else "standard"
-    note(f"Created draft {row['number']} for {row['customer']} ({standard}).")
+    if row["non_standard"]:
+        standard = _("non-standard: {reasons}").format(reasons=reasons)
+    else:
+        standard = _("standard")
+    note(
+        _("Created draft {number} for {customer} ({standard}).").format(
+            number=row["number"], customer=row["customer"], standard=standard
+        )
+    )
 
 
 @app.command("update")
@@ -172,8 +181,8 @@ def update(
             policy=policy,
             today=today,
         )
-    standard = "non-standard" if row["non_standard"] else "standard"
-    say(f"Updated {row['number']} ({standard}).")
+    standard = _("non-standard") if row["non_standard"] else _("standard")
+    say(_("Updated {number} ({standard}).").format(number=row["number"], standard=standard))
 
 
 @app.command("note")
@@ -189,11 +198,14 @@ def note_(
 
     with state().write() as (session, actor):
         row = add_note(session, actor=actor, ref=contract, text=text)
-    say(f"Noted on {row['contract']} (#{row['id']}).")
+    say(_("Noted on {contract} (#{id}).").format(contract=row["contract"], id=row["id"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
+
+# The codes of a contract's fields whose names do not say which they are.
+CONTRACT_KINDS = {"status": "contract_state", "type": "contract_type"}
 
 
 @app.command("list")
@@ -220,6 +232,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List contracts.
 
@@ -245,8 +258,9 @@ def list_(
             fmt=fmt,
             output=output,
             limit=limit,
-            title="Contracts",
-            empty="No contracts match.",
+            title=_("Contracts"),
+            empty=_("No contracts match."),
+            headers=headers,
         )
 
 
@@ -256,30 +270,41 @@ def _changes(value: Any) -> str:
     return cell(value)
 
 
+# Section columns are headed by their keys in English and by the keys' labels in Chinese.
 SHOW_SECTIONS = (
-    Line("allowed_moves", "Allowed moves", fmt=lambda v: ", ".join(v), always=True),
-    Section("blocked_moves", "Blocked moves", (Col("move", "Move"), Col("reason", "Reason"))),
-    Pairs("fields", "Fields"),
-    Line("non_standard_reasons", "Non-standard because", fmt=lambda v: "; ".join(v)),
-    Section("notes", "Notes", (Col("at", "at"), Col("actor", "actor"), Col("text", "text"))),
+    Line("allowed_moves", N_("Allowed moves"), fmt=lambda v: ", ".join(v), always=True),
+    Section(
+        "blocked_moves", N_("Blocked moves"), (Col("move", N_("Move")), Col("reason", N_("Reason")))
+    ),
+    Pairs("fields", N_("Fields")),
+    Line("non_standard_reasons", N_("Non-standard because"), fmt=lambda v: "; ".join(v)),
+    Section("notes", N_("Notes"), (Col("at", "at"), Col("actor", "actor"), Col("text", "text"))),
     Section(
         "milestones",
-        "Milestones",
-        tuple(Col(k, k) for k in ("id", "kind", "due", "amount", "note", "done_on")),
+        N_("Milestones"),
+        (
+            Col("id", "id"),
+            Col("kind", "kind", kind="milestone_kind"),
+            *(Col(k, k) for k in ("due", "amount", "note", "done_on")),
+        ),
     ),
     Section(
         "disputes",
-        "Disputes",
+        N_("Disputes"),
         tuple(Col(k, k) for k in ("id", "status", "summary", "opened_on", "resolution")),
     ),
     Section(
         "attachments",
-        "Attachments",
-        tuple(Col(k, k) for k in ("id", "kind", "filename", "size", "sha256", "added_on")),
+        N_("Attachments"),
+        (
+            Col("id", "id"),
+            Col("kind", "kind", kind="attachment_kind"),
+            *(Col(k, k) for k in ("filename", "size", "sha256", "added_on")),
+        ),
     ),
     Section(
         "amendments",
-        "Amendments",
+        N_("Amendments"),
         (
             Col("number", "number"),
             Col("status", "status"),
@@ -290,12 +315,17 @@ SHOW_SECTIONS = (
     ),
     Section(
         "approval_requests",
-        "Approval requests",
-        tuple(Col(k, k) for k in ("id", "rule", "status", "submitted_on")),
+        N_("Approval requests"),
+        (
+            Col("id", "id"),
+            Col("rule", "rule"),
+            Col("status", "status", kind="approval_status"),
+            Col("submitted_on", "submitted_on"),
+        ),
     ),
     Section(
         "drafts",
-        "Drafts",
+        N_("Drafts"),
         tuple(Col(k, k) for k in ("id", "template", "format", "created_on", "created_by")),
     ),
 )
@@ -314,7 +344,12 @@ def show(contract: ContractArg, fmt: FormatOption = None, output: OutputOption =
     with state().read() as session:
         obj = show_contract(session, ref=contract, today=today)
     emit_object(
-        dict(obj), fmt=fmt, output=output, title=f"Contract {obj['number']}", sections=SHOW_SECTIONS
+        dict(obj),
+        fmt=fmt,
+        output=output,
+        title=_("Contract {number}").format(number=obj["number"]),
+        sections=SHOW_SECTIONS,
+        kinds=CONTRACT_KINDS,
     )
 
 

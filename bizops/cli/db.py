@@ -9,6 +9,7 @@ import typer
 
 from bizops.cli.context import state
 from bizops.cli.output import FormatOption, Line, emit_object, say
+from bizops.i18n import N_, _
 
 app = typer.Typer(help="The database: schema upgrades, backups, checks.", no_args_is_help=True)
 
@@ -24,9 +25,13 @@ def upgrade() -> None:
     db = state().database(migrate=False)
     before, after = run_upgrade(db)
     if before == after:
-        say(f"Schema is up to date ({after}).")
+        say(_("Schema is up to date ({revision}).").format(revision=after))
     else:
-        say(f"Upgraded schema from {before or 'empty'} to {after}.")
+        say(
+            _("Upgraded schema from {before} to {after}.").format(
+                before=before or _("empty"), after=after
+            )
+        )
 
 
 @app.command("backup")
@@ -41,7 +46,11 @@ def backup(
     from bizops.services.dbops import backup as run_backup
 
     result = run_backup(state().database(), file, force=force)
-    say(f"Backed up to {result['file']} ({result['size_bytes']:,} bytes).")
+    say(
+        _("Backed up to {file} ({size} bytes).").format(
+            file=result["file"], size=f"{result['size_bytes']:,}"
+        )
+    )
 
 
 @app.command("restore")
@@ -57,7 +66,11 @@ def restore(
 
     db = state().database(migrate=False)
     result = run_restore(db, file, force=force)
-    say(f"Restored {result['file']} from {result['from']} (schema {result['schema']}).")
+    say(
+        _("Restored {file} from {backup} (schema {schema}).").format(
+            file=result["file"], backup=result["from"], schema=result["schema"]
+        )
+    )
 
 
 @app.command("check")
@@ -72,9 +85,10 @@ def check() -> None:
     result = run_check(state().database())
     if not result.ok:
         raise StorageError(
-            f"database check found {len(result.problems)} problem(s)", details=result.problems
+            _("database check found {count} problem(s)").format(count=len(result.problems)),
+            details=result.problems,
         )
-    say(f"Database OK: {', '.join(result.checked)}.")
+    say(_("Database OK: {checked}.").format(checked=", ".join(result.checked)))
 
 
 @app.command("info")
@@ -89,10 +103,12 @@ def info(fmt: FormatOption = None) -> None:
     emit_object(
         data,
         fmt=fmt,
-        title="Database",
+        title=_("Database"),
         sections=(
             Line(
-                "rows", "rows", fmt=lambda rows: ", ".join(f"{k} {v}" for k, v in rows.items() if v)
+                "rows",
+                N_("rows"),
+                fmt=lambda rows: ", ".join(f"{k} {v}" for k, v in rows.items() if v),
             ),
         ),
     )

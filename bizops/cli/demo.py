@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import emit_rows, say
+from bizops.cli.output import emit_rows, say, value_label
+from bizops.i18n import _
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from bizops.domain.policy import Policy
     from bizops.services.demo import DemoSummary
     from bizops.store.engine import Database
 
@@ -53,13 +58,17 @@ def _target(db: str | None) -> str:
     else:
         url = resolve_url(db)
         if url.startswith("sqlite://") and _sqlite_file(url) is None:
-            raise Invalid("--db: the demo needs a file (or PostgreSQL), not an in-memory database")
+            raise Invalid(
+                _("--db: the demo needs a file (or PostgreSQL), not an in-memory database")
+            )
     own = resolve_url(state().db_url)
     if _same_database(url, own):
         shown = _sqlite_file(url) or make_url(url).render_as_string(hide_password=True)
         raise Conflict(
-            f"--db: {shown} is your own database (from BIZOPS_DB or the global --db); "
-            "the demo is built in a separate database: give `bizops demo` another --db"
+            _(
+                "--db: {database} is your own database (from BIZOPS_DB or the global --db); "
+                "the demo is built in a separate database: give `bizops demo` another --db"
+            ).format(database=shown)
         )
     return url
 
@@ -68,13 +77,19 @@ def _clear(path: Path, *, force: bool) -> None:
     from bizops.domain.errors import Conflict, Invalid
 
     if path.is_dir():
-        raise Invalid(f"--db: {path} is a directory; give a file path such as {path / 'demo.db'}")
+        raise Invalid(
+            _("--db: {path} is a directory; give a file path such as {example}").format(
+                path=path, example=path / "demo.db"
+            )
+        )
     if not path.exists():
         return
     if not force:
         raise Conflict(
-            f"--db: {path} already exists; add --force to replace it with a fresh demo "
-            "(or give another --db)"
+            _(
+                "--db: {path} already exists; add --force to replace it with a fresh demo "
+                "(or give another --db)"
+            ).format(path=path)
         )
     for suffix in ("", *SQLITE_SIDE_FILES):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -91,51 +106,98 @@ def _prefix(database: Database) -> str:
 
 
 def _report(database: Database, summary: DemoSummary, first_due: str | None) -> None:
+    _describe(database, summary)
+    rep = summary.sales[0] if summary.sales else "admin"
+    say("")
+    say(_("Try next (point any command at the demo with --db, or export BIZOPS_DB):"))
+    for command in _try_next(_prefix(database), summary, rep, first_due):
+        say(f"  {command}")
+    say("")
+    say(_("Due list of {login} today:").format(login=rep))
+
+
+def _listed(pairs: Iterable[tuple[str, int]], kind: str) -> str:
+    """``prospect 9, contacted 9``: codes by their names in Chinese."""
+    return ", ".join(f"{value_label(kind, code)} {n}" for code, n in pairs)
+
+
+def _describe(database: Database, summary: DemoSummary) -> None:
     from bizops.services.demo import stage_counts
 
     c = summary.counts
-    where = database.path or database.display_url
-    team = ", ".join(f"{login} ({roles.replace(',', '/')})" for login, roles in summary.team)
-    stages = ", ".join(f"{stage} {n}" for stage, n in stage_counts(summary))
-    grades = ", ".join(f"{g} {n}" for g, n in sorted(summary.customers_by_grade.items()))
-    statuses = ", ".join(f"{s} {n}" for s, n in sorted(summary.contracts_by_status.items()))
-    chain = "verifies" if not summary.audit_problems else "has problems (see `bizops audit verify`)"
-    say(f"Built the demo database {where} (as of {summary.today.isoformat()}):")
-    say(f"  {c['users']} users: {team}")
-    say(f"  {c['customers']} customers: {stages}; grades {grades}")
-    say(
-        f"  {c['interactions']} follow-ups logged over three months ({c['followups_late']} late); "
-        f"{c['followups_overdue']} overdue now; {c['never_contacted']} customers never contacted"
+    roles = (
+        (login, "/".join(value_label("role", r) for r in roles.split(",")))
+        for login, roles in summary.team
     )
-    say(f"  {c['contracts']} contracts: {statuses} ({c['non_standard']} non-standard)")
-    say(
-        f"  {c['approvals_pending']} approvals pending ({c['approval_steps_overdue']} past their "
-        f"SLA), {c['amendments_pending']} amendment waiting, {c['milestones_overdue']} milestones "
-        f"overdue, {c['disputes_open']} open dispute"
+    team = ", ".join(f"{login} ({names})" for login, names in roles)
+    if summary.audit_problems:
+        chain = _("has problems (see `bizops audit verify`)")
+    else:
+        chain = _("verifies")
+    lines = (
+        _("Built the demo database {where} (as of {day}):").format(
+            where=database.path or database.display_url, day=summary.today.isoformat()
+        ),
+        _("  {users} users: {team}").format(users=c["users"], team=team),
+        _("  {customers} customers: {stages}; grades {grades}").format(
+            customers=c["customers"],
+            stages=_listed(stage_counts(summary), "stage"),
+            grades=_listed(sorted(summary.customers_by_grade.items()), "grade"),
+        ),
+        _(
+            "  {interactions} follow-ups logged over three months ({late} late); "
+            "{overdue} overdue now; {never} customers never contacted"
+        ).format(
+            interactions=c["interactions"],
+            late=c["followups_late"],
+            overdue=c["followups_overdue"],
+            never=c["never_contacted"],
+        ),
+        _("  {contracts} contracts: {statuses} ({non_standard} non-standard)").format(
+            contracts=c["contracts"],
+            statuses=_listed(sorted(summary.contracts_by_status.items()), "contract_state"),
+            non_standard=c["non_standard"],
+        ),
+        _(
+            "  {approvals} approvals pending ({late} past their SLA), {amendments} amendment "
+            "waiting, {milestones} milestones overdue, {disputes} open dispute"
+        ).format(
+            approvals=c["approvals_pending"],
+            late=c["approval_steps_overdue"],
+            amendments=c["amendments_pending"],
+            milestones=c["milestones_overdue"],
+            disputes=c["disputes_open"],
+        ),
+        _("  {events} audit events; the chain {chain}").format(
+            events=c["audit_events"], chain=chain
+        ),
     )
-    say(f"  {c['audit_events']} audit events; the chain {chain}")
-    rep = summary.sales[0] if summary.sales else "admin"
-    prefix = _prefix(database)
-    say("")
-    say("Try next (point any command at the demo with --db, or export BIZOPS_DB):")
-    say(f"  {prefix} --as {rep} followups due")
+    for line in lines:
+        say(line)
+
+
+def _try_next(prefix: str, summary: DemoSummary, rep: str, first_due: str | None) -> list[str]:
+    """The commands to try on the demo (commands are the same in every language; the
+    follow-up's summary is a sample text in the interface language)."""
+    commands = [f"{prefix} --as {rep} followups due"]
     if first_due:
-        say(f"  {prefix} --as {rep} customer show {first_due}")
-        say(
-            f"  {prefix} --as {rep} followups log {first_due} --via phone "
-            '--summary "Called about the quotation"'
+        commands.append(f"{prefix} --as {rep} customer show {first_due}")
+        sample = _("Called about the quotation")
+        commands.append(
+            f'{prefix} --as {rep} followups log {first_due} --via phone --summary "{sample}"'
         )
     if summary.draft_contract:
-        say(
-            f"  {prefix} --as {rep} contract draft {summary.draft_contract} "
+        commands.append(
+            f"{prefix} --as {rep} contract draft {summary.draft_contract} "
             "--format html -o draft.html"
         )
-    say(f"  {prefix} --as {summary.manager} approval pending")
-    say(f"  {prefix} --as {summary.manager} report daily --all")
-    say(f"  {prefix} report funnel")
-    say(f"  {prefix} contract list --status pending_approval")
-    say("")
-    say(f"Due list of {rep} today:")
+    commands += [
+        f"{prefix} --as {summary.manager} approval pending",
+        f"{prefix} --as {summary.manager} report daily --all",
+        f"{prefix} report funnel",
+        f"{prefix} contract list --status pending_approval",
+    ]
+    return commands
 
 
 def demo(
@@ -162,12 +224,10 @@ def demo(
 
     Example: bizops demo && bizops --db ~/.local/share/bizops/demo.db --as zhangwei followups due
     """
-    from bizops.cli.followups import DUE
     from bizops.domain.errors import Conflict
     from bizops.services.demo import build_demo
-    from bizops.services.followups import due_rows
     from bizops.services.policy import default_policy
-    from bizops.services.users import count_users, find_user
+    from bizops.services.users import count_users
     from bizops.store.engine import Database
     from bizops.store.migrate import ensure_schema
 
@@ -184,8 +244,10 @@ def demo(
             with database.read() as session:
                 if count_users(session):
                     raise Conflict(
-                        f"--db: {database.display_url} already holds data; the demo needs an "
-                        "empty PostgreSQL database (--force only replaces SQLite files)"
+                        _(
+                            "--db: {database} already holds data; the demo needs an empty "
+                            "PostgreSQL database (--force only replaces SQLite files)"
+                        ).format(database=database.display_url)
                     )
         policy = default_policy()
         with database.write() as session:
@@ -197,22 +259,29 @@ def demo(
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     try:
-        rep = summary.sales[0] if summary.sales else None
-        with database.read() as session:
-            rows = []
-            if rep is not None:
-                user = find_user(session, rep)
-                assert user.id is not None
-                due = due_rows(
-                    session, owner_ids=[user.id], until=today, today=today, policy=policy
-                )
-                rows = list(due)
-        _report(database, summary, rows[0]["code"] if rows else None)
-        emit_rows(
-            rows,
-            DUE,
-            title=f"Follow-ups of {rep} — due up to {today.isoformat()}",
-            empty="Nothing due.",
-        )
+        _show_due(database, summary, policy, today)
     finally:
         database.dispose()
+
+
+def _show_due(database: Database, summary: DemoSummary, policy: Policy, today: date) -> None:
+    """What the demo ends with: the summary, then the due list of its first sales rep."""
+    from bizops.cli.followups import DUE
+    from bizops.services.followups import due_rows
+    from bizops.services.users import find_user
+
+    rep = summary.sales[0] if summary.sales else None
+    with database.read() as session:
+        rows = []
+        if rep is not None:
+            user = find_user(session, rep)
+            assert user.id is not None
+            due = due_rows(session, owner_ids=[user.id], until=today, today=today, policy=policy)
+            rows = list(due)
+    _report(database, summary, rows[0]["code"] if rows else None)
+    emit_rows(
+        rows,
+        DUE,
+        title=_("Follow-ups of {login} — due up to {day}").format(login=rep, day=today.isoformat()),
+        empty=_("Nothing due."),
+    )

@@ -13,6 +13,7 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import note
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 
 FORMATS = ("md", "html", "docx")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -23,11 +24,17 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
     if fmt is not None:
         value = fmt.strip().lower()
         if value not in FORMATS:
-            raise Invalid(f"--format: unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
+            raise Invalid(
+                _("--format: unknown format {format}; accepted: {accepted}").format(
+                    format=repr(fmt), accepted=", ".join(FORMATS)
+                )
+            )
         if suffix in _SUFFIXES and _SUFFIXES[suffix] != value:
             raise Invalid(
-                f"-o: {output} is a {_SUFFIXES[suffix]} file name but --format is {value}; "
-                "make them agree"
+                _(
+                    "{option}: {file} is a {implied} file name but --format is {chosen}; "
+                    "make them agree"
+                ).format(option="-o", file=output, implied=_SUFFIXES[suffix], chosen=value)
             )
     elif suffix in _SUFFIXES:
         value = _SUFFIXES[suffix]
@@ -36,11 +43,15 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
     else:
         # A draft written as Markdown into contract.pdf would look like a broken PDF.
         raise Invalid(
-            f"-o: cannot tell the format from {output}; name it .md, .html or .docx, "
-            "or give --format md|html|docx"
+            _(
+                "-o: cannot tell the format from {file}; name it .md, .html or .docx, "
+                "or give --format md|html|docx"
+            ).format(file=output)
         )
     if value == "docx" and output is None:
-        raise Invalid("--format docx: a Word document cannot go to the terminal; give -o FILE.docx")
+        raise Invalid(
+            _("--format docx: a Word document cannot go to the terminal; give -o FILE.docx")
+        )
     return value
 
 
@@ -49,12 +60,16 @@ def _check_output(output: Path) -> None:
     import os
 
     if output.is_dir():
-        raise Invalid(f"-o: {output} is a directory; give a file name")
+        raise Invalid(_("-o: {file} is a directory; give a file name").format(file=output))
     parent = output.parent if str(output.parent) else Path(".")
     if not parent.is_dir():
-        raise Invalid(f"-o: cannot write {output}: directory {parent} does not exist")
+        raise Invalid(
+            _("-o: cannot write {file}: directory {directory} does not exist").format(
+                file=output, directory=parent
+            )
+        )
     if (output.exists() and not os.access(output, os.W_OK)) or not os.access(parent, os.W_OK):
-        raise Invalid(f"-o: cannot write {output}: permission denied")
+        raise Invalid(_("-o: cannot write {file}: permission denied").format(file=output))
 
 
 def draft(
@@ -103,10 +118,20 @@ def draft(
         sys.stdout.write(result.text)
         sys.stdout.flush()
         note(
-            f"Drafted {result.contract} from {result.template} ({result.format}, sha256 {result.sha256[:12]})."
+            _("Drafted {contract} from {template} ({format}, sha256 {sha256}).").format(
+                contract=result.contract,
+                template=result.template,
+                format=result.format,
+                sha256=result.sha256[:12],
+            )
         )
     else:
         note(
-            f"Drafted {result.contract} from {result.template} into {output} "
-            f"({result.format}, sha256 {result.sha256[:12]})."
+            _("Drafted {contract} from {template} into {file} ({format}, sha256 {sha256}).").format(
+                contract=result.contract,
+                template=result.template,
+                file=output,
+                format=result.format,
+                sha256=result.sha256[:12],
+            )
         )

@@ -2,6 +2,10 @@
 
 Exit codes: 0 ok, 2 invalid input or usage, 3 not found, 4 not permitted, 5 conflict,
 1 anything unexpected. Nothing shows a traceback unless ``BIZOPS_DEBUG`` is set.
+
+The line starts ``Error: `` in every language, and the exit codes are the same in every
+language: scripts and log searches rely on both. What follows the prefix speaks the interface
+language.
 """
 
 from __future__ import annotations
@@ -14,11 +18,18 @@ from typing import Any
 
 import typer
 
+from bizops.cli.lang import translate_usage
 from bizops.domain.errors import BizopsError
+from bizops.i18n import _
+
+
+def error_line(message: str) -> str:
+    """``Error: message``: the prefix is the same in every language."""
+    return f"Error: {message}"
 
 
 def report_error(exc: BizopsError) -> None:
-    sys.stderr.write(f"Error: {exc.message}\n")
+    sys.stderr.write(error_line(exc.message) + "\n")
     for detail in exc.details:
         sys.stderr.write(f"  - {detail}\n")
     sys.stderr.flush()
@@ -51,10 +62,8 @@ def exit_codes() -> Iterator[None]:
             raise
         if os.environ.get("BIZOPS_DEBUG"):
             raise
-        sys.stderr.write(
-            f"Error: unexpected {type(exc).__name__}: {exc} "
-            "(set BIZOPS_DEBUG=1 to see the traceback)\n"
-        )
+        text = _("unexpected {kind}: {error} (set BIZOPS_DEBUG=1 to see the traceback)")
+        sys.stderr.write(error_line(text.format(kind=type(exc).__name__, error=exc)) + "\n")
         raise typer.Exit(1) from None
 
 
@@ -72,12 +81,14 @@ def usage_errors(run: Callable[[], Any]) -> int:
             exc.show()
             return 0
         ctx = getattr(exc, "ctx", None)
-        hint = ""
+        message = translate_usage(exc.format_message())
         if isinstance(exc, errors.UsageError) and ctx is not None:
-            hint = f" (see: {ctx.command_path} --help)"
-        sys.stderr.write(f"Error: {exc.format_message()}{hint}\n")
+            message = _("{message} (see: {command} --help)").format(
+                message=message, command=ctx.command_path
+            )
+        sys.stderr.write(error_line(message) + "\n")
         return int(exc.exit_code)
     except aborts:
-        sys.stderr.write("Error: aborted\n")
+        sys.stderr.write(error_line(_("aborted")) + "\n")
         return 1
     return code if isinstance(code, int) else 0

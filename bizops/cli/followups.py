@@ -11,14 +11,18 @@ from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
     emit_rows,
     note,
     say,
+    value_label,
+    with_weekday,
     write_bytes,
 )
+from bizops.i18n import N_, _
 from bizops.services.followups.rows import DueFollowUp, HistoryRow
 
 app = typer.Typer(help="Follow-ups: log interactions and see what is due.", no_args_is_help=True)
@@ -31,23 +35,23 @@ def _days(value: Any) -> str:
 def _on_time(value: Any) -> str:
     if value is None:
         return ""
-    return "on time" if value else "late"
+    return _("on time") if value else _("late")
 
 
 DUE = Listing(
     name="followups_due",
     fields=DueFollowUp,
     columns=(
-        Col("id", "ID", justify="right"),
-        Col("code", "Code"),
-        Col("customer", "Customer"),
-        Col("grade", "Grade"),
-        Col("stage", "Stage"),
-        Col("owner", "Owner"),
-        Col("due", "Due"),
-        Col("days_overdue", "Overdue", fmt=_days, justify="right"),
-        Col("last_contact", "Last contact"),
-        Col("channel", "Channel"),
+        Col("id", N_("ID"), justify="right"),
+        Col("code", N_("Code")),
+        Col("customer", N_("Customer")),
+        Col("grade", N_("Grade")),
+        Col("stage", N_("Stage")),
+        Col("owner", N_("Owner")),
+        Col("due", N_("Due")),
+        Col("days_overdue", N_("Overdue"), fmt=_days, justify="right"),
+        Col("last_contact", N_("Last contact")),
+        Col("channel", N_("Channel")),
     ),
 )
 
@@ -55,19 +59,19 @@ HISTORY = Listing(
     name="followups_list",
     fields=HistoryRow,
     columns=(
-        Col("date", "Date"),
-        Col("type", "Type"),
-        Col("id", "ID", justify="right"),
-        Col("via", "Via"),
-        Col("summary", "Summary"),
-        Col("contact", "Contact"),
-        Col("outcome", "Outcome"),
-        Col("by", "By"),
-        Col("due", "Due"),
-        Col("status", "Status"),
-        Col("on_time", "On time", fmt=_on_time),
-        Col("days_late", "Days late", fmt=_days, justify="right"),
-        Col("purpose", "Purpose"),
+        Col("date", N_("Date")),
+        Col("type", N_("Type")),
+        Col("id", N_("ID"), justify="right"),
+        Col("via", N_("Via")),
+        Col("summary", N_("Summary")),
+        Col("contact", N_("Contact")),
+        Col("outcome", N_("Outcome")),
+        Col("by", N_("By")),
+        Col("due", N_("Due")),
+        Col("status", N_("Status")),
+        Col("on_time", N_("On time"), fmt=_on_time),
+        Col("days_late", N_("Days late"), fmt=_days, justify="right"),
+        Col("purpose", N_("Purpose")),
     ),
 )
 
@@ -142,19 +146,34 @@ def log(
             now=st.now(),
         )
     say(
-        f"Logged {result.via} with {result.customer_code} {result.customer_name} "
-        f"on {result.on.isoformat()}."
+        _("Logged {via} with {code} {name} on {day}.").format(
+            via=value_label("channel", result.via),
+            code=result.customer_code,
+            name=result.customer_name,
+            day=result.on.isoformat(),
+        )
     )
     if result.history_only:
-        say("Older than the last contact: kept as history; the schedule is unchanged.")
+        say(_("Older than the last contact: kept as history; the schedule is unchanged."))
     elif result.closed is not None:
         closed = result.closed
-        state_text = "on time" if closed.on_time else f"{closed.days_late} day(s) late"
-        say(f"Closed follow-up {closed.id} (due {closed.due.isoformat()}): {state_text}.")
+        if closed.on_time:
+            state_text = _("on time")
+        else:
+            state_text = _("{days} day(s) late").format(days=closed.days_late)
+        say(
+            _("Closed follow-up {id} (due {due}): {state}.").format(
+                id=closed.id, due=closed.due.isoformat(), state=state_text
+            )
+        )
     if result.next_due is not None:
-        say(f"Next follow-up {result.next_id}: due {result.next_due.strftime('%Y-%m-%d (%a)')}.")
+        say(
+            _("Next follow-up {id}: due {due}.").format(
+                id=result.next_id, due=with_weekday(result.next_due)
+            )
+        )
     else:
-        say("No follow-up scheduled: the customer is out of the pipeline (lost or dormant).")
+        say(_("No follow-up scheduled: the customer is out of the pipeline (lost or dormant)."))
 
 
 @app.command("due")
@@ -169,6 +188,7 @@ def due(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """What is overdue and due today (or within a period), most urgent first.
 
@@ -193,15 +213,19 @@ def due(
             overdue_only=overdue,
             grade=grade,
         )
-        heading = "Overdue" if overdue else f"Due up to {last_day.isoformat()}"
+        if overdue:
+            title = _("Follow-ups — Overdue")
+        else:
+            title = _("Follow-ups — Due up to {day}").format(day=last_day.isoformat())
         emit_rows(
             rows,
             DUE,
             fmt=fmt,
             output=output,
             limit=limit,
-            title=f"Follow-ups — {heading}",
-            empty="Nothing due. Well done.",
+            title=title,
+            empty=_("Nothing due. Well done."),
+            headers=headers,
         )
 
 
@@ -222,11 +246,18 @@ def plan(
         view = plan_followup(
             session, actor=actor, customer=customer, due=due_on, purpose=purpose, today=st.today
         )
-    was = f" (was {view.previous_due.isoformat()})" if view.previous_due else ""
-    say(
-        f"Planned follow-up {view.id} for {view.code} {view.customer}: "
-        f"{view.due.strftime('%Y-%m-%d (%a)')}{was} — {view.purpose}."
-    )
+    fields = {
+        "id": view.id,
+        "code": view.code,
+        "customer": view.customer,
+        "due": with_weekday(view.due),
+        "purpose": view.purpose,
+    }
+    if view.previous_due:
+        text = _("Planned follow-up {id} for {code} {customer}: {due} (was {was}) — {purpose}.")
+        say(text.format(was=view.previous_due.isoformat(), **fields))
+    else:
+        say(_("Planned follow-up {id} for {code} {customer}: {due} — {purpose}.").format(**fields))
 
 
 @app.command("snooze")
@@ -249,9 +280,13 @@ def snooze(
             session, actor=actor, followup=followup, to=to, reason=reason, today=st.today
         )
     say(
-        f"Snoozed follow-up {view.id} for {view.code} {view.customer}: "
-        f"{view.previous_due.isoformat() if view.previous_due else ''} -> "
-        f"{view.due.strftime('%Y-%m-%d (%a)')}."
+        _("Snoozed follow-up {id} for {code} {customer}: {before} -> {after}.").format(
+            id=view.id,
+            code=view.code,
+            customer=view.customer,
+            before=view.previous_due.isoformat() if view.previous_due else "",
+            after=with_weekday(view.due),
+        )
     )
 
 
@@ -261,6 +296,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """A customer's follow-up history, newest first: the open follow-up, interactions, and
     closed follow-ups on time or late.
@@ -278,8 +314,9 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Follow-up history of {customer}",
-        empty="No follow-ups or interactions yet.",
+        title=_("Follow-up history of {customer}").format(customer=customer),
+        empty=_("No follow-ups or interactions yet."),
+        headers=headers,
     )
 
 
@@ -323,4 +360,4 @@ def ics(
             until=last_day,
         )
     write_bytes(data, output)
-    note(f"{count} follow-up(s) due up to {last_day.isoformat()}.")
+    note(_("{count} follow-up(s) due up to {day}.").format(count=count, day=last_day.isoformat()))

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from bizops.cli.context import state
+from bizops.cli.errors import error_line
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
@@ -20,6 +22,7 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.i18n import N_, _
 from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
 
 if TYPE_CHECKING:
@@ -68,9 +71,9 @@ def _daily_reports(
         # As in `followups due --owner all`: everyone's report.
         owner, everyone = None, True
     if owner and everyone:
-        raise Invalid("--owner and --all cannot be used together; give one of them")
+        raise Invalid(_("--owner and --all cannot be used together; give one of them"))
     if force and not send:
-        raise Invalid("--force only applies with --send (it sends again what was sent today)")
+        raise Invalid(_("--force only applies with --send (it sends again what was sent today)"))
     st = state()
     policy = st.policy()
     if send:
@@ -106,6 +109,17 @@ def _print_reports(
     render_text(text, output)
 
 
+# Why a report was not mailed, as the mailing service says it (kept in its log in English);
+# with --quiet-if-empty the first two are not worth a line.
+QUIET_REASONS = ("nothing to report", "already sent today")
+SKIP_REASONS = {
+    "nothing to report": N_("nothing to report"),
+    "no email address": N_("no email address"),
+    "already sent today": N_("already sent today"),
+    "being sent by another run": N_("being sent by another run"),
+}
+
+
 def _send(actor: str, reports: list[DailyReport], *, force: bool, quiet: bool) -> None:
     from bizops.services.reports import send_daily
 
@@ -114,13 +128,21 @@ def _send(actor: str, reports: list[DailyReport], *, force: bool, quiet: bool) -
         st.database(), actor=actor, reports=reports, policy=st.policy(), today=st.today, force=force
     )
     for item in outcome.sent:
-        say(f"sent: {item['user']} <{item['email']}> ({item['items']} item(s))")
+        say(
+            _("sent: {user} <{email}> ({items} item(s))").format(
+                user=item["user"], email=item["email"], items=item["items"]
+            )
+        )
     for item in outcome.skipped:
-        if quiet and item["reason"] in ("nothing to report", "already sent today"):
+        if quiet and item["reason"] in QUIET_REASONS:
             continue
-        say(f"skipped: {item['user']} — {item['reason']}")
+        reason = _(SKIP_REASONS.get(item["reason"], item["reason"]))
+        say(_("skipped: {user} — {reason}").format(user=item["user"], reason=reason))
     for item in outcome.failed:
-        note(f"Error: mail to {item['user']} <{item['email']}> failed: {item['error']}")
+        failed = _("mail to {user} <{email}> failed: {error}").format(
+            user=item["user"], email=item["email"], error=item["error"]
+        )
+        note(error_line(failed))
     if outcome.failed:
         raise typer.Exit(1)
 
@@ -183,14 +205,14 @@ FUNNEL = Listing(
     name="report_funnel",
     fields=FunnelRow,
     columns=(
-        Col("stage", "Stage"),
-        Col("current", "Now", justify="right"),
-        Col("entered", "Entered", justify="right"),
-        Col("moved_on", "Moved on", justify="right"),
-        Col("conversion", "Conversion %", justify="right"),
-        Col("median_days", "Median days", justify="right"),
-        Col("average_days", "Average days", justify="right"),
-        Col("stays", "Stays", justify="right"),
+        Col("stage", N_("Stage")),
+        Col("current", N_("Now"), justify="right"),
+        Col("entered", N_("Entered"), justify="right"),
+        Col("moved_on", N_("Moved on"), justify="right"),
+        Col("conversion", N_("Conversion %"), justify="right"),
+        Col("median_days", N_("Median days"), justify="right"),
+        Col("average_days", N_("Average days"), justify="right"),
+        Col("stays", N_("Stays"), justify="right"),
     ),
 )
 
@@ -202,6 +224,7 @@ def funnel(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Pipeline funnel: per stage, customers now, entered and moved on in the period,
     conversion, and median/average days in the stage.
@@ -213,21 +236,30 @@ def funnel(
     first, last = _period(start, end)
     with state().read() as session:
         rows = funnel_report(session, today=state().today, start=first, end=last)
-    emit_rows(rows, FUNNEL, fmt=fmt, output=output, limit=limit, title="Pipeline funnel")
+    emit_rows(
+        rows,
+        FUNNEL,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=_("Pipeline funnel"),
+        headers=headers,
+    )
 
 
 COMPLIANCE = Listing(
     name="report_compliance",
     fields=ComplianceRow,
+    labels={"by": N_("Grouped by")},
     columns=(
-        Col("by", "By"),
-        Col("group", "Group"),
-        Col("due", "Due", justify="right"),
-        Col("on_time", "On time", justify="right"),
-        Col("late", "Late", justify="right"),
-        Col("missed", "Missed", justify="right"),
-        Col("pending", "Pending", justify="right"),
-        Col("rate", "On time %", justify="right"),
+        Col("by", N_("Grouped by")),
+        Col("group", N_("Group")),
+        Col("due", N_("Due"), justify="right"),
+        Col("on_time", N_("On time"), justify="right"),
+        Col("late", N_("Late"), justify="right"),
+        Col("missed", N_("Missed"), justify="right"),
+        Col("pending", N_("Pending"), justify="right"),
+        Col("rate", N_("On time %"), justify="right"),
     ),
 )
 
@@ -235,6 +267,12 @@ COMPLIANCE = Listing(
 class ComplianceBy(StrEnum):
     owner = "owner"
     grade = "grade"
+
+
+COMPLIANCE_TITLES = {
+    "owner": N_("Follow-up compliance by owner"),
+    "grade": N_("Follow-up compliance by grade"),
+}
 
 
 @app.command("compliance")
@@ -247,6 +285,7 @@ def compliance(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Follow-up compliance, the measure of the standard: of the follow-ups that fell due in
     the period, the share done on time, per owner or grade, and overall.
@@ -264,7 +303,8 @@ def compliance(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Follow-up compliance by {by.value}",
+        title=_(COMPLIANCE_TITLES[by.value]),
+        headers=headers,
     )
 
 
@@ -272,12 +312,12 @@ CONTRACTS = Listing(
     name="report_contracts",
     fields=ContractRow,
     columns=(
-        Col("section", "Section"),
-        Col("key", "What"),
-        Col("currency", "Currency"),
-        Col("count", "Count", justify="right"),
-        Col("value", "Value", justify="right"),
-        Col("detail", "Detail"),
+        Col("section", N_("Section")),
+        Col("key", N_("What")),
+        Col("currency", N_("Currency")),
+        Col("count", N_("Count"), justify="right"),
+        Col("value", N_("Value"), justify="right"),
+        Col("detail", N_("Detail")),
     ),
 )
 
@@ -289,6 +329,7 @@ def contracts(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Contracts: count and value by status, approval cycle time, non-standard ratio,
     expiring within 30/60/90 days, overdue milestones.
@@ -311,5 +352,6 @@ def contracts(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Contracts {report['from']} – {report['to']}",
+        title=_("Contracts {start} – {end}").format(start=report["from"], end=report["to"]),
+        headers=headers,
     )

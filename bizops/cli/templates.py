@@ -12,14 +12,17 @@ from bizops.cli.output import (
     Col,
     Format,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
     emit_object,
     emit_rows,
+    field_label,
     render_text,
     say,
 )
+from bizops.i18n import N_, _
 from bizops.services.views.templates import FieldRow, TemplateRow
 
 app = typer.Typer(
@@ -31,27 +34,32 @@ TEMPLATES = Listing(
     name="template_list",
     fields=TemplateRow,
     columns=(
-        Col("name", "Name"),
-        Col("version", "Version", justify="right"),
-        Col("type", "Type"),
-        Col("language", "Lang"),
-        Col("title", "Title"),
-        Col("source", "Source"),
+        Col("name", N_("Name"), meaning=N_("Template name")),
+        Col("version", N_("Version"), justify="right"),
+        Col("type", N_("Type"), kind="contract_type"),
+        Col("language", N_("Lang")),
+        Col("title", N_("Title")),
+        Col("source", N_("Source")),
     ),
+    labels={"name": N_("Template name")},
 )
 FIELDS = Listing(
     name="template_fields",
     fields=FieldRow,
     columns=(
-        Col("name", "Field"),
-        Col("type", "Type"),
-        Col("required", "Required"),
-        Col("default", "Default", fmt=lambda v: "" if v is None else str(v)),
-        Col("choices", "Choices"),
-        Col("label", "Label"),
-        Col("help", "Meaning and how to fill it in"),
+        Col("name", N_("Field")),
+        Col("type", N_("Type")),
+        Col("required", N_("Required")),
+        Col("default", N_("Default"), fmt=lambda v: "" if v is None else str(v)),
+        Col("choices", N_("Choices")),
+        Col("label", N_("Label")),
+        Col("help", N_("Meaning and how to fill it in")),
     ),
+    labels={"name": N_("Field")},
 )
+
+# Labels of a template's own fields, on `template show`.
+TEMPLATE_LABELS = {"name": N_("Template name")}
 
 TemplateArg = Annotated[
     str, typer.Argument(help="Template name, optionally with @VERSION (sales-zh, sales-zh@2).")
@@ -71,6 +79,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List the templates (the newest version of each).
 
@@ -80,7 +89,9 @@ def list_(
 
     with state().read() as session:
         rows = list_template_rows(session, type=type_, language=language, all_versions=all_versions)
-    emit_rows(rows, TEMPLATES, fmt=fmt, output=output, limit=limit, title="Templates")
+    emit_rows(
+        rows, TEMPLATES, fmt=fmt, output=output, limit=limit, title=_("Templates"), headers=headers
+    )
 
 
 @app.command("show")
@@ -97,13 +108,23 @@ def show(template: TemplateArg, fmt: FormatOption = None, output: OutputOption =
     if resolve_format(fmt, output) is not Format.table:
         emit_object(dict(data), fmt=fmt, output=output)
         return
-    lines = [f"{key}: {data[key]}" for key in ("name", "version", "type", "language", "title")]
-    lines.append(f"description: {data['description']}")
-    lines.append(f"source: {data['source']}")
-    lines.append("versions: " + ", ".join(str(v) for v in data["versions"]))
-    lines.append(f"sha256: {data['sha256']}")
-    lines.append("fields: " + ", ".join(f["name"] for f in data["fields"]))
-    lines.append(f"(see `bizops template fields {data['name']}@{data['version']}`)")
+    shown = {
+        **{key: data[key] for key in ("name", "version", "type", "language", "title")},
+        "description": data["description"],
+        "source": data["source"],
+        "versions": ", ".join(str(v) for v in data["versions"]),
+        "sha256": data["sha256"],
+        "fields": ", ".join(f["name"] for f in data["fields"]),
+    }
+    lines = [
+        _("{label}: {value}").format(label=field_label(key, TEMPLATE_LABELS), value=value)
+        for key, value in shown.items()
+    ]
+    lines.append(
+        _("(see `{command}`)").format(
+            command=f"bizops template fields {data['name']}@{data['version']}"
+        )
+    )
     render_text("\n".join(lines) + "\n\n" + data["body"], output)
 
 
@@ -113,6 +134,7 @@ def fields(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List a template's fields: type, whether required, default, choices, and what each means.
 
@@ -128,7 +150,8 @@ def fields(
         fmt=fmt,
         output=output,
         limit=limit,
-        title=f"Fields of {found.ref} ({found.title})",
+        title=_("Fields of {template} ({title})").format(template=found.ref, title=found.title),
+        headers=headers,
     )
 
 
@@ -153,13 +176,21 @@ def validate(
     if fmt is Format.json:
         emit_object(report.as_dict(), fmt=fmt)
     if report.problems:
-        raise Invalid(f"{file}: {len(report.problems)} problem(s)", details=report.problems)
+        raise Invalid(
+            _("{file}: {count} problem(s)").format(file=file, count=len(report.problems)),
+            details=report.problems,
+        )
     if fmt is not Format.json:
         template = report.template
         assert template is not None
         say(
-            f"OK: {template.name} ({template.type}, {template.language}) with "
-            f"{len(template.fields)} field(s); includes: {', '.join(report.includes) or 'none'}"
+            _("OK: {name} ({type}, {language}) with {count} field(s); includes: {includes}").format(
+                name=template.name,
+                type=template.type,
+                language=template.language,
+                count=len(template.fields),
+                includes=", ".join(report.includes) or _("none"),
+            )
         )
 
 
@@ -179,7 +210,11 @@ def add(
         template = add_template(
             session, actor=actor, path=file, policy=state().policy(), today=state().today
         )
-    say(f"Added {template.ref} ({template.title}). Use it with --template {template.ref}.")
+    say(
+        _("Added {template} ({title}). Use it with --template {template}.").format(
+            template=template.ref, title=template.title
+        )
+    )
 
 
 @app.command("render")

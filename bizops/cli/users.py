@@ -10,22 +10,25 @@ from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     OutputOption,
     emit_object,
     emit_rows,
     say,
+    value_label,
 )
+from bizops.i18n import N_, _
 
 app = typer.Typer(help="Users and their roles (only admins change them).", no_args_is_help=True)
 
 COLUMNS = [
-    Col("login", "Login"),
-    Col("name", "Name"),
-    Col("email", "Email"),
-    Col("roles", "Roles"),
-    Col("limit", "Approval limit", justify="right"),
-    Col("active", "Active"),
+    Col("login", N_("Login")),
+    Col("name", N_("Name")),
+    Col("email", N_("Email")),
+    Col("roles", N_("Roles")),
+    Col("limit", N_("Approval limit"), justify="right"),
+    Col("active", N_("Active")),
 ]
 
 RoleOption = Annotated[
@@ -52,7 +55,7 @@ def add(
         user = add_user(
             session, actor=actor, login=login, name=name, email=email, roles=role or [], limit=limit
         )
-    say(f"Added user {user.login} ({', '.join(user.roles)}).")
+    say(_("Added user {login} ({roles}).").format(login=user.login, roles=_roles(user.roles)))
 
 
 @app.command("list")
@@ -62,6 +65,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List users.
 
@@ -79,8 +83,9 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Users",
-        empty="No users yet. Start with: bizops init --admin NAME",
+        title=_("Users"),
+        empty=_("No users yet. Start with: {command}").format(command="bizops init --admin NAME"),
+        headers=headers,
     )
 
 
@@ -98,7 +103,9 @@ def show(
 
     with state().read() as session:
         view = show_user(session, ref=user)
-    emit_object(view.as_dict(), fmt=fmt, output=output, title=f"User {view.login}")
+    emit_object(
+        view.as_dict(), fmt=fmt, output=output, title=_("User {login}").format(login=view.login)
+    )
 
 
 @app.command("update")
@@ -141,7 +148,7 @@ def update(
             clear_limit=no_limit,
             activate=activate,
         )
-    say(f"Updated user {view.login} ({', '.join(view.roles)}).")
+    say(_("Updated user {login} ({roles}).").format(login=view.login, roles=_roles(view.roles)))
 
 
 @app.command("deactivate")
@@ -154,4 +161,8 @@ def deactivate(user: Annotated[str, typer.Argument(help="Login, id or name.")]) 
 
     with state().write() as (session, actor):
         view = deactivate_user(session, actor=actor, ref=user)
-    say(f"Deactivated user {view.login}.")
+    say(_("Deactivated user {login}.").format(login=view.login))
+
+
+def _roles(roles: list[str]) -> str:
+    return ", ".join(value_label("role", role) for role in roles)

@@ -11,25 +11,28 @@ from bizops.cli.customers.group import CustomerArg, contact_app
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
     emit_rows,
     say,
 )
+from bizops.i18n import N_, _
 from bizops.services.customers.views import ContactView
 
 CONTACT_LIST = Listing(
     name="customer_contact_list",
     fields=ContactView,
     columns=(
-        Col("id", "Id", justify="right"),
-        Col("name", "Name"),
-        Col("title", "Title"),
-        Col("phone", "Phone"),
-        Col("email", "Email"),
-        Col("primary", "Primary"),
+        Col("id", N_("Id"), justify="right"),
+        Col("name", N_("Name")),
+        Col("title", N_("Job title")),
+        Col("phone", N_("Phone")),
+        Col("email", N_("Email")),
+        Col("primary", N_("Primary")),
     ),
+    labels={"title": N_("Job title")},
 )
 
 
@@ -59,7 +62,10 @@ def contact_add(
             primary=primary,
             allow_duplicate=allow_duplicate,
         )
-    say(f"Added contact {row['id']} {row['name']}" + (" (primary)." if row["primary"] else "."))
+    if row["primary"]:
+        say(_("Added contact {id} {name} (primary).").format(id=row["id"], name=row["name"]))
+    else:
+        say(_("Added contact {id} {name}.").format(id=row["id"], name=row["name"]))
 
 
 @contact_app.command("list")
@@ -68,6 +74,7 @@ def contact_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List a customer's contacts, the primary first.
 
@@ -83,8 +90,11 @@ def contact_list(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Contacts",
-        empty='No contacts yet. Add one with: bizops customer contact add CUSTOMER "Name, title, phone, email"',
+        title=_("Contacts"),
+        empty=_("No contacts yet. Add one with: {command}").format(
+            command='bizops customer contact add CUSTOMER "Name, title, phone, email"'
+        ),
+        headers=headers,
     )
 
 
@@ -101,4 +111,4 @@ def contact_remove(
 
     with state().write() as (session, actor):
         row = remove_contact(session, actor=actor, ref=customer, contact=contact)
-    say(f"Removed contact {row['id']} {row['name']}.")
+    say(_("Removed contact {id} {name}.").format(id=row["id"], name=row["name"]))

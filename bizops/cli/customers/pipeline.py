@@ -12,6 +12,7 @@ from bizops.cli.output import (
     Col,
     Format,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
@@ -19,19 +20,22 @@ from bizops.cli.output import (
     emit_rows,
     note,
     say,
+    value_label,
 )
+from bizops.i18n import N_, _
 from bizops.services.customers.views import RegradeRow
 
 CUSTOMER_REGRADE = Listing(
     name="customer_regrade",
     fields=RegradeRow,
     columns=(
-        Col("code", "Code"),
-        Col("name", "Name"),
-        Col("from", "From"),
-        Col("to", "To"),
-        Col("why", "Why"),
+        Col("code", N_("Code")),
+        Col("name", N_("Name"), meaning=N_("Customer name")),
+        Col("from", N_("From"), kind="grade"),
+        Col("to", N_("To"), kind="grade"),
+        Col("why", N_("Why")),
     ),
+    labels={"name": N_("Customer name")},
 )
 
 
@@ -68,8 +72,13 @@ def stage(
             today=st.today,
         )
     say(
-        f"{view['code']} {view['name']}: {view['from_stage']} -> {view['stage']}; "
-        f"next follow-up {view['next_due'] or 'none'}."
+        _("{code} {name}: {before} -> {after}; next follow-up {next_due}.").format(
+            code=view["code"],
+            name=view["name"],
+            before=value_label("stage", view["from_stage"]),
+            after=value_label("stage", view["stage"]),
+            next_due=view["next_due"] or _("none"),
+        )
     )
 
 
@@ -92,7 +101,7 @@ def grade(
     st = state()
     if suggest:
         if to:
-            raise Invalid("grade: give either a GRADE or --suggest, not both")
+            raise Invalid(_("grade: give either a GRADE or --suggest, not both"))
         from bizops.services.customers import suggest_grade
 
         with st.read() as session:
@@ -100,15 +109,20 @@ def grade(
         if fmt is Format.json:
             emit_object(dict(result), fmt=fmt)
             return
-        change = (
-            f"suggests {result['suggested']} (now {result['grade']})"
-            if result["changes"]
-            else f"keeps {result['grade']}"
+        if result["changes"]:
+            change = _("suggests {suggested} (now {grade})").format(
+                suggested=result["suggested"], grade=result["grade"]
+            )
+        else:
+            change = _("keeps {grade}").format(grade=result["grade"])
+        say(
+            _("{code} {name}: {why} -> {change}").format(
+                code=result["code"], name=result["name"], why=result["why"], change=change
+            )
         )
-        say(f"{result['code']} {result['name']}: {result['why']} -> {change}")
         return
     if not to:
-        raise Invalid("grade: give a GRADE (A, B or C) with --reason, or --suggest")
+        raise Invalid(_("grade: give a GRADE (A, B or C) with --reason, or --suggest"))
     from bizops.services.customers import set_grade
 
     with st.write() as (session, actor):
@@ -122,8 +136,13 @@ def grade(
             today=st.today,
         )
     say(
-        f"{view['code']} {view['name']}: grade {view['from_grade']} -> {view['grade']}; "
-        f"next follow-up {view['next_due'] or 'none'}."
+        _("{code} {name}: grade {before} -> {after}; next follow-up {next_due}.").format(
+            code=view["code"],
+            name=view["name"],
+            before=view["from_grade"],
+            after=view["grade"],
+            next_due=view["next_due"] or _("none"),
+        )
     )
 
 
@@ -136,6 +155,7 @@ def regrade(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """Regrade every customer by the policy's rules; --dry-run lists the changes only.
 
@@ -146,7 +166,7 @@ def regrade(
     from bizops.services.customers import regrade_row
 
     if not all_:
-        raise Invalid("regrade: give --all (every active customer); add --dry-run to preview")
+        raise Invalid(_("regrade: give --all (every active customer); add --dry-run to preview"))
     st = state()
     if dry_run:
         with st.read() as session:
@@ -168,8 +188,9 @@ def regrade(
         fmt=fmt,
         output=output,
         limit=limit,
-        title="Suggested grade changes" if dry_run else "Grade changes applied",
-        empty="Every customer already has the grade the policy suggests.",
+        title=_("Suggested grade changes") if dry_run else _("Grade changes applied"),
+        empty=_("Every customer already has the grade the policy suggests."),
+        headers=headers,
     )
     if not dry_run and changes:
-        note(f"Regraded {len(changes)} customer(s).")
+        note(_("Regraded {count} customer(s).").format(count=len(changes)))

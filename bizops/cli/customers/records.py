@@ -11,6 +11,7 @@ from bizops.cli.customers.group import CustomerArg, app
 from bizops.cli.output import (
     Col,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Line,
     Listing,
@@ -20,22 +21,25 @@ from bizops.cli.output import (
     emit_rows,
     note,
     say,
+    value_label,
 )
+from bizops.i18n import N_, _
 from bizops.services.customers.views import CustomerListRow
 
 CUSTOMER_LIST = Listing(
     name="customer_list",
     fields=CustomerListRow,
     columns=(
-        Col("code", "Code"),
-        Col("name", "Name"),
-        Col("grade", "Grade"),
-        Col("stage", "Stage"),
-        Col("owner", "Owner"),
-        Col("next_due", "Next due"),
-        Col("last_contact", "Last contact"),
-        Col("tags", "Tags"),
+        Col("code", N_("Code")),
+        Col("name", N_("Name"), meaning=N_("Customer name")),
+        Col("grade", N_("Grade")),
+        Col("stage", N_("Stage")),
+        Col("owner", N_("Owner")),
+        Col("next_due", N_("Next due")),
+        Col("last_contact", N_("Last contact")),
+        Col("tags", N_("Tags")),
     ),
+    labels={"name": N_("Customer name")},
 )
 
 
@@ -100,8 +104,17 @@ def add(
         )
     say(view["code"])
     note(
-        f"Added {view['code']} {view['name']} (grade {view['grade']}, {view['stage']}, "
-        f"owner {view['owner']}); first contact due {view['next_due'] or '-'}"
+        _(
+            "Added {code} {name} (grade {grade}, {stage}, owner {owner}); "
+            "first contact due {next_due}"
+        ).format(
+            code=view["code"],
+            name=view["name"],
+            grade=view["grade"],
+            stage=value_label("stage", view["stage"]),
+            owner=view["owner"],
+            next_due=view["next_due"] or "-",
+        )
     )
 
 
@@ -124,6 +137,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    headers: HeadersOption = None,
 ) -> None:
     """List customers (archived ones only with --archived or --all).
 
@@ -133,7 +147,7 @@ def list_(
     from bizops.services.customers import list_customers
 
     if archived and all_:
-        raise Invalid("--archived and --all cannot be used together")
+        raise Invalid(_("--archived and --all cannot be used together"))
     scope = "archived" if archived else "all" if all_ else "active"
     st = state()
     with st.read() as session:
@@ -155,29 +169,79 @@ def list_(
             fmt=fmt,
             output=output,
             limit=limit,
-            title="Customers",
-            empty="No customers match. Add one with: bizops customer add NAME --grade B",
+            title=_("Customers"),
+            empty=_("No customers match. Add one with: {command}").format(
+                command="bizops customer add NAME --grade B"
+            ),
+            headers=headers,
         )
 
 
 def _next_followup(nxt: Any) -> str:
-    late = f", {nxt['days_overdue']} day(s) overdue" if nxt["days_overdue"] else ""
-    return f"{nxt['due']} ({nxt['kind']}{late})"
-
-
-def _cols(*keys: str) -> tuple[Col, ...]:
-    return tuple(Col(k, k.replace("_", " ").capitalize()) for k in keys)
+    if nxt["days_overdue"]:
+        return _("{due} ({kind}, {days} day(s) overdue)").format(
+            due=nxt["due"], kind=nxt["kind"], days=nxt["days_overdue"]
+        )
+    return _("{due} ({kind})").format(due=nxt["due"], kind=nxt["kind"])
 
 
 SHOW_SECTIONS = (
-    Section("contacts", "Contacts", _cols("name", "title", "phone", "email", "primary")),
-    Section("stage_history", "Stage history", _cols("stage", "on", "days", "actor", "reason")),
-    Line("next_followup", "Next follow-up", fmt=_next_followup, always=True),
     Section(
-        "followups", "Recent follow-ups", _cols("due", "status", "kind", "closed_on", "on_time")
+        "contacts",
+        N_("Contacts"),
+        (
+            Col("name", N_("Name")),
+            Col("title", N_("Job title")),
+            Col("phone", N_("Phone")),
+            Col("email", N_("Email")),
+            Col("primary", N_("Primary")),
+        ),
     ),
-    Section("interactions", "Recent interactions", _cols("on", "via", "summary", "contact", "by")),
-    Section("contracts", "Contracts", _cols("number", "title", "status", "amount", "end")),
+    Section(
+        "stage_history",
+        N_("Stage history"),
+        (
+            Col("stage", N_("Stage")),
+            Col("on", N_("On")),
+            Col("days", N_("Days")),
+            Col("actor", N_("Actor")),
+            Col("reason", N_("Reason")),
+        ),
+    ),
+    Line("next_followup", N_("Next follow-up"), fmt=_next_followup, always=True),
+    Section(
+        "followups",
+        N_("Recent follow-ups"),
+        (
+            Col("due", N_("Due")),
+            Col("status", N_("Status")),
+            Col("kind", N_("Kind")),
+            Col("closed_on", N_("Closed on")),
+            Col("on_time", N_("On time")),
+        ),
+    ),
+    Section(
+        "interactions",
+        N_("Recent interactions"),
+        (
+            Col("on", N_("On")),
+            Col("via", N_("Via")),
+            Col("summary", N_("Summary")),
+            Col("contact", N_("Contact")),
+            Col("by", N_("By")),
+        ),
+    ),
+    Section(
+        "contracts",
+        N_("Contracts"),
+        (
+            Col("number", N_("Number")),
+            Col("title", N_("Title")),
+            Col("status", N_("Status"), kind="contract_state"),
+            Col("amount", N_("Amount")),
+            Col("end", N_("End")),
+        ),
+    ),
 )
 
 
@@ -198,6 +262,7 @@ def show(customer: CustomerArg, fmt: FormatOption = None, output: OutputOption =
         output=output,
         title=f"{obj['code']} {obj['name']}",
         sections=SHOW_SECTIONS,
+        labels={"name": N_("Customer name")},
     )
 
 
@@ -254,7 +319,7 @@ def update(
             remove_tags=untag or [],
             allow_duplicate=allow_duplicate,
         )
-    say(f"Updated {view['code']} {view['name']}.")
+    say(_("Updated {code} {name}.").format(code=view["code"], name=view["name"]))
 
 
 @app.command("archive")
@@ -270,7 +335,7 @@ def archive(customer: CustomerArg) -> None:
         view = archive_customer(
             session, actor=actor, ref=customer, policy=st.policy(), today=st.today
         )
-    say(f"Archived {view['code']} {view['name']}.")
+    say(_("Archived {code} {name}.").format(code=view["code"], name=view["name"]))
 
 
 @app.command("restore")
@@ -286,4 +351,8 @@ def restore(customer: CustomerArg) -> None:
         view = restore_customer(
             session, actor=actor, ref=customer, policy=st.policy(), today=st.today
         )
-    say(f"Restored {view['code']} {view['name']}; next follow-up {view['next_due'] or '-'}.")
+    say(
+        _("Restored {code} {name}; next follow-up {next_due}.").format(
+            code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
+        )
+    )

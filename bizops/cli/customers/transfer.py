@@ -13,6 +13,7 @@ from bizops.cli.output import (
     Col,
     Format,
     FormatOption,
+    HeadersOption,
     Listing,
     OutputOption,
     emit_object,
@@ -20,12 +21,14 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.i18n import N_, _
 from bizops.services.customers.views import ExportRow
 
 CUSTOMER_EXPORT = Listing(
     name="customer_export",
     fields=ExportRow,
     columns=tuple(Col(key, key) for key in ExportRow.__annotations__),
+    labels={"name": N_("Customer name"), "title": N_("Job title")},
 )
 
 
@@ -72,19 +75,35 @@ def import_(
     if fmt is Format.json or fmt is Format.csv:
         emit_object(dict(result.as_dict()), fmt=fmt)
         return
-    say(
-        f"Imported {result.imported} customer(s) from {result.file}"
-        + (f" ({result.first_code}..{result.last_code})" if result.imported else "")
-        + f"; {result.already_present} already present; {result.rejected} rejected."
-    )
+    counts = {
+        "count": result.imported,
+        "file": result.file,
+        "present": result.already_present,
+        "rejected": result.rejected,
+    }
+    if result.imported:
+        text = _(
+            "Imported {count} customer(s) from {file} ({first}..{last}); "
+            "{present} already present; {rejected} rejected."
+        )
+        say(text.format(first=result.first_code, last=result.last_code, **counts))
+    else:
+        text = _(
+            "Imported {count} customer(s) from {file}; {present} already present; {rejected} rejected."
+        )
+        say(text.format(**counts))
     for line in result.problems:
-        note(f"  rejected {line}")
+        note(_("  rejected {problem}").format(problem=line))
     if result.rejects_file:
-        note(f"Wrote the rejected rows to {result.rejects_file}")
+        note(_("Wrote the rejected rows to {file}").format(file=result.rejects_file))
 
 
 def _quiet(_phase: str, _done: int, _total: int) -> None:
     return None
+
+
+# The phases the import reports, for the catalog.
+PHASES = {"importing": N_("importing")}
 
 
 class _ProgressBar:
@@ -103,9 +122,10 @@ class _ProgressBar:
         if not self.started:
             self.bar.start()
             self.started = True
+        shown = _(PHASES.get(phase, phase))
         if self.task is None:
-            self.task = self.bar.add_task(phase, total=max(total, 1))
-        self.bar.update(self.task, completed=done, total=max(total, 1), description=phase)
+            self.task = self.bar.add_task(shown, total=max(total, 1))
+        self.bar.update(self.task, completed=done, total=max(total, 1), description=shown)
 
     def stop(self) -> None:
         if self.started:
@@ -117,6 +137,7 @@ def export(
     fmt: FormatOption = None,
     output: OutputOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Include archived customers.")] = False,
+    headers: HeadersOption = None,
 ) -> None:
     """Export customers as CSV (default), JSON or an Excel workbook, in the columns
     `customer import` reads.
@@ -132,4 +153,4 @@ def export(
         rows: Any = export_rows(session, scope="all" if all_ else "active")
         if chosen is not Format.json:
             rows = (flatten_for_csv(r) for r in rows)
-        emit_rows(rows, CUSTOMER_EXPORT, fmt=chosen, output=output, kind=EXPORT)
+        emit_rows(rows, CUSTOMER_EXPORT, fmt=chosen, output=output, kind=EXPORT, headers=headers)

@@ -2,13 +2,14 @@
 the one place that decides where output goes (``targets``)."""
 
 from bizops.cli.output.columns import LISTINGS, Col, Listing, declared_columns
+from bizops.cli.output.labels import FIELD_LABELS, HeaderStyle, field_label, value_label
 from bizops.cli.output.listing import (
     emit_rows,
     write_csv,
     write_json,
     write_plain,
 )
-from bizops.cli.output.options import FormatOption, LimitOption, OutputOption
+from bizops.cli.output.options import FormatOption, HeadersOption, LimitOption, OutputOption
 from bizops.cli.output.record import Extra, Line, Pairs, Section, draw_sections, emit_object
 from bizops.cli.output.table import TERMINAL_ROWS
 from bizops.cli.output.targets import (
@@ -36,12 +37,14 @@ from bizops.cli.output.values import (
     say,
     stdout_is_terminal,
     use_colour,
+    with_weekday,
 )
 
 __all__ = [
     "CALENDAR",
     "DRAFT",
     "EXPORT",
+    "FIELD_LABELS",
     "LISTING",
     "LISTINGS",
     "REPORT",
@@ -50,6 +53,8 @@ __all__ = [
     "Extra",
     "Format",
     "FormatOption",
+    "HeaderStyle",
+    "HeadersOption",
     "LimitOption",
     "Line",
     "Listing",
@@ -65,6 +70,7 @@ __all__ = [
     "draw_sections",
     "emit_object",
     "emit_rows",
+    "field_label",
     "jsonable",
     "note",
     "open_text",
@@ -74,6 +80,8 @@ __all__ = [
     "say",
     "stdout_is_terminal",
     "use_colour",
+    "value_label",
+    "with_weekday",
     "write_bytes",
     "write_csv",
     "write_document",

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from bizops.cli.output import values
-from bizops.cli.output.columns import Col, Listing, declared_columns
+from bizops.cli.output.columns import Col, Listing, declared_columns, own_labels
+from bizops.cli.output.labels import HeaderStyle, header_row
 from bizops.cli.output.targets import LISTING, Format, OutputKind, open_text, resolve_output
 from bizops.cli.output.values import cell, jsonable, note
 from bizops.domain.text import neutralise_formula
+from bizops.i18n import _
 
 
 def emit_rows(
@@ -34,33 +36,46 @@ def emit_rows(
     empty: str = "Nothing to show.",
     total: int | None = None,
     kind: OutputKind = LISTING,
+    headers: HeaderStyle | str | None = None,
 ) -> int:
-    """Write rows in the chosen format; returns how many were written."""
+    """Write rows in the chosen format; returns how many were written. ``headers`` chooses
+    the header row of CSV and xlsx: the field names (default) or their Chinese labels."""
     columns, keys = declared_columns(listing)
     target = resolve_output(fmt, output, kind=kind)
     chosen = Format(target.format)
+    labels = own_labels(listing)
     if chosen is Format.xlsx:
         from bizops.cli.output.workbook import write_workbook
 
         names = keys if keys is not None else [c.key for c in columns]
-        count = write_workbook(target, _limited(rows, limit), names, names, title=title or "")
-        if target.path is not None:
-            note(f"Wrote {count} row(s) to {target.path}")
+        count = write_workbook(
+            target,
+            _limited(rows, limit),
+            names,
+            header_row(names, headers, labels),
+            title=_(title) if title else "",
+        )
+        _wrote(target.path, count)
         return count
     with open_text(target, bom=chosen is Format.csv) as stream:
         if chosen is Format.json:
             count = write_json(stream, _limited(rows, limit))
         elif chosen is Format.csv:
-            count = write_csv(stream, _limited(rows, limit), columns, keys)
+            named = (lambda names: header_row(names, headers, labels)) if headers else None
+            count = write_csv(stream, _limited(rows, limit), columns, keys, header=named)
         elif target.to_stdout and values.stdout_is_terminal():
             from bizops.cli.output.table import write_table
 
             count = write_table(rows, columns, limit, title, empty, total)
         else:
             count = write_plain(stream, _limited(rows, limit), columns)
-    if target.path is not None:
-        note(f"Wrote {count} row(s) to {target.path}")
+    _wrote(target.path, count)
     return count
+
+
+def _wrote(path: Path | None, count: int) -> None:
+    if path is not None:
+        note(_("Wrote {count} row(s) to {path}").format(count=count, path=path))
 
 
 def _limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
@@ -127,29 +142,42 @@ def write_csv(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[Col],
     declared: list[str] | None = None,
+    *,
+    header: Callable[[list[str]], list[str]] | None = None,
 ) -> int:
     """CSV with a header row: the declared fields when the listing has them (the same header
-    with 0 rows as with N), else the columns plus the plain fields of the first row."""
+    with 0 rows as with N), else the columns plus the plain fields of the first row.
+    ``header`` turns the field names into the header written (``--headers zh``)."""
     writer = csv.writer(stream, lineterminator="\n")
+    named = header or list
     keys: list[str] | None = list(declared) if declared is not None else None
     if keys is not None:
-        writer.writerow(keys)
+        writer.writerow(named(keys))
     count = 0
     for row in rows:
         if keys is None:
             keys = [c.key for c in columns] or list(row)
             keys += [k for k in row if k not in keys and not isinstance(row[k], dict | list)]
-            writer.writerow(keys)
+            writer.writerow(named(keys))
         writer.writerow([_csv_value(row.get(k)) for k in keys])
         count += 1
     if keys is None:
-        writer.writerow([c.key for c in columns])
+        writer.writerow(named([c.key for c in columns]))
     return count
 
 
-def write_plain(stream: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[Col]) -> int:
-    """Tab-separated rows with a header: streams, greps and cuts well."""
-    stream.write("\t".join(c.header for c in columns) + "\n")
+def write_plain(
+    stream: IO[str],
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Col],
+    *,
+    keys_as_header: bool = False,
+) -> int:
+    """Tab-separated rows with a header: streams, greps and cuts well. The header is the
+    columns' (in the interface language), or the keys as they are; the values are the codes
+    scripts and people type."""
+    header = [c.key if keys_as_header else c.title for c in columns]
+    stream.write("\t".join(header) + "\n")
     count = 0
     for row in rows:
         values = [(c.fmt or cell)(row.get(c.key)) for c in columns]

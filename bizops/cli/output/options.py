@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bizops.cli.output.labels import HeaderStyle
 from bizops.cli.output.targets import Format
 
 FormatOption = Annotated[
@@ -28,4 +29,12 @@ OutputOption = Annotated[
 LimitOption = Annotated[
     int | None,
     typer.Option("--limit", min=0, help="Show at most N rows (0 = all).", show_default=False),
+]
+HeadersOption = Annotated[
+    HeaderStyle | None,
+    typer.Option(
+        "--headers",
+        help="CSV and xlsx header row: keys (the field names, as in JSON) or zh (Chinese labels).",
+        show_default=False,
+    ),
 ]

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from bizops.cli.output import values
+from bizops.cli.output.labels import FIELD_KINDS, field_label, value_label
 from bizops.cli.output.listing import Col, write_csv, write_plain
+from bizops.cli.output.table import shown_cell
 from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
 from bizops.cli.output.values import cell, console, jsonable, note
+from bizops.i18n import _
 
 
 @dataclass(frozen=True)
 class Section:
-    """A table under a `show` record: the list of records under ``obj[key]``."""
+    """A table under a `show` record: the list of records under ``obj[key]``. Titles, labels
+    and headers are English, marked with ``N_``; they are translated where they are drawn."""
 
     key: str
     title: str
@@ -39,6 +43,7 @@ class Line:
     label: str
     fmt: Callable[[Any], str] = lambda value: cell(value)
     always: bool = False
+    kind: str | None = None
 
 
 Extra = Section | Pairs | Line
@@ -51,9 +56,14 @@ def emit_object(
     output: Path | None = None,
     title: str | None = None,
     sections: Sequence[Extra] = (),
+    kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """One record: JSON object, a one-row CSV, or a key/value view (plus its declared
-    sections) for people."""
+    sections) for people. On a terminal the keys show as labels and the codes by their names
+    in the interface language (``kinds`` names the codes of fields whose name does not say,
+    such as a contract's ``status``; ``labels`` the labels of fields whose meaning here is
+    not the common one); piped, the keys and codes stay as they are."""
     target = resolve_output(fmt, output, kind=LISTING)
     chosen = Format(target.format)
     with open_text(target, bom=chosen is Format.csv) as stream:
@@ -70,14 +80,20 @@ def emit_object(
             }
             write_csv(stream, [flat], [Col(k, k) for k in flat])
         elif target.to_stdout and values.stdout_is_terminal():
-            _write_rich_object(obj, title, sections)
+            _write_rich_object(obj, title, sections, kinds or {}, labels or {})
         else:
             _write_plain_object(stream, obj)
     if target.path is not None:
-        note(f"Wrote {target.path}")
+        note(_("Wrote {path}").format(path=target.path))
 
 
-def _write_rich_object(obj: dict[str, Any], title: str | None, sections: Sequence[Extra]) -> None:
+def _write_rich_object(
+    obj: dict[str, Any],
+    title: str | None,
+    sections: Sequence[Extra],
+    kinds: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -91,7 +107,8 @@ def _write_rich_object(obj: dict[str, Any], title: str | None, sections: Sequenc
     table.add_column()
     for key, value in obj.items():
         if not isinstance(value, list | dict):
-            table.add_row(Text(key), Text(cell(value)))
+            shown = value_label(kinds.get(key) or FIELD_KINDS.get(key), value)
+            table.add_row(Text(field_label(key, labels)), Text(cell(shown)))
     con.print(table)
     draw_sections(con, obj, sections)
 
@@ -108,29 +125,36 @@ def _write_extra(con: Any, obj: dict[str, Any], extra: Extra) -> None:
 
     value = obj.get(extra.key)
     if isinstance(extra, Line):
-        text = extra.fmt(value) if value not in (None, "", [], {}) else ""
+        kind = extra.kind or FIELD_KINDS.get(extra.key)
+        text = extra.fmt(value_label(kind, value)) if value not in (None, "", [], {}) else ""
         if text or extra.always:
             line = Text()
-            line.append(f"{extra.label}: ", style="bold")
-            line.append(text or "none")
+            line.append(_("{label}: ").format(label=_(extra.label)), style="bold")
+            line.append(text or _("none"))
             con.print(line)
         return
     if not value:
         return
     con.print()
     if isinstance(extra, Pairs):
-        con.print(Text(extra.title, style="bold"))
+        con.print(Text(_(extra.title), style="bold"))
         for name, item in value.items():
             con.print(Text(f"  {name} = {cell(item)}"))
         return
-    table = Table(title=Text(extra.title), title_justify="left", show_edge=False)
+    table = Table(title=Text(_(extra.title)), title_justify="left", show_edge=False)
     table.title_style = "bold"
     table.header_style = "bold"
     for c in extra.columns:
-        table.add_column(c.header, justify=c.justify)  # type: ignore[arg-type]
+        table.add_column(_section_header(c), justify=c.justify)  # type: ignore[arg-type]
     for row in value:
-        table.add_row(*[Text((c.fmt or cell)(row.get(c.key))) for c in extra.columns])
+        table.add_row(*[Text(shown_cell(c, row.get(c.key))) for c in extra.columns])
     con.print(table)
+
+
+def _section_header(column: Col) -> str:
+    """A section's column: its header, or, when the header is the key itself, the key's label
+    in Chinese (the key as it is in English)."""
+    return field_label(column.key) if column.header == column.key else column.title
 
 
 def _write_plain_object(stream: IO[str], obj: dict[str, Any]) -> None:
@@ -144,6 +168,6 @@ def _write_plain_object(stream: IO[str], obj: dict[str, Any]) -> None:
                 stream.write(f"{inner}\t{cell(item)}\n")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             stream.write(f"\n{key}:\n")
-            write_plain(stream, value, [Col(k, k) for k in value[0]])
+            write_plain(stream, value, [Col(k, k) for k in value[0]], keys_as_header=True)
         elif isinstance(value, list):
             stream.write(f"{key}\t{cell(value)}\n")

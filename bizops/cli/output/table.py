@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bizops.cli.output.labels import value_label
 from bizops.cli.output.values import cell, console
+from bizops.i18n import _
 
 if TYPE_CHECKING:
     from bizops.cli.output.columns import Col
@@ -32,9 +34,14 @@ def write_table(
         if cap and len(body) >= cap:
             left_out += 1
             continue
-        body.append([(c.fmt or cell)(row.get(c.key)) for c in columns])
+        body.append([shown_cell(c, row.get(c.key)) for c in columns])
     shown = len(body)
-    table = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
+    table = Table(
+        title=_(title) if title else None,
+        header_style="bold",
+        title_justify="left",
+        show_edge=False,
+    )
     for i, c in enumerate(columns):
         values = [r[i] for r in body]
         widest = max((cell_len(v) for v in values), default=0)
@@ -42,7 +49,7 @@ def write_table(
         # to wrap at, and an ellipsis would hide the part of a name that tells customers apart).
         short = widest <= 12 and not any(" " in v for v in values)
         table.add_column(
-            c.header,
+            c.title,
             justify=c.justify,  # type: ignore[arg-type]
             style=c.style,
             no_wrap=False,
@@ -54,13 +61,17 @@ def write_table(
         table.add_row(*[Text(v) for v in values])
     con = console()
     if not shown:
-        con.print(empty)
+        con.print(Text(_(empty)))
         return 0
     con.print(table)
     if total is not None and total > shown + left_out:
         left_out = total - shown
     if left_out:
-        con.print(
-            f"[dim]{left_out} more row(s) not shown; use --limit 0 for all, or --format json[/dim]"
-        )
+        more = _("{count} more row(s) not shown; use --limit 0 for all, or --format json")
+        con.print(Text(more.format(count=left_out), style="dim"))
     return shown
+
+
+def shown_cell(column: Col, value: Any) -> str:
+    """A value in a table people read on a terminal: codes by their names in Chinese."""
+    return (column.fmt or cell)(value_label(column.value_kind, value))

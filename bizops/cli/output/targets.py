@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from bizops.domain.errors import Invalid
+from bizops.i18n import _
 
 # Names that say "text of the default format" rather than a format of their own.
 PLAIN_SUFFIXES = ("", ".txt", ".log", ".out")
@@ -111,16 +112,30 @@ def resolve_output(
     if fmt is not None:
         chosen = str(fmt).strip().lower()
         if chosen not in kind.formats:
-            raise Invalid(f"--format: unknown format {fmt!r}; accepted: {kind.names()}")
+            raise Invalid(
+                _("--format: unknown format {format}; accepted: {accepted}").format(
+                    format=repr(fmt), accepted=kind.names()
+                )
+            )
         if implied is not None and implied != chosen and suffix not in PLAIN_SUFFIXES:
             raise Invalid(
-                f"{option}: {output} is a {implied} file name but --format is {chosen}; "
-                "make them agree"
+                _(
+                    "{option}: {file} is a {implied} file name but --format is {chosen}; "
+                    "make them agree"
+                ).format(option=option, file=output, implied=implied, chosen=chosen)
             )
         if implied is None and suffix in FOREIGN_SUFFIXES:
             raise Invalid(
-                f"{option}: {output} names a {suffix} file, but this writes {chosen}; "
-                f"name it {kind.extensions()}"
+                _(
+                    "{option}: {file} names a {suffix} file, but this writes {chosen}; "
+                    "name it {extensions}"
+                ).format(
+                    option=option,
+                    file=output,
+                    suffix=suffix,
+                    chosen=chosen,
+                    extensions=kind.extensions(),
+                )
             )
     elif implied is not None:
         chosen = implied
@@ -128,14 +143,18 @@ def resolve_output(
         chosen = kind.default
     else:
         raise Invalid(
-            f"{option}: cannot tell the format from {output}; name it "
-            f"{kind.extensions()}, or give --format ({kind.names()})"
+            _(
+                "{option}: cannot tell the format from {file}; name it {extensions}, "
+                "or give --format ({formats})"
+            ).format(option=option, file=output, extensions=kind.extensions(), formats=kind.names())
         )
     if to_stdout:
         if chosen in kind.binary and sys.stdout.isatty():
             raise Invalid(
-                f"--format {chosen}: a {chosen} file cannot go to the terminal; "
-                f"give -o FILE or redirect the output"
+                _(
+                    "--format {format}: a {format} file cannot go to the terminal; "
+                    "give -o FILE or redirect the output"
+                ).format(format=chosen)
             )
         return Target(chosen, None)
     assert output is not None
@@ -162,7 +181,7 @@ def open_text(target: Target, *, bom: bool = False) -> Iterator[IO[str]]:
         encoding = "utf-8-sig" if bom else "utf-8"
         stream = open(target.path, "w", encoding=encoding, newline="")  # noqa: SIM115 (closed below)
     except OSError as exc:
-        raise Invalid(f"-o: cannot write {target.path}: {exc.strerror}") from None
+        raise cannot_write(target.path, exc) from None
     with stream:
         yield stream
 
@@ -184,10 +203,15 @@ def write_document(target: Target, data: str | bytes) -> None:
         else:
             target.path.write_text(data, encoding="utf-8")
     except OSError as exc:
-        raise Invalid(f"-o: cannot write {target.path}: {exc.strerror}") from None
+        raise cannot_write(target.path, exc) from None
     from bizops.cli.output.values import note
 
-    note(f"Wrote {target.path}")
+    note(_("Wrote {path}").format(path=target.path))
+
+
+def cannot_write(path: Path, exc: OSError) -> Invalid:
+    """The refusal of a file that could not be written."""
+    return Invalid(_("-o: cannot write {file}: {reason}").format(file=path, reason=exc.strerror))
 
 
 def resolve_format(fmt: Format | str | None, output: Path | None) -> Format:

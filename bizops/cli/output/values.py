@@ -9,6 +9,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from bizops.i18n import N_, _
+
+# Weekday names as strftime's %a writes them in the C locale, for the catalog.
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -28,7 +33,7 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, datetime):
@@ -38,6 +43,11 @@ def cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
     return str(value)
+
+
+def with_weekday(day: date) -> str:
+    """``2026-11-27 (Fri)``; in Chinese ``2026-11-27（周五）``."""
+    return _("{date} ({weekday})").format(date=day.isoformat(), weekday=_(WEEKDAYS[day.weekday()]))
 
 
 def stdout_is_terminal() -> bool:

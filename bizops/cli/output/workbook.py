@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bizops.cli.output.targets import Target
+from bizops.cli.output.targets import Target, cannot_write
 from bizops.domain.text import neutralise_formula
 
 # Rows read before the column widths are fixed (a write-only sheet takes them up front).
@@ -70,7 +70,9 @@ def workbook_bytes(
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=(title or "bizops")[:31])
+    # A sheet's name may not hold []:*?/\ and has at most 31 characters.
+    name = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+    sheet = book.create_sheet(title=(name or "bizops")[:31])
     iterator = iter(rows)
     sample = [
         [_value(row.get(k)) for k in keys]
@@ -119,10 +121,8 @@ def write_workbook(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        from bizops.domain.errors import Invalid
-
         try:
             target.path.write_bytes(data)
         except OSError as exc:
-            raise Invalid(f"-o: cannot write {target.path}: {exc.strerror}") from None
+            raise cannot_write(target.path, exc) from None
     return count
