@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.services import contracts as svc
+from bizops.store.engine import Database
 from bizops.store.models import (
     Amendment,
     ApprovalRequest,
@@ -114,6 +116,45 @@ def test_numbering_restarts_each_year(db, team, policy, acme):
     a = new_contract(db, team["alice"], acme, policy, date(2026, 12, 31))
     b = new_contract(db, team["alice"], acme, policy, date(2027, 1, 1))
     assert (a["number"], b["number"]) == ("HT-2026-0001", "HT-2027-0001")
+
+
+def test_numbers_unique_and_gapless_under_concurrent_creation(db, team, policy, today, acme):
+    errors: list[BaseException] = []
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        mine = Database(db.url)
+        try:
+            for _ in range(5):
+                with mine.write() as s:
+                    row = svc.create_contract(
+                        s,
+                        actor=team["alice"],
+                        customer=acme.code,
+                        type="service",
+                        title="并发 concurrent",
+                        amount="1000",
+                        risk="low",
+                        start="2026-12-01",
+                        end="2027-12-01",
+                        policy=policy,
+                        today=today,
+                    )
+                with lock:
+                    numbers.append(row["number"])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            mine.dispose()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(numbers) == [f"HT-2026-{i:04d}" for i in range(1, 21)]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from bizops.services import approvals
 from bizops.store.engine import Database, resolve_url
 from bizops.store.models import AuditEvent, Contract, User
 from tests.conftest import TODAY, add_user
-from tests.services.test_approvals_flow import make_contract
+from tests.services.test_approvals import make_contract
 
 COMMANDS = ("matrix", "route", "pending", "approve", "reject", "withdraw", "show", "list")
 
