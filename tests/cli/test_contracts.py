@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
-from bizops.store.models import ApprovalRequest, AuditEvent, Contract, User
-from tests.conftest import TODAY
-from tests.factories import insert_customer
+from bizops.store.models import ApprovalRequest, AuditEvent, Contract
+from tests.support import TODAY
+from tests.support.factories import add_customer
 
 NEW = [
     "contract",
@@ -75,9 +75,7 @@ def team(cli_admin) -> Team:
     db = t.db()
     policy = default_policy()
     for name, login in [("上海华东机电有限公司", "alice"), ("Globex Ltd", "bob")]:
-        with db.write() as s:
-            owner = s.execute(select(User).where(User.login == login)).scalar_one()
-        insert_customer(db, name=name, owner=owner, policy=policy, today=TODAY)
+        add_customer(db, name=name, owner=login, policy=policy, today=TODAY)
     db.dispose()
     return t
 

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from tests.conftest import Cli
+from tests.support.cli import Cli
 
 DAY = "2026-11-27"
 

@@ -18,8 +18,10 @@ from sqlalchemy import select
 
 from bizops.store.engine import Database
 from bizops.store.models import AuditEvent, Customer, Interaction
-from tests.conftest import Cli
-from tests.reliability.helpers import count, invariant_problems, run_cli, seed_users, user
+from tests.support.cli import Cli
+from tests.support.factories import add_users
+from tests.support.invariants import count, invariant_problems
+from tests.support.processes import run_cli
 
 TODAY = date(2026, 11, 27)
 BACKUPS = 3
@@ -32,6 +34,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
         from bizops.services.customers import add_customer
         from bizops.services.followups import log_followup
         from bizops.services.policy import default_policy
+        from bizops.services.users import find_user
 
         policy = default_policy()
         db = Database(url)
@@ -41,7 +44,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
             with db.write() as session:
                 added = add_customer(
                     session,
-                    actor=user(session, "alice"),
+                    actor=find_user(session, "alice"),
                     name=f"备份测试客户 {i} Backup Co",
                     grade="ABC"[i % 3],
                     owner="alice",
@@ -51,7 +54,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
             with db.write() as session:
                 log_followup(
                     session,
-                    actor=user(session, "alice"),
+                    actor=find_user(session, "alice"),
                     customer=added["code"],
                     via="phone",
                     summary=f"第 {i} 次电话",
@@ -85,7 +88,7 @@ def test_backups_taken_while_another_process_writes_restore_to_a_consistent_pref
     path = tmp_path / "live.db"
     url = f"sqlite:///{path}"
     assert run_cli(str(path), "init", "--admin", "root").returncode == 0
-    seed_users(Database(url), {"alice": ["sales"]})
+    add_users(Database(url), {"alice": ["sales"]})
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     stop, written, errors = ctx.Event(), ctx.Value("i", 0), ctx.Queue()

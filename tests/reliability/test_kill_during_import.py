@@ -15,7 +15,8 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from tests.reliability.helpers import run_cli, start_cli, write_customer_csv
+from tests.support.customer_files import write_customer_csv
+from tests.support.processes import run_cli, start_cli
 
 ROWS = 100_000
 

@@ -9,21 +9,22 @@ from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.services.contracts import attachments
-from bizops.store.models import Attachment
-from tests.services.test_contracts import (
-    customer,
-    event_count,
-    new_contract,
-)
+from bizops.store.models import Attachment, AuditEvent
+from tests.support.factories import add_customer, new_contract
+from tests.support.queries import count_rows
 
 
 @pytest.fixture
 def acme(db, team, policy, today):
-    return customer(db, team["alice"], policy, today)
+    return add_customer(
+        db, name="上海华东机电有限公司", owner=team["alice"], policy=policy, today=today
+    )
 
 
 def test_copy_is_kept_by_backend(db, team, policy, today, acme, tmp_path):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     scan = tmp_path / "合同扫描件.pdf"
     scan.write_bytes(b"%PDF scan \xe4\xb8\xad")
     sha = hashlib.sha256(scan.read_bytes()).hexdigest()
@@ -46,17 +47,19 @@ def test_copy_is_kept_by_backend(db, team, policy, today, acme, tmp_path):
 
 
 def test_failed_transaction_removes_the_copy(db, team, policy, today, acme, tmp_path):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"will be rolled back")
     sha = hashlib.sha256(scan.read_bytes()).hexdigest()
-    before = event_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(RuntimeError), db.write() as s:
         attachments.attach_file(s, actor=team["alice"], ref=number, path=scan, today=today)
         raise RuntimeError("something later in the same unit of work failed")
     with db.read() as s:
         assert s.execute(select(Attachment.id)).first() is None
-    assert event_count(db) == before
+    assert count_rows(db, AuditEvent) == before
     if db.is_sqlite:
         root = db.path.parent / "attachments"
         assert not (root / sha[:2] / sha).exists()
@@ -66,8 +69,12 @@ def test_failed_transaction_removes_the_copy(db, team, policy, today, acme, tmp_
 def test_a_copy_shared_by_two_contracts_survives_a_failed_second_attach(
     db, team, policy, today, acme, tmp_path
 ):
-    first = new_contract(db, team["alice"], acme, policy, today)["number"]
-    second = new_contract(db, team["alice"], acme, policy, today)["number"]
+    first = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
+    second = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     scan = tmp_path / "same.pdf"
     scan.write_bytes(b"one file, two contracts")
     with db.write() as s:
@@ -80,7 +87,9 @@ def test_a_copy_shared_by_two_contracts_survives_a_failed_second_attach(
 
 
 def test_attach_refusals(db, team, policy, today, acme, tmp_path):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     cases = [
@@ -105,7 +114,9 @@ def test_attach_refusals(db, team, policy, today, acme, tmp_path):
 
 
 def test_verify_reports_mismatch_and_damaged_copy(db, team, policy, today, acme, tmp_path):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     original = tmp_path / "signed.pdf"
     original.write_bytes(b"the signed contract")
     other = tmp_path / "other.pdf"

@@ -14,7 +14,7 @@ from bizops.services.customers.import_rows import Owners, check_row
 from bizops.services.customers.views import ExportRow
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Contact, Customer, CustomerTag, FollowUp, StageChange
-from tests.conftest import add_user
+from tests.support.factories import add_user
 
 HEADER_ZH = (
     "客户名称,等级,阶段,负责人,行业,地区,来源,预计金额,意向,标签,联系人,职务,电话,邮箱,备注,需求\n"

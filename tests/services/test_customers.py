@@ -10,14 +10,12 @@ from bizops.services import customers as cs
 from bizops.services.lookup import find_customer
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Contract, Customer, FollowUp, StageChange
-from tests.conftest import add_user
+from tests.support.factories import add_customer, add_user
 
 
 def add(db, team, policy, today, name="华信科技有限公司", actor="alice", **kw):
-    kw.setdefault("grade", "B")
     kw.setdefault("owner", "alice")
-    with db.write() as s:
-        return cs.add_customer(s, actor=team[actor], name=name, policy=policy, today=today, **kw)
+    return add_customer(db, actor=team[actor], name=name, policy=policy, today=today, **kw)
 
 
 def count(db, model, *where):
@@ -42,6 +40,8 @@ def open_followups(db, customer_id):
 
 
 def add_contract(db, customer_id, owner, today, *, status="signed", signed=True, number="HT-1"):
+    """A contract row in ``status``, written by hand: signing through the contracts service
+    would move the customer's stage itself, and these tests move it."""
     with db.write() as s:
         s.add(
             Contract(

@@ -1,9 +1,8 @@
-"""The demo data set: what it promises (PRODUCT 10), built through the real services."""
+"""The demo data set: what it promises, built through the real services."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,9 @@ from bizops.store.models import (
     StageChange,
     User,
 )
-from tests.conftest import BACKENDS, TODAY, add_user, make_database
+from tests.support import TODAY
+from tests.support.databases import BACKENDS, empty_database
+from tests.support.factories import add_user
 
 CONTRACT_STATES = (
     "draft",
@@ -64,7 +65,7 @@ def demo(
 ) -> Iterator[tuple[Database, DemoSummary]]:
     """One demo per backend for the whole module: the tests below only read it."""
     tmp = tmp_path_factory.mktemp("demo")
-    with contextmanager(make_database)(request.param, tmp, _sqlite_template, _pg_template) as db:
+    with empty_database(request.param, tmp, _sqlite_template, _pg_template) as db:
         yield db, _build(db, default_policy(), TODAY)
 
 

@@ -12,7 +12,7 @@ from bizops.services import users
 from bizops.store.audit import verify_chain
 from bizops.store.engine import Database
 from bizops.store.models import AuditEvent, User
-from tests.conftest import add_user
+from tests.support.factories import add_user
 
 
 def audit_count(db: Database) -> int:

@@ -1,8 +1,27 @@
-"""Reading what the command line printed."""
+"""The command line in-process (what the ``cli`` fixture gives), and reading what it printed."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from typer.testing import CliRunner
+
+
+class Cli:
+    """Runs the real command line in-process, with its own database from the autouse fixture."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Any:
+        from bizops.cli.app import app
+
+        result = self.runner.invoke(app, [str(a) for a in args], input=input, env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
 
 
 def one_error_line(result: Any, code: int) -> str:
