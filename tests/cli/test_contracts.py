@@ -488,7 +488,7 @@ def test_listings_and_shows_print_their_declared_fields(team):
 
 
 def test_group_help_imports_no_database_stack():
-    from tests.reliability.test_startup import HEAVY, imported_modules
+    from tests.support.processes import HEAVY, imported_modules
 
     for group in (["contract"], ["contract", "milestone"], ["approval"], ["template"]):
         names = imported_modules(*group, "--help")

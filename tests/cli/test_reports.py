@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery
 from tests.support.factories import add_team
+from tests.support.queries import count_rows
 from tests.support.report_scenario import make_report_scenario
 from tests.support.smtp import free_port, smtp_server
 
@@ -25,11 +25,6 @@ def cli_with_scenario(cli_admin):
     make_report_scenario(db, add_team(db), default_policy())
     yield cli_admin, db
     db.dispose()
-
-
-def _deliveries(db: Database) -> int:
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(ReportDelivery)).scalar_one()
 
 
 def _config(tmp_path: Path, port: int) -> Path:
@@ -145,7 +140,7 @@ def test_bad_input_exit_codes(cli_with_scenario):
         assert "is after --to" in bad.stderr
     assert cli(*TODAY, "report", "compliance", "--by", "region").exit_code == 2
     assert cli(*TODAY, "report", "funnel", "--from", "someday").exit_code == 2
-    assert _deliveries(db) == 0
+    assert count_rows(db, ReportDelivery) == 0
 
 
 def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
@@ -165,7 +160,7 @@ def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
         forced = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send", "--force")
         assert forced.exit_code == 0 and forced.stdout.count("sent: ") == 5
         assert len(inbox.messages) == 10
-    assert _deliveries(db) == 5
+    assert count_rows(db, ReportDelivery) == 5
 
 
 def test_send_to_unreachable_server(cli_with_scenario, tmp_path):
@@ -174,7 +169,7 @@ def test_send_to_unreachable_server(cli_with_scenario, tmp_path):
     result = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach SMTP server 127.0.0.1:")
-    assert _deliveries(db) == 0
+    assert count_rows(db, ReportDelivery) == 0
 
 
 def test_metrics_commands(cli_with_scenario):

@@ -16,6 +16,7 @@ from bizops.services import approvals
 from bizops.services.policy import default_policy_data
 from bizops.store.models import Amendment, ApprovalRequest, AuditEvent, Contract, User
 from tests.support.factories import add_user, pending_contract_row
+from tests.support.queries import count_rows
 
 MONDAY = date(2026, 11, 30)
 
@@ -66,16 +67,11 @@ def last_event(db: Any) -> tuple[str, str, str]:
         return event.action, event.actor, event.after or ""
 
 
-def audit_count(db: Any) -> int:
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-
-
 def test_open_request_snapshots_rule_and_steps(db, team, policy, today, closed):
     contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, amount="250000"
     )
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     rid = submit(db, contract, team["alice"], policy, today)
     view = show(db, rid, today)
     assert view["rule"] == "large"
@@ -95,7 +91,7 @@ def test_open_request_snapshots_rule_and_steps(db, team, policy, today, closed):
     # Friday + 2 working days = Tuesday.
     assert steps[0]["waiting_since"] == today and steps[0]["due"] == date(2026, 12, 1)
     assert steps[1]["due"] is None
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     action, actor, _ = last_event(db)
     assert (action, actor) == ("approval.open", "alice")
     assert closed == []
@@ -114,7 +110,7 @@ def test_full_four_step_approval(db, team, policy, today, closed):
     )
     rid = submit(db, contract, team["alice"], policy, today)
     assert show(db, rid, today)["chain"] == ["manager", "legal", "finance", "gm"]
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     days = [today, MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]
     for login, day in zip(("mia", "leo", "fay", "gus"), days, strict=True):
         view = decide(db, "approve", login, rid, policy, day, comment=f"ok from {login}")
@@ -131,7 +127,7 @@ def test_full_four_step_approval(db, team, policy, today, closed):
     assert view["steps"][1]["waiting_since"] == days[0]
     assert view["steps"][1]["due"] == date(2026, 12, 1)
     assert closed == [(rid, "approved", "gus")]
-    assert audit_count(db) == before + 4
+    assert count_rows(db, AuditEvent) == before + 4
     with pytest.raises(Conflict, match="is approved, not pending"):
         decide(db, "approve", "gus", rid, policy, today)
 
@@ -144,13 +140,13 @@ def test_rejection_at_step_three_cancels_the_rest(db, team, policy, today, close
     assert show(db, rid, today)["rule"] == "major"
     decide(db, "approve", "mia", rid, policy, today)
     decide(db, "approve", "fay", rid, policy, today)
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     view = decide(db, "reject", "leo", rid, policy, today, reason="liability clause unacceptable")
     assert view["status"] == "rejected"
     assert [s["status"] for s in view["steps"]] == ["approved", "approved", "rejected", "cancelled"]
     assert view["steps"][2]["comment"] == "liability clause unacceptable"
     assert closed == [(rid, "rejected", "leo")]
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     action, actor, after = last_event(db)
     assert (action, actor) == ("approval.reject", "leo")
     assert "liability clause unacceptable" in after
@@ -175,13 +171,13 @@ def test_withdraw_only_by_the_submitter(db, team, policy, today, closed):
     for login in ("bob", "root", "fay"):
         with pytest.raises(NotPermitted, match="only the submitter \\(alice\\)"):
             decide(db, "withdraw", login, rid, policy, today)
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     view = decide(db, "withdraw", "alice", rid, policy, today, reason="customer asked for changes")
     assert view["status"] == "withdrawn"
     assert [s["status"] for s in view["steps"]] == ["approved", "cancelled", "cancelled"]
     assert view["steps"][1]["comment"] == "withdrawn: customer asked for changes"
     assert closed == [(rid, "withdrawn", "alice")]
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     with pytest.raises(Conflict, match="withdrawn, not pending"):
         decide(db, "withdraw", "alice", rid, policy, today)
 
@@ -293,11 +289,11 @@ def test_refusals_change_nothing(db, team, policy, today, closed):
         db, owner=team["alice"], policy=policy, today=today, amount="300000"
     )
     rid = submit(db, contract, team["alice"], policy, today)
-    before = (audit_count(db), show(db, rid, today))
+    before = (count_rows(db, AuditEvent), show(db, rid, today))
     for args in (("approve", "fay"), ("approve", "alice"), ("withdraw", "bob")):
         with pytest.raises(NotPermitted):
             decide(db, args[0], args[1], rid, policy, today)
-    assert (audit_count(db), show(db, rid, today)) == before
+    assert (count_rows(db, AuditEvent), show(db, rid, today)) == before
 
 
 # --- routing on submit ---------------------------------------------------------------------------
@@ -311,7 +307,7 @@ def test_unrouted_contract_cannot_be_submitted(db, team, policy, today, closed):
     contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, type="nda", amount="0"
     )
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(Invalid) as exc:
         submit(db, contract, team["alice"], partial, today)
     assert exc.value.message.startswith(f"contract {contract.number} cannot be submitted")
@@ -319,7 +315,7 @@ def test_unrouted_contract_cannot_be_submitted(db, team, policy, today, closed):
     assert "sales-only needs type sales" in exc.value.message
     with db.read() as s:
         assert s.execute(select(func.count()).select_from(ApprovalRequest)).scalar_one() == 0
-    assert audit_count(db) == before
+    assert count_rows(db, AuditEvent) == before
 
 
 def test_policy_change_after_submission_keeps_the_snapshot(db, team, policy, today, closed):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -33,3 +34,26 @@ def start_cli(db: str, *args: str, env: dict[str, str] | None = None) -> subproc
         text=True,
         env={**os.environ, **(env or {})},
     )
+
+
+# What start-up must not import: the database and document stacks.
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "jinja2", "psycopg", "docx", "openpyxl")
+
+
+def imported_modules(*args: str) -> set[str]:
+    """The top-level packages `bizops *args` imports, read from ``python -X importtime``."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bizops", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set()
+    for line in proc.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+\d+ \|(\s*)(\S+)", line)
+        if match:
+            names.add(match.group(2).split(".")[0])
+    assert "typer" in names, "importtime output was not parsed"
+    return names
