@@ -170,6 +170,7 @@ def test_archived_customer(team):
     assert result.exit_code == 5 and "archived" in result.stderr
 
 
+@pytest.mark.slow
 def test_lifecycle_through_the_cli(team, tmp_path):
     number = created(team)
     assert team("leo", "contract", "note", number, "法务：违约金条款过高").exit_code == 0
@@ -310,6 +311,7 @@ def test_lifecycle_through_the_cli(team, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_amend_and_reopen_through_the_cli(team):
     number = created(team)
     assert team("alice", "contract", "submit", number).exit_code == 0
@@ -440,6 +442,7 @@ def test_show_sections_print_values_as_typed_not_as_markup():
     assert "field '[/]' is outside" in text and "[/] 改为5年" in text
 
 
+@pytest.mark.slow
 def test_listings_and_shows_print_their_declared_fields(team):
     """Every listing of the contract, approval and template groups prints, in JSON, the keys
     its declaration lists, in that order; its CSV header is the same list."""
@@ -487,6 +490,7 @@ def test_listings_and_shows_print_their_declared_fields(team):
         assert list(shown) == list(fields.__annotations__), args
 
 
+@pytest.mark.slow
 def test_group_help_imports_no_database_stack():
     from tests.support.processes import HEAVY, imported_modules
 

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bizops.store.engine import Database
@@ -82,6 +83,7 @@ def _snapshot(url: str) -> tuple[list[str], list[tuple[int, str]], int, list[str
     return hashes, customers, interactions, problems
 
 
+@pytest.mark.slow
 def test_backups_taken_while_another_process_writes_restore_to_a_consistent_prefix(
     tmp_path: Path, cli: Cli
 ) -> None:

@@ -267,6 +267,7 @@ def template() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=35,
     deadline=None,

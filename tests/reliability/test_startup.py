@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from bizops import __version__
 from tests.support.processes import HEAVY, imported_modules
 
@@ -15,6 +17,7 @@ def test_help_imports_no_database_stack() -> None:
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
 
 
+@pytest.mark.slow
 def test_group_help_imports_no_database_stack() -> None:
     for group in ("user", "db", "audit", "config"):
         names = imported_modules(group, "--help")
@@ -29,6 +32,7 @@ def test_version() -> None:
     assert proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_piped_output_has_no_colour(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "BIZOPS_DB": str(tmp_path / "b.db")}
     env.pop("NO_COLOR", None)

@@ -155,6 +155,7 @@ print("done")
 """
 
 
+@pytest.mark.slow
 def test_backup_while_another_process_writes(db: Database, tmp_path: Path) -> None:
     if not db.is_sqlite:
         pytest.skip("the online backup is SQLite's; pg_dump is consistent by design")
