@@ -256,6 +256,24 @@ def sign_contract(
         )
 
 
+def approved_contract(
+    db: Database,
+    *,
+    actor: User,
+    customer: str | Mapping[str, Any],
+    approvers: Mapping[str, User],
+    policy: Policy,
+    today: date,
+    **terms: Any,
+) -> str:
+    """A new contract submitted and approved by ``approvers`` (role -> user); its number."""
+    number, _ = submitted_contract(
+        db, actor=actor, customer=customer, policy=policy, today=today, **terms
+    )
+    approve_all(db, number, approvers, policy, today)
+    return number
+
+
 def signed_contract(
     db: Database,
     *,
@@ -266,11 +284,16 @@ def signed_contract(
     today: date,
     **terms: Any,
 ) -> str:
-    """A new contract submitted, approved by ``approvers`` (role -> user) and signed today."""
-    number, _ = submitted_contract(
-        db, actor=actor, customer=customer, policy=policy, today=today, **terms
+    """A new contract approved by ``approvers`` and signed today; its number."""
+    number = approved_contract(
+        db,
+        actor=actor,
+        customer=customer,
+        approvers=approvers,
+        policy=policy,
+        today=today,
+        **terms,
     )
-    approve_all(db, number, approvers, policy, today)
     sign_contract(db, actor=actor, number=number, policy=policy, today=today)
     return number
 
