@@ -2,7 +2,7 @@
 
 Walks the Typer/click command tree of `bizops` (every group, command and sub-command, in the
 order `--help` lists them) and renders each one's help text, usage, arguments and options.
-`tests/cli/test_reference.py` regenerates it in memory and fails when the file is stale.
+`tests/cli/test_command_reference.py` regenerates it in memory and fails when the file is stale.
 
 Usage:
     .venv/bin/python scripts/gen_reference.py           # rewrite docs/reference.md

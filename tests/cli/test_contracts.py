@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
-from bizops.store.models import ApprovalRequest, AuditEvent, Contract, User
-from tests.conftest import TODAY
-from tests.factories import insert_customer
+from bizops.store.models import ApprovalRequest, AuditEvent, Contract
+from tests.support import TODAY
+from tests.support.factories import add_customer
 
 NEW = [
     "contract",
@@ -75,9 +75,7 @@ def team(cli_admin) -> Team:
     db = t.db()
     policy = default_policy()
     for name, login in [("上海华东机电有限公司", "alice"), ("Globex Ltd", "bob")]:
-        with db.write() as s:
-            owner = s.execute(select(User).where(User.login == login)).scalar_one()
-        insert_customer(db, name=name, owner=owner, policy=policy, today=TODAY)
+        add_customer(db, name=name, owner=login, policy=policy, today=TODAY)
     db.dispose()
     return t
 
@@ -172,6 +170,7 @@ def test_archived_customer(team):
     assert result.exit_code == 5 and "archived" in result.stderr
 
 
+@pytest.mark.slow
 def test_lifecycle_through_the_cli(team, tmp_path):
     number = created(team)
     assert team("leo", "contract", "note", number, "法务：违约金条款过高").exit_code == 0
@@ -312,6 +311,7 @@ def test_lifecycle_through_the_cli(team, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_amend_and_reopen_through_the_cli(team):
     number = created(team)
     assert team("alice", "contract", "submit", number).exit_code == 0
@@ -442,6 +442,7 @@ def test_show_sections_print_values_as_typed_not_as_markup():
     assert "field '[/]' is outside" in text and "[/] 改为5年" in text
 
 
+@pytest.mark.slow
 def test_listings_and_shows_print_their_declared_fields(team):
     """Every listing of the contract, approval and template groups prints, in JSON, the keys
     its declaration lists, in that order; its CSV header is the same list."""
@@ -489,8 +490,9 @@ def test_listings_and_shows_print_their_declared_fields(team):
         assert list(shown) == list(fields.__annotations__), args
 
 
+@pytest.mark.slow
 def test_group_help_imports_no_database_stack():
-    from tests.reliability.test_startup import HEAVY, imported_modules
+    from tests.support.processes import HEAVY, imported_modules
 
     for group in (["contract"], ["contract", "milestone"], ["approval"], ["template"]):
         names = imported_modules(*group, "--help")

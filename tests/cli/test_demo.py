@@ -6,11 +6,14 @@ import json
 import os
 from pathlib import Path
 
-from tests.conftest import Cli
+import pytest
+
+from tests.support.cli import Cli
 
 DAY = "2026-11-27"
 
 
+@pytest.mark.slow
 def test_demo_then_the_daily_commands_work_on_it(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "demo.db"
     result = cli("--today", DAY, "demo", "--db", str(target))
@@ -72,6 +75,7 @@ def test_demo_then_the_daily_commands_work_on_it(cli: Cli, tmp_path: Path) -> No
     assert check.exit_code == 0, check.output
 
 
+@pytest.mark.slow
 def test_default_path_refusals_and_force(cli: Cli, tmp_path: Path) -> None:
     home = Path(os.environ["BIZOPS_HOME"])
     built = cli("--today", DAY, "demo")

@@ -14,12 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bizops.store.engine import Database
 from bizops.store.models import AuditEvent, Customer, Interaction
-from tests.conftest import Cli
-from tests.reliability.helpers import count, invariant_problems, run_cli, seed_users, user
+from tests.support.cli import Cli
+from tests.support.factories import add_users
+from tests.support.invariants import count, invariant_problems
+from tests.support.processes import run_cli
 
 TODAY = date(2026, 11, 27)
 BACKUPS = 3
@@ -32,6 +35,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
         from bizops.services.customers import add_customer
         from bizops.services.followups import log_followup
         from bizops.services.policy import default_policy
+        from bizops.services.users import find_user
 
         policy = default_policy()
         db = Database(url)
@@ -41,7 +45,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
             with db.write() as session:
                 added = add_customer(
                     session,
-                    actor=user(session, "alice"),
+                    actor=find_user(session, "alice"),
                     name=f"备份测试客户 {i} Backup Co",
                     grade="ABC"[i % 3],
                     owner="alice",
@@ -51,7 +55,7 @@ def _writer(url: str, stop: Any, written: Any, errors: Any) -> None:
             with db.write() as session:
                 log_followup(
                     session,
-                    actor=user(session, "alice"),
+                    actor=find_user(session, "alice"),
                     customer=added["code"],
                     via="phone",
                     summary=f"第 {i} 次电话",
@@ -79,13 +83,14 @@ def _snapshot(url: str) -> tuple[list[str], list[tuple[int, str]], int, list[str
     return hashes, customers, interactions, problems
 
 
+@pytest.mark.slow
 def test_backups_taken_while_another_process_writes_restore_to_a_consistent_prefix(
     tmp_path: Path, cli: Cli
 ) -> None:
     path = tmp_path / "live.db"
     url = f"sqlite:///{path}"
     assert run_cli(str(path), "init", "--admin", "root").returncode == 0
-    seed_users(Database(url), {"alice": ["sales"]})
+    add_users(Database(url), {"alice": ["sales"]})
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     stop, written, errors = ctx.Event(), ctx.Value("i", 0), ctx.Queue()

@@ -32,7 +32,8 @@ from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.migrate import ensure_schema
 from bizops.store.models import ApprovalRequest, Contract, User
-from tests.reliability.helpers import invariant_problems, seed_users
+from tests.support.factories import add_users
+from tests.support.invariants import invariant_problems
 
 TODAY = date(2026, 11, 27)
 LOGINS = ["root", "alice", "bob", "mia", "fay", "leo", "gus"]
@@ -231,7 +232,7 @@ def run_step(session: Session, step: tuple[Any, ...], policy: Policy) -> None:
 
 # Two customers and two contracts already under way (HT-2026-0001 waits for legal's
 # approval, HT-2026-0002 is active), so that random commands land in every part of the flow.
-SEED: list[tuple[Any, ...]] = [
+OPENING: list[tuple[Any, ...]] = [
     ("add", "alice", "华东精密制造有限公司", "A", "negotiation", "alice", ["vip"]),
     ("add", "mia", "Globex Trading Ltd.", "B", "prospect", "bob", []),
     ("log", "alice", "C0001", "visit"),
@@ -254,10 +255,10 @@ def template() -> Iterator[Path]:
     path = folder / "template.db"
     db = Database(f"sqlite:///{path}")
     ensure_schema(db)
-    seed_users(db, TEAM)
+    add_users(db, TEAM)
     policy = default_policy()
     with db.write() as session:  # two customers and a draft, so most commands have a target
-        for step in SEED:
+        for step in OPENING:
             run_step(session, step, policy)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -266,6 +267,7 @@ def template() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=35,
     deadline=None,
@@ -299,7 +301,7 @@ def test_random_commands_only_fail_with_domain_errors_and_keep_the_invariants(
 
 
 def test_the_fuzzer_reaches_the_deep_states(template: Path) -> None:
-    """The seed and a scripted path through the same dispatcher reach approval, signing,
+    """The opening steps and a scripted path through the same dispatcher reach approval, signing,
     milestones and disputes: the random runs start from states where those commands apply."""
     policy = default_policy()
     folder = Path(tempfile.mkdtemp(prefix="bizops-fuzz-path-"))

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 
+import pytest
+
 from bizops import __version__
-
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "jinja2", "psycopg", "docx", "openpyxl")
-
-
-def imported_modules(*args: str) -> set[str]:
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "bizops", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    names = set()
-    for line in proc.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+\d+ \|(\s*)(\S+)", line)
-        if match:
-            names.add(match.group(2).split(".")[0])
-    assert "typer" in names, "importtime output was not parsed"
-    return names
+from tests.support.processes import HEAVY, imported_modules
 
 
 def test_help_imports_no_database_stack() -> None:
@@ -35,6 +17,7 @@ def test_help_imports_no_database_stack() -> None:
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
 
 
+@pytest.mark.slow
 def test_group_help_imports_no_database_stack() -> None:
     for group in ("user", "db", "audit", "config"):
         names = imported_modules(group, "--help")
@@ -49,6 +32,7 @@ def test_version() -> None:
     assert proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_piped_output_has_no_colour(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "BIZOPS_DB": str(tmp_path / "b.db")}
     env.pop("NO_COLOR", None)

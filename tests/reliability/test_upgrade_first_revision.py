@@ -21,8 +21,10 @@ from sqlalchemy import MetaData, insert, select
 from bizops.store.engine import Database
 from bizops.store.migrate import alembic_config, schema_state
 from bizops.store.revisions import HEAD, REVISIONS
-from tests.conftest import Cli
-from tests.reliability.helpers import PG_URL, fresh_pg_database, seed_users
+from tests.support.cli import Cli
+from tests.support.databases import BACKENDS
+from tests.support.factories import add_users
+from tests.support.pg import throwaway_database
 
 AT = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 LONG = "长文本 long text ✓ " * 300
@@ -503,20 +505,12 @@ CONTRACT_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not PG_URL, reason="BIZOPS_TEST_PG_URL is not set"),
-        ),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    with fresh_pg_database("bizops_rel_upgrade") as url:
+    with throwaway_database("bizops_rel_upgrade") as url:
         yield url
 
 
@@ -527,7 +521,7 @@ def test_a_first_revision_database_upgrades_step_by_step_with_every_row_intact(
     db = Database(empty_url)
     upgrade_to(db, "0001_foundation")
     # Users, audit events and counters, written the way bizops writes them.
-    seed_users(db, {"alice": ["sales"], "bob": ["sales", "manager"], "mia": ["manager"]})
+    add_users(db, {"alice": ["sales"], "bob": ["sales", "manager"], "mia": ["manager"]})
     first = dump(db)
     assert sorted(first) == ["audit_events", "counters", "users"]
     assert len(first["users"]) == 4 and len(first["audit_events"]) == 4 and first["counters"]

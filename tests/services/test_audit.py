@@ -11,7 +11,7 @@ from bizops.services import users
 from bizops.services.audit import audit_log, verify
 from bizops.store import audit
 from bizops.store.engine import Database
-from tests.conftest import add_user
+from tests.support.factories import add_user
 
 
 @pytest.fixture

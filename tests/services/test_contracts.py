@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.services import contracts as svc
+from bizops.store.engine import Database
 from bizops.store.models import (
     Amendment,
     ApprovalRequest,
@@ -19,46 +20,14 @@ from bizops.store.models import (
     Customer,
     StageChange,
 )
-from tests.factories import insert_customer
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers (imported by the other contract test modules)
-
-
-TERMS: dict[str, Any] = {
-    "type": "sales",
-    "title": "设备采购 Equipment supply",
-    "amount": "12万",
-    "risk": "low",
-    "start": "2026-12-01",
-    "end": "2027-11-30",
-}
-
-
-def customer(db, owner, policy, today, name="上海华东机电有限公司", **kw) -> Customer:
-    return insert_customer(db, name=name, owner=owner, policy=policy, today=today, **kw)
-
-
-def new_contract(db, actor, cust, policy, today, **terms) -> dict[str, Any]:
-    with db.write() as s:
-        return svc.create_contract(
-            s, actor=actor, customer=cust.code, policy=policy, today=today, **(TERMS | terms)
-        )
-
-
-def approve_all(db, number, approvers, policy, today) -> None:
-    """Walk the open request of ``number`` through its chain with the given users by role."""
-    with db.read() as s:
-        request_id, chain = s.execute(
-            select(ApprovalRequest.id, ApprovalRequest.chain)
-            .join(Contract, Contract.id == ApprovalRequest.contract_id)
-            .where(Contract.number == number, ApprovalRequest.status == "pending")
-        ).one()
-    for role in chain:
-        with db.write() as s:
-            svc.approve_request(
-                s, actor=approvers[role], ref=request_id, today=today, policy=policy
-            )
+from tests.support.factories import (
+    TERMS,
+    add_customer,
+    approve_all,
+    new_contract,
+    signed_contract,
+)
+from tests.support.queries import count_rows
 
 
 def status_of(db, number) -> str:
@@ -76,11 +45,6 @@ def audit_trail(db, entity_type, entity_id) -> list[tuple[str, str]]:
     return [(r.action, r.actor) for r in rows]
 
 
-def event_count(db) -> int:
-    with db.read() as s:
-        return len(s.execute(select(AuditEvent.id)).all())
-
-
 @pytest.fixture
 def approvers(team):
     return {"manager": team["mia"], "legal": team["leo"], "finance": team["fay"], "gm": team["gus"]}
@@ -88,7 +52,9 @@ def approvers(team):
 
 @pytest.fixture
 def acme(db, team, policy, today):
-    return customer(db, team["alice"], policy, today)
+    return add_customer(
+        db, name="上海华东机电有限公司", owner=team["alice"], policy=policy, today=today
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,8 +62,10 @@ def acme(db, team, policy, today):
 
 
 def test_create_numbers_by_policy_and_defaults(db, team, policy, today, acme):
-    first = new_contract(db, team["alice"], acme, policy, today)
-    second = new_contract(db, team["alice"], acme, policy, today, amount="120,000.50")
+    first = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)
+    second = new_contract(
+        db, actor=team["alice"], customer=acme, policy=policy, today=today, amount="120,000.50"
+    )
     assert first["number"] == "HT-2026-0001"
     assert second["number"] == "HT-2026-0002"
     assert first["status"] == "draft"
@@ -111,9 +79,50 @@ def test_create_numbers_by_policy_and_defaults(db, team, policy, today, acme):
 
 
 def test_numbering_restarts_each_year(db, team, policy, acme):
-    a = new_contract(db, team["alice"], acme, policy, date(2026, 12, 31))
-    b = new_contract(db, team["alice"], acme, policy, date(2027, 1, 1))
+    a = new_contract(
+        db, actor=team["alice"], customer=acme, policy=policy, today=date(2026, 12, 31)
+    )
+    b = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=date(2027, 1, 1))
     assert (a["number"], b["number"]) == ("HT-2026-0001", "HT-2027-0001")
+
+
+def test_numbers_unique_and_gapless_under_concurrent_creation(db, team, policy, today, acme):
+    errors: list[BaseException] = []
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        mine = Database(db.url)
+        try:
+            for _ in range(5):
+                with mine.write() as s:
+                    row = svc.create_contract(
+                        s,
+                        actor=team["alice"],
+                        customer=acme["code"],
+                        type="service",
+                        title="并发 concurrent",
+                        amount="1000",
+                        risk="low",
+                        start="2026-12-01",
+                        end="2027-12-01",
+                        policy=policy,
+                        today=today,
+                    )
+                with lock:
+                    numbers.append(row["number"])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            mine.dispose()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(numbers) == [f"HT-2026-{i:04d}" for i in range(1, 21)]
 
 
 @pytest.mark.parametrize(
@@ -134,32 +143,39 @@ def test_numbering_restarts_each_year(db, team, policy, acme):
 def test_create_refuses_bad_terms_and_changes_nothing(
     db, team, policy, today, acme, terms, error, words
 ):
-    before = event_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(error, match=words):
-        new_contract(db, team["alice"], acme, policy, today, **terms)
+        new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today, **terms)
     with db.read() as s:
         assert s.execute(select(Contract.id)).first() is None
-    assert event_count(db) == before
+    assert count_rows(db, AuditEvent) == before
 
 
 def test_archived_customer_refused(db, team, policy, today, acme):
     with db.write() as s:
-        row = s.get(Customer, acme.id)
+        row = s.get(Customer, acme["id"])
         row.archived_on = today
     with pytest.raises(Conflict, match="archived"):
-        new_contract(db, team["alice"], acme, policy, today)
+        new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)
 
 
 def test_who_may_create(db, team, policy, today, acme):
     with pytest.raises(NotPermitted, match="customers they own"):
-        new_contract(db, team["bob"], acme, policy, today)
+        new_contract(db, actor=team["bob"], customer=acme, policy=policy, today=today)
     with pytest.raises(NotPermitted, match="someone else"):
-        new_contract(db, team["alice"], acme, policy, today, owner="bob")
+        new_contract(
+            db, actor=team["alice"], customer=acme, policy=policy, today=today, owner="bob"
+        )
     with pytest.raises(NotPermitted):
-        new_contract(db, team["leo"], acme, policy, today)
-    by_manager = new_contract(db, team["mia"], acme, policy, today, owner="bob")
+        new_contract(db, actor=team["leo"], customer=acme, policy=policy, today=today)
+    by_manager = new_contract(
+        db, actor=team["mia"], customer=acme, policy=policy, today=today, owner="bob"
+    )
     assert by_manager["owner"] == "bob"
-    assert new_contract(db, team["root"], acme, policy, today)["owner"] == "root"
+    assert (
+        new_contract(db, actor=team["root"], customer=acme, policy=policy, today=today)["owner"]
+        == "root"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +186,7 @@ def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, 
     from bizops.services.contracts import attachments
 
     alice, mia = team["alice"], team["mia"]
-    number = new_contract(db, alice, acme, policy, today)["number"]
+    number = new_contract(db, actor=alice, customer=acme, policy=policy, today=today)["number"]
     with db.write() as s:
         svc.add_note(s, actor=team["leo"], ref=number, text="付款条款需要法务复核")
         svc.update_contract(s, actor=alice, ref=number, amount="150000", policy=policy, today=today)
@@ -187,12 +203,12 @@ def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, 
             s, actor=alice, ref=number, on="today", signatory="张总", policy=policy, today=today
         )
     with db.read() as s:
-        assert s.get(Customer, acme.id).stage == "signed"
+        assert s.get(Customer, acme["id"]).stage == "signed"
     later = date(2026, 12, 20)
     with db.write() as s:
         svc.activate_contract(s, actor=alice, ref=number, policy=policy, today=later)
     with db.read() as s:
-        assert s.get(Customer, acme.id).stage == "maintenance"
+        assert s.get(Customer, acme["id"]).stage == "maintenance"
     with pytest.raises(Conflict, match="milestone"), db.write() as s:
         svc.complete_contract(s, actor=alice, ref=number, today=later)
     with db.write() as s:
@@ -237,7 +253,7 @@ def test_reject_and_withdraw_go_back_to_draft_and_reopen_voids(
     db, team, policy, today, acme, approvers
 ):
     alice = team["alice"]
-    number = new_contract(db, alice, acme, policy, today)["number"]
+    number = new_contract(db, actor=alice, customer=acme, policy=policy, today=today)["number"]
     with db.write() as s:
         request = svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
     with db.write() as s:
@@ -282,7 +298,9 @@ def test_apply_outcome_direct(db, team, policy, today, acme):
 
     from bizops.services.approvals import Outcome
 
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     with db.write() as s:
         c = svc.find_contract(s, number)
         c.status = "pending_approval"
@@ -319,22 +337,9 @@ def test_apply_outcome_direct(db, team, policy, today, acme):
 # Illegal moves and frozen terms
 
 
-def signed_contract(db, team, policy, today, cust, approvers, **terms) -> str:
-    alice = team["alice"]
-    number = new_contract(db, alice, cust, policy, today, **terms)["number"]
-    with db.write() as s:
-        svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
-    approve_all(db, number, approvers, policy, today)
-    with db.write() as s:
-        svc.sign_contract(
-            s, actor=alice, ref=number, on=today, signatory="Li Lei", policy=policy, today=today
-        )
-    return number
-
-
 def test_illegal_moves_name_state_and_allowed_moves(db, team, policy, today, acme, approvers):
     alice = team["alice"]
-    number = new_contract(db, alice, acme, policy, today)["number"]
+    number = new_contract(db, actor=alice, customer=acme, policy=policy, today=today)["number"]
     with pytest.raises(Conflict) as err, db.write() as s:
         svc.sign_contract(
             s, actor=alice, ref=number, on=today, signatory="X", policy=policy, today=today
@@ -366,7 +371,7 @@ def test_illegal_moves_name_state_and_allowed_moves(db, team, policy, today, acm
 
 def test_sign_rules(db, team, policy, today, acme, approvers):
     alice = team["alice"]
-    number = new_contract(db, alice, acme, policy, today)["number"]
+    number = new_contract(db, actor=alice, customer=acme, policy=policy, today=today)["number"]
     with db.write() as s:
         svc.submit_contract(s, actor=alice, ref=number, policy=policy, today=today)
     approve_all(db, number, approvers, policy, today)
@@ -395,7 +400,9 @@ def test_sign_rules(db, team, policy, today, acme, approvers):
 
 
 def test_terminate_then_archive_twice(db, team, policy, today, acme, approvers):
-    number = signed_contract(db, team, policy, today, acme, approvers)
+    number = signed_contract(
+        db, actor=team["alice"], customer=acme, approvers=approvers, policy=policy, today=today
+    )
     alice = team["alice"]
     with pytest.raises(Invalid, match="--reason"), db.write() as s:
         svc.terminate_contract(s, actor=alice, ref=number, reason=None, today=today)
@@ -418,7 +425,9 @@ def test_terminate_then_archive_twice(db, team, policy, today, acme, approvers):
 
 
 def test_amendment_applies_only_when_approved(db, team, policy, today, acme, approvers):
-    number = signed_contract(db, team, policy, today, acme, approvers)
+    number = signed_contract(
+        db, actor=team["alice"], customer=acme, approvers=approvers, policy=policy, today=today
+    )
     alice = team["alice"]
     with pytest.raises(Invalid, match="cannot be amended"), db.write() as s:
         svc.amend_contract(
@@ -522,7 +531,9 @@ def test_amendment_applies_only_when_approved(db, team, policy, today, acme, app
 
 
 def test_amend_only_signed_or_active(db, team, policy, today, acme):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     with pytest.raises(Conflict, match="contract update"), db.write() as s:
         svc.amend_contract(
             s,
@@ -540,7 +551,9 @@ def test_amend_only_signed_or_active(db, team, policy, today, acme):
 
 
 def test_dispute_blocks_complete_and_archive(db, team, policy, today, acme, approvers, tmp_path):
-    number = signed_contract(db, team, policy, today, acme, approvers)
+    number = signed_contract(
+        db, actor=team["alice"], customer=acme, approvers=approvers, policy=policy, today=today
+    )
     alice, leo = team["alice"], team["leo"]
     with pytest.raises(NotPermitted), db.write() as s:
         svc.open_dispute(s, actor=team["bob"], ref=number, summary="x", today=today)
@@ -577,13 +590,17 @@ def test_dispute_blocks_complete_and_archive(db, team, policy, today, acme, appr
 
 
 def test_dispute_needs_signed_contract(db, team, policy, today, acme):
-    number = new_contract(db, team["alice"], acme, policy, today)["number"]
+    number = new_contract(db, actor=team["alice"], customer=acme, policy=policy, today=today)[
+        "number"
+    ]
     with pytest.raises(Conflict, match="draft"), db.write() as s:
         svc.open_dispute(s, actor=team["alice"], ref=number, summary="x", today=today)
 
 
 def test_milestones_rules_and_overdue(db, team, policy, today, acme, approvers):
-    number = signed_contract(db, team, policy, today, acme, approvers)
+    number = signed_contract(
+        db, actor=team["alice"], customer=acme, approvers=approvers, policy=policy, today=today
+    )
     alice = team["alice"]
     with pytest.raises(Invalid, match="payment, delivery, acceptance, other"), db.write() as s:
         svc.add_milestone(s, actor=alice, ref=number, kind="bonus", due="+1w", today=today)
@@ -636,14 +653,32 @@ def test_milestones_rules_and_overdue(db, team, policy, today, acme, approvers):
 
 
 def test_list_filters_and_expiring(db, team, policy, today, acme, approvers):
-    bobs = customer(db, team["bob"], policy, today, name="Globex Ltd")
-    soon = signed_contract(db, team, policy, today, acme, approvers, end="+20d", start="-1m")
-    later = signed_contract(db, team, policy, today, acme, approvers, end="+90d", start="-1m")
+    bobs = add_customer(db, name="Globex Ltd", owner=team["bob"], policy=policy, today=today)
+    soon = signed_contract(
+        db,
+        actor=team["alice"],
+        customer=acme,
+        approvers=approvers,
+        policy=policy,
+        today=today,
+        end="+20d",
+        start="-1m",
+    )
+    later = signed_contract(
+        db,
+        actor=team["alice"],
+        customer=acme,
+        approvers=approvers,
+        policy=policy,
+        today=today,
+        end="+90d",
+        start="-1m",
+    )
     with db.write() as s:
         svc.create_contract(
             s,
             actor=team["bob"],
-            customer=bobs.code,
+            customer=bobs["code"],
             policy=policy,
             today=today,
             **(TERMS | {"type": "nda"}),
@@ -676,7 +711,7 @@ def test_list_filters_and_expiring(db, team, policy, today, acme, approvers):
 
 def test_update_draft_terms(db, team, policy, today, acme):
     alice = team["alice"]
-    number = new_contract(db, alice, acme, policy, today)["number"]
+    number = new_contract(db, actor=alice, customer=acme, policy=policy, today=today)["number"]
     with pytest.raises(Invalid, match="nothing to change"), db.write() as s:
         svc.update_contract(s, actor=alice, ref=number, policy=policy, today=today)
     with pytest.raises(Invalid, match="before --start"), db.write() as s:
@@ -723,7 +758,15 @@ SALES_FIELDS = {
 
 def test_template_makes_a_standard_contract(db, team, policy, today, acme):
     alice = team["alice"]
-    made = new_contract(db, alice, acme, policy, today, template="sales-zh", values=SALES_FIELDS)
+    made = new_contract(
+        db,
+        actor=alice,
+        customer=acme,
+        policy=policy,
+        today=today,
+        template="sales-zh",
+        values=SALES_FIELDS,
+    )
     assert made["template"] == "sales-zh@1" and made["non_standard"] is False
     number = made["number"]
     with db.read() as s:
@@ -764,9 +807,18 @@ def test_template_makes_a_standard_contract(db, team, policy, today, acme):
 
 def test_unknown_or_wrong_template_refused(db, team, policy, today, acme):
     with pytest.raises(NotFound):
-        new_contract(db, team["alice"], acme, policy, today, template="no-such-template")
+        new_contract(
+            db,
+            actor=team["alice"],
+            customer=acme,
+            policy=policy,
+            today=today,
+            template="no-such-template",
+        )
     with pytest.raises(Invalid, match="nda"):
-        new_contract(db, team["alice"], acme, policy, today, template="nda-zh")
+        new_contract(
+            db, actor=team["alice"], customer=acme, policy=policy, today=today, template="nda-zh"
+        )
     with db.read() as s:
         assert s.execute(select(Contract.id)).first() is None
 
@@ -774,7 +826,15 @@ def test_unknown_or_wrong_template_refused(db, team, policy, today, acme):
 def test_template_date_fields_take_relative_dates(db, team, policy, today, acme):
     # today is 2026-11-27: "eom" is the end of November, "+1m" a month on.
     values = SALES_FIELDS | {"delivery_date": "eom"}
-    made = new_contract(db, team["alice"], acme, policy, today, template="sales-zh", values=values)
+    made = new_contract(
+        db,
+        actor=team["alice"],
+        customer=acme,
+        policy=policy,
+        today=today,
+        template="sales-zh",
+        values=values,
+    )
     with db.write() as s:
         assert svc.find_contract(s, made["number"]).fields["delivery_date"] == "2026-11-30"
         svc.update_contract(
@@ -789,10 +849,10 @@ def test_template_date_fields_take_relative_dates(db, team, policy, today, acme)
     with pytest.raises(Invalid) as err:
         new_contract(
             db,
-            team["alice"],
-            acme,
-            policy,
-            today,
+            actor=team["alice"],
+            customer=acme,
+            policy=policy,
+            today=today,
             template="sales-zh",
             values=SALES_FIELDS | {"delivery_date": "01/02/2027"},
         )
@@ -800,7 +860,9 @@ def test_template_date_fields_take_relative_dates(db, team, policy, today, acme)
 
 
 def test_amend_errors_name_the_set_option(db, team, policy, today, acme, approvers):
-    number = signed_contract(db, team, policy, today, acme, approvers)
+    number = signed_contract(
+        db, actor=team["alice"], customer=acme, approvers=approvers, policy=policy, today=today
+    )
     for changes, words in (
         ({"end": "2020-01-01"}, "--set end: 2020-01-01 is before the start 2026-12-01"),
         ({"start": "2028-01-01"}, "end: 2027-11-30 is before --set start 2028-01-01"),

@@ -3,26 +3,20 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.services import customers as cs
 from bizops.services.lookup import find_customer
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Contract, Customer, FollowUp, StageChange
-from tests.conftest import add_user
+from tests.support.factories import add_customer, add_user
+from tests.support.queries import count_rows
 
 
 def add(db, team, policy, today, name="华信科技有限公司", actor="alice", **kw):
-    kw.setdefault("grade", "B")
     kw.setdefault("owner", "alice")
-    with db.write() as s:
-        return cs.add_customer(s, actor=team[actor], name=name, policy=policy, today=today, **kw)
-
-
-def count(db, model, *where):
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+    return add_customer(db, actor=team[actor], name=name, policy=policy, today=today, **kw)
 
 
 def events(db, action):
@@ -42,6 +36,8 @@ def open_followups(db, customer_id):
 
 
 def add_contract(db, customer_id, owner, today, *, status="signed", signed=True, number="HT-1"):
+    """A contract row in ``status``, written by hand: signing through the contracts service
+    would move the customer's stage itself, and these tests move it."""
     with db.write() as s:
         s.add(
             Contract(
@@ -84,7 +80,7 @@ def test_add_gives_code_stage_history_first_followup_and_audit(db, team, policy,
     # A's first contact is due after 1 day: Saturday 28th moves to Monday 30th.
     assert view["next_due"] == date(2026, 11, 30)
     assert [f.kind for f in open_followups(db, view["id"])] == ["first_contact"]
-    assert count(db, StageChange, StageChange.customer_id == view["id"]) == 1
+    assert count_rows(db, StageChange, StageChange.customer_id == view["id"]) == 1
     [event] = events(db, "customer.add")
     assert event.entity_id == "C0001" and "张伟" in (event.after or "")
     second = add(db, team, policy, today, name="Acme Trading", stage="needs")
@@ -109,8 +105,8 @@ def test_bad_input_is_invalid_and_changes_nothing(db, team, policy, today, kw, m
     kw.setdefault("name", "新客户")
     with pytest.raises(Invalid, match=message):
         add(db, team, policy, today, **kw)
-    assert count(db, Customer) == 0
-    assert count(db, FollowUp) == 0
+    assert count_rows(db, Customer) == 0
+    assert count_rows(db, FollowUp) == 0
     assert events(db, "customer.add") == []
 
 
@@ -123,7 +119,7 @@ def test_owner_must_be_an_active_user(db, team, policy, today):
         deactivate_user(s, actor=team["root"], ref="bob")
     with pytest.raises(Invalid, match="deactivated"):
         add(db, team, policy, today, owner="bob")
-    assert count(db, Customer) == 0
+    assert count_rows(db, Customer) == 0
 
 
 def test_who_may_add(db, team, policy, today):
@@ -139,7 +135,7 @@ def test_duplicate_name_is_case_width_and_punctuation_insensitive(db, team, poli
     add(db, team, policy, today, name="ACME Ltd")
     with pytest.raises(Conflict, match="duplicates existing customer C0001 ACME Ltd"):
         add(db, team, policy, today, name=dup)
-    assert count(db, Customer) == 1
+    assert count_rows(db, Customer) == 1
     assert add(db, team, policy, today, name=dup, allow_duplicate=True)["code"] == "C0002"
 
 
@@ -153,7 +149,7 @@ def test_duplicate_contact_email(db, team, policy, today):
     add(db, team, policy, today, name="甲公司", contacts=["王五, zw@x.cn"])
     with pytest.raises(Conflict, match="(?i)zw@x.cn is already a contact of customer C0001 甲公司"):
         add(db, team, policy, today, name="乙公司", contacts=["赵六, ZW@X.CN"])
-    assert count(db, Customer) == 1
+    assert count_rows(db, Customer) == 1
     add(db, team, policy, today, name="乙公司", contacts=["赵六, ZW@X.CN"], allow_duplicate=True)
 
 
@@ -166,7 +162,7 @@ def test_maintenance_is_refused_as_a_starting_stage_as_signed_is(db, team, polic
     # Maintenance comes after signing: starting there must not get round the contract.
     with pytest.raises(Conflict, match="--stage: maintenance needs a signed contract"):
         add(db, team, policy, today, stage="maintenance")
-    assert count(db, Customer) == 0 and count(db, FollowUp) == 0
+    assert count_rows(db, Customer) == 0 and count_rows(db, FollowUp) == 0
     assert events(db, "customer.add") == []
 
 
@@ -211,7 +207,7 @@ def test_refused_move_changes_nothing(db, team, policy, today):
         move(db, team, "C0001", policy=policy, today=today, stage="lost")
     with db.read() as s:
         assert find_customer(s, "C0001").stage == "prospect"
-    assert count(db, StageChange) == 1 and events(db, "customer.stage") == []
+    assert count_rows(db, StageChange) == 1 and events(db, "customer.stage") == []
 
 
 def test_signed_needs_a_signed_contract(db, team, policy, today):
@@ -465,7 +461,7 @@ def test_archive_and_restore(db, team, policy, today):
     with db.write() as s:
         cs.archive_customer(s, actor=team["alice"], ref="C0001", policy=policy, today=today)
     assert open_followups(db, c["id"]) == []
-    assert count(db, Customer) == 1 and count(db, Contract) == 1  # never deleted
+    assert count_rows(db, Customer) == 1 and count_rows(db, Contract) == 1  # never deleted
     with pytest.raises(Conflict, match="already archived"), db.write() as s:
         cs.archive_customer(s, actor=team["alice"], ref="C0001", policy=policy, today=today)
     with pytest.raises(Conflict, match="restore it first"):

@@ -17,7 +17,7 @@ from bizops.services import dbops, users
 from bizops.services.audit import verify
 from bizops.store.engine import Database
 from bizops.store.revisions import HEAD
-from tests.conftest import add_user
+from tests.support.factories import add_customer, add_user
 
 
 def test_info(db: Database) -> None:
@@ -155,6 +155,7 @@ print("done")
 """
 
 
+@pytest.mark.slow
 def test_backup_while_another_process_writes(db: Database, tmp_path: Path) -> None:
     if not db.is_sqlite:
         pytest.skip("the online backup is SQLite's; pg_dump is consistent by design")
@@ -198,21 +199,20 @@ def test_backup_of_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_check_finds_broken_product_rules(db: Database, policy, today) -> None:  # type: ignore[no-untyped-def]
-    from tests.factories import insert_customer
-
     owner = add_user(db, "alice", "sales")
-    ok = insert_customer(db, name="华信科技有限公司", owner=owner, policy=policy, today=today)
-    lost = insert_customer(db, name="Acme Ltd.", owner=owner, policy=policy, today=today)
+    ok = add_customer(db, name="华信科技有限公司", owner=owner, policy=policy, today=today)
+    lost = add_customer(db, name="Acme Ltd.", owner=owner, policy=policy, today=today)
     assert dbops.check(db).ok
     with db.engine.begin() as conn:
         # Behind the services' back: a lost customer keeps its follow-up, an active one loses it.
-        conn.execute(text("UPDATE customers SET stage = 'lost' WHERE id = :i"), {"i": lost.id})
+        conn.execute(text("UPDATE customers SET stage = 'lost' WHERE id = :i"), {"i": lost["id"]})
         conn.execute(
-            text("UPDATE followups SET status = 'done' WHERE customer_id = :i"), {"i": ok.id}
+            text("UPDATE followups SET status = 'done' WHERE customer_id = :i"), {"i": ok["id"]}
         )
     problems = dbops.check(db).problems
     assert "one open follow-up per active customer" in dbops.check(db).checked
     assert (
-        f"follow-ups: customer {ok.code} is active with 0 open follow-ups (should be 1)" in problems
+        f"follow-ups: customer {ok['code']} is active with 0 open follow-ups (should be 1)"
+        in problems
     )
-    assert f"follow-ups: customer {lost.code} is lost but has 1 open follow-up(s)" in problems
+    assert f"follow-ups: customer {lost['code']} is lost but has 1 open follow-up(s)" in problems

@@ -1,9 +1,8 @@
-"""The demo data set: what it promises (PRODUCT 10), built through the real services."""
+"""The demo data set: what it promises, built through the real services."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,9 @@ from bizops.store.models import (
     StageChange,
     User,
 )
-from tests.conftest import BACKENDS, TODAY, add_user, make_database
+from tests.support import TODAY
+from tests.support.databases import BACKENDS, empty_database
+from tests.support.factories import add_user
 
 CONTRACT_STATES = (
     "draft",
@@ -64,7 +65,7 @@ def demo(
 ) -> Iterator[tuple[Database, DemoSummary]]:
     """One demo per backend for the whole module: the tests below only read it."""
     tmp = tmp_path_factory.mktemp("demo")
-    with contextmanager(make_database)(request.param, tmp, _sqlite_template, _pg_template) as db:
+    with empty_database(request.param, tmp, _sqlite_template, _pg_template) as db:
         yield db, _build(db, default_policy(), TODAY)
 
 
@@ -82,6 +83,7 @@ def _count(session: Session, query: Any) -> int:
     return int(session.execute(query).scalar_one())
 
 
+@pytest.mark.slow
 def test_team_matches_team_toml(demo_db: Database, built: DemoSummary) -> None:
     with demo_db.read() as session:
         rows = {u.login: u for u in session.execute(select(User)).scalars()}
@@ -97,6 +99,7 @@ def test_team_matches_team_toml(demo_db: Database, built: DemoSummary) -> None:
     assert built.sales == ["zhangwei", "lina", "tom"] and built.manager == "wangfang"
 
 
+@pytest.mark.slow
 def test_customers_every_grade_and_stage_in_both_languages(
     demo_db: Database, built: DemoSummary, today: date
 ) -> None:
@@ -125,6 +128,7 @@ def test_customers_every_grade_and_stage_in_both_languages(
     assert set(built.customers_by_stage) == set(STAGES)
 
 
+@pytest.mark.slow
 def test_three_months_of_followups_on_time_late_and_overdue(
     demo_db: Database, built: DemoSummary, today: date
 ) -> None:
@@ -167,6 +171,7 @@ def test_three_months_of_followups_on_time_late_and_overdue(
     assert built.counts["followups_overdue"] == len(overdue)
 
 
+@pytest.mark.slow
 def test_contracts_in_every_state_from_templates(
     demo_db: Database, built: DemoSummary, policy: Policy, today: date
 ) -> None:
@@ -198,6 +203,7 @@ def test_contracts_in_every_state_from_templates(
     assert built.draft_contract in standard
 
 
+@pytest.mark.slow
 def test_approvals_amendments_milestones_disputes(
     demo_db: Database, built: DemoSummary, today: date
 ) -> None:
@@ -248,6 +254,7 @@ def test_approvals_amendments_milestones_disputes(
     assert built.counts["disputes_open"] == 1
 
 
+@pytest.mark.slow
 def test_audit_chain_and_invariants_hold(demo_db: Database, built: DemoSummary) -> None:
     with demo_db.read() as session:
         count, problems = verify_chain(session)
@@ -352,6 +359,7 @@ def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+@pytest.mark.slow
 def test_same_day_gives_the_same_data(tmp_path: Path, policy: Policy) -> None:
     # A Sunday early in January: events fall back to Fridays, and numbering crosses a year.
     today = date(2027, 1, 3)

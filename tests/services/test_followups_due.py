@@ -6,44 +6,27 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bizops.services.customers import add_customer
 from bizops.services.followups import due_rows
-from bizops.services.users import find_user
 from bizops.store.models import Customer, FollowUp
-
-
-class _Added:
-    def __init__(self, id: int) -> None:
-        self.id = id
-
-
-def insert_customer(db, *, name, owner, policy, today, grade):
-    with db.write() as s:
-        root = find_user(s, "root")
-        view = add_customer(
-            s, actor=root, name=name, grade=grade, owner=owner.login, policy=policy, today=today
-        )
-    return _Added(view["id"])
+from tests.support.factories import add_customer
 
 
 def _set_due(db, customer, due, last=None):
     with db.write() as s:
-        s.execute(update(FollowUp).where(FollowUp.customer_id == customer.id).values(due=due))
+        s.execute(update(FollowUp).where(FollowUp.customer_id == customer["id"]).values(due=due))
         if last is not None:
             s.execute(
-                update(Customer).where(Customer.id == customer.id).values(last_contact_on=last)
+                update(Customer).where(Customer.id == customer["id"]).values(last_contact_on=last)
             )
 
 
 def test_order_window_and_keys(db, team, policy, today):
     alice, bob = team["alice"], team["bob"]
-    c_late = insert_customer(
-        db, name="迟到公司", owner=alice, policy=policy, today=today, grade="C"
-    )
-    a_late = insert_customer(db, name="Acme", owner=bob, policy=policy, today=today, grade="A")
-    b_today = insert_customer(db, name="Beta", owner=alice, policy=policy, today=today, grade="B")
-    a_today = insert_customer(db, name="Alpha", owner=alice, policy=policy, today=today, grade="A")
-    later = insert_customer(db, name="Later", owner=alice, policy=policy, today=today, grade="A")
+    c_late = add_customer(db, name="迟到公司", owner=alice, policy=policy, today=today, grade="C")
+    a_late = add_customer(db, name="Acme", owner=bob, policy=policy, today=today, grade="A")
+    b_today = add_customer(db, name="Beta", owner=alice, policy=policy, today=today, grade="B")
+    a_today = add_customer(db, name="Alpha", owner=alice, policy=policy, today=today, grade="A")
+    later = add_customer(db, name="Later", owner=alice, policy=policy, today=today, grade="A")
     _set_due(db, c_late, today - timedelta(days=5), last=today - timedelta(days=40))
     _set_due(db, a_late, today - timedelta(days=5))
     _set_due(db, b_today, today)

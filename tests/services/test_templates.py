@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from bizops.documents.library import builtin_templates
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
-from bizops.services import contracts, customers
+from bizops.services import contracts
 from bizops.services import templates as svc
 from bizops.store.models import AuditEvent, Contract, Draft, TemplateVersion
+from tests.support.factories import add_customer, new_contract
 
 CONTRACT_TEMPLATES = sorted(n for n, t in builtin_templates().items() if t.is_contract)
 DEMO_VALUES = {
@@ -42,36 +43,30 @@ DEMO_VALUES["purchase"] = DEMO_VALUES["sales"]
 
 
 def _customer(db, team, policy, today, name="华东机械制造有限公司"):
-    with db.write() as s:
-        return customers.add_customer(
-            s,
-            actor=team["alice"],
-            name=name,
-            grade="A",
-            owner="alice",
-            policy=policy,
-            today=today,
-            contacts=["张伟, 采购经理, 13800000000, zhangwei@example.com"],
-        )
+    return add_customer(
+        db,
+        name=name,
+        grade="A",
+        owner=team["alice"],
+        policy=policy,
+        today=today,
+        contacts=["张伟, 采购经理, 13800000000, zhangwei@example.com"],
+    )
 
 
 def _contract(db, team, policy, today, *, type, template, values, customer="C0001"):
-    with db.write() as s:
-        return contracts.create_contract(
-            s,
-            actor=team["alice"],
-            customer=customer,
-            type=type,
-            title="数控机床 <采购> & 安装",
-            amount="1200000",
-            risk="low",
-            start="2026-12-01",
-            end="2027-11-30",
-            template=template,
-            values=values,
-            policy=policy,
-            today=today,
-        )
+    return new_contract(
+        db,
+        actor=team["alice"],
+        customer=customer,
+        type=type,
+        title="数控机床 <采购> & 安装",
+        amount="1200000",
+        template=template,
+        values=values,
+        policy=policy,
+        today=today,
+    )
 
 
 def test_assess_standard(db, team):

@@ -1,23 +1,19 @@
-"""Users and roles through the service layer (PRODUCT section 3), on every backend."""
+"""Users and roles through the service layer on every backend."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.services import users
 from bizops.store.audit import verify_chain
 from bizops.store.engine import Database
 from bizops.store.models import AuditEvent, User
-from tests.conftest import add_user
-
-
-def audit_count(db: Database) -> int:
-    with db.read() as s:
-        return int(s.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+from tests.support.factories import add_user
+from tests.support.queries import count_rows
 
 
 def admin(s) -> User:  # type: ignore[no-untyped-def]
@@ -30,7 +26,7 @@ def test_init_admin_once(db: Database) -> None:
     assert view.login == "root" and view.roles == ["admin"] and view.active
     with pytest.raises(Conflict, match="already initialised"), db.write() as s:
         users.init_admin(s, login="other")
-    assert audit_count(db) == 1
+    assert count_rows(db, AuditEvent) == 1
     with db.read() as s:
         (event,) = s.execute(select(AuditEvent)).scalars()
         assert event.action == "user.init" and event.actor == "root"
@@ -125,10 +121,10 @@ def test_bad_input_changes_nothing(
     db: Database, kwargs: dict[str, object], error: type[Exception], words: str
 ) -> None:
     add_user(db, "alice", "sales")
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(error, match=words), db.write() as s:
         users.add_user(s, actor=admin(s), **kwargs)  # type: ignore[arg-type]
-    assert audit_count(db) == before
+    assert count_rows(db, AuditEvent) == before
     with db.read() as s:
         assert users.count_users(s) == 2
 
@@ -136,7 +132,7 @@ def test_bad_input_changes_nothing(
 def test_only_admins_manage_users(db: Database) -> None:
     add_user(db, "alice", "sales")
     add_user(db, "mia", "manager")
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with db.write() as s:
         alice = users.find_user(s, "alice")
         with pytest.raises(NotPermitted, match="only an admin"):
@@ -145,19 +141,19 @@ def test_only_admins_manage_users(db: Database) -> None:
             users.update_user(s, actor=alice, ref="alice", add_roles=["admin"])
         with pytest.raises(NotPermitted):
             users.deactivate_user(s, actor=alice, ref="mia")
-    assert audit_count(db) == before
+    assert count_rows(db, AuditEvent) == before
 
 
 def test_the_last_admin_stays(db: Database) -> None:
     add_user(db, "alice", "sales")
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(Conflict, match="last active admin"), db.write() as s:
         users.deactivate_user(s, actor=admin(s), ref="root")
     with pytest.raises(Conflict, match="last active admin"), db.write() as s:
         users.update_user(s, actor=admin(s), ref="root", remove_roles=["admin"])
     with pytest.raises(Conflict, match="last active admin"), db.write() as s:
         users.update_user(s, actor=admin(s), ref="root", roles=["sales"])
-    assert audit_count(db) == before
+    assert count_rows(db, AuditEvent) == before
     # with a second admin, the first may step down
     with db.write() as s:
         users.update_user(s, actor=admin(s), ref="alice", add_roles=["admin"])
@@ -177,7 +173,7 @@ def test_a_deactivated_admin_does_not_count(db: Database) -> None:
 
 def test_other_refusals(db: Database) -> None:
     add_user(db, "alice", "sales")
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(NotFound, match="no user 'nobody'"), db.write() as s:
         users.update_user(s, actor=admin(s), ref="nobody", name="x")
     with pytest.raises(Invalid, match="nothing to change"), db.write() as s:
@@ -190,7 +186,7 @@ def test_other_refusals(db: Database) -> None:
         users.deactivate_user(s, actor=admin(s), ref="alice")
     with pytest.raises(Conflict, match="already deactivated"), db.write() as s:
         users.deactivate_user(s, actor=admin(s), ref="alice")
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
 
 
 def test_ambiguous_names_list_the_candidates(db: Database) -> None:
@@ -216,3 +212,25 @@ def test_who_acts(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(NotPermitted, match="who is acting"):
             users.resolve_actor(s, None)
         assert users.resolve_actor(s, None, required=False) is None
+
+
+def test_team_and_audit_chain(db, team):
+    with db.read() as s:
+        logins = [u.login for u in users.list_users(s)]
+        count, problems = verify_chain(s)
+    assert logins == sorted(team)
+    assert count == len(team) and problems == []
+
+
+def test_non_admin_cannot_add_and_nothing_changes(db, team):
+    with pytest.raises(NotPermitted), db.write() as s:
+        users.add_user(s, actor=team["alice"], login="zed", roles=["sales"])
+    with db.read() as s:
+        assert "zed" not in [u.login for u in users.list_users(s)]
+
+
+def test_duplicate_login(db):
+    add_user(db, "alice", "sales")
+    with pytest.raises(Conflict), db.write() as s:
+        admin = users.find_user(s, "root")
+        users.add_user(s, actor=admin, login="ALICE", roles=["sales"])

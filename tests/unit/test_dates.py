@@ -1,4 +1,4 @@
-"""Dates as people type them (PRODUCT section 2), always relative to a given today."""
+"""Dates as people type them, always relative to a given today."""
 
 from __future__ import annotations
 

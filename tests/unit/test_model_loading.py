@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import bizops.store.models as models
 
 
@@ -33,6 +35,7 @@ def test_every_model_is_found_and_every_table_is_in_all_tables() -> None:
     assert mapped == set(models.__all__), "a model is missing from bizops.store.models._HOMES"
 
 
+@pytest.mark.slow
 def test_each_area_loads_the_tables_its_foreign_keys_name() -> None:
     """Loading one area alone must let SQLAlchemy resolve every foreign key of its tables
     (a flush sorts tables by them)."""

@@ -15,7 +15,10 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from tests.reliability.helpers import run_cli, start_cli, write_customer_csv
+import pytest
+
+from tests.support.customer_files import write_customer_csv
+from tests.support.processes import run_cli, start_cli
 
 ROWS = 100_000
 
@@ -25,6 +28,7 @@ def _customers(db: str) -> int:
         return int(conn.execute("SELECT count(*) FROM customers").fetchone()[0])
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_100k_import(tmp_path: Path) -> None:
     db = str(tmp_path / "crash.db")
     wal = tmp_path / "crash.db-wal"

@@ -13,8 +13,8 @@ from bizops.reports.mailer import MailError
 from bizops.services import reports as svc
 from bizops.services.policy import default_policy_data
 from bizops.store.models import AuditEvent, ReportDelivery, User
-from tests.reports.seed import seed_team_data
-from tests.reports.smtp import free_port, smtp_server
+from tests.support.report_scenario import make_report_scenario
+from tests.support.smtp import free_port, smtp_server
 
 WITH_ITEMS = ["alice", "bob", "fay", "gus", "mia"]
 
@@ -25,8 +25,8 @@ def mail_policy(port: int, **extra):
 
 
 @pytest.fixture
-def seeded(db, team, policy):
-    return seed_team_data(db, team, policy)
+def scenario(db, team, policy):
+    return make_report_scenario(db, team, policy)
 
 
 def _everyone(db, team, policy, today):
@@ -53,7 +53,7 @@ def _audit(db, action):
         ).scalar_one()
 
 
-def test_once_per_user_per_day_then_force(db, team, policy, today, seeded):
+def test_once_per_user_per_day_then_force(db, team, policy, today, scenario):
     reports = _everyone(db, team, policy, today)
     with smtp_server() as (inbox, port):
         mp = mail_policy(port)
@@ -93,7 +93,7 @@ def test_once_per_user_per_day_then_force(db, team, policy, today, seeded):
     assert last_alice["Message-ID"]
 
 
-def test_message_is_multipart_utf8(db, team, policy, today, seeded):
+def test_message_is_multipart_utf8(db, team, policy, today, scenario):
     reports = [r for r in _everyone(db, team, policy, today) if r["user"] == "alice"]
     with smtp_server() as (inbox, port):
         svc.send_daily(db, actor="root", reports=reports, policy=mail_policy(port), today=today)
@@ -112,7 +112,7 @@ def test_message_is_multipart_utf8(db, team, policy, today, seeded):
     assert "<script" not in html
 
 
-def test_unreachable_server_marks_nothing(db, team, policy, today, seeded):
+def test_unreachable_server_marks_nothing(db, team, policy, today, scenario):
     reports = _everyone(db, team, policy, today)
     with pytest.raises(MailError, match=r"cannot reach SMTP server 127\.0\.0\.1:"):
         svc.send_daily(
@@ -122,7 +122,7 @@ def test_unreachable_server_marks_nothing(db, team, policy, today, seeded):
     assert _audit(db, "report.sent") == 0
 
 
-def test_missing_settings_name_the_keys(db, team, policy, today, seeded):
+def test_missing_settings_name_the_keys(db, team, policy, today, scenario):
     reports = _everyone(db, team, policy, today)
     with pytest.raises(Invalid, match=r"missing mail\.host, mail\.from"):
         svc.send_daily(db, actor="root", reports=reports, policy=policy, today=today)
@@ -132,7 +132,7 @@ def test_missing_settings_name_the_keys(db, team, policy, today, seeded):
     assert _deliveries(db) == {}
 
 
-def test_one_refused_mail_does_not_lose_the_others(db, team, policy, today, seeded):
+def test_one_refused_mail_does_not_lose_the_others(db, team, policy, today, scenario):
     with db.write() as s:
         s.get(User, team["gus"].id).email = None
     reports = _everyone(db, team, policy, today)

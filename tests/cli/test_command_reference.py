@@ -12,8 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Every command PRODUCT.md names (sections 3 to 10), copied here so that the tests do not
-# depend on the specification's location.
+# Every command the product specification names, copied here so that the tests do not
+# depend on where the specification lives.
 PRODUCT_COMMANDS = [
     "init",
     "demo",
@@ -127,10 +127,10 @@ def test_every_product_command_is_in_the_reference(gen: ModuleType) -> None:
     names = {node.name for node in gen.walk()}
     reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     missing = [c for c in PRODUCT_COMMANDS if f"bizops {c}" not in names]
-    assert missing == [], f"PRODUCT.md commands missing from the command tree: {missing}"
+    assert missing == [], f"specified commands missing from the command tree: {missing}"
     headings = set(re.findall(r"^#+ (bizops .+)$", reference, re.M))
     undocumented = [c for c in PRODUCT_COMMANDS if f"bizops {c}" not in headings]
-    assert undocumented == [], f"PRODUCT.md commands missing from docs/reference.md: {undocumented}"
+    assert undocumented == [], f"specified commands missing from docs/reference.md: {undocumented}"
 
 
 def test_check_mode_reports_a_stale_file(

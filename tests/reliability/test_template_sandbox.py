@@ -21,7 +21,7 @@ from bizops.domain.errors import BizopsError, Invalid
 from bizops.domain.policy import Policy
 from bizops.store.engine import Database
 from bizops.store.models import AuditEvent, Draft, TemplateVersion, User
-from tests.conftest import Cli
+from tests.support.cli import Cli
 
 MARKER = "/tmp/bizops-sandbox-escaped"
 

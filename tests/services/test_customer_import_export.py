@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bench.import_customers import OWNERS, write_csv
 from bizops.domain.errors import Invalid, NotPermitted
@@ -14,7 +14,8 @@ from bizops.services.customers.import_rows import Owners, check_row
 from bizops.services.customers.views import ExportRow
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Contact, Customer, CustomerTag, FollowUp, StageChange
-from tests.conftest import add_user
+from tests.support.factories import add_user
+from tests.support.queries import count_rows
 
 HEADER_ZH = (
     "客户名称,等级,阶段,负责人,行业,地区,来源,预计金额,意向,标签,联系人,职务,电话,邮箱,备注,需求\n"
@@ -37,11 +38,6 @@ def run(db, team, policy, today, path, actor="alice", **kw):
         return cs.import_customers(
             s, actor=team[actor], path=path, policy=policy, today=today, **kw
         )
-
-
-def n(db, model):
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def test_import_chinese_headers_then_reimport_is_a_noop(db, team, policy, today, tmp_path):
@@ -74,11 +70,15 @@ def test_import_chinese_headers_then_reimport_is_a_noop(db, team, policy, today,
     }
     assert shown["needs"] == "冷链" and shown["note"] == "年底采购"
     assert shown["stage_history"][0]["reason"] == f"imported from {path.name}"
-    assert n(db, FollowUp) == 3 and n(db, StageChange) == 3
+    assert count_rows(db, FollowUp) == 3 and count_rows(db, StageChange) == 3
     # Re-import: everything already present, nothing added, no new audit event.
     again = run(db, team, policy, today, path)
     assert (again.imported, again.already_present, again.rejected) == (0, 3, 0)
-    assert n(db, Customer) == 3 and n(db, Contact) == 2 and n(db, AuditEvent) == len(team) + 1
+    assert (
+        count_rows(db, Customer) == 3
+        and count_rows(db, Contact) == 2
+        and count_rows(db, AuditEvent) == len(team) + 1
+    )
 
 
 def test_first_contact_followups_follow_the_grade(db, team, policy, today, tmp_path):
@@ -106,7 +106,7 @@ def test_bad_encoding_is_named(db, team, policy, today, tmp_path):
     utf16 = write(tmp_path, "name,grade,owner\nX,A,alice\n", name="u16.csv", encoding="utf-16")
     with pytest.raises(Invalid, match="UTF-16"):
         run(db, team, policy, today, utf16)
-    assert n(db, Customer) == 0
+    assert count_rows(db, Customer) == 0
 
 
 def test_missing_and_unknown_columns(db, team, policy, today, tmp_path):
@@ -124,7 +124,7 @@ def test_missing_and_unknown_columns(db, team, policy, today, tmp_path):
         run(db, team, policy, today, write(tmp_path, "name,grade,owner,email,邮箱\nX,A,alice,,\n"))
     with pytest.raises(Invalid, match="empty"):
         run(db, team, policy, today, write(tmp_path, ""))
-    assert n(db, Customer) == 0
+    assert count_rows(db, Customer) == 0
 
 
 def test_every_bad_row_is_reported_and_nothing_imported(db, team, policy, today, tmp_path):
@@ -157,7 +157,7 @@ def test_every_bad_row_is_reported_and_nothing_imported(db, team, policy, today,
         details[8].startswith("line 11: grade: unknown value 'Z'")
         and "owner: no user" in details[8]
     )
-    assert n(db, Customer) == 0 and n(db, AuditEvent) == len(team)
+    assert count_rows(db, Customer) == 0 and count_rows(db, AuditEvent) == len(team)
 
 
 def test_stages_are_taken_as_given_signed_and_maintenance_included(
@@ -200,7 +200,7 @@ def test_a_fixed_rejects_file_imports_as_it_is(db, team, policy, today, tmp_path
     fixed = rejects.read_text(encoding="utf-8-sig").replace("乙公司,Q,", "乙公司,B,")
     result = run(db, team, policy, today, write(tmp_path, fixed, name="fixed.csv"))
     assert (result.imported, result.rejected) == (1, 0)
-    assert n(db, Customer) == 2
+    assert count_rows(db, Customer) == 2
 
 
 @pytest.mark.parametrize("sep", [",", "\t", ";"])
@@ -219,7 +219,7 @@ def test_rejects_never_overwrite_the_imported_file(db, team, policy, today, tmp_
     for same in (path, tmp_path / "." / "customers.csv"):
         with pytest.raises(Invalid, match="--rejects: .* is the file being imported"):
             run(db, team, policy, today, path, skip_invalid=True, rejects=same)
-    assert path.read_bytes() == text.encode() and n(db, Customer) == 0
+    assert path.read_bytes() == text.encode() and count_rows(db, Customer) == 0
 
 
 def test_email_of_existing_customer_is_a_bad_row(db, team, policy, today, tmp_path):
@@ -355,12 +355,12 @@ def test_realistic_thousand_rows_with_a_few_bad(db, team, policy, today, tmp_pat
         run(db, team, policy, today, path)
     reported = [int(d.split(":")[0].split()[1]) for d in err.value.details]
     assert reported == bad_lines and len(reported) == 6
-    assert n(db, Customer) == 0
+    assert count_rows(db, Customer) == 0
     rejects = tmp_path / "rejects.csv"
     result = run(db, team, policy, today, path, skip_invalid=True, rejects=rejects)
     assert (result.imported, result.rejected) == (994, 6)
-    assert n(db, Customer) == 994 and n(db, FollowUp) == 994
-    assert n(db, CustomerTag) > 0
+    assert count_rows(db, Customer) == 994 and count_rows(db, FollowUp) == 994
+    assert count_rows(db, CustomerTag) > 0
     with db.read() as s:
         assert verify_chain(s)[1] == []
     assert run(db, team, policy, today, path, skip_invalid=True).imported == 0

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bizops.domain.errors import Invalid
 from bizops.services import approvals, contracts
 from bizops.store.models import Contract, User
-from tests.factories import insert_customer
+from tests.support.factories import add_customer, new_contract, submitted_contract
 
 
 def as_user(s: Any, login: str) -> User:
@@ -23,26 +23,17 @@ def as_user(s: Any, login: str) -> User:
 def new_submitted(
     db: Any, team: Any, policy: Any, today: date, *, amount: str, risk: str = "low"
 ) -> tuple[str, int]:
-    customer = insert_customer(db, name="南方电子", owner=team["alice"], policy=policy, today=today)
-    with db.write() as s:
-        made = contracts.create_contract(
-            s,
-            actor=as_user(s, "alice"),
-            customer=customer.code,
-            type="sales",
-            title="年度供货",
-            amount=amount,
-            risk=risk,
-            start="2026-12-01",
-            end="2027-11-30",
-            policy=policy,
-            today=today,
-        )
-        number = made["number"]
-        submitted = contracts.submit_contract(
-            s, actor=as_user(s, "alice"), ref=number, policy=policy, today=today
-        )
-    return number, submitted["request"]
+    customer = add_customer(db, name="南方电子", owner=team["alice"], policy=policy, today=today)
+    return submitted_contract(
+        db,
+        actor=team["alice"],
+        customer=customer,
+        title="年度供货",
+        amount=amount,
+        risk=risk,
+        policy=policy,
+        today=today,
+    )
 
 
 def status_of(db: Any, number: str) -> str:
@@ -154,21 +145,18 @@ def test_submit_refused_when_the_matrix_leaves_the_contract_unrouted(db, team, p
         policy,
         approval_rules=(ApprovalRule(name="big", chain=("gm",), amount_min=Decimal("500000")),),
     )
-    customer = insert_customer(db, name="西部物流", owner=team["alice"], policy=policy, today=today)
-    with db.write() as s:
-        number = contracts.create_contract(
-            s,
-            actor=as_user(s, "alice"),
-            customer=customer.code,
-            type="service",
-            title="运输",
-            amount="9000",
-            risk="medium",
-            start="2026-12-01",
-            end="2027-11-30",
-            policy=policy,
-            today=today,
-        )["number"]
+    customer = add_customer(db, name="西部物流", owner=team["alice"], policy=policy, today=today)
+    number = new_contract(
+        db,
+        actor=team["alice"],
+        customer=customer,
+        type="service",
+        title="运输",
+        amount="9000",
+        risk="medium",
+        policy=policy,
+        today=today,
+    )["number"]
     with pytest.raises(Invalid) as exc, db.write() as s:
         contracts.submit_contract(
             s, actor=as_user(s, "alice"), ref=number, policy=partial, today=today

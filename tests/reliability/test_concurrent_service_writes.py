@@ -20,14 +20,9 @@ from sqlalchemy import select
 from bizops.store.engine import Database
 from bizops.store.migrate import ensure_schema
 from bizops.store.models import AuditEvent, Contract, Customer, FollowUp, Interaction
-from tests.reliability.helpers import (
-    PG_URL,
-    count,
-    fresh_pg_database,
-    invariant_problems,
-    seed_users,
-    user,
-)
+from tests.support.factories import add_users
+from tests.support.invariants import count, invariant_problems
+from tests.support.pg import needs_pg, throwaway_database
 
 WORKERS = 8
 FOLLOWUPS = 50
@@ -44,18 +39,19 @@ def _worker(url: str, index: int, go: Any, results: Any) -> None:
         from bizops.services.contracts import create_contract
         from bizops.services.followups import log_followup
         from bizops.services.policy import default_policy
+        from bizops.services.users import find_user
 
         policy = default_policy()
         db = Database(url)
         with db.read() as session:  # connect and warm up before the start signal
-            user(session, f"m{index}")
+            find_user(session, f"m{index}")
         go.wait(60)
         for i in range(FOLLOWUPS):
             try:
                 with db.write() as session:
                     log_followup(
                         session,
-                        actor=user(session, f"m{index}"),
+                        actor=find_user(session, f"m{index}"),
                         customer=f"C{(index + i) % CUSTOMERS + 1:04d}",
                         via=("phone", "email", "wechat", "visit")[i % 4],
                         summary=f"worker {index} call {i}: 讨论报价 ✓",
@@ -70,7 +66,7 @@ def _worker(url: str, index: int, go: Any, results: Any) -> None:
                 with db.write() as session:
                     create_contract(
                         session,
-                        actor=user(session, f"m{index}"),
+                        actor=find_user(session, f"m{index}"),
                         customer=f"C{(index + i) % CUSTOMERS + 1:04d}",
                         type="sales",
                         title=f"Worker {index} contract {i} 购销合同",
@@ -93,16 +89,17 @@ def _worker(url: str, index: int, go: Any, results: Any) -> None:
 def _prepare(url: str) -> None:
     from bizops.services.customers import add_customer
     from bizops.services.policy import default_policy
+    from bizops.services.users import find_user
 
     db = Database(url)
     ensure_schema(db)
-    seed_users(db, {f"m{i}": ["manager"] for i in range(WORKERS)})
+    add_users(db, {f"m{i}": ["manager"] for i in range(WORKERS)})
     policy = default_policy()
     with db.write() as session:
         for i in range(CUSTOMERS):
             add_customer(
                 session,
-                actor=user(session, "root"),
+                actor=find_user(session, "root"),
                 name=f"共享客户 {i} Shared Customer",
                 grade="ABC"[i % 3],
                 owner="m0",
@@ -156,11 +153,13 @@ def eight_at_once(url: str) -> None:
     db.dispose()
 
 
+@pytest.mark.slow
 def test_eight_writers_on_one_sqlite_file(tmp_path: Path) -> None:
     eight_at_once(f"sqlite:///{tmp_path / 'team.db'}")
 
 
-@pytest.mark.skipif(not PG_URL, reason="BIZOPS_TEST_PG_URL is not set")
+@pytest.mark.slow
+@needs_pg
 def test_eight_writers_on_postgresql() -> None:
-    with fresh_pg_database("bizops_rel_conc") as url:
+    with throwaway_database("bizops_rel_conc") as url:
         eight_at_once(url)

@@ -7,39 +7,24 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery
-from tests.conftest import add_user
-from tests.reports.seed import seed_team_data
-from tests.reports.smtp import free_port, smtp_server
+from tests.support.factories import add_team
+from tests.support.queries import count_rows
+from tests.support.report_scenario import make_report_scenario
+from tests.support.smtp import free_port, smtp_server
 
 TODAY = ("--today", "2026-11-27")
 
 
 @pytest.fixture
-def seeded_cli(cli_admin):
+def cli_with_scenario(cli_admin):
     db = Database(os.environ["BIZOPS_DB"])
-    team = {"root": add_user(db, "root")}
-    for login, role, name in (
-        ("alice", "sales", "Alice Chen"),
-        ("bob", "sales", "Bob Li"),
-        ("mia", "manager", "Mia Wang"),
-        ("fay", "finance", "Fay Zhao"),
-        ("leo", "legal", "Leo Sun"),
-        ("gus", "gm", "Gus Zhou"),
-    ):
-        team[login] = add_user(db, login, role, name=name)
-    seed_team_data(db, team, default_policy())
+    make_report_scenario(db, add_team(db), default_policy())
     yield cli_admin, db
     db.dispose()
-
-
-def _deliveries(db: Database) -> int:
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(ReportDelivery)).scalar_one()
 
 
 def _config(tmp_path: Path, port: int) -> Path:
@@ -52,8 +37,8 @@ def _config(tmp_path: Path, port: int) -> Path:
     return path
 
 
-def test_daily_json_for_one_and_for_all(seeded_cli):
-    cli, _ = seeded_cli
+def test_daily_json_for_one_and_for_all(cli_with_scenario):
+    cli, _ = cli_with_scenario
     one = cli("--as", "alice", *TODAY, "report", "daily", "--format", "json")
     assert one.exit_code == 0, one.output
     report = json.loads(one.stdout)
@@ -83,8 +68,8 @@ def test_daily_json_for_one_and_for_all(seeded_cli):
     assert rows[5]["team"]["overdue"] == 2
 
 
-def test_daily_text_md_html_and_file(seeded_cli, tmp_path):
-    cli, _ = seeded_cli
+def test_daily_text_md_html_and_file(cli_with_scenario, tmp_path):
+    cli, _ = cli_with_scenario
     text = cli("--as", "alice", *TODAY, "report", "daily")
     assert text.exit_code == 0
     assert "bizops daily report for Alice Chen (alice) — 2026-11-27" in text.stdout
@@ -99,8 +84,8 @@ def test_daily_text_md_html_and_file(seeded_cli, tmp_path):
     assert body.startswith("<!DOCTYPE html>") and "华为技术有限公司" in body
 
 
-def test_daily_owner_all_is_everyone(seeded_cli):
-    cli, _ = seeded_cli
+def test_daily_owner_all_is_everyone(cli_with_scenario):
+    cli, _ = cli_with_scenario
     everyone = cli("--as", "mia", *TODAY, "report", "daily", "--all", "--format", "json")
     owner_all = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "all", "-f", "json")
     assert owner_all.exit_code == 0, owner_all.output
@@ -110,8 +95,8 @@ def test_daily_owner_all_is_everyone(seeded_cli):
     assert refused.exit_code == 4 and refused.stderr.startswith("Error: --all: only a manager")
 
 
-def test_daily_refuses_a_spreadsheet_name(seeded_cli, tmp_path):
-    cli, _ = seeded_cli
+def test_daily_refuses_a_spreadsheet_name(cli_with_scenario, tmp_path):
+    cli, _ = cli_with_scenario
     for name in ("daily.csv", "daily.xlsx"):
         target = tmp_path / name
         result = cli("--as", "alice", *TODAY, "report", "daily", "-o", str(target))
@@ -123,8 +108,8 @@ def test_daily_refuses_a_spreadsheet_name(seeded_cli, tmp_path):
     assert chosen.exit_code == 0 and target.exists()  # an explicit --format is the user's call
 
 
-def test_quiet_if_empty(seeded_cli):
-    cli, _ = seeded_cli
+def test_quiet_if_empty(cli_with_scenario):
+    cli, _ = cli_with_scenario
     quiet = cli("--as", "leo", *TODAY, "report", "daily", "--quiet-if-empty")
     assert quiet.exit_code == 0 and quiet.stdout == ""
     loud = cli("--as", "leo", *TODAY, "report", "daily")
@@ -137,8 +122,8 @@ def test_quiet_if_empty(seeded_cli):
     assert [r["user"] for r in json.loads(everyone.stdout)] == ["alice", "bob", "fay", "gus", "mia"]
 
 
-def test_bad_input_exit_codes(seeded_cli):
-    cli, db = seeded_cli
+def test_bad_input_exit_codes(cli_with_scenario):
+    cli, db = cli_with_scenario
     both = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "alice", "--all")
     assert both.exit_code == 2 and "--owner and --all" in both.stderr
     unknown = cli("--as", "mia", *TODAY, "report", "daily", "--owner", "nobody")
@@ -155,11 +140,11 @@ def test_bad_input_exit_codes(seeded_cli):
         assert "is after --to" in bad.stderr
     assert cli(*TODAY, "report", "compliance", "--by", "region").exit_code == 2
     assert cli(*TODAY, "report", "funnel", "--from", "someday").exit_code == 2
-    assert _deliveries(db) == 0
+    assert count_rows(db, ReportDelivery) == 0
 
 
-def test_send_once_a_day_then_force(seeded_cli, tmp_path):
-    cli, db = seeded_cli
+def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
+    cli, db = cli_with_scenario
     with smtp_server() as (inbox, port):
         cfg = ("--config", str(_config(tmp_path, port)))
         first = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
@@ -175,20 +160,20 @@ def test_send_once_a_day_then_force(seeded_cli, tmp_path):
         forced = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send", "--force")
         assert forced.exit_code == 0 and forced.stdout.count("sent: ") == 5
         assert len(inbox.messages) == 10
-    assert _deliveries(db) == 5
+    assert count_rows(db, ReportDelivery) == 5
 
 
-def test_send_to_unreachable_server(seeded_cli, tmp_path):
-    cli, db = seeded_cli
+def test_send_to_unreachable_server(cli_with_scenario, tmp_path):
+    cli, db = cli_with_scenario
     cfg = ("--config", str(_config(tmp_path, free_port())))
     result = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach SMTP server 127.0.0.1:")
-    assert _deliveries(db) == 0
+    assert count_rows(db, ReportDelivery) == 0
 
 
-def test_metrics_commands(seeded_cli):
-    cli, _ = seeded_cli
+def test_metrics_commands(cli_with_scenario):
+    cli, _ = cli_with_scenario
     funnel = cli(*TODAY, "report", "funnel", "--format", "json")
     assert funnel.exit_code == 0
     rows = json.loads(funnel.stdout)

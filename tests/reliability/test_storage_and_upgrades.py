@@ -5,18 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bizops.store.engine import Database, resolve_url
 from bizops.store.migrate import alembic_config, ensure_schema, schema_state
 from bizops.store.revisions import HEAD, REVISIONS
-from tests.conftest import PG_URL
 
 OLD = "0002_customers"
 
@@ -229,23 +225,6 @@ def test_tables_without_a_schema_version_are_refused(cli, tmp_path: Path) -> Non
 
 
 # --- PostgreSQL -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not PG_URL:
-        pytest.skip("BIZOPS_TEST_PG_URL is not set")
-    admin_url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"bizops_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_postgresql_urls_work_and_migrate_on_first_use(cli, pg_url: str) -> None:  # type: ignore[no-untyped-def]

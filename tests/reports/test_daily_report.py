@@ -1,4 +1,4 @@
-"""The daily report, item by item, on a database seeded through the real services."""
+"""The daily report, item by item, on a database scenario through the real services."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from bizops.services import customers, followups
 from bizops.services import reports as svc
 from bizops.services.contracts import notice_trigger
 from bizops.store.models import User
-from tests.reports.seed import _log, seed_team_data
+from tests.support.factories import log_followup
+from tests.support.report_scenario import make_report_scenario
 
 D = date.fromisoformat
 
 
 @pytest.fixture
-def seeded(db, team, policy):
-    return seed_team_data(db, team, policy)
+def scenario(db, team, policy):
+    return make_report_scenario(db, team, policy)
 
 
 def _reports(db, actor, policy, today, **kw) -> list[dict[str, Any]]:
@@ -33,10 +34,10 @@ def _by_user(reports):
     return {r["user"]: r for r in reports}
 
 
-def test_alice_item_by_item(db, team, policy, today, seeded):
+def test_alice_item_by_item(db, team, policy, today, scenario):
     (r,) = _reports(db, team["alice"], policy, today)
     assert r["user"] == "alice" and r["date"] == "2026-11-27" and r["team"] is None
-    hw, old, acme = seeded["hw"], seeded["old"], seeded["acme"]
+    hw, old, acme = scenario["hw"], scenario["old"], scenario["acme"]
 
     overdue = r["followups_overdue"]
     assert [i["code"] for i in overdue] == [old["code"], hw["code"]]
@@ -79,9 +80,9 @@ def test_alice_item_by_item(db, team, policy, today, seeded):
     assert r["approvals_waiting"] == []
     (late,) = r["approvals_overdue"]
     assert late | {"action": None, "step_id": None} == {
-        "id": seeded["big_request"],
+        "id": scenario["big_request"],
         "step_id": None,
-        "contract": seeded["big"],
+        "contract": scenario["big"],
         "title": "年度采购合同",
         "customer": "华为技术有限公司",
         "step": 2,
@@ -98,7 +99,7 @@ def test_alice_item_by_item(db, team, policy, today, seeded):
     }
 
     (notice,) = r["contracts_notice"]
-    assert notice["number"] == seeded["ending"] and notice["days_left"] == 30
+    assert notice["number"] == scenario["ending"] and notice["days_left"] == 30
     assert notice["reminder"] == 30 and notice["end"] == "2026-12-27"
     assert notice["amount"] == "120000.00" and notice["status"] == "signed"
     assert "give notice or renew by 2026-11-27" in notice["action"]
@@ -121,24 +122,24 @@ def test_alice_item_by_item(db, team, policy, today, seeded):
     assert r["items"] == 8
 
 
-def test_approvers_and_team(db, team, policy, today, seeded):
+def test_approvers_and_team(db, team, policy, today, scenario):
     reports = _by_user(_reports(db, team["root"], policy, today, everyone=True))
     assert sorted(reports) == ["alice", "bob", "fay", "gus", "leo", "mia", "root"]
     fay, mia, leo, gus = reports["fay"], reports["mia"], reports["leo"], reports["gus"]
     assert [(i["contract"], i["role"], i["days_overdue"]) for i in fay["approvals_waiting"]] == [
-        (seeded["big"], "finance", 2)
+        (scenario["big"], "finance", 2)
     ]
     assert fay["approvals_waiting"][0]["action"].startswith(
-        f"Approve or reject {seeded['big']} 年度采购合同 (华为技术有限公司, 300,000.00 CNY) as finance"
+        f"Approve or reject {scenario['big']} 年度采购合同 (华为技术有限公司, 300,000.00 CNY) as finance"
     )
-    assert [i["contract"] for i in fay["approvals_overdue"]] == [seeded["big"]]
+    assert [i["contract"] for i in fay["approvals_overdue"]] == [scenario["big"]]
     # mia: the small one is hers to approve; the big one's manager step is done.
     assert [(i["contract"], i["due"]) for i in mia["approvals_waiting"]] == [
-        (seeded["small"], "2026-12-01")
+        (scenario["small"], "2026-12-01")
     ]
-    assert [i["contract"] for i in mia["approvals_overdue"]] == [seeded["big"]]
+    assert [i["contract"] for i in mia["approvals_overdue"]] == [scenario["big"]]
     assert leo["approvals_waiting"] == [] and leo["approvals_overdue"] == []
-    assert [i["contract"] for i in gus["approvals_overdue"]] == [seeded["big"]]
+    assert [i["contract"] for i in gus["approvals_overdue"]] == [scenario["big"]]
     # Managers (and the gm) get the team's overdue summary; others do not.
     assert mia["team"] == {
         "overdue": 2,
@@ -155,35 +156,41 @@ def test_approvers_and_team(db, team, policy, today, seeded):
     assert gus["team"] == mia["team"] and reports["alice"]["team"] is None
     assert not is_empty(mia) and is_empty(leo) and is_empty(reports["root"])
     bob = reports["bob"]
-    assert [i["code"] for i in bob["followups_due_today"]] == [seeded["glx"]["code"]]
+    assert [i["code"] for i in bob["followups_due_today"]] == [scenario["glx"]["code"]]
     # Neither is overdue: grade B before grade C, whatever the due date.
     assert [i["code"] for i in bob["new_customers"]] == [
-        seeded["new"]["code"],
-        seeded["glx"]["code"],
+        scenario["new"]["code"],
+        scenario["glx"]["code"],
     ]
     assert bob["new_customers"][0]["due"] == "2026-11-30"
     assert reports["alice"] == _reports(db, team["alice"], policy, today)[0]
 
 
-def test_whole_team_equals_one_by_one(db, team, policy, today, seeded):
+def test_whole_team_equals_one_by_one(db, team, policy, today, scenario):
     everyone = _reports(db, team["mia"], policy, today, everyone=True)
     for report in everyone:
         (alone,) = _reports(db, team["mia"], policy, today, owner=report["user"])
         assert alone == report
 
 
-def test_archived_and_contacted_customers_drop_out(db, team, policy, today, seeded):
+def test_archived_and_contacted_customers_drop_out(db, team, policy, today, scenario):
     with db.write() as s:
         customers.archive_customer(
-            s, actor=team["alice"], ref=seeded["old"]["code"], policy=policy, today=today
+            s, actor=team["alice"], ref=scenario["old"]["code"], policy=policy, today=today
         )
-    _log(db, team["alice"], policy, seeded["acme"]["code"], "2026-11-27")
+    log_followup(
+        db,
+        actor=team["alice"],
+        customer=scenario["acme"]["code"],
+        policy=policy,
+        today=D("2026-11-27"),
+    )
     (r,) = _reports(db, team["alice"], policy, today)
-    assert [i["code"] for i in r["followups_overdue"]] == [seeded["hw"]["code"]]
+    assert [i["code"] for i in r["followups_overdue"]] == [scenario["hw"]["code"]]
     assert r["followups_due_today"] == [] and r["new_customers"] == []
 
 
-def test_bad_input(db, team, policy, today, seeded):
+def test_bad_input(db, team, policy, today, scenario):
     with pytest.raises(Invalid, match="--owner and --all"):
         _reports(db, team["mia"], policy, today, owner="alice", everyone=True)
     with pytest.raises(NotFound, match="--owner"):
@@ -223,7 +230,7 @@ def test_notice_trigger(policy, today_, end, notice, expected):
     )
 
 
-def test_weekend_catch_up_in_report(db, team, policy, seeded):
+def test_weekend_catch_up_in_report(db, team, policy, scenario):
     monday = D("2026-11-30")
     (r,) = _reports(db, team["alice"], policy, monday)
     assert r["contracts_notice"] == []  # 27 days left on Monday: not a reminder point
@@ -231,9 +238,9 @@ def test_weekend_catch_up_in_report(db, team, policy, seeded):
 
 
 def test_new_customer_with_a_planned_first_contact_is_still_never_contacted(
-    db, team, policy, today, seeded
+    db, team, policy, today, scenario
 ):
-    newco = seeded["new"]["code"]
+    newco = scenario["new"]["code"]
     with db.write() as s:
         followups.plan_followup(
             s,

@@ -15,7 +15,8 @@ from bizops.services import customers as cs
 from bizops.services.policy import default_policy
 from bizops.services.users import find_user
 from bizops.store.engine import Database
-from tests.conftest import TODAY
+from tests.support import TODAY
+from tests.support.factories import add_customer
 
 DAY = ["--today", TODAY.isoformat()]  # Friday 27 Nov 2026
 
@@ -27,18 +28,18 @@ def world(cli_admin):
     db = Database(os.environ["BIZOPS_DB"])
     policy = default_policy()
     codes = {}
-    with db.write() as s:
+    with db.write() as s:  # a read would leave alice expired
         alice = find_user(s, "alice")
-        for name, grade, owner, created in [
-            ("华信科技", "A", "alice", "2026-11-20"),
-            ("Globex", "C", "alice", "2026-11-10"),
-            ("Bob's Co", "B", "bob", "2026-11-18"),
-            ("Later Co", "B", "alice", "2026-11-27"),
-        ]:
-            codes[name] = cs.add_customer(
-                s, actor=alice, name=name, grade=grade, owner=owner, policy=policy,
-                today=date.fromisoformat(created),
-            )["code"]  # fmt: skip
+    for name, grade, owner, created in [
+        ("华信科技", "A", "alice", "2026-11-20"),
+        ("Globex", "C", "alice", "2026-11-10"),
+        ("Bob's Co", "B", "bob", "2026-11-18"),
+        ("Later Co", "B", "alice", "2026-11-27"),
+    ]:
+        codes[name] = add_customer(
+            db, actor=alice, name=name, grade=grade, owner=owner, policy=policy,
+            today=date.fromisoformat(created),
+        )["code"]  # fmt: skip
     db.dispose()
     return codes
 

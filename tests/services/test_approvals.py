@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,8 @@ from bizops.domain.policy import ApprovalRule, build_policy
 from bizops.services import approvals
 from bizops.services.policy import default_policy_data
 from bizops.store.models import Amendment, ApprovalRequest, AuditEvent, Contract, User
-from tests.conftest import add_user
-from tests.factories import insert_customer
+from tests.support.factories import add_user, pending_contract_row
+from tests.support.queries import count_rows
 
 MONDAY = date(2026, 11, 30)
 
@@ -30,43 +30,6 @@ CLOSED: list[tuple[int, str, str]] = []
 def closed() -> list[tuple[int, str, str]]:
     CLOSED.clear()
     return CLOSED
-
-
-def make_contract(
-    db: Any,
-    *,
-    owner: User,
-    policy: Any,
-    today: date,
-    amount: str = "50000",
-    risk: str = "low",
-    type: str = "sales",
-    non_standard: bool = False,
-    number: str | None = None,
-    customer_name: str = "华东机械有限公司",
-) -> Contract:
-    customer = insert_customer(db, name=customer_name, owner=owner, policy=policy, today=today)
-    with db.write() as s:
-        seq = s.execute(select(func.count()).select_from(Contract)).scalar_one() + 1
-        contract = Contract(
-            number=number or f"HT-2026-{seq:04d}",
-            title="设备采购 Equipment supply",
-            customer_id=customer.id,
-            owner_id=owner.id,
-            type=type,
-            amount=Decimal(amount),
-            currency="CNY",
-            risk=risk,
-            status="pending_approval",
-            start=today,
-            end=today + timedelta(days=365),
-            non_standard=non_standard,
-            created_on=today,
-            created_at=datetime.now(UTC),
-        )
-        s.add(contract)
-        s.flush()
-        return contract
 
 
 def submit(db: Any, contract: Contract, actor: User, policy: Any, today: date, **kw: Any) -> int:
@@ -104,14 +67,11 @@ def last_event(db: Any) -> tuple[str, str, str]:
         return event.action, event.actor, event.after or ""
 
 
-def audit_count(db: Any) -> int:
-    with db.read() as s:
-        return s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-
-
 def test_open_request_snapshots_rule_and_steps(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="250000")
-    before = audit_count(db)
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="250000"
+    )
+    before = count_rows(db, AuditEvent)
     rid = submit(db, contract, team["alice"], policy, today)
     view = show(db, rid, today)
     assert view["rule"] == "large"
@@ -131,26 +91,26 @@ def test_open_request_snapshots_rule_and_steps(db, team, policy, today, closed):
     # Friday + 2 working days = Tuesday.
     assert steps[0]["waiting_since"] == today and steps[0]["due"] == date(2026, 12, 1)
     assert steps[1]["due"] is None
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     action, actor, _ = last_event(db)
     assert (action, actor) == ("approval.open", "alice")
     assert closed == []
 
 
 def test_second_open_request_is_a_conflict(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today)
+    contract = pending_contract_row(db, owner=team["alice"], policy=policy, today=today)
     rid = submit(db, contract, team["alice"], policy, today)
     with pytest.raises(Conflict, match=f"already has pending approval request {rid}"):
         submit(db, contract, team["alice"], policy, today)
 
 
 def test_full_four_step_approval(db, team, policy, today, closed):
-    contract = make_contract(
+    contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, risk="high", amount="80000"
     )
     rid = submit(db, contract, team["alice"], policy, today)
     assert show(db, rid, today)["chain"] == ["manager", "legal", "finance", "gm"]
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     days = [today, MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]
     for login, day in zip(("mia", "leo", "fay", "gus"), days, strict=True):
         view = decide(db, "approve", login, rid, policy, day, comment=f"ok from {login}")
@@ -167,31 +127,33 @@ def test_full_four_step_approval(db, team, policy, today, closed):
     assert view["steps"][1]["waiting_since"] == days[0]
     assert view["steps"][1]["due"] == date(2026, 12, 1)
     assert closed == [(rid, "approved", "gus")]
-    assert audit_count(db) == before + 4
+    assert count_rows(db, AuditEvent) == before + 4
     with pytest.raises(Conflict, match="is approved, not pending"):
         decide(db, "approve", "gus", rid, policy, today)
 
 
 def test_rejection_at_step_three_cancels_the_rest(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="1000000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="1000000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     assert show(db, rid, today)["rule"] == "major"
     decide(db, "approve", "mia", rid, policy, today)
     decide(db, "approve", "fay", rid, policy, today)
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     view = decide(db, "reject", "leo", rid, policy, today, reason="liability clause unacceptable")
     assert view["status"] == "rejected"
     assert [s["status"] for s in view["steps"]] == ["approved", "approved", "rejected", "cancelled"]
     assert view["steps"][2]["comment"] == "liability clause unacceptable"
     assert closed == [(rid, "rejected", "leo")]
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     action, actor, after = last_event(db)
     assert (action, actor) == ("approval.reject", "leo")
     assert "liability clause unacceptable" in after
 
 
 def test_rejection_needs_a_reason(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today)
+    contract = pending_contract_row(db, owner=team["alice"], policy=policy, today=today)
     rid = submit(db, contract, team["alice"], policy, today)
     for reason in (None, "", "   "):
         with pytest.raises(Invalid, match="--reason"):
@@ -201,19 +163,21 @@ def test_rejection_needs_a_reason(db, team, policy, today, closed):
 
 
 def test_withdraw_only_by_the_submitter(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="300000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     decide(db, "approve", "mia", rid, policy, today)
     for login in ("bob", "root", "fay"):
         with pytest.raises(NotPermitted, match="only the submitter \\(alice\\)"):
             decide(db, "withdraw", login, rid, policy, today)
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     view = decide(db, "withdraw", "alice", rid, policy, today, reason="customer asked for changes")
     assert view["status"] == "withdrawn"
     assert [s["status"] for s in view["steps"]] == ["approved", "cancelled", "cancelled"]
     assert view["steps"][1]["comment"] == "withdrawn: customer asked for changes"
     assert closed == [(rid, "withdrawn", "alice")]
-    assert audit_count(db) == before + 1
+    assert count_rows(db, AuditEvent) == before + 1
     with pytest.raises(Conflict, match="withdrawn, not pending"):
         decide(db, "withdraw", "alice", rid, policy, today)
 
@@ -226,7 +190,7 @@ def test_unknown_request_is_not_found(db, team, policy, today, closed):
 
 
 def test_request_found_by_contract_number(db, team, policy, today, closed):
-    contract = make_contract(
+    contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, number="HT-2026-0042"
     )
     rid = submit(db, contract, team["alice"], policy, today)
@@ -238,7 +202,9 @@ def test_request_found_by_contract_number(db, team, policy, today, closed):
 
 
 def test_approver_must_hold_the_steps_role(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="300000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     with pytest.raises(NotPermitted, match="waits for role manager; fay holds finance") as exc:
         decide(db, "approve", "fay", rid, policy, today)
@@ -252,14 +218,16 @@ def test_submitter_and_owner_may_not_approve(db, team, policy, today, closed):
     # A manager who owns a contract and submits it.
     max_ = add_user(db, "max", "sales", "manager")
     add_user(db, "meg", "manager")
-    contract = make_contract(db, owner=max_, policy=policy, today=today)
+    contract = pending_contract_row(db, owner=max_, policy=policy, today=today)
     rid = submit(db, contract, max_, policy, today)
     with pytest.raises(NotPermitted, match="max submitted request 1 and may not approve it"):
         decide(db, "approve", "max", rid, policy, today)
     with pytest.raises(NotPermitted, match="max submitted request"):
         decide(db, "reject", "max", rid, policy, today, reason="x")
     # Owned by max, submitted by his manager colleague: max still may not approve.
-    other = make_contract(db, owner=max_, policy=policy, today=today, customer_name="Acme Ltd")
+    other = pending_contract_row(
+        db, owner=max_, policy=policy, today=today, customer_name="Acme Ltd"
+    )
     rid2 = submit(db, other, team["mia"], policy, today)
     with pytest.raises(NotPermitted, match="max owns contract HT-2026-0002"):
         decide(db, "approve", "max", rid2, policy, today)
@@ -268,7 +236,9 @@ def test_submitter_and_owner_may_not_approve(db, team, policy, today, closed):
 
 def test_one_person_approves_at_most_one_step(db, team, policy, today, closed):
     add_user(db, "kim", "manager", "finance")
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="500000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="500000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     decide(db, "approve", "kim", rid, policy, today)
     with pytest.raises(NotPermitted, match="kim already approved step 1 \\(manager\\)"):
@@ -279,7 +249,7 @@ def test_one_person_approves_at_most_one_step(db, team, policy, today, closed):
 
 def test_approval_limit_must_cover_the_amount(db, team, policy, today, closed):
     add_user(db, "ned", "manager", limit="100000")
-    contract = make_contract(
+    contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, amount="100000.01"
     )
     rid = submit(db, contract, team["alice"], policy, today)
@@ -287,7 +257,7 @@ def test_approval_limit_must_cover_the_amount(db, team, policy, today, closed):
         NotPermitted, match="ned's approval limit 100,000 does not cover the amount 100,000.01"
     ):
         decide(db, "approve", "ned", rid, policy, today)
-    exact = make_contract(
+    exact = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, amount="100000", customer_name="B"
     )
     rid2 = submit(db, exact, team["alice"], policy, today)
@@ -296,14 +266,16 @@ def test_approval_limit_must_cover_the_amount(db, team, policy, today, closed):
 
 def test_admin_does_not_bypass(db, team, policy, today, closed):
     ada = add_user(db, "ada", "admin", "manager")
-    contract = make_contract(db, owner=ada, policy=policy, today=today)
+    contract = pending_contract_row(db, owner=ada, policy=policy, today=today)
     rid = submit(db, contract, team["alice"], policy, today)
     with pytest.raises(NotPermitted, match="ada owns contract"):
         decide(db, "approve", "ada", rid, policy, today)
 
 
 def test_step_option_must_be_the_current_step(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="300000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     with pytest.raises(Conflict, match="step 2 \\(finance\\) .* is waiting, not current"):
         decide(db, "approve", "fay", rid, policy, today, step=2)
@@ -313,13 +285,15 @@ def test_step_option_must_be_the_current_step(db, team, policy, today, closed):
 
 
 def test_refusals_change_nothing(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="300000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
-    before = (audit_count(db), show(db, rid, today))
+    before = (count_rows(db, AuditEvent), show(db, rid, today))
     for args in (("approve", "fay"), ("approve", "alice"), ("withdraw", "bob")):
         with pytest.raises(NotPermitted):
             decide(db, args[0], args[1], rid, policy, today)
-    assert (audit_count(db), show(db, rid, today)) == before
+    assert (count_rows(db, AuditEvent), show(db, rid, today)) == before
 
 
 # --- routing on submit ---------------------------------------------------------------------------
@@ -330,10 +304,10 @@ def test_unrouted_contract_cannot_be_submitted(db, team, policy, today, closed):
         policy,
         approval_rules=(ApprovalRule(name="sales-only", chain=("manager",), types=("sales",)),),
     )
-    contract = make_contract(
+    contract = pending_contract_row(
         db, owner=team["alice"], policy=policy, today=today, type="nda", amount="0"
     )
-    before = audit_count(db)
+    before = count_rows(db, AuditEvent)
     with pytest.raises(Invalid) as exc:
         submit(db, contract, team["alice"], partial, today)
     assert exc.value.message.startswith(f"contract {contract.number} cannot be submitted")
@@ -341,11 +315,13 @@ def test_unrouted_contract_cannot_be_submitted(db, team, policy, today, closed):
     assert "sales-only needs type sales" in exc.value.message
     with db.read() as s:
         assert s.execute(select(func.count()).select_from(ApprovalRequest)).scalar_one() == 0
-    assert audit_count(db) == before
+    assert count_rows(db, AuditEvent) == before
 
 
 def test_policy_change_after_submission_keeps_the_snapshot(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="250000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="250000"
+    )
     rid = submit(db, contract, team["alice"], policy, today)
     data = default_policy_data()
     data["approval"] = {
@@ -363,7 +339,9 @@ def test_policy_change_after_submission_keeps_the_snapshot(db, team, policy, tod
 
 
 def test_amendment_routes_on_the_amended_terms(db, team, policy, today, closed):
-    contract = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="150000")
+    contract = pending_contract_row(
+        db, owner=team["alice"], policy=policy, today=today, amount="150000"
+    )
     with db.write() as s:
         amendment = Amendment(
             contract_id=contract.id,
@@ -395,8 +373,10 @@ def test_amendment_routes_on_the_amended_terms(db, team, policy, today, closed):
 
 def test_pending_inbox_and_overdue(db, team, policy, today, closed):
     add_user(db, "meg", "manager")
-    a = make_contract(db, owner=team["alice"], policy=policy, today=today, amount="300000")
-    b = make_contract(db, owner=team["bob"], policy=policy, today=today, customer_name="Beta")
+    a = pending_contract_row(db, owner=team["alice"], policy=policy, today=today, amount="300000")
+    b = pending_contract_row(
+        db, owner=team["bob"], policy=policy, today=today, customer_name="Beta"
+    )
     ra = submit(db, a, team["alice"], policy, today)
     rb = submit(db, b, team["mia"], policy, today)  # mia submitted: not hers to decide
     with db.read() as s:
@@ -443,8 +423,8 @@ def test_pending_inbox_and_overdue(db, team, policy, today, closed):
 
 
 def test_list_requests_filters(db, team, policy, today, closed):
-    a = make_contract(db, owner=team["alice"], policy=policy, today=today)
-    b = make_contract(
+    a = pending_contract_row(db, owner=team["alice"], policy=policy, today=today)
+    b = pending_contract_row(
         db, owner=team["bob"], policy=policy, today=today, customer_name="Beta", amount="300000"
     )
     ra = submit(db, a, team["alice"], policy, today)

@@ -18,7 +18,7 @@ from bizops.store.models import (
     Milestone,
     StageChange,
 )
-from tests.factories import insert_customer
+from tests.support.factories import add_customer
 
 D = date.fromisoformat
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ NOV = {"start": D("2026-11-01"), "end": D("2026-11-30")}
 
 
 def _customer(db, team, policy, name, owner, grade, created):
-    return insert_customer(
+    return add_customer(
         db, name=name, owner=team[owner], policy=policy, today=D(created), grade=grade
     )
 
@@ -34,7 +34,7 @@ def _customer(db, team, policy, name, owner, grade, created):
 def _followup(s, customer, due, status, closed=None, on_time=None):
     s.add(
         FollowUp(
-            customer_id=customer.id,
+            customer_id=customer["id"],
             due=D(due),
             status=status,
             kind="cadence",
@@ -64,7 +64,7 @@ def compliance_data(db, team, policy):
         for customer, due in ((cd, "2026-11-20"), (ce, "2026-11-28")):
             s.execute(
                 FollowUp.__table__.update()
-                .where(FollowUp.customer_id == customer.id, FollowUp.status == "open")
+                .where(FollowUp.customer_id == customer["id"], FollowUp.status == "open")
                 .values(due=D(due))
             )
 
@@ -142,10 +142,10 @@ def test_compliance_empty_period_and_bad_input(db, today, team):
 def _move(s, customer, to, on, frm):
     s.add(
         StageChange(
-            customer_id=customer.id, from_stage=frm, to_stage=to, on=D(on), at=NOW, actor="root"
+            customer_id=customer["id"], from_stage=frm, to_stage=to, on=D(on), at=NOW, actor="root"
         )
     )
-    row = s.get(Customer, customer.id)
+    row = s.get(Customer, customer["id"])
     row.stage = to
     s.add(row)
     s.flush()
@@ -224,7 +224,7 @@ def _contract(
     c = Contract(
         number=number,
         title=f"合同 {number}",
-        customer_id=customer.id,
+        customer_id=customer["id"],
         owner_id=owner.id,
         type="sales",
         amount=Decimal(amount),

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bizops.services import approvals
 from bizops.store.engine import Database, resolve_url
 from bizops.store.models import AuditEvent, Contract, User
-from tests.conftest import TODAY, add_user
-from tests.services.test_approvals_flow import make_contract
+from tests.support import TODAY
+from tests.support.factories import add_user, pending_contract_row
 
 COMMANDS = ("matrix", "route", "pending", "approve", "reject", "withdraw", "show", "list")
 
@@ -40,7 +40,7 @@ def open_for(
 ) -> tuple[int, str]:
     with db.write() as s:
         alice = s.execute(select(User).where(User.login == "alice")).scalar_one()
-    contract = make_contract(
+    contract = pending_contract_row(
         db, owner=alice, policy=policy, today=TODAY, amount=amount, risk=risk, customer_name=name
     )
     with db.write() as s:

@@ -13,16 +13,16 @@ from bizops.services import customers as cs
 from bizops.services import followups as fs
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Customer, FollowUp, Interaction
+from tests.support.factories import add_customer, log_followup
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
 def add(db, team, policy, today, name, grade="B", owner="alice", stage="prospect"):
-    with db.write() as s:
-        return cs.add_customer(
-            s, actor=team["alice"], name=name, grade=grade, owner=owner, policy=policy,
-            today=today, stage=stage,
-        )["code"]  # fmt: skip
+    return add_customer(
+        db, actor=team["alice"], name=name, grade=grade, owner=owner, policy=policy, today=today,
+        stage=stage,
+    )["code"]  # fmt: skip
 
 
 def counts(db):
@@ -41,12 +41,10 @@ def counts(db):
 
 
 def log(db, actor, policy, today, customer, **kw):
-    kw.setdefault("via", "phone")
     kw.setdefault("summary", "called")
-    with db.write() as s:
-        return fs.log_followup(
-            s, actor=actor, customer=customer, policy=policy, today=today, now=NOW, **kw
-        )
+    return log_followup(
+        db, actor=actor, customer=customer, policy=policy, today=today, now=NOW, **kw
+    )
 
 
 def open_of(db, code):

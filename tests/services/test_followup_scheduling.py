@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bizops.services import customers as cs
 from bizops.services import followups as fs
 from bizops.store.models import Customer, FollowUp
+from tests.support.factories import add_customer, log_followup
 
 
 def d(text: str) -> date:
@@ -24,12 +25,10 @@ def at(day: str, hour: int = 17) -> datetime:
 
 
 def log(db, actor, policy, customer, day, **kw):
-    kw.setdefault("via", "phone")
     kw.setdefault("summary", "跟进 call")
-    with db.write() as s:
-        return fs.log_followup(
-            s, actor=actor, customer=customer, policy=policy, today=d(day), now=at(day), **kw
-        )
+    return log_followup(
+        db, actor=actor, customer=customer, policy=policy, today=d(day), now=at(day), **kw
+    )
 
 
 def due_names(db, policy, day, owner_ids, **kw):
@@ -55,15 +54,12 @@ def open_due(db, code):
 def test_a_month_of_follow_ups(db, team, policy):
     alice, mia = team["alice"], team["mia"]
     mine = [alice.id]
-    with db.write() as s:
-        a = cs.add_customer(
-            s, actor=alice, name="华信科技有限公司", grade="A", owner="alice", policy=policy,
-            today=d("2026-11-02"),
-        )["code"]  # fmt: skip
-        c = cs.add_customer(
-            s, actor=alice, name="Globex Ltd.", grade="C", owner="alice", policy=policy,
-            today=d("2026-11-02"),
-        )["code"]  # fmt: skip
+    a = add_customer(
+        db, name="华信科技有限公司", grade="A", owner=alice, policy=policy, today=d("2026-11-02")
+    )["code"]
+    c = add_customer(
+        db, name="Globex Ltd.", grade="C", owner=alice, policy=policy, today=d("2026-11-02")
+    )["code"]
     # First contact: A after 1 day, C after 7 (Monday 2 Nov + 7 = Monday 9 Nov).
     assert open_due(db, a) == "2026-11-03"
     assert open_due(db, c) == "2026-11-09"

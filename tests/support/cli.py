@@ -1,0 +1,33 @@
+"""The command line in-process (what the ``cli`` fixture gives), and reading what it printed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typer.testing import CliRunner
+
+
+class Cli:
+    """Runs the real command line in-process, with its own database from the autouse fixture."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Any:
+        from bizops.cli.app import app
+
+        result = self.runner.invoke(app, [str(a) for a in args], input=input, env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+
+def one_error_line(result: Any, code: int) -> str:
+    """The first line of a refusal: ``code`` as the exit code, "Error: " first, no traceback."""
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    first = result.stderr.splitlines()[0]
+    return first

@@ -1,0 +1,57 @@
+"""The migrated, empty database each service test runs on: SQLite, and PostgreSQL when
+``BIZOPS_TEST_PG_URL`` is set. Both are copied from a template migrated once per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bizops.store.engine import Database
+from bizops.store.migrate import ensure_schema
+from tests.support.pg import database_name, needs_pg, throwaway_database
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=needs_pg)]
+
+
+def migrated_sqlite_file(path: Path) -> Path:
+    db = Database(f"sqlite:///{path}")
+    ensure_schema(db)
+    db.dispose()
+    return path
+
+
+@contextmanager
+def migrated_pg_template() -> Iterator[str]:
+    """A migrated PostgreSQL database to copy from; yields its name."""
+    with throwaway_database("bizops_tmpl") as url:
+        db = Database(url)
+        ensure_schema(db)
+        db.dispose()
+        yield database_name(url)
+
+
+@contextmanager
+def empty_database(
+    kind: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None
+) -> Iterator[Database]:
+    """A fresh copy of the migrated template of ``kind`` ("sqlite" or "postgresql")."""
+    if kind == "sqlite":
+        path = tmp_path / "service.db"
+        shutil.copy(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    assert pg_template, "BIZOPS_TEST_PG_URL is not set"
+    with throwaway_database(template=pg_template) as url:
+        db = Database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
