@@ -12,8 +12,8 @@ import pytest
 from bizops.i18n import set_language
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
-from tests.conftest import add_user
-from tests.reports.seed import seed_team_data
+from tests.support.factories import add_user
+from tests.support.report_scenario import make_report_scenario
 
 TODAY = ("--today", "2026-11-27")
 
@@ -31,7 +31,7 @@ def team_cli(cli_admin) -> Iterator[Any]:
         ("gus", "gm", "Gus Zhou"),
     ):
         team[login] = add_user(db, login, role, name=name)
-    seed_team_data(db, team, default_policy())
+    make_report_scenario(db, team, default_policy())
     yield cli_admin
     db.dispose()
     set_language("en")  # a run with --lang zh leaves its language behind

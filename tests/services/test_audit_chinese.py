@@ -10,7 +10,7 @@ from sqlalchemy import text
 from bizops.i18n import set_language
 from bizops.services.audit import verify
 from bizops.store.engine import Database
-from tests.conftest import add_user
+from tests.support.factories import add_user
 
 
 @pytest.fixture

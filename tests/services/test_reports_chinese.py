@@ -14,12 +14,12 @@ from bizops.i18n import set_language
 from bizops.reports.metrics import contracts_rows
 from bizops.reports.render import json_text, render_daily
 from bizops.services import reports as svc
-from tests.reports.seed import seed_team_data
+from tests.support.report_scenario import make_report_scenario
 
 
 @pytest.fixture
 def data(db, team, policy):
-    return seed_team_data(db, team, policy)
+    return make_report_scenario(db, team, policy)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.i18n import _, current_language, set_language
 from bizops.services import contracts, customers, dbops, followups, lookup, reports, users
 from bizops.services.approvals import routing
-from tests.factories import insert_customer
+from tests.support.factories import add_customer
 
 SERVICES = Path(__file__).resolve().parents[2] / "bizops" / "services"
 TERMS = {
@@ -83,38 +83,38 @@ def test_refusals_name_the_roles_in_chinese(db, team, policy, today, zh) -> None
 
 
 def test_a_sales_rep_changes_only_their_own_customers(db, team, policy, today, zh) -> None:
-    cust = insert_customer(db, name="华信科技", owner=team["alice"], policy=policy, today=today)
+    cust = add_customer(db, name="华信科技", owner=team["alice"], policy=policy, today=today)
     with pytest.raises(NotPermitted) as caught, db.write() as s:
         customers.set_grade(
             s,
             actor=team["bob"],
-            ref=cust.code,
+            ref=cust["code"],
             grade="A",
             reason="大单",
             policy=policy,
             today=today,
         )
     assert caught.value.message == (
-        f"{cust.code} 的负责人是 alice；销售只能修改自己负责的客户（请联系经理）"
+        f"{cust['code']} 的负责人是 alice；销售只能修改自己负责的客户（请联系经理）"
     )
     with pytest.raises(Invalid) as grade, db.write() as s:
         customers.set_grade(
             s,
             actor=team["alice"],
-            ref=cust.code,
+            ref=cust["code"],
             grade="A",
             reason=None,
             policy=policy,
             today=today,
         )
-    assert grade.value.message == f"grade：将 {cust.code} 的等级从 B 改为 A 需要 --reason"
+    assert grade.value.message == f"grade：将 {cust['code']} 的等级从 B 改为 A 需要 --reason"
 
 
 def test_contract_refusals_say_who_may_and_what_to_do(db, team, policy, today, zh) -> None:
-    cust = insert_customer(db, name="东方电子", owner=team["alice"], policy=policy, today=today)
+    cust = add_customer(db, name="东方电子", owner=team["alice"], policy=policy, today=today)
     with db.write() as s:
         number = contracts.create_contract(
-            s, actor=team["alice"], customer=cust.code, policy=policy, today=today, **TERMS
+            s, actor=team["alice"], customer=cust["code"], policy=policy, today=today, **TERMS
         )["number"]
     with pytest.raises(NotPermitted) as caught, db.write() as s:
         contracts.add_note(s, actor=team["bob"], ref=number, text="看一下")
@@ -152,7 +152,7 @@ def test_import_problems_name_the_line_in_chinese(db, team, policy, today, tmp_p
 
 
 def test_followup_messages_in_chinese(db, team, policy, today, zh) -> None:
-    cust = insert_customer(db, name="华东机电", owner=team["alice"], policy=policy, today=today)
+    cust = add_customer(db, name="华东机电", owner=team["alice"], policy=policy, today=today)
     with db.read() as s:
         [row] = followups.due_rows(
             s, owner_ids=None, until=today.replace(year=today.year + 1), today=today, policy=policy
@@ -172,7 +172,7 @@ def test_followup_messages_in_chinese(db, team, policy, today, zh) -> None:
             until=today.replace(year=today.year + 1),
         )
     text = calendar.decode("utf-8").replace("\r\n ", "")  # unfolded
-    assert count == 1 and f"跟进：{cust.name}" in text and "负责人：alice" in text
+    assert count == 1 and f"跟进：{cust['name']}" in text and "负责人：alice" in text
     # The purpose the system stored for a first contact is shown in the reader's language.
     assert "跟进目的：首次联系" in text and "最近联系：从未联系" in text
 
