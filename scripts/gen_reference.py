@@ -45,9 +45,14 @@ class Node:
 
 
 def root_command() -> Any:
+    """The command tree, in English: the reference is written in English whatever the
+    language of the process that writes it."""
     import typer
 
     from bizops.cli.app import app
+    from bizops.i18n import set_language
+
+    set_language("en")
 
     return typer.main.get_command(app)
 

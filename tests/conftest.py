@@ -15,6 +15,7 @@ import pytest
 
 from bizops.cli.context import reset_state
 from bizops.domain.policy import Policy
+from bizops.i18n import set_language
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.models import User
@@ -41,8 +42,10 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     reset_state()
+    set_language("en")
     yield home
     reset_state()
+    set_language("en")
 
 
 @pytest.fixture(scope="session")

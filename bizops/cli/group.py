@@ -61,7 +61,7 @@ class BizopsGroup(TyperGroup):
             return _tidy(super().get_command(ctx, cmd_name))
         built: dict[str, Any] = self.__dict__.setdefault("_built", {})
         if cmd_name in built:
-            return built[cmd_name]
+            return translate_tree(built[cmd_name])
         sub = importlib.import_module(module).app
         if self._listing:
             from typer.models import DefaultPlaceholder

@@ -280,8 +280,8 @@ def _translated_help_option(make: Any) -> Any:
         def apply(command: Any) -> Any:
             command = add(command)
             option = command.params[-1] if command.params else None
-            if option is not None and isinstance(getattr(option, "help", None), str):
-                option.help = _(option.help)
+            if option is not None:
+                _translate(option, "help")
             return command
 
         return apply
@@ -308,18 +308,26 @@ def _formatter(base: type) -> type:
     return Formatter
 
 
+def _translate(obj: Any, attr: str) -> None:
+    """Set ``obj.attr`` to its English source in the interface language. The source is kept
+    on the object, so that a tree built once is shown in whichever language a run speaks."""
+    sources: dict[str, str] = obj.__dict__.setdefault("_bizops_source", {})
+    if attr not in sources:
+        text = getattr(obj, attr, None)
+        if not isinstance(text, str) or not text:
+            return
+        sources[attr] = text
+    setattr(obj, attr, _(sources[attr]))
+
+
 def translate_tree(command: Any) -> Any:
     """Translate a built command's help, and its parameters', and its subcommands'."""
     if command is None:
         return None
     for attr in ("help", "short_help", "epilog"):
-        text = getattr(command, attr, None)
-        if isinstance(text, str) and text:
-            setattr(command, attr, _(text))
+        _translate(command, attr)
     for param in getattr(command, "params", ()):
-        text = getattr(param, "help", None)
-        if isinstance(text, str) and text:
-            param.help = _(text)
+        _translate(param, "help")
     for sub in getattr(command, "commands", {}).values():
         translate_tree(sub)
     return command

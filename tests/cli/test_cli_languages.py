@@ -174,6 +174,15 @@ def test_help_of_a_group_and_a_command_in_chinese(cli: Cli) -> None:
 def test_the_language_of_one_run_does_not_leak_into_the_next(cli: Cli) -> None:
     assert "用法：" in cli("--lang", "zh", "--help").stdout
     assert "Usage:" in cli("--lang", "en", "--help").stdout
+    assert "客户与销售管道" in cli("--lang", "zh", "customer", "--help").stdout
+    english = cli("--lang", "en", "customer", "list", "--help").stdout
+    assert "Example: bizops customer list" in english and "示例" not in english
+    from typer.main import get_command
+
+    from bizops.cli.app import app
+
+    root = get_command(app)
+    assert all("环境变量" not in (p.help or "") for p in root.params)
     result = cli("--lang", "en", "customer", "add", "X")
     assert result.stderr.startswith("Error: Missing option '--grade'")
 
