@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from bizops.domain.errors import Conflict, Invalid
-from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES
+from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES, one_of
 
 SIGNED = "signed"
 # Contract statuses that mean "this customer has signed": with a signing date.
@@ -99,9 +99,7 @@ def plan_move(
         target = next_stage(current)
     if not target:
         raise Invalid(f"stage: give a STAGE ({', '.join(STAGES)}) or --next")
-    target = target.strip().lower()
-    if target not in STAGES:
-        raise Invalid(f"stage: unknown value {target!r}; accepted: {', '.join(STAGES)}")
+    target = one_of(target, STAGES, "stage")
     if target == current:
         raise Conflict(f"stage: the customer is already at {current}")
     kind = classify(current, target)
