@@ -123,3 +123,8 @@ def check(
         f"Policy OK ({where}): {len(policy.approval_rules)} approval rules, "
         f"currency {policy.currency}, weekend rule {policy.weekend_rule}."
     )
+    from bizops.domain.policy.advice import advice
+    from bizops.i18n import _
+
+    for warning in advice(policy, today=state().today):
+        note(_("Warning: {warning}").format(warning=warning))

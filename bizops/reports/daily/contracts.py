@@ -87,13 +87,8 @@ def milestone_rows(session: Session, *, owner_ids: Sequence[int] | None, today: 
 
 
 def _previous_report_day(policy: Policy, today: date) -> date:
-    """The last working day before today: reminders that fell on a weekend are not lost."""
-    day = today - timedelta(days=1)
-    for _ in range(7):
-        if day.weekday() not in policy.weekend_days:
-            return day
-        day -= timedelta(days=1)
-    return today - timedelta(days=1)
+    """The last working day before today: reminders that fell on a day off are not lost."""
+    return policy.calendar.previous_working_day(today)
 
 
 def notice_trigger(*, end: date, notice_days: int, policy: Policy, today: date) -> int | str | None:
