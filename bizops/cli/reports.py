@@ -30,6 +30,12 @@ app = typer.Typer(
 )
 
 
+class DeliveryVia(StrEnum):
+    email = "email"
+    wecom = "wecom"
+    dingtalk = "dingtalk"
+
+
 class DailyFormat(StrEnum):
     text = "text"
     md = "md"
@@ -58,7 +64,7 @@ def _period(start: str | None, end: str | None) -> tuple[Any, Any]:
 
 
 def _daily_reports(
-    owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool
+    owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool, via: str | None
 ) -> tuple[list[DailyReport], str]:
     """The reports asked for, and the acting user's login."""
     from bizops.domain.errors import Invalid
@@ -73,10 +79,12 @@ def _daily_reports(
         raise Invalid("--force only applies with --send (it sends again what was sent today)")
     st = state()
     policy = st.policy()
+    if via and not send:
+        raise Invalid("--via only applies with --send (it says where to deliver)")
     if send:
-        from bizops.reports.mailer import check_settings
+        from bizops.reports.channels import check_channel
 
-        check_settings(policy.mail)
+        check_channel(policy.mail, via or policy.mail.via)
     with st.read() as session:
         actor = st.actor(session, required=True)
         assert actor is not None
@@ -106,21 +114,37 @@ def _print_reports(
     render_text(text, output)
 
 
-def _send(actor: str, reports: list[DailyReport], *, force: bool, quiet: bool) -> None:
+def _where(item: dict[str, Any]) -> str:
+    """``<alice@example.com>`` for a mail, ``wecom robot east`` for a robot."""
+    if item.get("via", "email") == "email":
+        return f"<{item['email']}>"
+    return f"{item['via']} robot {item['to']}"
+
+
+def _send(
+    actor: str, reports: list[DailyReport], *, force: bool, quiet: bool, via: str | None
+) -> None:
     from bizops.services.reports import send_daily
 
     st = state()
     outcome = send_daily(
-        st.database(), actor=actor, reports=reports, policy=st.policy(), today=st.today, force=force
+        st.database(),
+        actor=actor,
+        reports=reports,
+        policy=st.policy(),
+        today=st.today,
+        force=force,
+        via=via,
     )
     for item in outcome.sent:
-        say(f"sent: {item['user']} <{item['email']}> ({item['items']} item(s))")
+        say(f"sent: {item['user']} {_where(item)} ({item['items']} item(s))")
     for item in outcome.skipped:
         if quiet and item["reason"] in ("nothing to report", "already sent today"):
             continue
         say(f"skipped: {item['user']} — {item['reason']}")
     for item in outcome.failed:
-        note(f"Error: mail to {item['user']} <{item['email']}> failed: {item['error']}")
+        what = "mail" if item.get("via", "email") == "email" else "message"
+        note(f"Error: {what} to {item['user']} {_where(item)} failed: {item['error']}")
     if outcome.failed:
         raise typer.Exit(1)
 
@@ -145,7 +169,12 @@ def daily(
     ] = None,
     output: OutputOption = None,
     send: Annotated[
-        bool, typer.Option("--send", help="Mail each user their own report (once a day).")
+        bool,
+        typer.Option(
+            "--send",
+            help="Send each user their own report (once a day): by mail, or to their team's "
+            "WeCom or DingTalk robot (--via).",
+        ),
     ] = False,
     quiet_if_empty: Annotated[
         bool,
@@ -156,6 +185,14 @@ def daily(
     force: Annotated[
         bool, typer.Option("--force", help="With --send: send again even if sent today.")
     ] = False,
+    via: Annotated[
+        DeliveryVia | None,
+        typer.Option(
+            "--via",
+            help="With --send: email, wecom or dingtalk (default: mail.via of the policy).",
+            show_default=False,
+        ),
+    ] = None,
     new_days: Annotated[
         int,
         typer.Option("--new-days", min=0, help="New customers: created within this many days."),
@@ -170,13 +207,14 @@ def daily(
     """
     from bizops.reports.daily import is_empty
 
-    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force)
+    channel = via.value if via else None
+    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")
     shown = [r for r in reports if not is_empty(r)] if quiet_if_empty else reports
     if shown and (output is not None or not send):
         _print_reports(shown, fmt, output, many=everyone)
     if send:
-        _send(actor, reports, force=force, quiet=quiet_if_empty)
+        _send(actor, reports, force=force, quiet=quiet_if_empty, via=channel)
 
 
 FUNNEL = Listing(
