@@ -34,7 +34,7 @@ from bizops.domain.policy import RobotSettings
 from bizops.i18n import _
 
 # Bytes of markdown per message (the limits, less room for the part's header and the JSON).
-LIMITS: dict[str, int] = {"wecom": 4000, "dingtalk": 19000}
+LIMITS: dict[str, int] = {"wecom": 4000, "dingtalk": 18000}
 MAX_PARTS = 3
 PER_MINUTE = 20
 

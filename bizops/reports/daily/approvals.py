@@ -17,7 +17,8 @@ from sqlmodel import col
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.money import money_str
-from bizops.reports.daily.common import PerUser, Recipient, amount, per_user, when
+from bizops.domain.workdays import WorkCalendar
+from bizops.reports.daily.common import PerUser, Recipient, amount, per_user, when, when_working
 from bizops.reports.daily.items import ApprovalItem
 from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, User
 
@@ -99,12 +100,19 @@ def _may_decide(recipient: Recipient, row: Any, decided: Mapping[int, str]) -> b
     return refusal is None
 
 
-def _approval_item(row: Any, today: date, *, overdue_view: bool) -> ApprovalItem:
+def _approval_item(
+    row: Any, today: date, *, overdue_view: bool, calendar: WorkCalendar | None = None
+) -> ApprovalItem:
     days_overdue = max((today - row.due).days, 0) if row.due else 0
     steps = len(row.chain or [])
     what = f"{row.number} {row.title} ({row.customer}, {amount(row.amount, row.currency)})"
     since = row.pending_since.isoformat() if row.pending_since else None
-    deadline = f"waiting since {since or '?'}" if row.due is None else when(row.due, today)
+    if row.due is None:
+        deadline = f"waiting since {since or '?'}"
+    else:  # the SLA is in working days: so is the time left
+        deadline = (
+            when(row.due, today) if calendar is None else when_working(row.due, today, calendar)
+        )
     if overdue_view:
         action = (
             f"Chase {what}: step {row.seq} of {steps} ({row.role}) — {deadline}; "
@@ -140,7 +148,11 @@ def _urgency(item: ApprovalItem) -> tuple[int, str, int]:
 
 
 def approval_sections(
-    pending: PendingApprovals, *, recipients: Sequence[Recipient], today: date
+    pending: PendingApprovals,
+    *,
+    recipients: Sequence[Recipient],
+    today: date,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[PerUser[ApprovalItem], PerUser[ApprovalItem]]:
     """(``approvals_waiting``, ``approvals_overdue``) of each recipient.
 
@@ -155,7 +167,9 @@ def approval_sections(
             involved = row.submitted_by == recipient.login or row.owner_id == recipient.id
             decided = pending.approved.get(row.request_id, {})
             if mine and _may_decide(recipient, row, decided):
-                waiting[recipient.id].append(_approval_item(row, today, overdue_view=False))
+                waiting[recipient.id].append(
+                    _approval_item(row, today, overdue_view=False, calendar=calendar)
+                )
             late = row.due is not None and row.due < today
             if late and (recipient.sees_team or mine or involved):
                 overdue[recipient.id].append(_approval_item(row, today, overdue_view=True))
