@@ -20,6 +20,7 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.i18n import _
 from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _daily_reports(
     st = state()
     policy = st.policy()
     if via and not send:
-        raise Invalid("--via only applies with --send (it says where to deliver)")
+        raise Invalid(_("--via only applies with --send (it says where to deliver)"))
     if send:
         from bizops.reports.channels import check_channel
 
@@ -118,7 +119,7 @@ def _where(item: dict[str, Any]) -> str:
     """``<alice@example.com>`` for a mail, ``wecom robot east`` for a robot."""
     if item.get("via", "email") == "email":
         return f"<{item['email']}>"
-    return f"{item['via']} robot {item['to']}"
+    return _("{via} robot {name}").format(via=item["via"], name=item["to"])
 
 
 def _send(

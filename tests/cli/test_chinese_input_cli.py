@@ -117,3 +117,29 @@ def test_first_contact_after_national_day(crm):
         crm("--as", "alice", "--today", "2026-09-30", "customer", "list", "--format", "json").stdout
     )
     assert shown[0]["next_due"] == "2026-10-08"
+
+
+def test_messages_in_chinese(crm, tmp_path):
+    last = max(workdays.published_years())
+    cfg = _policy(tmp_path, '[[mail.robots]]\nname = "east"\nvia = "wecom"\n')
+    checked = crm("--lang", "zh", "--today", f"{last}-12-01", "config", "check", str(cfg))
+    assert checked.exit_code == 0
+    assert f"警告：calendar：尚不知道 {last + 1} 年的法定节假日" in checked.stderr
+    assert "警告：mail.robots（east）：没有 url，不会向这个机器人发送任何消息" in checked.stderr
+    added = run(crm, "--lang", "zh", "customer", "add", "某公司", "--grade", "A")
+    assert added.exit_code == 0
+    code = json.loads(run(crm, "customer", "list", "--format", "json").stdout)[0]["code"]
+    planned = run(crm, "--lang", "zh", "followups", "plan", code, "--due", "某天", "--purpose", "x")
+    assert planned.exit_code == 2
+    assert "无法将 '某天' 识别为日期；可用写法：YYYY-MM-DD、今天" in planned.stderr
+    role = run(crm, "--lang", "zh", "user", "add", "zoe", "--role", "老板", login="root")
+    assert role.exit_code == 2 and "manager（经理）" in role.stderr
+
+
+def test_json_is_the_same_in_both_languages(crm):
+    run(crm, "customer", "add", "鼎盛电子", "--grade", "甲类", "--stage", "谈判")
+    english = run(crm, "customer", "list", "--format", "json")
+    chinese = run(crm, "--lang", "zh", "customer", "list", "--format", "json")
+    assert english.exit_code == chinese.exit_code == 0
+    assert json.loads(english.stdout) == json.loads(chinese.stdout)
+    assert json.loads(chinese.stdout)[0]["stage"] == "negotiation"
