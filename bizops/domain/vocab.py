@@ -143,13 +143,18 @@ def normalise(text: str) -> str:
 
 
 def kind_of(allowed: tuple[str, ...]) -> str | None:
-    """The kind of a list of codes: a known list, else the smallest kind holding them all."""
+    """The kind of a list of codes: a known list, else the smallest kind holding them all,
+    else a kind holding most of them (template types: the contract types and two more)."""
     known = _KIND_OF.get(allowed)
     if known is not None:
         return known
     wanted = set(allowed)
     fits = [k for k, table in ALIASES.items() if wanted <= set(table)]
-    return min(fits, key=lambda k: len(ALIASES[k])) if fits else None
+    if fits:
+        return min(fits, key=lambda k: len(ALIASES[k]))
+    overlap = {k: len(wanted & set(table)) for k, table in ALIASES.items()}
+    best = max(overlap, key=lambda k: overlap[k])
+    return best if overlap[best] * 10 >= len(wanted) * 7 else None
 
 
 @lru_cache(maxsize=64)

@@ -186,3 +186,13 @@ def test_every_code_has_a_chinese_label_and_no_word_is_two_codes() -> None:
         for code in codes:
             for word in ALIASES[kind][code]:
                 assert one_of(word, codes, "x", kind=kind) == code
+
+
+def test_a_list_mostly_of_one_kind_reads_its_words() -> None:
+    # Template types are the contract types plus email and script.
+    template_types = (*CONTRACT_TYPES, "email", "script")
+    assert one_of("框架协议", template_types, "--type") == "framework"
+    assert one_of("Email", template_types, "--type") == "email"
+    # A list that is no kind's reads its codes only.
+    with pytest.raises(Invalid):
+        one_of("履行中", ("active", "archived", "all"), "scope")
