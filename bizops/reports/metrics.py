@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
+from bizops.domain.contract_states import PERFORMING
 from bizops.domain.money import money_str
 from bizops.domain.vocab import PIPELINE, STAGES
 from bizops.reports.metric_rows import (
@@ -42,7 +43,6 @@ from bizops.store.models import (
     User,
 )
 
-LIVE_CONTRACT = ("signed", "active")
 EXPIRY_WINDOWS = (30, 60, 90)
 CONTRACT_STATUSES = (
     "draft",
@@ -322,7 +322,7 @@ def _expiring(session: Session, *, today: date) -> list[Expiring]:
     live = list(
         session.execute(
             select(ends, col(Contract.currency), col(Contract.amount)).where(
-                col(Contract.status).in_(LIVE_CONTRACT),
+                col(Contract.status).in_(PERFORMING),
                 ends >= today,
                 ends <= today + timedelta(days=max(EXPIRY_WINDOWS)),
             )
@@ -350,7 +350,7 @@ def _overdue_milestones(session: Session, *, today: date) -> OverdueMilestones:
             .where(
                 col(Milestone.done_on).is_(None),
                 col(Milestone.due) < today,
-                col(Contract.status).in_(LIVE_CONTRACT),
+                col(Contract.status).in_(PERFORMING),
             )
         )
     )

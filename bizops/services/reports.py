@@ -26,7 +26,7 @@ from bizops.reports import daily as daily_report
 from bizops.reports import metrics
 from bizops.reports.daily import DailyReport, Recipient
 from bizops.reports.metric_rows import ComplianceRow, ContractsReport, FunnelRow
-from bizops.services import followups
+from bizops.services import approvals, contracts, followups
 from bizops.store import audit
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery, User
@@ -93,9 +93,16 @@ def build_reports(
         new_customers=followups.never_contacted_rows(
             session, owner_ids=owner_ids, since=today - timedelta(days=new_days), today=today
         ),
-        approvals=daily_report.pending_approvals(session),
-        notices=daily_report.notice_rows(session, owner_ids=owner_ids, policy=policy, today=today),
-        milestones=daily_report.milestone_rows(session, owner_ids=owner_ids, today=today),
+        approvals=approvals.pending_steps(session, today=today),
+        notices=contracts.notice_reminders(
+            session, policy=policy, today=today, owner_ids=owner_ids
+        ),
+        milestones=contracts.due_milestones(
+            session,
+            today=today,
+            within_days=daily_report.MILESTONE_HORIZON_DAYS,
+            owner_ids=owner_ids,
+        ),
         team=team,
     )
     return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)

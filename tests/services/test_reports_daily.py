@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
-from bizops.reports.daily import Recipient, is_empty, notice_trigger
+from bizops.reports.daily import Recipient, is_empty
 from bizops.services import customers, followups
 from bizops.services import reports as svc
+from bizops.services.contracts import notice_trigger
 from bizops.store.models import User
 from tests.reports.seed import _log, seed_team_data
 

@@ -6,7 +6,7 @@
 - ``items``: the report's JSON, declared once; ``common``: recipients, section names, words.
 """
 
-from bizops.reports.daily.approvals import PendingApprovals, approval_sections, pending_approvals
+from bizops.reports.daily.approvals import PendingStepRow, approval_sections
 from bizops.reports.daily.build import DailyRows, build_daily, is_empty
 from bizops.reports.daily.common import (
     NEW_CUSTOMER_DAYS,
@@ -17,11 +17,9 @@ from bizops.reports.daily.common import (
     Recipient,
 )
 from bizops.reports.daily.contracts import (
-    milestone_rows,
+    MILESTONE_HORIZON_DAYS,
     milestone_section,
-    notice_rows,
     notice_section,
-    notice_trigger,
 )
 from bizops.reports.daily.followups import followup_sections, new_customer_section, team_section
 from bizops.reports.daily.items import (
@@ -36,6 +34,7 @@ from bizops.reports.daily.items import (
 )
 
 __all__ = [
+    "MILESTONE_HORIZON_DAYS",
     "NEW_CUSTOMER_DAYS",
     "SECTIONS",
     "SECTION_TITLES",
@@ -48,7 +47,7 @@ __all__ = [
     "NewCustomerItem",
     "NoticeItem",
     "OwnerOverdue",
-    "PendingApprovals",
+    "PendingStepRow",
     "PerUser",
     "Recipient",
     "TeamSummary",
@@ -56,12 +55,8 @@ __all__ = [
     "build_daily",
     "followup_sections",
     "is_empty",
-    "milestone_rows",
     "milestone_section",
     "new_customer_section",
-    "notice_rows",
     "notice_section",
-    "notice_trigger",
-    "pending_approvals",
     "team_section",
 ]

@@ -1,135 +1,123 @@
 """The approval sections of the daily report: what waits on each user, and what is overdue.
 
-``pending_approvals`` still reads the database here; the approvals service will own that query
-(the daily report then takes its rows from there, as it does for follow-ups).
+The steps come from the approvals service (``approvals.pending_steps``: one query, most
+urgent first); this module only decides who sees which step and words each item.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
-from sqlmodel import col
+from decimal import Decimal
+from typing import Protocol
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.money import money_str
 from bizops.domain.workdays import WorkCalendar
 from bizops.reports.daily.common import PerUser, Recipient, amount, per_user, when, when_working
 from bizops.reports.daily.items import ApprovalItem
-from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, User
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
-@dataclass(frozen=True)
-class PendingApprovals:
-    steps: Sequence[Any]  # the current step of every pending request, with its contract
-    approved: Mapping[int, Mapping[int, str]]  # request id -> step -> who approved it
+class PendingStepRow(Protocol):
+    """What the report reads of a pending step (``approvals.PendingStep`` has it; read-only)."""
+
+    @property
+    def request_id(self) -> int: ...
+
+    @property
+    def step_id(self) -> int: ...
+
+    @property
+    def step(self) -> int: ...
+
+    @property
+    def steps(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def amount(self) -> Decimal: ...
+
+    @property
+    def submitted_by(self) -> str: ...
+
+    @property
+    def waiting_since(self) -> date | None: ...
+
+    @property
+    def due(self) -> date | None: ...
+
+    @property
+    def amendment_id(self) -> int | None: ...
+
+    @property
+    def contract(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def currency(self) -> str: ...
+
+    @property
+    def customer(self) -> str: ...
+
+    @property
+    def owner_id(self) -> int: ...
+
+    @property
+    def approved(self) -> Mapping[int, str]: ...
+
+    def refusal(self, decider: approval_rules.Decider) -> str | None: ...
+
+    def is_overdue(self, today: date) -> bool: ...
+
+    def days_overdue(self, today: date) -> int: ...
 
 
-def pending_approvals(session: Session) -> PendingApprovals:
-    step, request, contract = ApprovalStep, ApprovalRequest, Contract
-    found = session.execute(
-        select(
-            col(step.id).label("step_id"),
-            col(step.seq),
-            col(step.role),
-            col(step.pending_since),
-            col(step.due),
-            col(request.id).label("request_id"),
-            col(request.chain),
-            col(request.amount),
-            col(request.submitted_by),
-            col(request.submitted_on),
-            col(request.amendment_id),
-            col(contract.id).label("contract_id"),
-            col(contract.number),
-            col(contract.title),
-            col(contract.currency),
-            col(contract.owner_id),
-            col(Customer.name).label("customer"),
-            col(User.login).label("owner_login"),
-        )
-        .select_from(step)
-        .join(request, col(request.id) == col(step.request_id))
-        .join(contract, col(contract.id) == col(request.contract_id))
-        .join(Customer, col(Customer.id) == col(contract.customer_id))
-        .join(User, col(User.id) == col(contract.owner_id))
-        .where(
-            col(step.status) == "pending",
-            col(request.status) == "pending",
-            col(step.seq) == col(request.current_step),
-        )
-    )
-    steps = list(found)
-    if not steps:
-        return PendingApprovals(steps, {})
-    decided = session.execute(
-        select(col(step.request_id), col(step.seq), col(step.decided_by))
-        .join(request, col(request.id) == col(step.request_id))
-        .where(
-            col(request.status) == "pending",
-            col(step.status) == "approved",
-            col(step.decided_by).is_not(None),
-        )
-    )
-    approved: dict[int, dict[int, str]] = defaultdict(dict)
-    for request_id, seq, login in decided:
-        approved[request_id][seq] = login
-    return PendingApprovals(steps, approved)
-
-
-def _may_decide(recipient: Recipient, row: Any, decided: Mapping[int, str]) -> bool:
+def _may_decide(recipient: Recipient, row: PendingStepRow) -> bool:
     """The approval rules themselves: role, segregation of duties, one step, the limit."""
-    refusal = approval_rules.decision_refusal(
-        approval_rules.Decider(login=recipient.login, roles=recipient.roles, limit=recipient.limit),
-        request_id=row.request_id,
-        chain=list(row.chain or []),
-        current_step=row.seq,
-        amount=row.amount,
-        submitted_by=row.submitted_by,
-        owner=row.owner_login,
-        contract=row.number,
-        decided=decided,
+    decider = approval_rules.Decider(
+        login=recipient.login, roles=recipient.roles, limit=recipient.limit
     )
-    return refusal is None
+    return row.refusal(decider) is None
 
 
 def _approval_item(
-    row: Any, today: date, *, overdue_view: bool, calendar: WorkCalendar | None = None
+    row: PendingStepRow,
+    today: date,
+    *,
+    overdue_view: bool,
+    calendar: WorkCalendar | None = None,
 ) -> ApprovalItem:
-    days_overdue = max((today - row.due).days, 0) if row.due else 0
-    steps = len(row.chain or [])
-    what = f"{row.number} {row.title} ({row.customer}, {amount(row.amount, row.currency)})"
-    since = row.pending_since.isoformat() if row.pending_since else None
+    days_overdue = row.days_overdue(today)
+    steps = row.steps
+    what = f"{row.contract} {row.title} ({row.customer}, {amount(row.amount, row.currency)})"
+    since = row.waiting_since.isoformat() if row.waiting_since else None
     if row.due is None:
         deadline = f"waiting since {since or '?'}"
+    elif calendar is None:
+        deadline = when(row.due, today)
     else:  # the SLA is in working days: so is the time left
-        deadline = (
-            when(row.due, today) if calendar is None else when_working(row.due, today, calendar)
-        )
+        deadline = when_working(row.due, today, calendar)
     if overdue_view:
         action = (
-            f"Chase {what}: step {row.seq} of {steps} ({row.role}) — {deadline}; "
+            f"Chase {what}: step {row.step} of {steps} ({row.role}) — {deadline}; "
             f"waiting since {since or '?'}"
         )
     else:
         action = (
-            f"Approve or reject {what} as {row.role}, step {row.seq} of {steps} — {deadline}; "
+            f"Approve or reject {what} as {row.role}, step {row.step} of {steps} — {deadline}; "
             f"`bizops approval show {row.request_id}`"
         )
     return {
         "id": row.request_id,
         "step_id": row.step_id,
-        "contract": row.number,
+        "contract": row.contract,
         "title": row.title,
         "customer": row.customer,
-        "step": row.seq,
+        "step": row.step,
         "steps": steps,
         "role": row.role,
         "amount": money_str(row.amount),
@@ -148,7 +136,7 @@ def _urgency(item: ApprovalItem) -> tuple[int, str, int]:
 
 
 def approval_sections(
-    pending: PendingApprovals,
+    pending: Sequence[PendingStepRow],
     *,
     recipients: Sequence[Recipient],
     today: date,
@@ -162,15 +150,14 @@ def approval_sections(
     waiting: PerUser[ApprovalItem] = per_user(recipients)
     overdue: PerUser[ApprovalItem] = per_user(recipients)
     for recipient in recipients:
-        for row in pending.steps:
+        for row in pending:
             mine = row.role in recipient.roles
             involved = row.submitted_by == recipient.login or row.owner_id == recipient.id
-            decided = pending.approved.get(row.request_id, {})
-            if mine and _may_decide(recipient, row, decided):
+            if mine and _may_decide(recipient, row):
                 waiting[recipient.id].append(
                     _approval_item(row, today, overdue_view=False, calendar=calendar)
                 )
-            late = row.due is not None and row.due < today
+            late = row.is_overdue(today)
             if late and (recipient.sees_team or mine or involved):
                 overdue[recipient.id].append(_approval_item(row, today, overdue_view=True))
         waiting[recipient.id].sort(key=_urgency)

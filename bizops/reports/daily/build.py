@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from bizops.domain.policy import Policy
-from bizops.reports.daily.approvals import PendingApprovals, approval_sections
+from bizops.reports.daily.approvals import PendingStepRow, approval_sections
 from bizops.reports.daily.common import SECTIONS, PerUser, Recipient
 from bizops.reports.daily.contracts import milestone_section, notice_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section
@@ -26,9 +26,9 @@ class DailyRows:
 
     followups: Sequence[Mapping[str, Any]]  # followups.due_rows up to today
     new_customers: Sequence[Mapping[str, Any]]  # followups.never_contacted_rows
-    approvals: PendingApprovals
-    notices: Sequence[Any]  # contracts.notice_rows
-    milestones: Sequence[Any]  # contracts.milestone_rows
+    approvals: Sequence[PendingStepRow]  # approvals.pending_steps
+    notices: Sequence[Mapping[str, Any]]  # contracts.notice_reminders
+    milestones: Sequence[Mapping[str, Any]]  # contracts.due_milestones, a week ahead
     team: TeamSummary | None = None  # followups.team_section, for those who see the team
 
 
@@ -48,7 +48,7 @@ def build_daily(
     waiting, late = approval_sections(
         rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
     )
-    notices = notice_section(rows.notices, recipients=recipients, policy=policy, today=today)
+    notices = notice_section(rows.notices, recipients=recipients, today=today)
     milestones = milestone_section(rows.milestones, recipients=recipients, today=today)
     new = new_customer_section(
         rows.new_customers, recipients=recipients, policy=policy, today=today
