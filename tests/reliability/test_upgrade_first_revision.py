@@ -74,8 +74,11 @@ def insert_rows(
 
 
 def assert_kept(before: Dump, after: Dump) -> None:
+    """Every row as it was; columns a later revision adds (at the end) are not compared."""
     for name, rows in before.items():
-        assert after[name] == rows, f"table {name} changed during the upgrade"
+        width = len(rows[0]) if rows else 0
+        kept = [row[:width] for row in after[name]]
+        assert kept == rows, f"table {name} changed during the upgrade"
 
 
 CUSTOMER_ROWS: dict[str, list[dict[str, Any]]] = {
