@@ -3,7 +3,8 @@
 The pipeline runs prospect -> contacted -> needs -> proposal -> negotiation -> signed ->
 maintenance; ``lost`` and ``dormant`` are side exits. One step forward (``--next``) needs no
 reason; every other move (a skip, a move back, leaving to lost or dormant, reopening from
-lost or dormant) needs one. ``signed`` needs a signed contract.
+lost or dormant) needs one. ``signed`` needs a signed contract, and so does ``maintenance``
+from before signed. A new customer starts anywhere but at those two (``check_starting_stage``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES, one_of
 
 SIGNED = "signed"
+MAINTENANCE = "maintenance"
+# The stages that come after signing: reaching one needs a signed contract.
+NEEDS_SIGNED_CONTRACT: tuple[str, ...] = (SIGNED, MAINTENANCE)
 # Contract statuses that mean "this customer has signed": with a signing date.
 SIGNED_CONTRACT_STATUSES: tuple[str, ...] = ("signed", "active", "completed", "archived")
 
@@ -114,7 +118,7 @@ def plan_move(
             f"stage: {words} needs --reason; only one step forward "
             f"({current} -> {_next_or_none(current)}) goes without one"
         )
-    skips_signing = target == "maintenance" and stage_index(current) < stage_index(SIGNED)
+    skips_signing = target == MAINTENANCE and stage_index(current) < stage_index(SIGNED)
     if (target == SIGNED or skips_signing) and not has_signed_contract:
         # Maintenance comes after signing: skipping to it must not get round the contract.
         raise Conflict(
@@ -122,6 +126,28 @@ def plan_move(
             "`bizops contract sign`, which moves the customer to signed"
         )
     return PlannedMove(from_stage=current, to_stage=target, kind=kind, reason=reason)
+
+
+def check_starting_stage(stage: str, *, imported: bool = False, field: str = "--stage") -> str:
+    """The stage a new customer starts at (``stage`` is one of ``STAGES``).
+
+    A customer added in bizops may start anywhere but ``signed`` and ``maintenance``: both
+    need a signed contract, which a new customer cannot have yet, exactly as ``plan_move``
+    refuses a move to them without one (``Conflict``, exit 5). An import migrates records kept
+    elsewhere, so it takes every stage as given: what ``customer export`` writes, ``customer
+    import`` reads back unchanged.
+    """
+    if imported or stage not in NEEDS_SIGNED_CONTRACT:
+        return stage
+    then = (
+        "sign the contract (that moves it to signed)"
+        if stage == SIGNED
+        else "sign and activate the contract (activating moves it to maintenance)"
+    )
+    raise Conflict(
+        f"{field}: {stage} needs a signed contract, which a new customer cannot have; "
+        f"add the customer at negotiation and {then}"
+    )
 
 
 def _next_or_none(current: str) -> str:

@@ -59,6 +59,16 @@ def test_add_prints_code_and_list_json(crm):
         (["--grade", "A", "--stage", "won"], 2, "accepted: prospect, contacted"),
         (["--grade", "A", "--owner", "ghost"], 3, "no user 'ghost'"),
         (["--grade", "A", "--contact", "张伟, a@b"], 2, "not a valid email"),
+        (
+            ["--grade", "A", "--stage", "signed"],
+            5,
+            "Error: --stage: signed needs a signed contract",
+        ),
+        (
+            ["--grade", "A", "--stage", "maintenance"],
+            5,
+            "Error: --stage: maintenance needs a signed contract, which a new customer cannot have",
+        ),
     ],
 )
 def test_add_errors(crm, args, code, message):

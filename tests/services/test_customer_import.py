@@ -1,6 +1,7 @@
 import csv
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,8 +9,9 @@ from sqlalchemy import func, select
 
 from bench.import_customers import OWNERS, write_csv
 from bizops.domain.errors import Invalid, NotPermitted
-from bizops.services import customer_import as ci
 from bizops.services import customers as cs
+from bizops.services.customers.import_rows import Owners, check_row
+from bizops.services.customers.views import ExportRow
 from bizops.store.audit import verify_chain
 from bizops.store.models import AuditEvent, Contact, Customer, CustomerTag, FollowUp, StageChange
 from tests.conftest import add_user
@@ -32,7 +34,7 @@ def write(tmp_path, text, name="customers.csv", encoding="utf-8"):
 
 def run(db, team, policy, today, path, actor="alice", **kw):
     with db.write() as s:
-        return ci.import_customers(
+        return cs.import_customers(
             s, actor=team[actor], path=path, policy=policy, today=today, **kw
         )
 
@@ -158,6 +160,22 @@ def test_every_bad_row_is_reported_and_nothing_imported(db, team, policy, today,
     assert n(db, Customer) == 0 and n(db, AuditEvent) == len(team)
 
 
+def test_stages_are_taken_as_given_signed_and_maintenance_included(
+    db, team, policy, today, tmp_path
+):
+    # An import migrates records kept elsewhere (and reads back what export writes): the
+    # starting-stage rule of `customer add` gives way, by the same rule in the domain.
+    text = "name,grade,owner,stage\nSigned Co,A,alice,signed\nKept Co,B,alice,maintenance\n"
+    result = run(db, team, policy, today, write(tmp_path, text))
+    assert (result.imported, result.rejected) == (2, 0)
+    with db.read() as s:
+        stages = {r["code"]: (r["stage"], r["next_due"]) for r in cs.list_customers(s, today=today)}
+    assert stages == {
+        "C0001": ("signed", date(2026, 11, 30)),
+        "C0002": ("maintenance", date(2026, 11, 30)),
+    }
+
+
 def test_skip_invalid_writes_rejects(db, team, policy, today, tmp_path):
     text = "名称,等级,负责人,联系人,邮箱\n甲公司,A,alice,甲,a@x.cn\n乙公司,Q,alice,,\n丙公司,B,bob,丙,A@X.CN\n"
     rejects = tmp_path / "rejects.csv"
@@ -255,6 +273,10 @@ def test_xlsx(db, team, policy, today, tmp_path):
     )
 
 
+def test_export_writes_every_column_import_reads_in_its_order():
+    assert list(ExportRow.__annotations__) == list(cs.HEADER_ALIASES)
+
+
 def test_export_reads_back_unchanged(db, team, policy, today, tmp_path):
     with db.write() as s:
         cs.add_customer(
@@ -285,7 +307,7 @@ def test_export_reads_back_unchanged(db, team, policy, today, tmp_path):
             stage="needs",
         )
     with db.read() as s:
-        exported = list(ci.export_rows(s))
+        exported = list(cs.export_rows(s))
     assert exported[0]["more_contacts"] == ["李娜, 财务, lina@huaxin.cn"]
     for suffix in ("csv", "json"):
         path = tmp_path / f"export.{suffix}"
@@ -293,20 +315,20 @@ def test_export_reads_back_unchanged(db, team, policy, today, tmp_path):
             from bizops.cli.output import Col, emit_rows
 
             emit_rows(
-                (ci.flatten_for_csv(r) for r in exported),
-                [Col(k, k) for k in ci.EXPORT_FIELDS],
+                (cs.flatten_for_csv(r) for r in exported),
+                [Col(k, k) for k in ExportRow.__annotations__],
                 output=path,
             )
         else:
             from bizops.cli.output import jsonable
 
             path.write_text(json.dumps(jsonable(exported), ensure_ascii=False), encoding="utf-8")
-        table = ci.read_table(path)
+        table = cs.read_table(path)
         assert table.problems == []
-        owners = ci._Owners  # validate every exported row exactly as import would
+        # validate every exported row exactly as import would
         with db.read() as s:
-            resolver = owners(s)
-            rows = [ci._validate(raw, resolver) for raw in table.rows]
+            resolver = Owners(s)
+            rows = [check_row(raw, resolver) for raw in table.rows]
         assert [r.name for r in rows] == ["华信科技有限公司", "Acme"]
         first = rows[0]
         assert (first.grade, first.stage, first.potential, first.intent) == (

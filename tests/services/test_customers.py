@@ -162,6 +162,14 @@ def test_signed_is_refused_as_a_starting_stage(db, team, policy, today):
         add(db, team, policy, today, stage="signed")
 
 
+def test_maintenance_is_refused_as_a_starting_stage_as_signed_is(db, team, policy, today):
+    # Maintenance comes after signing: starting there must not get round the contract.
+    with pytest.raises(Conflict, match="--stage: maintenance needs a signed contract"):
+        add(db, team, policy, today, stage="maintenance")
+    assert count(db, Customer) == 0 and count(db, FollowUp) == 0
+    assert events(db, "customer.add") == []
+
+
 def test_lost_customer_starts_without_followup(db, team, policy, today):
     view = add(db, team, policy, today, stage="dormant")
     assert open_followups(db, view["id"]) == [] and view["next_due"] is None
@@ -231,8 +239,10 @@ def test_lost_cancels_followup_and_reopen_needs_reason(db, team, policy, today):
 
 def test_apply_contract_stage_moves_forward_only(db, team, policy, today):
     a = add(db, team, policy, today, name="甲", stage="negotiation")
-    b = add(db, team, policy, today, name="乙", stage="maintenance")
+    b = add(db, team, policy, today, name="乙", stage="negotiation")
     c = add(db, team, policy, today, name="丙", stage="lost")
+    with db.write() as s:  # a customer already in maintenance (signed and activated long ago)
+        s.get(Customer, b["id"]).stage = "maintenance"
     with db.write() as s:
         for cid in (a["id"], b["id"], c["id"]):
             cs.apply_contract_stage(
@@ -593,3 +603,39 @@ def test_inactive_actor_cannot_write(db, team, policy, today):
         cs.add_customer(
             s, actor=user, name="X", grade="B", owner="alice", policy=policy, today=today
         )
+
+
+# ----------------------------------------------------------------------------- the package
+
+
+def test_every_public_name_of_the_package_modules_is_importable_from_the_package():
+    import importlib
+
+    for module_name in cs.MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            assert getattr(cs, name) is getattr(module, name), (module_name, name)
+    with pytest.raises(AttributeError):
+        cs.no_such_name  # noqa: B018
+
+
+def test_the_declared_views_load_without_the_database_layer():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import bizops.cli.customers; "
+        "assert 'sqlalchemy' not in sys.modules, sorted(m for m in sys.modules if 'sql' in m)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_row_builder_writes_follow_ups_as_the_follow_up_service_reads_them():
+    from bizops.domain import customer_rows
+    from bizops.services import followups
+
+    assert (customer_rows.OPEN, customer_rows.FIRST_CONTACT, customer_rows.CADENCE) == (
+        followups.OPEN,
+        followups.FIRST_CONTACT,
+        followups.CADENCE,
+    )

@@ -1,0 +1,20 @@
+"""bizops customer: add, find, grade, move, archive, import and export customers.
+
+The group is defined in ``group``; each module registers its commands on it when imported,
+and `--help` lists them in that order: records (add, list, show, update, archive, restore),
+pipeline (stage, grade, regrade), transfer (import, export), contacts (`customer contact`).
+"""
+
+from __future__ import annotations
+
+from bizops.cli.customers.group import app, contact_app
+
+# isort: off
+from bizops.cli.customers import records
+from bizops.cli.customers import pipeline
+from bizops.cli.customers import transfer
+from bizops.cli.customers import contacts
+
+# isort: on
+
+__all__ = ["app", "contact_app", "contacts", "pipeline", "records", "transfer"]

@@ -1,0 +1,289 @@
+"""`customer add|list|show|update|archive|restore`: one customer at a time, and the list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from bizops.cli.context import state
+from bizops.cli.customers.group import CustomerArg, app
+from bizops.cli.output import (
+    Col,
+    FormatOption,
+    LimitOption,
+    Line,
+    Listing,
+    OutputOption,
+    Section,
+    emit_object,
+    emit_rows,
+    note,
+    say,
+)
+from bizops.services.customers.views import CustomerListRow
+
+CUSTOMER_LIST = Listing(
+    name="customer_list",
+    fields=CustomerListRow,
+    columns=(
+        Col("code", "Code"),
+        Col("name", "Name"),
+        Col("grade", "Grade"),
+        Col("stage", "Stage"),
+        Col("owner", "Owner"),
+        Col("next_due", "Next due"),
+        Col("last_contact", "Last contact"),
+        Col("tags", "Tags"),
+    ),
+)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Customer name, e.g. 华信科技有限公司.")],
+    grade: Annotated[str, typer.Option("--grade", "-g", help="A, B or C.")],
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="Login of the owning user (default: you).", show_default=False
+        ),
+    ] = None,
+    stage: Annotated[str, typer.Option("--stage", help="Starting stage.")] = "prospect",
+    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the lead came from.")
+    ] = None,
+    potential: Annotated[
+        str | None, typer.Option("--potential", help="Purchasing potential, e.g. 120万.")
+    ] = None,
+    intent: Annotated[str | None, typer.Option("--intent", help="high, medium or low.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
+    contact: Annotated[
+        list[str] | None,
+        typer.Option("--contact", "-c", help='"Name, title, phone, email" (repeatable).'),
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="Free note.")] = None,
+    needs: Annotated[str | None, typer.Option("--needs", help="What the customer needs.")] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Add even if the name or email exists.")
+    ] = False,
+) -> None:
+    """Add a customer; prints its code. It starts at prospect with a first-contact follow-up.
+
+    Example: bizops customer add "华信科技有限公司" --grade A --owner alice --potential 120万 --contact "张伟, 采购经理, 13800138000, zhang@huaxin.cn"
+    """
+    from bizops.services.customers import add_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = add_customer(
+            session,
+            actor=actor,
+            name=name,
+            grade=grade,
+            owner=owner or actor,
+            policy=st.policy(),
+            today=st.today,
+            stage=stage,
+            industry=industry,
+            region=region,
+            source=source,
+            potential=potential,
+            intent=intent,
+            tags=tag or [],
+            contacts=contact or [],
+            note=note_text,
+            needs=needs,
+            allow_duplicate=allow_duplicate,
+        )
+    say(view["code"])
+    note(
+        f"Added {view['code']} {view['name']} (grade {view['grade']}, {view['stage']}, "
+        f"owner {view['owner']}); first contact due {view['next_due'] or '-'}"
+    )
+
+
+@app.command("list")
+def list_(
+    grade: Annotated[str | None, typer.Option("--grade", "-g", help="A, B or C.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Pipeline stage.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner's login.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Text in the name or a contact's name, email, phone."),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Follow-up overdue.")] = False,
+    archived: Annotated[bool, typer.Option("--archived", help="Only archived customers.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Active and archived customers.")] = False,
+    sort: Annotated[
+        str, typer.Option("--sort", help="name, code, grade, stage, next-due or created.")
+    ] = "code",
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+) -> None:
+    """List customers (archived ones only with --archived or --all).
+
+    Example: bizops customer list --grade A --search 华信 --sort next-due
+    """
+    from bizops.domain.errors import Invalid
+    from bizops.services.customers import list_customers
+
+    if archived and all_:
+        raise Invalid("--archived and --all cannot be used together")
+    scope = "archived" if archived else "all" if all_ else "active"
+    st = state()
+    with st.read() as session:
+        rows = list_customers(
+            session,
+            today=st.today,
+            grade=grade,
+            stage=stage,
+            owner=owner,
+            tag=tag,
+            search=search,
+            overdue=overdue,
+            scope=scope,
+            sort=sort,
+        )
+        emit_rows(
+            rows,
+            CUSTOMER_LIST,
+            fmt=fmt,
+            output=output,
+            limit=limit,
+            title="Customers",
+            empty="No customers match. Add one with: bizops customer add NAME --grade B",
+        )
+
+
+def _next_followup(nxt: Any) -> str:
+    late = f", {nxt['days_overdue']} day(s) overdue" if nxt["days_overdue"] else ""
+    return f"{nxt['due']} ({nxt['kind']}{late})"
+
+
+def _cols(*keys: str) -> tuple[Col, ...]:
+    return tuple(Col(k, k.replace("_", " ").capitalize()) for k in keys)
+
+
+SHOW_SECTIONS = (
+    Section("contacts", "Contacts", _cols("name", "title", "phone", "email", "primary")),
+    Section("stage_history", "Stage history", _cols("stage", "on", "days", "actor", "reason")),
+    Line("next_followup", "Next follow-up", fmt=_next_followup, always=True),
+    Section(
+        "followups", "Recent follow-ups", _cols("due", "status", "kind", "closed_on", "on_time")
+    ),
+    Section("interactions", "Recent interactions", _cols("on", "via", "summary", "contact", "by")),
+    Section("contracts", "Contracts", _cols("number", "title", "status", "amount", "end")),
+)
+
+
+@app.command("show")
+def show(customer: CustomerArg, fmt: FormatOption = None, output: OutputOption = None) -> None:
+    """Show a customer: profile, contacts, stage history, follow-ups, contracts.
+
+    Example: bizops customer show C0001 --format json
+    """
+    from bizops.services.customers import show_customer
+
+    st = state()
+    with st.read() as session:
+        obj = show_customer(session, ref=customer, today=st.today)
+    emit_object(
+        dict(obj),
+        fmt=fmt,
+        output=output,
+        title=f"{obj['code']} {obj['name']}",
+        sections=SHOW_SECTIONS,
+    )
+
+
+@app.command("update")
+def update(
+    customer: CustomerArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    potential: Annotated[str | None, typer.Option("--potential", help="e.g. 50万.")] = None,
+    intent: Annotated[str | None, typer.Option("--intent", help="high, medium or low.")] = None,
+    note_text: Annotated[str | None, typer.Option("--note")] = None,
+    needs: Annotated[str | None, typer.Option("--needs")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Reassign to this user.")] = None,
+    cadence: Annotated[
+        int | None, typer.Option("--cadence", help="Own follow-up cadence in days.")
+    ] = None,
+    no_cadence: Annotated[
+        bool, typer.Option("--no-cadence", help="Back to the policy's cadence.")
+    ] = False,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Allow a name another customer has.")
+    ] = False,
+) -> None:
+    """Change a customer's profile, owner, cadence or tags ("" clears a text field).
+
+    Example: bizops customer update C0001 --potential 200万 --owner bob --tag 重点 --cadence 5
+    """
+    from bizops.services.customers import update_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = update_customer(
+            session,
+            actor=actor,
+            ref=customer,
+            policy=st.policy(),
+            today=st.today,
+            name=name,
+            industry=industry,
+            region=region,
+            source=source,
+            potential=potential,
+            intent=intent,
+            note=note_text,
+            needs=needs,
+            owner=owner,
+            cadence=cadence,
+            clear_cadence=no_cadence,
+            add_tags=tag or [],
+            remove_tags=untag or [],
+            allow_duplicate=allow_duplicate,
+        )
+    say(f"Updated {view['code']} {view['name']}.")
+
+
+@app.command("archive")
+def archive(customer: CustomerArg) -> None:
+    """Archive a customer: hidden from lists, no follow-ups; history and contracts stay.
+
+    Example: bizops customer archive C0007
+    """
+    from bizops.services.customers import archive_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = archive_customer(
+            session, actor=actor, ref=customer, policy=st.policy(), today=st.today
+        )
+    say(f"Archived {view['code']} {view['name']}.")
+
+
+@app.command("restore")
+def restore(customer: CustomerArg) -> None:
+    """Restore an archived customer (its follow-up is scheduled again).
+
+    Example: bizops customer restore C0007
+    """
+    from bizops.services.customers import restore_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = restore_customer(
+            session, actor=actor, ref=customer, policy=st.policy(), today=st.today
+        )
+    say(f"Restored {view['code']} {view['name']}; next follow-up {view['next_due'] or '-'}.")

@@ -1,0 +1,373 @@
+"""A customer's fields as people type them, checked: one set of rules for `customer add`,
+`customer update`, contacts and `customer import` (seed C1-C3). Pure: no I/O.
+
+``check_new_customer`` runs the checks of one new customer in one order for both ways in:
+`customer add` stops at the first problem, an import row collects every problem of the row.
+Only the names in messages differ: options (``--grade``) for the one, columns for the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache, partial
+from operator import call
+from typing import Any, NamedTuple
+
+from bizops.domain.errors import BizopsError, Invalid
+from bizops.domain.money import parse_money
+from bizops.domain.pipeline import check_starting_stage
+from bizops.domain.text import fold, name_key
+from bizops.domain.validate import check_email, check_phone, check_text
+from bizops.domain.vocab import GRADES, INTENTS, STAGES, one_of
+
+__all__ = [
+    "COLUMNS",
+    "MAX_CADENCE_DAYS",
+    "OPTIONS",
+    "ContactIn",
+    "Labels",
+    "NewCustomer",
+    "check_contact",
+    "check_name",
+    "check_new_customer",
+    "contact_search_key",
+    "email_key",
+    "format_contact",
+    "parse_cadence",
+    "parse_contact",
+    "parse_contacts",
+    "parse_grade",
+    "parse_intent",
+    "parse_potential",
+    "parse_stage",
+    "parse_starting_stage",
+    "parse_tags",
+    "repeated_email",
+    "text_field",
+]
+
+MAX_CADENCE_DAYS = 365
+_TAG_SPLIT = re.compile(r"[,;，；、]")
+_CONTACT_SPLIT = re.compile(r"[,，]")
+_DIGITS = re.compile(r"\D")
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-()./]*\d[\d\s\-()./]*((ext\.?|x|转)\s*\d+)?", re.IGNORECASE)
+
+# Free text in customer records: the shared rule (trimmed, no control characters, bounded).
+text_field = check_text
+
+
+@dataclass(frozen=True)
+class ContactIn:
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    primary: bool = False
+
+
+def _looks_like_phone(text: str) -> bool:
+    """Phone characters only (digits, +, spaces, dashes, brackets, an extension); whether it is
+    a well-formed number is for ``check_phone`` to say."""
+    return bool(_PHONE_LIKE.fullmatch(text))
+
+
+def parse_contact(text: str, *, field: str = "--contact") -> ContactIn:
+    """ "Name, title, phone, email": the name comes first; an email or phone is recognised
+    wherever it stands, so "张伟, 13800138000" and "Li Lei, Buyer, li@x.com" both work."""
+    parts = [p.strip() for p in _CONTACT_SPLIT.split(text)]
+    parts = [p for p in parts if p]
+    if not parts:
+        raise Invalid(f'{field}: empty; write "Name, title, phone, email"')
+    name, rest = parts[0], parts[1:]
+    title = phone = email = None
+    for part in rest:
+        if "@" in part:
+            if email:
+                raise Invalid(f"{field}: two email addresses in {text!r}")
+            email = part
+        elif _looks_like_phone(part):
+            if phone:
+                raise Invalid(f"{field}: two phone numbers in {text!r}")
+            phone = part
+        elif title is None:
+            title = part
+        else:
+            raise Invalid(
+                f'{field}: cannot read {text!r}; write "Name, title, phone, email" '
+                "(title, phone and email are optional)"
+            )
+    return check_contact(ContactIn(name=name, title=title, phone=phone, email=email), field=field)
+
+
+def parse_contacts(
+    contacts: Iterable[str | ContactIn], *, field: str = "--contact"
+) -> list[ContactIn]:
+    """Contacts given as text ("Name, title, phone, email") or as ``ContactIn``, checked."""
+    return [
+        parse_contact(c, field=field) if isinstance(c, str) else check_contact(c, field=field)
+        for c in contacts
+    ]
+
+
+def format_contact(c: dict[str, Any] | ContactIn) -> str:
+    """The inverse of ``parse_contact``: "Name, title, phone, email" without empty parts."""
+    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    return ", ".join(str(get(k)) for k in ("name", "title", "phone", "email") if get(k))
+
+
+def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
+    name = text_field(contact.name, f"{field} name", required=True, max_length=200)
+    assert name is not None
+    if "@" in name and contact.email is None:
+        raise Invalid(f'{field}: the first part is the name; write "Name, title, phone, email"')
+    return ContactIn(
+        name=name,
+        title=text_field(contact.title, f"{field} title", max_length=100),
+        phone=check_phone(contact.phone, f"{field} phone"),
+        email=check_email(contact.email, f"{field} email"),
+        primary=contact.primary,
+    )
+
+
+# Emails and tags repeat: an import folds each email for its checks and again for its row, and
+# most customers share a few tags. Folding (NFKC) is the dearest step of checking a row.
+_fold_again = lru_cache(maxsize=1024)(fold)
+
+
+def contact_search_key(name: str, email: str | None, phone: str | None) -> str:
+    """What search looks in for a contact: folded name and email, and the phone's digits."""
+    parts = [fold(name), _fold_again(email or ""), _DIGITS.sub("", phone or "")]
+    return " | ".join(parts)
+
+
+def email_key(email: str | None) -> str | None:
+    return _fold_again(email) if email else None
+
+
+def repeated_email(contacts: Iterable[ContactIn]) -> str | None:
+    """The first email given for two of these contacts (case and width ignored), if any."""
+    seen: set[str] = set()
+    for contact in contacts:
+        key = email_key(contact.email)
+        if key is None:
+            continue
+        if key in seen:
+            return contact.email
+        seen.add(key)
+    return None
+
+
+def parse_tags(values: Iterable[str], *, field: str = "--tag") -> list[str]:
+    """Tags, repeated or separated by , ; 、: folded (width, case), without repeats."""
+    out: list[str] = []
+    for value in values:
+        for part in _TAG_SPLIT.split(value or ""):
+            tag = _fold_again(part)
+            if not tag:
+                continue
+            if len(tag) > 64:
+                raise Invalid(f"{field}: {part!r} is longer than 64 characters")
+            if tag not in out:
+                out.append(tag)
+    return out
+
+
+def check_name(name: str | None, field: str = "name") -> str:
+    text = text_field(name, field, required=True, max_length=300)
+    assert text is not None
+    if not name_key(text):
+        raise Invalid(f"{field}: {name!r} has no letters or digits")
+    return text
+
+
+def parse_potential(
+    value: str | Decimal | int | None, field: str = "--potential"
+) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    amount = parse_money(value, field=field)
+    if amount < 0:
+        raise Invalid(f"{field}: a purchasing potential cannot be negative")
+    return amount
+
+
+def parse_intent(value: str | None, field: str = "--intent") -> str | None:
+    if value is None or not value.strip():
+        return None
+    return one_of(value, INTENTS, field)
+
+
+def parse_grade(value: str | None, field: str = "--grade") -> str:
+    return one_of(value, GRADES, field, upper=True)
+
+
+def parse_stage(value: str | None, field: str = "--stage") -> str:
+    return one_of(value, STAGES, field)
+
+
+def parse_starting_stage(value: str | None, *, imported: bool, field: str = "--stage") -> str:
+    """A new customer's stage: prospect when not given, else one of the stages, by the
+    starting-stage rule (``pipeline.check_starting_stage``)."""
+    stage = parse_stage(value or "prospect", field)
+    return check_starting_stage(stage, imported=imported, field=field)
+
+
+def parse_cadence(value: int | None, field: str = "--cadence") -> int | None:
+    if value is None:
+        return None
+    if not 1 <= value <= MAX_CADENCE_DAYS:
+        raise Invalid(f"{field}: {value} days; a cadence is 1 to {MAX_CADENCE_DAYS} days")
+    return value
+
+
+# --------------------------------------------------------------------------- one new customer
+
+
+class NewCustomer(NamedTuple):
+    """One new customer, checked: what the row builder (``customer_rows``) writes."""
+
+    name: str
+    name_key: str
+    grade: str
+    stage: str
+    owner_id: int
+    industry: str | None = None
+    region: str | None = None
+    source: str | None = None
+    potential: Decimal | None = None
+    intent: str | None = None
+    tags: Sequence[str] = ()
+    contacts: Sequence[ContactIn] = ()
+    note: str | None = None
+    needs: str | None = None
+    cadence_days: int | None = None
+    last_contact_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How messages name each field: the options of `customer add`, or the columns of an
+    import file (the name is "name" in both)."""
+
+    grade: str
+    stage: str
+    industry: str
+    region: str
+    source: str
+    potential: str
+    intent: str
+    tags: str
+    note: str
+    needs: str
+    cadence: str
+
+
+OPTIONS = Labels(
+    grade="--grade",
+    stage="--stage",
+    industry="--industry",
+    region="--region",
+    source="--source",
+    potential="--potential",
+    intent="--intent",
+    tags="--tag",
+    note="--note",
+    needs="--needs",
+    cadence="--cadence",
+)
+COLUMNS = Labels(
+    grade="grade",
+    stage="stage",
+    industry="industry",
+    region="region",
+    source="source",
+    potential="potential",
+    intent="intent",
+    tags="tags",
+    note="note",
+    needs="needs",
+    cadence="cadence",
+)
+
+
+def check_new_customer(
+    *,
+    name: str | None,
+    grade: str | None,
+    stage: str | None,
+    owner: Callable[[], int],
+    contacts: Callable[[], Sequence[ContactIn]],
+    industry: str | None = None,
+    region: str | None = None,
+    source: str | None = None,
+    potential: str | Decimal | int | None = None,
+    intent: str | None = None,
+    tags: Sequence[str] = (),
+    note: str | None = None,
+    needs: str | None = None,
+    cadence: int | None = None,
+    last_contact: date | None = None,
+    imported: bool = False,
+    labels: Labels = OPTIONS,
+    collect: bool = False,
+) -> NewCustomer:
+    """Check every field of one new customer, in one order, and return it checked.
+
+    ``owner`` and ``contacts`` are read by the caller's own rules (a user lookup, columns)
+    and run here in their turn. The first problem raises, unless ``collect``: then every
+    problem is gathered and raised together as one ``Invalid`` ("grade: ...; owner: ...").
+    The starting stage follows ``pipeline.check_starting_stage``.
+    """
+    fields = (name, grade, stage, owner, contacts, industry, region, source, potential, intent,
+              tags, note, needs, cadence, last_contact)  # fmt: skip
+    try:
+        # Each check runs directly: most rows are good, and an import checks 100,000 of them.
+        return _check(fields, imported, labels, call)
+    except BizopsError as first:
+        if not collect:
+            raise
+        # A bad row: check it again, noting every problem rather than stopping at the first.
+        problems: list[str] = []
+        _check(fields, imported, labels, partial(_noting, problems))
+        raise Invalid("; ".join(problems) or first.message) from None
+
+
+def _noting(problems: list[str], check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one check; its problem is noted, and the value is None."""
+    try:
+        return check(*args, **kwargs)
+    except BizopsError as exc:
+        problems.append(exc.message)
+        return None
+
+
+def _check(
+    fields: tuple[Any, ...], imported: bool, labels: Labels, take: Callable[..., Any]
+) -> NewCustomer:
+    """The checks of ``check_new_customer`` in their order; ``take(check, *args)`` runs one."""
+    (name, grade, stage, owner, contacts, industry, region, source, potential, intent,
+     tags, note, needs, cadence, last_contact) = fields  # fmt: skip
+    checked_name = take(check_name, name, "name")
+    # Positional, in the order of NewCustomer's fields.
+    return NewCustomer(
+        checked_name,
+        name_key(checked_name) if checked_name else "",
+        take(parse_grade, grade, labels.grade),
+        take(parse_starting_stage, stage, imported=imported, field=labels.stage),
+        take(owner),
+        take(text_field, industry, labels.industry, max_length=100),
+        take(text_field, region, labels.region, max_length=100),
+        take(text_field, source, labels.source, max_length=100),
+        take(parse_potential, potential, labels.potential),
+        take(parse_intent, intent, labels.intent),
+        take(parse_tags, tags, field=labels.tags) or (),
+        take(contacts) or (),
+        take(text_field, note, labels.note, max_length=5000),
+        take(text_field, needs, labels.needs, max_length=5000),
+        None if cadence is None else take(parse_cadence, cadence, labels.cadence),
+        last_contact,
+    )

@@ -1,0 +1,320 @@
+"""Reading customer files for `customer import`: CSV (UTF-8, UTF-8 with BOM, GB18030), .xlsx
+and JSON as `customer export` writes it, into rows of text cells under canonical field names.
+
+- Headers are English or Chinese (``HEADER_ALIASES``); ``name``, ``grade`` and ``owner`` are
+  required; an unknown column is an error that lists the accepted ones, except the
+  ``source_line`` and ``reason`` columns of a rejects file, which are ignored.
+- A row with more cells than the header has columns is a problem of that row; empty rows are
+  skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from bizops.domain.errors import Invalid
+from bizops.domain.text import fold
+
+__all__ = [
+    "CONTACT_SEPARATOR",
+    "HEADER_ALIASES",
+    "REJECT_COLUMNS",
+    "REQUIRED",
+    "TAG_SEPARATOR",
+    "RawRow",
+    "Table",
+    "accepted_headers",
+    "decode_text",
+    "read_csv_text",
+    "read_json_text",
+    "read_table",
+    "read_xlsx",
+    "write_rejects",
+]
+
+# Canonical field -> the headers accepted for it (compared after folding case and width).
+# `customer export` writes these columns, in this order (``views.ExportRow``).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "编号", "客户编号"),
+    "name": ("name", "名称", "客户名称", "公司名称"),
+    "grade": ("grade", "等级", "客户等级"),
+    "stage": ("stage", "阶段"),
+    "owner": ("owner", "负责人", "销售"),
+    "industry": ("industry", "行业"),
+    "region": ("region", "地区", "区域"),
+    "source": ("source", "来源"),
+    "potential": ("potential", "潜力", "采购潜力", "预计金额"),
+    "intent": ("intent", "意向", "合作意向"),
+    "tags": ("tags", "tag", "标签"),
+    "contact": ("contact", "联系人"),
+    "title": ("title", "职务", "职位"),
+    "phone": ("phone", "电话", "手机"),
+    "email": ("email", "邮箱", "电子邮件"),
+    "more_contacts": ("more_contacts", "其他联系人"),
+    "note": ("note", "备注"),
+    "needs": ("needs", "需求"),
+}
+REQUIRED: tuple[str, ...] = ("name", "grade", "owner")
+TAG_SEPARATOR = ";"
+CONTACT_SEPARATOR = " | "
+
+_LOOKUP = {
+    fold(alias): fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases
+}
+
+
+def _header_key(header: str) -> str:
+    return fold(header).replace(" ", "_").replace("-", "_")
+
+
+def accepted_headers() -> str:
+    return ", ".join(a for aliases in HEADER_ALIASES.values() for a in aliases)
+
+
+@dataclass
+class RawRow:
+    where: str  # "line 17", "row 17" or "record 17"
+    values: dict[str, str]
+    cells: list[str]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    fields: list[str | None]  # canonical field per column, None for an empty ignored column
+    rows: list[RawRow]
+    problems: list[tuple[RawRow, str]] = field(default_factory=list)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030; anything else is an error naming the problem."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Invalid(
+            f"{name}: the file is UTF-16 text; save it as 'CSV UTF-8' (or GB18030) and import again"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            bad = data[utf8_error.start : utf8_error.start + 1].hex()
+            raise Invalid(
+                f"{name}: cannot read the text: it is neither UTF-8 nor GB18030 (byte 0x{bad} at "
+                f"offset {utf8_error.start}); save it as 'CSV UTF-8' and import again"
+            ) from None
+    if "\x00" in text:
+        raise Invalid(f"{name}: the file holds NUL bytes; it is not a CSV text file")
+    return text
+
+
+# The columns ``write_rejects`` adds: a rejects file, once fixed, imports as it is.
+REJECT_COLUMNS = ("source_line", "reason")
+
+
+def _map_headers(
+    headers: list[str], name: str, has_values: Callable[[int], bool]
+) -> list[str | None]:
+    fields: list[str | None] = []
+    seen: dict[str, str] = {}
+    for i, header in enumerate(headers):
+        text = (header or "").strip()
+        if text in REJECT_COLUMNS:
+            fields.append(None)
+            continue
+        if not text:
+            if has_values(i):
+                raise Invalid(f"{name}: column {i + 1} has no header but holds values")
+            fields.append(None)
+            continue
+        key = _LOOKUP.get(_header_key(text)) or _LOOKUP.get(fold(text))
+        if key is None:
+            raise Invalid(
+                f"{name}: unknown column {text!r}; accepted columns: {accepted_headers()}"
+            )
+        if key in seen:
+            raise Invalid(f"{name}: columns {seen[key]!r} and {text!r} both mean {key}")
+        seen[key] = text
+        fields.append(key)
+    missing = [f for f in REQUIRED if f not in seen]
+    if missing:
+        raise Invalid(
+            f"{name}: required column(s) missing: {', '.join(missing)} "
+            f"(e.g. {', '.join(HEADER_ALIASES[m][0] + '/' + HEADER_ALIASES[m][1] for m in missing)})"
+        )
+    return fields
+
+
+def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: str) -> Table:
+    records_list = list(records)
+    fields = _map_headers(
+        headers,
+        name,
+        lambda i: any(i < len(cells) and cells[i].strip() for _, cells in records_list),
+    )
+    table = Table(headers=headers, fields=fields, rows=[])
+    width = len(headers)
+    pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
+    keys = [key for _, key in pairs]
+    # A full row's values in one C call (there are at least the required columns, so the
+    # getter gives a tuple); a short row (trailing cells left out) cell by cell.
+    full = max(i for i, _ in pairs) + 1
+    take = itemgetter(*(i for i, _ in pairs))
+    append = table.rows.append
+    for where, cells in records_list:
+        if not "".join(cells).strip():
+            continue
+        count = len(cells)
+        if count > width and "".join(cells[width:]).strip():
+            table.problems.append(
+                (
+                    RawRow(where=where, values={}, cells=cells),
+                    f"has {count} cells but the header has {width} columns",
+                )
+            )
+            continue
+        if count >= full:
+            values = dict(zip(keys, take(cells), strict=True))
+        else:
+            values = {k: cells[i] for i, k in pairs if i < count}
+        append(RawRow(where=where, values=values, cells=cells))
+    return table
+
+
+def read_csv_text(text: str, name: str) -> Table:
+    first_line = text.split("\n", 1)[0]
+    # Comma, else tab or semicolon (what Excel writes where the decimal mark is a comma),
+    # whichever the header line holds most of; a tie goes to the comma.
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise Invalid(f"{name}: the file is empty; the first line must name the columns") from None
+    except csv.Error as exc:
+        raise Invalid(f"{name}: line 1: {exc}") from None
+
+    def records() -> Iterator[tuple[str, list[str]]]:
+        previous = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise Invalid(f"{name}: line {previous + 1}: {exc}") from None
+            yield f"line {previous + 1}", cells
+            previous = reader.line_num
+
+    return _table(headers, records(), name)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise Invalid(f"{name}: cannot read the workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            headers = [_cell(v) for v in next(rows)]
+        except StopIteration:
+            raise Invalid(f"{name}: the first sheet is empty") from None
+        while headers and not headers[-1].strip():
+            headers.pop()
+        records = [
+            (f"row {i}", [_cell(v) for v in values]) for i, values in enumerate(rows, start=2)
+        ]
+    finally:
+        book.close()
+    return _table(headers, iter(records), name)
+
+
+def read_json_text(text: str, name: str) -> Table:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise Invalid(
+            f"{name}: expected a JSON array of customer objects (as `customer export` writes)"
+        )
+    headers: list[str] = []
+    for item in data:
+        for key in item:
+            if key not in headers:
+                headers.append(key)
+    records = []
+    for i, item in enumerate(data, start=1):
+        cells = []
+        for key in headers:
+            value = item.get(key)
+            if isinstance(value, list):
+                sep = (
+                    CONTACT_SEPARATOR
+                    if _LOOKUP.get(_header_key(key)) == "more_contacts"
+                    else TAG_SEPARATOR
+                )
+                value = sep.join(_cell(v) for v in value)
+            cells.append(_cell(value))
+        records.append((f"record {i}", cells))
+    return _table(headers, iter(records), name)
+
+
+def read_table(path: Path, data: bytes | None = None) -> Table:
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, name)
+    if suffix == ".xls":
+        raise Invalid(f"{name}: old .xls workbooks are not read; save it as .xlsx or CSV")
+    raw = data if data is not None else path.read_bytes()
+    text = decode_text(raw, name)
+    if suffix == ".json":
+        return read_json_text(text, name)
+    return read_csv_text(text, name)
+
+
+def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:
+    """The bad rows as they were, plus the line they came from and the reason."""
+    if path.is_dir():
+        raise Invalid(f"--rejects: {path} is a directory")
+    if not path.parent.exists():
+        raise Invalid(f"--rejects: directory {path.parent} does not exist")
+    width = len(headers)
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow([*headers, "source_line", "reason"])
+            for raw, reason in bad:
+                cells = (raw.cells + [""] * width)[:width]
+                writer.writerow([*cells, raw.where, reason])
+    except OSError as exc:
+        raise Invalid(f"--rejects: cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,145 @@
+"""Moving customers along the pipeline by the rules of ``bizops.domain.pipeline``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.domain import pipeline
+from bizops.domain.errors import Invalid, NotFound
+from bizops.domain.policy import Policy
+from bizops.domain.validate import check_text
+from bizops.services.customers.permissions import require_active, require_may_change
+from bizops.services.customers.profile import customer_view, now, record
+from bizops.services.customers.views import StageMoveView
+from bizops.services.followups import reschedule_open_followup
+from bizops.services.lookup import find_customer
+from bizops.store.models import Contract, Customer, StageChange, User
+
+__all__ = ["apply_contract_stage", "has_signed_contract", "move_stage"]
+
+
+def has_signed_contract(session: Session, customer_id: int) -> bool:
+    return (
+        session.execute(
+            select(col(Contract.id))
+            .where(
+                col(Contract.customer_id) == customer_id,
+                col(Contract.signed_on).is_not(None),
+                col(Contract.status).in_(pipeline.SIGNED_CONTRACT_STATUSES),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _apply_stage(
+    session: Session,
+    *,
+    actor: User,
+    customer: Customer,
+    to_stage: str,
+    reason: str | None,
+    policy: Policy,
+    today: date,
+) -> None:
+    before = {"stage": customer.stage, "stage_since": customer.stage_since}
+    from_stage = customer.stage
+    customer.stage = to_stage
+    customer.stage_since = today
+    session.add(customer)
+    session.add(
+        StageChange(
+            customer_id=customer.id,  # type: ignore[arg-type]
+            from_stage=from_stage,
+            to_stage=to_stage,
+            on=today,
+            at=now(),
+            actor=actor.login,
+            reason=reason,
+        )
+    )
+    session.flush()
+    reschedule_open_followup(session, customer=customer, policy=policy, today=today)
+    record(
+        session,
+        actor,
+        "customer.stage",
+        customer,
+        before=before,
+        after={"stage": to_stage, "stage_since": today, "reason": reason},
+    )
+
+
+def move_stage(
+    session: Session,
+    *,
+    actor: User,
+    ref: str | int,
+    stage: str | None = None,
+    step_next: bool = False,
+    reason: str | None = None,
+    policy: Policy,
+    today: date,
+) -> StageMoveView:
+    """Move a customer along the pipeline by the rules of ``bizops.domain.pipeline``."""
+    customer = find_customer(session, ref)
+    require_may_change(session, actor, customer)
+    require_active(customer)
+    assert customer.id is not None
+    target = stage.strip().lower() if stage else None
+    needs_contract_check = target in pipeline.NEEDS_SIGNED_CONTRACT or (
+        step_next and customer.stage == "negotiation"
+    )
+    reason = check_text(reason, "--reason", max_length=2000)
+    move = pipeline.plan_move(
+        customer.stage,
+        target,
+        step_next=step_next,
+        reason=reason,
+        has_signed_contract=needs_contract_check and has_signed_contract(session, customer.id),
+    )
+    _apply_stage(
+        session,
+        actor=actor,
+        customer=customer,
+        to_stage=move.to_stage,
+        reason=move.reason,
+        policy=policy,
+        today=today,
+    )
+    return {**customer_view(session, customer), "from_stage": move.from_stage}
+
+
+def apply_contract_stage(
+    session: Session,
+    *,
+    actor: User,
+    customer_id: int,
+    stage: str,
+    reason: str,
+    policy: Policy,
+    today: date,
+) -> None:
+    """Called by the contracts area: signing moves the customer to ``signed``, activation to
+    ``maintenance`` — only forward, or out of lost/dormant; a customer already further along
+    stays where it is (and nothing is recorded)."""
+    if stage not in pipeline.NEEDS_SIGNED_CONTRACT:
+        raise Invalid(f"stage: a contract moves a customer to signed or maintenance, not {stage!r}")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"customer: no customer with id {customer_id}")
+    if not pipeline.contract_moves_customer(customer.stage, stage):
+        return
+    _apply_stage(
+        session,
+        actor=actor,
+        customer=customer,
+        to_stage=stage,
+        reason=reason,
+        policy=policy,
+        today=today,
+    )
