@@ -268,15 +268,20 @@ def test_list_bad_filter_fails_before_any_output(crm, tmp_path):
     assert not target.exists()
 
 
-def test_export_refuses_a_workbook_name(crm, tmp_path):
-    assert as_alice(crm, "customer", "add", "Acme Ltd", "--grade", "B").exit_code == 0
+def test_export_writes_a_workbook_that_import_reads_back(crm, tmp_path):
+    assert (
+        as_alice(crm, "customer", "add", "Acme Ltd", "--grade", "B", "--tag", "=vip").exit_code == 0
+    )
     target = tmp_path / "customers.xlsx"
     result = as_alice(crm, "customer", "export", "-o", str(target))
-    assert result.exit_code == 2
-    assert result.stderr.startswith("Error: -o: export writes CSV or JSON")
-    assert not target.exists()
-    # An explicit format is the user's choice, whatever the name.
-    assert as_alice(crm, "customer", "export", "-f", "csv", "-o", str(target)).exit_code == 0
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes()[:2] == b"PK"  # a real workbook, not CSV under its name
+    # A format and a file name that disagree are refused before anything is written.
+    other = tmp_path / "other.xlsx"
+    refused = as_alice(crm, "customer", "export", "-f", "csv", "-o", str(other))
+    assert refused.exit_code == 2 and "make them agree" in refused.stderr
+    assert not other.exists()
+    assert as_alice(crm, "customer", "export", "-f", "table").exit_code == 2
 
 
 def test_import_result_as_csv(crm, tmp_path):
@@ -286,3 +291,26 @@ def test_import_result_as_csv(crm, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(result.stdout.splitlines()))
     assert len(rows) == 1 and rows[0]["imported"] == "1" and rows[0]["first_code"] == "C0001"
+
+
+def test_formulas_are_guarded_on_export_and_restored_on_import(crm, tmp_path):
+    added = as_alice(
+        crm, "customer", "add", "+Plus Trading", "--grade", "B", "--tag", "=vip", "--tag", "b"
+    )
+    assert added.exit_code == 0, added.output
+    for name in ("out.csv", "out.xlsx"):
+        out = tmp_path / name
+        assert as_alice(crm, "customer", "export", "-o", str(out)).exit_code == 0
+        if name.endswith(".csv"):
+            text = out.read_text(encoding="utf-8-sig")
+            assert "'+Plus Trading" in text and "'=vip;b" in text
+        fresh = ["--db", str(tmp_path / f"{name}.db")]
+        assert crm(*fresh, "init", "--admin", "root").exit_code == 0
+        crm(*fresh, "--as", "root", "user", "add", "alice", "--role", "sales")
+        imported = crm(*fresh, "--as", "root", "customer", "import", str(out))
+        assert imported.exit_code == 0, imported.output
+        shown = crm(*fresh, "--as", "root", "customer", "list", "--format", "json")
+        (row,) = json.loads(shown.stdout)
+        assert row["name"] == "+Plus Trading"
+        tags = crm(*fresh, "--as", "root", "customer", "show", row["code"], "--format", "json")
+        assert sorted(json.loads(tags.stdout)["tags"]) == ["=vip", "b"]

@@ -118,27 +118,18 @@ def export(
     output: OutputOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Include archived customers.")] = False,
 ) -> None:
-    """Export customers as CSV (default) or JSON, in the columns `customer import` reads.
+    """Export customers as CSV (default), JSON or an Excel workbook, in the columns
+    `customer import` reads.
 
     Example: bizops customer export -o customers.csv
     """
-    from bizops.domain.errors import Invalid
+    from bizops.cli.output import EXPORT, resolve_output
     from bizops.services.customers import export_rows, flatten_for_csv
 
-    chosen = fmt
-    if chosen is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            # CSV text under a workbook's name: Excel and `customer import` would both reject it.
-            raise Invalid(
-                f"-o: export writes CSV or JSON, not a {suffix} workbook; "
-                "name the file .csv or .json"
-            )
-        chosen = Format.json if suffix == ".json" else Format.csv
-    if chosen is Format.table:
-        raise Invalid("--format: export writes csv or json")
+    target = resolve_output(fmt, output, kind=EXPORT)
+    chosen = Format(target.format)
     with state().read() as session:
         rows: Any = export_rows(session, scope="all" if all_ else "active")
-        if chosen is Format.csv:
+        if chosen is not Format.json:
             rows = (flatten_for_csv(r) for r in rows)
-        emit_rows(rows, CUSTOMER_EXPORT, fmt=chosen, output=output)
+        emit_rows(rows, CUSTOMER_EXPORT, fmt=chosen, output=output, kind=EXPORT)

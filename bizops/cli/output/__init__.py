@@ -14,6 +14,7 @@ from bizops.cli.output.table import TERMINAL_ROWS
 from bizops.cli.output.targets import (
     CALENDAR,
     DRAFT,
+    EXPORT,
     LISTING,
     REPORT,
     Format,
@@ -40,6 +41,7 @@ from bizops.cli.output.values import (
 __all__ = [
     "CALENDAR",
     "DRAFT",
+    "EXPORT",
     "LISTING",
     "LISTINGS",
     "REPORT",

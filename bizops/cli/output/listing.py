@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from bizops.cli.output import values
 from bizops.cli.output.columns import Col, Listing, declared_columns
-from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
+from bizops.cli.output.targets import LISTING, Format, OutputKind, open_text, resolve_output
 from bizops.cli.output.values import cell, jsonable, note
 from bizops.domain.text import neutralise_formula
 
@@ -33,10 +33,11 @@ def emit_rows(
     title: str | None = None,
     empty: str = "Nothing to show.",
     total: int | None = None,
+    kind: OutputKind = LISTING,
 ) -> int:
     """Write rows in the chosen format; returns how many were written."""
     columns, keys = declared_columns(listing)
-    target = resolve_output(fmt, output, kind=LISTING)
+    target = resolve_output(fmt, output, kind=kind)
     chosen = Format(target.format)
     if chosen is Format.xlsx:
         from bizops.cli.output.workbook import write_workbook

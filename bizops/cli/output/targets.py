@@ -66,6 +66,11 @@ LISTING = OutputKind(
     default="table",
     binary=frozenset({"xlsx"}),
 )
+EXPORT = OutputKind(
+    {"csv": (".csv", ".tsv"), "json": (".json",), "xlsx": (".xlsx",)},
+    default="csv",
+    binary=frozenset({"xlsx"}),
+)
 DRAFT = OutputKind(
     {"md": (".md", ".markdown"), "html": (".html", ".htm"), "docx": (".docx",)},
     default="md",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bizops.domain.errors import Invalid
-from bizops.domain.text import fold
+from bizops.domain.text import fold, restore_formula
 
 __all__ = [
     "CONTACT_SEPARATOR",
@@ -153,8 +153,24 @@ def _map_headers(
     return fields
 
 
-def _table(headers: list[str], records: Iterator[tuple[str, list[str]]], name: str) -> Table:
+def _unguarded(records: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Cells an export guarded against spreadsheet formulas (a leading ') as typed again."""
+    return [
+        (where, [restore_formula(c) if c[:1] == "'" else c for c in cells])
+        for where, cells in records
+    ]
+
+
+def _table(
+    headers: list[str],
+    records: Iterator[tuple[str, list[str]]],
+    name: str,
+    *,
+    guarded: bool = True,
+) -> Table:
     records_list = list(records)
+    if guarded:
+        records_list = _unguarded(records_list)
     fields = _map_headers(
         headers,
         name,
@@ -214,7 +230,8 @@ def read_csv_text(text: str, name: str) -> Table:
             yield f"line {previous + 1}", cells
             previous = reader.line_num
 
-    return _table(headers, records(), name)
+    # Only a file holding a ' can hold a guarded cell: most files skip the pass.
+    return _table(headers, records(), name, guarded="'" in text)
 
 
 def _cell(value: Any) -> str:
@@ -285,7 +302,7 @@ def read_json_text(text: str, name: str) -> Table:
                 value = sep.join(_cell(v) for v in value)
             cells.append(_cell(value))
         records.append((f"record {i}", cells))
-    return _table(headers, iter(records), name)
+    return _table(headers, iter(records), name, guarded=False)
 
 
 def read_table(path: Path, data: bytes | None = None) -> Table:
