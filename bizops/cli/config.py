@@ -142,3 +142,7 @@ def check(
             weekend_rule=policy.weekend_rule,
         )
     )
+    from bizops.domain.policy.advice import advice
+
+    for warning in advice(policy, today=state().today):
+        note(_("Warning: {warning}").format(warning=warning))

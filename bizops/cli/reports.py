@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -33,6 +34,12 @@ app = typer.Typer(
 )
 
 
+class DeliveryVia(StrEnum):
+    email = "email"
+    wecom = "wecom"
+    dingtalk = "dingtalk"
+
+
 class DailyFormat(StrEnum):
     text = "text"
     md = "md"
@@ -61,7 +68,7 @@ def _period(start: str | None, end: str | None) -> tuple[Any, Any]:
 
 
 def _daily_reports(
-    owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool
+    owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool, via: str | None
 ) -> tuple[list[DailyReport], str]:
     """The reports asked for, and the acting user's login."""
     from bizops.domain.errors import Invalid
@@ -76,10 +83,12 @@ def _daily_reports(
         raise Invalid(_("--force only applies with --send (it sends again what was sent today)"))
     st = state()
     policy = st.policy()
+    if via and not send:
+        raise Invalid(_("--via only applies with --send (it says where to deliver)"))
     if send:
-        from bizops.reports.mailer import check_settings
+        from bizops.reports.channels import check_channel
 
-        check_settings(policy.mail)
+        check_channel(policy.mail, via or policy.mail.via)
     with st.read() as session:
         actor = st.actor(session, required=True)
         assert actor is not None
@@ -120,29 +129,56 @@ SKIP_REASONS = {
 }
 
 
-def _send(actor: str, reports: list[DailyReport], *, force: bool, quiet: bool) -> None:
+def _reason(reason: str) -> str:
+    """A skipped report's reason (English in the mail log) in the interface language."""
+    if reason in SKIP_REASONS:
+        return _(SKIP_REASONS[reason])
+    if found := re.fullmatch(r"no (\w+) robot", reason):
+        return _("no {via} robot").format(via=found[1])
+    if found := re.fullmatch(r"robot (.+) has no url", reason):
+        return _("robot {name} has no url").format(name=found[1])
+    return reason
+
+
+def _where(item: dict[str, Any]) -> str:
+    """``<alice@example.com>`` for a mail, ``wecom robot east`` for a robot."""
+    if item.get("via", "email") == "email":
+        return f"<{item['email']}>"
+    return _("{via} robot {name}").format(via=item["via"], name=item["to"])
+
+
+def _send(
+    actor: str, reports: list[DailyReport], *, force: bool, quiet: bool, via: str | None
+) -> None:
     from bizops.services.reports import send_daily
 
     st = state()
     outcome = send_daily(
-        st.database(), actor=actor, reports=reports, policy=st.policy(), today=st.today, force=force
+        st.database(),
+        actor=actor,
+        reports=reports,
+        policy=st.policy(),
+        today=st.today,
+        force=force,
+        via=via,
     )
     for item in outcome.sent:
         say(
-            _("sent: {user} <{email}> ({items} item(s))").format(
-                user=item["user"], email=item["email"], items=item["items"]
+            _("sent: {user} {where} ({items} item(s))").format(
+                user=item["user"], where=_where(item), items=item["items"]
             )
         )
     for item in outcome.skipped:
         if quiet and item["reason"] in QUIET_REASONS:
             continue
-        reason = _(SKIP_REASONS.get(item["reason"], item["reason"]))
+        reason = _reason(item["reason"])
         say(_("skipped: {user} — {reason}").format(user=item["user"], reason=reason))
     for item in outcome.failed:
-        failed = _("mail to {user} <{email}> failed: {error}").format(
-            user=item["user"], email=item["email"], error=item["error"]
-        )
-        note(error_line(failed))
+        if item.get("via", "email") == "email":
+            failed = _("mail to {user} {where} failed: {error}")
+        else:
+            failed = _("message to {user} {where} failed: {error}")
+        note(error_line(failed.format(user=item["user"], where=_where(item), error=item["error"])))
     if outcome.failed:
         raise typer.Exit(1)
 
@@ -167,7 +203,12 @@ def daily(
     ] = None,
     output: OutputOption = None,
     send: Annotated[
-        bool, typer.Option("--send", help="Mail each user their own report (once a day).")
+        bool,
+        typer.Option(
+            "--send",
+            help="Send each user their own report (once a day): by mail, or to their team's "
+            "WeCom or DingTalk robot (--via).",
+        ),
     ] = False,
     quiet_if_empty: Annotated[
         bool,
@@ -178,6 +219,14 @@ def daily(
     force: Annotated[
         bool, typer.Option("--force", help="With --send: send again even if sent today.")
     ] = False,
+    via: Annotated[
+        DeliveryVia | None,
+        typer.Option(
+            "--via",
+            help="With --send: email, wecom or dingtalk (default: mail.via of the policy).",
+            show_default=False,
+        ),
+    ] = None,
     new_days: Annotated[
         int,
         typer.Option("--new-days", min=0, help="New customers: created within this many days."),
@@ -192,13 +241,14 @@ def daily(
     """
     from bizops.reports.daily import is_empty
 
-    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force)
+    channel = via.value if via else None
+    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")
     shown = [r for r in reports if not is_empty(r)] if quiet_if_empty else reports
     if shown and (output is not None or not send):
         _print_reports(shown, fmt, output, many=everyone)
     if send:
-        _send(actor, reports, force=force, quiet=quiet_if_empty)
+        _send(actor, reports, force=force, quiet=quiet_if_empty, via=channel)
 
 
 FUNNEL = Listing(

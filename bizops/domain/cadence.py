@@ -1,4 +1,4 @@
-"""When the next follow-up falls due (seed C6): cadence by grade and stage, weekend rule.
+"""When the next follow-up falls due: cadence by grade and stage, and the weekend rule.
 
 Pure rules, no I/O. The defaults (policy ``[cadence]``) in days:
 
@@ -8,8 +8,10 @@ Pure rules, no I/O. The defaults (policy ``[cadence]``) in days:
     C      30       14           60           7
 
 Lost and dormant customers (and archived ones) have no follow-up. A customer's own cadence
-(``cadence_days``) replaces the grade x stage table. A due date on a weekend day moves by the
-policy's weekend rule (``next``: to Monday; ``previous``: to Friday; ``keep``).
+(``cadence_days``) replaces the grade x stage table. A due date on a day off (a weekend day, a
+public holiday of the PRC calendar) moves by the policy's weekend rule (``next``: to the next
+working day; ``previous``: to the working day before; ``keep``); a make-up working day (调休)
+is a working day.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def cadence_for(
 
 
 def on_working_day(policy: Policy, day: date) -> date:
-    return shift_off_weekend(day, policy.weekend_rule, policy.weekend_days)
+    """A due date moved off a day off (a weekend, a public holiday) by the weekend rule."""
+    return shift_off_weekend(day, policy.weekend_rule, policy.calendar)
 
 
 def first_contact_due(policy: Policy, *, grade: str, created: date) -> date:

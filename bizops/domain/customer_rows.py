@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from bizops.domain import cadence
 from bizops.domain.customer_fields import ContactIn, NewCustomer, contact_search_key, email_key
+from bizops.domain.pinyin import pinyin_keys
 from bizops.domain.policy import Policy
 
 __all__ = [
@@ -45,6 +46,8 @@ class CustomerRow(NamedTuple):
     code: str
     name: str
     name_key: str
+    name_pinyin: str  # for search by pinyin (bizops.domain.pinyin)
+    name_initials: str
     grade: str
     stage: str
     owner_id: int
@@ -128,9 +131,10 @@ class CustomerRowBuilder:
             followup = self._first_followups.get(grade) or self._first_followup(grade)
         else:
             followup = self.cadence_followup(grade, stage, last_contact_on, cadence_days)
+        full, initials = pinyin_keys(name)
         customer = CustomerRow(
-            code, name, key, grade, stage, owner_id, industry, region, source, potential,
-            intent, needs, note, cadence_days, today, last_contact_on, today, self.now,
+            code, name, key, full, initials, grade, stage, owner_id, industry, region, source,
+            potential, intent, needs, note, cadence_days, today, last_contact_on, today, self.now,
         )  # fmt: skip
         # A lone contact is the primary one, marked or not.
         primary = primary_index(contacts) if len(contacts) > 1 else 0

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from bizops.domain.errors import Conflict, Invalid
-from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES
+from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES, one_of
 from bizops.i18n import _
 
 SIGNED = "signed"
@@ -110,13 +110,7 @@ def plan_move(
         raise Invalid(
             _("stage: give a STAGE ({stages}) or --next").format(stages=", ".join(STAGES))
         )
-    target = target.strip().lower()
-    if target not in STAGES:
-        raise Invalid(
-            _("stage: unknown value {value}; accepted: {accepted}").format(
-                value=repr(target), accepted=", ".join(STAGES)
-            )
-        )
+    target = one_of(target, STAGES, "stage")
     if target == current:
         raise Conflict(_("stage: the customer is already at {stage}").format(stage=current))
     kind = classify(current, target)

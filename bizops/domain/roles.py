@@ -1,8 +1,12 @@
-"""Roles a user may hold (PRODUCT section 3)."""
+"""Roles a user may hold: sales, manager, finance, legal, gm, admin."""
 
 from __future__ import annotations
 
+import re
+
 from bizops.domain.errors import Invalid
+from bizops.domain.vocab import accepted, one_of
+from bizops.i18n import _
 
 SALES = "sales"
 MANAGER = "manager"
@@ -13,20 +17,27 @@ ADMIN = "admin"
 
 ROLES: tuple[str, ...] = (SALES, MANAGER, FINANCE, LEGAL, GM, ADMIN)
 APPROVER_ROLES: tuple[str, ...] = (MANAGER, FINANCE, LEGAL, GM)
+# Roles are separated by commas, Chinese ones too (销售，经理 / 销售、经理).
+_SEPARATORS = re.compile(r"[,，、]")
 
 
 def check_role(role: str) -> str:
-    value = role.strip().lower()
-    if value not in ROLES:
-        raise Invalid(f"unknown role {role!r}; roles are: {', '.join(ROLES)}")
-    return value
+    """A role's code, from the code or its Chinese name (``销售经理`` -> ``manager``)."""
+    try:
+        return one_of(role, ROLES, "role", kind="role")
+    except Invalid:
+        raise Invalid(
+            _("unknown role {role}; roles are: {roles}").format(
+                role=repr(role), roles=accepted(ROLES, "role")
+            )
+        ) from None
 
 
 def parse_roles(values: list[str] | tuple[str, ...]) -> list[str]:
     """Accept repeated or comma-separated roles; keep order, drop repeats."""
     out: list[str] = []
     for value in values:
-        for part in value.split(","):
+        for part in _SEPARATORS.split(value):
             if part.strip():
                 role = check_role(part)
                 if role not in out:

@@ -19,6 +19,7 @@ from types import TracebackType
 
 from bizops.domain.errors import BizopsError, Invalid
 from bizops.domain.policy import MailSettings
+from bizops.i18n import _
 
 
 class MailError(BizopsError):
@@ -41,15 +42,19 @@ def check_settings(mail: MailSettings) -> str | None:
     missing = mail.missing()
     if missing:
         raise Invalid(
-            f"--send needs mail settings; missing {', '.join(missing)} in the policy file "
-            "([mail] host = ..., from = ...); see `bizops config path`"
+            _(
+                "--send needs mail settings; missing {keys} in the policy file "
+                "([mail] host = ..., from = ...); see `bizops config path`"
+            ).format(keys=", ".join(missing))
         )
     if mail.user:
         password = os.environ.get(mail.password_env)
         if not password:
             raise Invalid(
-                f"mail.user is set but the environment variable {mail.password_env} "
-                "(mail.password_env) that holds the SMTP password is empty"
+                _(
+                    "mail.user is set but the environment variable {env} "
+                    "(mail.password_env) that holds the SMTP password is empty"
+                ).format(env=mail.password_env)
             )
         return password
     return None
@@ -115,8 +120,10 @@ class Mailer:
                     if not smtp.has_extn("starttls"):
                         smtp.quit()
                         raise MailError(
-                            f"SMTP server {self.where} does not offer STARTTLS; set "
-                            "mail.starttls = false (or mail.ssl = true) if that is intended"
+                            _(
+                                "SMTP server {where} does not offer STARTTLS; set "
+                                "mail.starttls = false (or mail.ssl = true) if that is intended"
+                            ).format(where=self.where)
                         )
                     smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
@@ -125,7 +132,11 @@ class Mailer:
         except MailError:
             raise
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-            raise MailError(f"cannot reach SMTP server {self.where}: {_describe(exc)}") from exc
+            raise MailError(
+                _("cannot reach SMTP server {where}: {why}").format(
+                    where=self.where, why=_describe(exc)
+                )
+            ) from exc
         self._smtp = smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -141,7 +152,9 @@ class Mailer:
                 # The connection is gone (timeouts are OSErrors too): drop it, try a fresh one.
                 self._drop()
                 if attempt == 2:
-                    raise MailError(f"SMTP server {self.where}: {_describe(exc)}") from exc
+                    raise MailError(
+                        _("SMTP server {where}: {why}").format(where=self.where, why=_describe(exc))
+                    ) from exc
             except smtplib.SMTPException as exc:
                 # Refused sender, recipient or data: smtplib has reset the session already.
                 raise MailError(_describe(exc)) from exc

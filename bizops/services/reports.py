@@ -33,7 +33,8 @@ from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery, User
 
 if TYPE_CHECKING:
-    from bizops.reports.mailer import Mailer
+    from bizops.reports.channels import Channel
+    from bizops.reports.robots import RobotPoster
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 # Who may read other people's reports (``--owner`` someone else, ``--all``).
@@ -313,15 +314,20 @@ BEING_SENT = N_("being sent by another run")
 
 
 def _to_send(
-    reports: Sequence[DailyReport], *, sent_today: set[int], force: bool, outcome: SendOutcome
+    reports: Sequence[DailyReport],
+    *,
+    channel: Channel,
+    sent_today: set[int],
+    force: bool,
+    outcome: SendOutcome,
 ) -> list[DailyReport]:
-    """The reports to mail; the others are skipped, and why."""
+    """The reports to deliver; the others are skipped, and why."""
     chosen = []
     for report in reports:
         if daily_report.is_empty(report):
             outcome.skipped.append({**_who(report), "reason": NOTHING_TO_REPORT})
-        elif not report["email"]:
-            outcome.skipped.append({**_who(report), "reason": NO_EMAIL})
+        elif channel.address(report) is None:
+            outcome.skipped.append({**_who(report), "reason": channel.why_not(report)})
         elif not force and report["user_id"] in sent_today:
             outcome.skipped.append({**_who(report), "reason": ALREADY_SENT})
         else:
@@ -333,21 +339,19 @@ def _to_send(
 class _Sending:
     db: Database
     actor: str
-    policy: Policy
     today: date
     force: bool
     clock: Callable[[], datetime]
 
 
-def _claim(run: _Sending, report: DailyReport) -> Claim | str:
-    assert report["email"] is not None
+def _claim(run: _Sending, report: DailyReport, recipient: str) -> Claim | str:
     try:
         with run.db.write() as session:
             return claim_delivery(
                 session,
                 user_id=report["user_id"],
                 day=run.today,
-                recipient=report["email"],
+                recipient=recipient,
                 items=report["items"],
                 now=run.clock(),
                 force=run.force,
@@ -356,45 +360,36 @@ def _claim(run: _Sending, report: DailyReport) -> Claim | str:
         return "busy"
 
 
-def _send_one(run: _Sending, mailer: Mailer, report: DailyReport, outcome: SendOutcome) -> None:
+def _send_one(run: _Sending, channel: Channel, report: DailyReport, outcome: SendOutcome) -> None:
     """Claim, send, confirm (or release the claim if the send failed)."""
-    from bizops.reports.mailer import MailError, Outgoing, build_message
-    from bizops.reports.render import render_daily
+    from bizops.reports.channels import DELIVERY_ERRORS
 
-    claim = _claim(run, report)
+    recipient = channel.address(report)
+    assert recipient is not None
+    claim = _claim(run, report, recipient)
     if not isinstance(claim, Claim):
         reason = ALREADY_SENT if claim == "sent" else BEING_SENT
         outcome.skipped.append({**_who(report), "reason": reason})
         return
-    assert report["email"] is not None
-    message = build_message(
-        run.policy.mail,
-        Outgoing(
-            to=report["email"],
-            to_name=report["name"],
-            subject=subject_for(run.policy.mail, report),
-            text=render_daily([report], "text"),
-            html=render_daily([report], "html"),
-        ),
-    )
+    where = {"via": channel.via, "to": recipient}
     try:
-        mailer.send(message)
-    except MailError as exc:
+        message_id = channel.deliver(report)
+    except DELIVERY_ERRORS as exc:
         with run.db.write() as session:
             release_claim(session, claim=claim)
-        outcome.failed.append({**_who(report), "error": exc.message})
+        outcome.failed.append({**_who(report), **where, "error": exc.message})
         return
     with run.db.write() as session:
         confirm_delivery(
             session,
             claim=claim,
             actor=run.actor,
-            recipient=report["email"],
+            recipient=recipient,
             items=report["items"],
-            message_id=str(message["Message-ID"]),
+            message_id=message_id,
             now=run.clock(),
         )
-    outcome.sent.append({**_who(report), "message_id": str(message["Message-ID"])})
+    outcome.sent.append({**_who(report), **where, "message_id": message_id})
 
 
 def send_daily(
@@ -406,26 +401,29 @@ def send_daily(
     today: date,
     force: bool = False,
     now: Callable[[], datetime] | None = None,
+    via: str | None = None,
+    poster: RobotPoster | None = None,
 ) -> SendOutcome:
-    """Mail each report to its user, once per day (see the module docstring).
+    """Deliver each report to its user, once per day (see the module docstring): by mail, or
+    to their team's WeCom or DingTalk robot (``via``, default the policy's ``mail.via``).
 
-    Raises ``Invalid`` for missing mail settings and ``MailError`` when the server cannot be
-    reached at all, both before anything is claimed. A message that fails is recorded in
+    Raises ``Invalid`` for missing settings and ``MailError`` when the mail server cannot be
+    reached at all, both before anything is claimed. A report that fails is recorded in
     ``failed`` and the others go on.
     """
-    from bizops.reports.mailer import Mailer, check_settings
+    from bizops.reports.channels import open_channel
 
-    password = check_settings(policy.mail)
+    channel = open_channel(policy.mail, via or policy.mail.via, subject_for, poster=poster)
     outcome = SendOutcome()
     with db.read() as session:
         sent_today = set(deliveries_on(session, day=today))
-    chosen = _to_send(reports, sent_today=sent_today, force=force, outcome=outcome)
+    chosen = _to_send(reports, channel=channel, sent_today=sent_today, force=force, outcome=outcome)
     if not chosen:
         return outcome
-    run = _Sending(db, actor, policy, today, force, now or (lambda: datetime.now(UTC)))
-    with Mailer(policy.mail, password) as mailer:
+    run = _Sending(db, actor, today, force, now or (lambda: datetime.now(UTC)))
+    with channel:
         for report in chosen:
-            _send_one(run, mailer, report, outcome)
+            _send_one(run, channel, report, outcome)
     return outcome
 
 

@@ -9,5 +9,6 @@ REVISIONS: tuple[str, ...] = (
     "0002_customers",
     "0003_contracts",
     "0004_reports",
+    "0005_customer_pinyin",
 )
 HEAD = REVISIONS[-1]

@@ -10,33 +10,22 @@ is clean and the normal commands read the old data.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import MetaData, insert, select
 
 from bizops.store.engine import Database
-from bizops.store.migrate import alembic_config, schema_state
+from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD, REVISIONS
 from tests.support.cli import Cli
-from tests.support.databases import BACKENDS
+from tests.support.databases import upgrade_to
 from tests.support.factories import add_users
-from tests.support.pg import throwaway_database
 
 AT = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 LONG = "长文本 long text ✓ " * 300
 Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def upgrade_to(db: Database, revision: str) -> None:
-    from alembic import command
-
-    with db.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), revision)
-    assert schema_state(db).revision == revision
 
 
 def dump(db: Database) -> Dump:
@@ -76,8 +65,11 @@ def insert_rows(
 
 
 def assert_kept(before: Dump, after: Dump) -> None:
+    """Every row as it was; columns a later revision adds (at the end) are not compared."""
     for name, rows in before.items():
-        assert after[name] == rows, f"table {name} changed during the upgrade"
+        width = len(rows[0]) if rows else 0
+        kept = [row[:width] for row in after[name]]
+        assert kept == rows, f"table {name} changed during the upgrade"
 
 
 CUSTOMER_ROWS: dict[str, list[dict[str, Any]]] = {
@@ -503,15 +495,6 @@ CONTRACT_ROWS: dict[str, list[dict[str, Any]]] = {
         },
     ],
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    with throwaway_database("bizops_rel_upgrade") as url:
-        yield url
 
 
 def test_a_first_revision_database_upgrades_step_by_step_with_every_row_intact(

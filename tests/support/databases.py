@@ -55,3 +55,14 @@ def empty_database(
             yield db
         finally:
             db.dispose()
+
+
+def upgrade_to(db: Database, revision: str) -> None:
+    """Migrate ``db`` up to ``revision`` exactly (an old schema for an upgrade test)."""
+    from alembic import command
+
+    from bizops.store.migrate import alembic_config, schema_state
+
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+    assert schema_state(db).revision == revision

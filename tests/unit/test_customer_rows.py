@@ -56,7 +56,7 @@ def test_rows_of_a_new_customer():
         new(potential=Decimal("1200000.00"), tags=["vip"], contacts=contacts)
     )
     assert customer == CustomerRow(
-        "C0042", "华信科技", "华信科技", "B", "prospect", 7, None, None, None,
+        "C0042", "华信科技", "华信科技", "huaxinkeji", "hxkj", "B", "prospect", 7, None, None, None,
         Decimal("1200000.00"), None, None, None, None, FRIDAY, None, FRIDAY, NOW,
     )  # fmt: skip
     assert contact_rows == (

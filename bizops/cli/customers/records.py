@@ -126,7 +126,11 @@ def list_(
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
     search: Annotated[
         str | None,
-        typer.Option("--search", "-s", help="Text in the name or a contact's name, email, phone."),
+        typer.Option(
+            "--search",
+            "-s",
+            help="Text in the name (or its pinyin: dingsheng, dsdz) or a contact's name, email, phone.",
+        ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Follow-up overdue.")] = False,
     archived: Annotated[bool, typer.Option("--archived", help="Only archived customers.")] = False,

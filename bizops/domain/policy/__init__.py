@@ -13,7 +13,13 @@ from typing import Any
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import sections
 from bizops.domain.policy.check import Problems
-from bizops.domain.policy.model import ApprovalRule, GradingRule, MailSettings, Policy
+from bizops.domain.policy.model import (
+    ApprovalRule,
+    GradingRule,
+    MailSettings,
+    Policy,
+    RobotSettings,
+)
 from bizops.domain.policy.sections import WEEKDAY_NAMES, WEEKEND_RULES
 from bizops.i18n import _
 
@@ -24,6 +30,7 @@ __all__ = [
     "GradingRule",
     "MailSettings",
     "Policy",
+    "RobotSettings",
     "build_policy",
     "merge_policy",
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.domain.money import format_amount
+from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import _
 
 
@@ -91,6 +92,27 @@ class ApprovalRule:
         return _(" and ").join(self.conditions()) or _("any contract")
 
 
+# Where `report daily --send` delivers: mail, or a WeCom (企业微信) / DingTalk (钉钉) group robot.
+DELIVERY_CHANNELS: tuple[str, ...] = ("email", "wecom", "dingtalk")
+ROBOT_CHANNELS: tuple[str, ...] = ("wecom", "dingtalk")
+
+
+@dataclass(frozen=True)
+class RobotSettings:
+    """A group robot's webhook, and whose reports it takes (none named: everyone else's)."""
+
+    name: str
+    via: str  # wecom or dingtalk
+    url: str | None = None
+    secret: str | None = None  # DingTalk's signing secret (加签), if the robot has one
+    secret_env: str | None = None  # ... or the environment variable that holds it
+    users: tuple[str, ...] = ()
+
+    @property
+    def is_default(self) -> bool:
+        return not self.users
+
+
 @dataclass(frozen=True)
 class MailSettings:
     host: str | None = None
@@ -102,6 +124,16 @@ class MailSettings:
     password_env: str = "BIZOPS_SMTP_PASSWORD"
     subject: str = "bizops: what is due on {date}"
     timeout: float = 20.0
+    via: str = "email"  # the default channel of `report daily --send`
+    robots: tuple[RobotSettings, ...] = ()
+
+    def robot_for(self, login: str, via: str) -> RobotSettings | None:
+        """The ``via`` robot that names ``login``, else the ``via`` robot that names nobody."""
+        found = [r for r in self.robots if r.via == via]
+        for robot in found:
+            if login in robot.users:
+                return robot
+        return next((r for r in found if r.is_default), None)
 
     def missing(self) -> list[str]:
         out = []
@@ -129,6 +161,7 @@ class Policy:
     reminder_days: tuple[int, ...]
     weekend_rule: str
     weekend_days: frozenset[int]
+    calendar: WorkCalendar  # working days: weekends, holidays and make-up days
     mail: MailSettings
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

@@ -4,11 +4,20 @@ with the department's changes over them) and returns the ``Policy`` fields it ow
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from bizops.domain import workdays
 from bizops.domain.policy import check
 from bizops.domain.policy.check import Problems
-from bizops.domain.policy.model import ApprovalRule, GradingRule, MailSettings
+from bizops.domain.policy.model import (
+    DELIVERY_CHANNELS,
+    ROBOT_CHANNELS,
+    ApprovalRule,
+    GradingRule,
+    MailSettings,
+    RobotSettings,
+)
 from bizops.domain.roles import APPROVER_ROLES, ROLES
 from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
 from bizops.i18n import N_, _
@@ -293,11 +302,50 @@ def contracts(data: dict[str, Any], problems: Problems) -> Fields:
     }
 
 
+def _day_range(item: Any) -> list[date] | None:
+    """A date (TOML or ``"2027-01-01"``), or the days of ``"2027-02-06..2027-02-14"``."""
+    if isinstance(item, date) and not isinstance(item, datetime):
+        return [item]
+    first, _sep, last = str(item).partition("..")
+    try:
+        start = date.fromisoformat(first.strip())
+        end = date.fromisoformat(last.strip()) if last else start
+    except ValueError:
+        return None
+    if end < start or (end - start).days > 366:
+        return None
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _day_list(value: Any, where: str, problems: Problems) -> frozenset[date]:
+    if value is None or value is check.MISSING:
+        return frozenset()
+    if not isinstance(value, list):
+        problems.add(_("{where}: expected a list of dates").format(where=where))
+        return frozenset()
+    days: set[date] = set()
+    for item in value:
+        found = _day_range(item)
+        if found is None:
+            problems.add(
+                _("{where}: {value} is not a date (YYYY-MM-DD) or a range (FROM..TO)").format(
+                    where=where, value=repr(item)
+                )
+            )
+        else:
+            days.update(found)
+    return frozenset(days)
+
+
 def calendar(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "calendar", "calendar", problems)
     rule = str(check.required(raw, "weekend_rule", "calendar.weekend_rule", problems))
     if rule not in WEEKEND_RULES:
-        problems.add(f"calendar.weekend_rule: {rule!r}; accepted: {', '.join(WEEKEND_RULES)}")
+        problems.add(
+            _("calendar.weekend_rule: {rule}; accepted: {accepted}").format(
+                rule=repr(rule), accepted=", ".join(WEEKEND_RULES)
+            )
+        )
         rule = "next"
     names = check.string_list(
         check.required(raw, "weekend_days", "calendar.weekend_days", problems),
@@ -307,8 +355,110 @@ def calendar(data: dict[str, Any], problems: Problems) -> Fields:
     )
     days = frozenset(WEEKDAY_NAMES.index(n) for n in names)
     if len(days) >= 7:
-        problems.add("calendar.weekend_days: every day is a weekend day; nothing could fall due")
-    return {"weekend_rule": rule, "weekend_days": days}
+        problems.add(_("calendar.weekend_days: every day is a weekend day; nothing could fall due"))
+    kind = str(raw.get("calendar", workdays.PRC))
+    if kind not in workdays.KINDS:
+        problems.add(
+            _("calendar.calendar: {kind}; accepted: {accepted}").format(
+                kind=repr(kind), accepted=", ".join(workdays.KINDS)
+            )
+        )
+        kind = workdays.PRC
+    off = _day_list(raw.get("holidays"), "calendar.holidays", problems)
+    on = _day_list(raw.get("workdays"), "calendar.workdays", problems)
+    for day in sorted(off & on):
+        problems.add(
+            _("calendar: {day} is both a holiday and a working day").format(day=day.isoformat())
+        )
+    work = workdays.WorkCalendar(kind, days, off - on, on - off)
+    return {"weekend_rule": rule, "weekend_days": days, "calendar": work}
+
+
+ROBOT_KEYS = {"name", "via", "url", "secret", "secret_env", "users"}
+
+
+def _text(value: Any, where: str, problems: Problems) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        problems.add(
+            _("{where}: expected a text, not {value}").format(where=where, value=repr(value))
+        )
+        return None
+    return value.strip() or None
+
+
+def _robot(i: int, raw: Any, problems: Problems) -> RobotSettings | None:
+    where = f"mail.robots[{i}]"
+    if not isinstance(raw, dict):
+        problems.add(_("{where}: expected a table").format(where=where))
+        return None
+    check.unknown_keys(raw, ROBOT_KEYS, where, problems)
+    via = str(raw.get("via", ""))
+    if via not in ROBOT_CHANNELS:
+        problems.add(
+            _("{where}.via: {value}; accepted: {accepted}").format(
+                where=where, value=repr(via), accepted=", ".join(ROBOT_CHANNELS)
+            )
+        )
+        return None
+    url = _text(raw.get("url"), f"{where}.url", problems)
+    if url is not None and not url.startswith(("https://", "http://")):
+        problems.add(
+            _("{where}.url: the robot's webhook must be an http(s) address").format(where=where)
+        )
+        url = None
+    users = raw.get("users") or []
+    if not isinstance(users, list) or not all(isinstance(u, str) and u.strip() for u in users):
+        problems.add(_("{where}.users: expected a list of logins").format(where=where))
+        users = []
+    return RobotSettings(
+        name=_text(raw.get("name"), f"{where}.name", problems) or f"{via}-{i}",
+        via=via,
+        url=url,
+        secret=_text(raw.get("secret"), f"{where}.secret", problems),
+        secret_env=_text(raw.get("secret_env"), f"{where}.secret_env", problems),
+        users=tuple(u.strip() for u in users),
+    )
+
+
+def _check_robots(robots: list[RobotSettings], problems: Problems) -> None:
+    """Names are unique; each user has at most one robot, and each channel one default."""
+    names: set[str] = set()
+    taken: dict[tuple[str, str], str] = {}
+    for robot in robots:
+        if robot.name in names:
+            problems.add(
+                _("mail.robots: the name {name} is used twice").format(name=repr(robot.name))
+            )
+        names.add(robot.name)
+        for login in robot.users or ("",):
+            other = taken.setdefault((robot.via, login), robot.name)
+            if other == robot.name:
+                continue
+            if login:
+                problems.add(
+                    _("mail.robots: {login} is in two {via} robots ({first}, {second})").format(
+                        login=login, via=robot.via, first=other, second=robot.name
+                    )
+                )
+            else:
+                problems.add(
+                    _(
+                        "mail.robots: two {via} robots name no users ({first}, {second}); "
+                        "only one may take everyone else's reports"
+                    ).format(via=robot.via, first=other, second=robot.name)
+                )
+
+
+def _robots(raw: dict[str, Any], problems: Problems) -> tuple[RobotSettings, ...]:
+    found = [
+        _robot(i, item, problems)
+        for i, item in enumerate(check.rules(raw, "robots", "mail.robots", problems), start=1)
+    ]
+    robots = [r for r in found if r is not None]
+    _check_robots(robots, problems)
+    return tuple(robots)
 
 
 def mail(data: dict[str, Any], problems: Problems) -> Fields:
@@ -323,8 +473,16 @@ def mail(data: dict[str, Any], problems: Problems) -> Fields:
     )
     timeout = raw.get("timeout", 20.0)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        problems.add(f"mail.timeout: {timeout!r}; expected seconds > 0")
+        problems.add(_("mail.timeout: {value}; expected seconds > 0").format(value=repr(timeout)))
         timeout = 20.0
+    via = str(raw.get("via", "email"))
+    if via not in DELIVERY_CHANNELS:
+        problems.add(
+            _("mail.via: {value}; accepted: {accepted}").format(
+                value=repr(via), accepted=", ".join(DELIVERY_CHANNELS)
+            )
+        )
+        via = "email"
     settings = MailSettings(
         host=raw.get("host") or None,
         port=port or 587,
@@ -335,6 +493,8 @@ def mail(data: dict[str, Any], problems: Problems) -> Fields:
         password_env=str(check.required(raw, "password_env", "mail.password_env", problems)),
         subject=str(check.required(raw, "subject", "mail.subject", problems)),
         timeout=float(timeout),
+        via=via,
+        robots=_robots(raw, problems),
     )
     return {"mail": settings}
 

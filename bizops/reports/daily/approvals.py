@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.money import money_str
+from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import _
 from bizops.reports.daily.common import (
     PerUser,
@@ -21,6 +22,7 @@ from bizops.reports.daily.common import (
     contract_words,
     per_user,
     when,
+    when_working,
 )
 from bizops.reports.daily.items import ApprovalItem
 
@@ -91,13 +93,24 @@ def _may_decide(recipient: Recipient, row: PendingStepRow) -> bool:
     return row.refusal(decider) is None
 
 
-def _approval_item(row: PendingStepRow, today: date, *, overdue_view: bool) -> ApprovalItem:
+def _approval_item(
+    row: PendingStepRow,
+    today: date,
+    *,
+    overdue_view: bool,
+    calendar: WorkCalendar | None = None,
+) -> ApprovalItem:
     days_overdue = row.days_overdue(today)
     steps = row.steps
     what = contract_words(row.contract, row.title, row.customer, amount(row.amount, row.currency))
     since = row.waiting_since.isoformat() if row.waiting_since else None
     waiting = _("waiting since {date}").format(date=since or "?")
-    deadline = waiting if row.due is None else when(row.due, today)
+    if row.due is None:
+        deadline = waiting
+    elif calendar is None:
+        deadline = when(row.due, today)
+    else:  # the SLA is in working days: so is the time left
+        deadline = when_working(row.due, today, calendar)
     if overdue_view:
         action = _("Chase {what}: step {step} of {steps} ({role}) — {deadline}; {waiting}")
     else:
@@ -139,7 +152,11 @@ def _urgency(item: ApprovalItem) -> tuple[int, str, int]:
 
 
 def approval_sections(
-    pending: Sequence[PendingStepRow], *, recipients: Sequence[Recipient], today: date
+    pending: Sequence[PendingStepRow],
+    *,
+    recipients: Sequence[Recipient],
+    today: date,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[PerUser[ApprovalItem], PerUser[ApprovalItem]]:
     """(``approvals_waiting``, ``approvals_overdue``) of each recipient.
 
@@ -153,7 +170,9 @@ def approval_sections(
             mine = row.role in recipient.roles
             involved = row.submitted_by == recipient.login or row.owner_id == recipient.id
             if mine and _may_decide(recipient, row):
-                waiting[recipient.id].append(_approval_item(row, today, overdue_view=False))
+                waiting[recipient.id].append(
+                    _approval_item(row, today, overdue_view=False, calendar=calendar)
+                )
             late = row.is_overdue(today)
             if late and (recipient.sees_team or mine or involved):
                 overdue[recipient.id].append(_approval_item(row, today, overdue_view=True))

@@ -45,7 +45,9 @@ def build_daily(
     overdue, due_today = followup_sections(
         rows.followups, recipients=recipients, policy=policy, today=today
     )
-    waiting, late = approval_sections(rows.approvals, recipients=recipients, today=today)
+    waiting, late = approval_sections(
+        rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
+    )
     notices = notice_section(rows.notices, recipients=recipients, today=today)
     milestones = milestone_section(rows.milestones, recipients=recipients, today=today)
     new = new_customer_section(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from bizops.domain.money import format_money
+from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -91,6 +92,17 @@ def when(due: date, today: date) -> str:
     if delta == 0:
         return _("due today ({date})").format(date=due.isoformat())
     return _("due in {days} ({date})").format(days=days(-delta), date=due.isoformat())
+
+
+def when_working(due: date, today: date, calendar: WorkCalendar) -> str:
+    """As ``when``, but a deadline still ahead is counted in working days (an SLA's unit):
+    "due in 2 working days (2026-10-09)"."""
+    if due <= today:
+        return when(due, today)
+    n = calendar.working_days_between(today, due)
+    return ngettext("due in {n} working day ({day})", "due in {n} working days ({day})", n).format(
+        n=n, day=due.isoformat()
+    )
 
 
 def amount(value: Decimal | None, currency: str | None) -> str:

@@ -27,7 +27,7 @@ from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contra
 
 def step_due(policy: Policy, today: date) -> date:
     """When a step that becomes pending today must be decided (the SLA in working days)."""
-    return add_working_days(today, policy.approval_sla_days, policy.weekend_days)
+    return add_working_days(today, policy.approval_sla_days, policy.calendar)
 
 
 def steps_of(session: Session, request_id: int) -> list[ApprovalStep]:

@@ -41,13 +41,8 @@ def ending_contracts(
 
 
 def previous_report_day(policy: Policy, today: date) -> date:
-    """The last working day before today: reminders that fell on a weekend are not lost."""
-    day = today - timedelta(days=1)
-    for _ in range(7):
-        if day.weekday() not in policy.weekend_days:
-            return day
-        day -= timedelta(days=1)
-    return today - timedelta(days=1)
+    """The last working day before today: reminders that fell on a day off are not lost."""
+    return policy.calendar.previous_working_day(today)
 
 
 def notice_trigger(*, end: date, notice_days: int, policy: Policy, today: date) -> int | str | None:

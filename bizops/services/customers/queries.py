@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from bizops.domain import pipeline
 from bizops.domain.customer_fields import parse_grade, parse_stage, parse_tags
+from bizops.domain.pinyin import search_term
 from bizops.domain.text import fold, name_key
 from bizops.domain.vocab import STAGES, one_of
 from bizops.services.customers.contacts import contact_view, contacts_of
@@ -179,12 +180,16 @@ def _customer_rows(rows: Sequence[Any], tag_map: dict[int, list[str]]) -> Iterat
 
 
 def _search_condition(text: str) -> Any:
-    """Names by their folded key; contacts by folded name and email, and phone digits."""
+    """Names by their folded key or their pinyin (full or initials); contacts by folded name
+    and email, and phone digits."""
     c, k = _C.c, _K.c
     key = name_key(text)
     parts = []
     if key:
         parts.append(c.name_key.contains(key, autoescape=True))
+    spoken = search_term(text)
+    if spoken:
+        parts.append(c.id.in_(_pinyin_matches(spoken)))
     contact_terms = [fold(text)]
     digits = _DIGITS.sub("", text)
     if len(digits) >= 3 and re.fullmatch(r"[+\d\s\-()./]+", text.strip()):
@@ -196,6 +201,18 @@ def _search_condition(text: str) -> Any:
         )
     )
     return or_(*parts)
+
+
+def _pinyin_matches(term: str) -> Any:
+    """The ids of customers whose pinyin or initials hold ``term``: read once from the
+    pinyin index (it holds both keys), not from every customer row."""
+    keys = _C.alias("pinyin")
+    return select(keys.c.id).where(
+        or_(
+            keys.c.name_initials.contains(term, autoescape=True),
+            keys.c.name_pinyin.contains(term, autoescape=True),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- show

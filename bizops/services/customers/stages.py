@@ -11,6 +11,7 @@ from bizops.domain import pipeline
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.domain.vocab import STAGES, one_of
 from bizops.i18n import _
 from bizops.services.customers.permissions import require_active, require_may_change
 from bizops.services.customers.profile import customer_view, now, record
@@ -91,7 +92,10 @@ def move_stage(
     require_may_change(session, actor, customer)
     require_active(customer)
     assert customer.id is not None
-    target = stage.strip().lower() if stage else None
+    target = stage.strip() if stage else None
+    if target and not step_next:
+        # The code, also for a stage typed in Chinese (签约): the contract check reads it.
+        target = one_of(target, STAGES, "stage")
     needs_contract_check = target in pipeline.NEEDS_SIGNED_CONTRACT or (
         step_next and customer.stage == "negotiation"
     )

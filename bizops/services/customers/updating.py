@@ -16,6 +16,7 @@ from bizops.domain.customer_fields import (
     parse_tags,
 )
 from bizops.domain.errors import Invalid
+from bizops.domain.pinyin import pinyin_keys
 from bizops.domain.policy import Policy
 from bizops.domain.text import name_key
 from bizops.domain.validate import check_text
@@ -107,6 +108,7 @@ def _rename(session: Session, customer: Customer, name: str, *, allow_duplicate:
         check_name_free(session, new_name, exclude_id=customer.id)
     customer.name = new_name
     customer.name_key = name_key(new_name)
+    customer.name_pinyin, customer.name_initials = pinyin_keys(new_name)
 
 
 def _set_texts(customer: Customer, values: dict[str, str | None]) -> None:

@@ -17,6 +17,7 @@ class Customer(SQLModel, table=True):
         Index("ix_customers_owner_grade", "owner_id", "grade"),
         Index("ix_customers_grade", "grade"),
         Index("ix_customers_stage", "stage"),
+        Index("ix_customers_pinyin", "name_initials", "name_pinyin"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -24,6 +25,9 @@ class Customer(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(300), nullable=False))
     # Case-, width- and punctuation-folded name for duplicate detection and search.
     name_key: str = Field(sa_column=Column(String(300), nullable=False, index=True))
+    # The name in pinyin, full and initials (dingshengdianzi, dsdz), for search; set with it.
+    name_pinyin: str | None = Field(default=None, sa_column=Column(Text))
+    name_initials: str | None = Field(default=None, sa_column=Column(Text))
     grade: str = Field(sa_column=Column(String(1), nullable=False))
     stage: str = Field(sa_column=Column(String(16), nullable=False))
     owner_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
