@@ -76,6 +76,13 @@ def root(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables straight to the terminal (also: BIZOPS_PAGER= ).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -87,7 +94,11 @@ def root(
     if lang is not None and normalise_language(lang) is None:
         raise Invalid(_("--lang: unknown language {value!r}; accepted: en, zh").format(value=lang))
     reset_state(
-        db_url=db or env("BIZOPS_DB"), as_user=as_user, config=config_file, today_text=today
+        db_url=db or env("BIZOPS_DB"),
+        as_user=as_user,
+        config=config_file,
+        today_text=today,
+        no_pager=no_pager,
     )
     if today:
         state().today  # noqa: B018  (refuse an unreadable --today before doing anything)

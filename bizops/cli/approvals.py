@@ -9,6 +9,7 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -16,11 +17,13 @@ from bizops.cli.output import (
     Listing,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
     say,
     value_label,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
@@ -45,6 +48,8 @@ MATRIX = Listing(
 )
 PENDING = Listing(
     name="approval_pending",
+    priority=("id", "contract", "due", "days_overdue", "amount", "role", "title"),
+    urgency=by_due("due"),
     fields=PendingRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -62,6 +67,7 @@ PENDING = Listing(
 )
 REQUESTS = Listing(
     name="approval_list",
+    priority=("id", "contract", "status", "current_role", "amount", "submitted_on"),
     fields=RequestRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -127,6 +133,8 @@ def matrix(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Show the authority matrix: the rules in order, their conditions and chains.
@@ -183,6 +191,8 @@ def pending(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Your approval inbox: steps waiting for one of your roles, overdue first.
@@ -327,6 +337,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List approval requests, newest first.

@@ -9,10 +9,12 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     OutputOption,
+    WideOption,
     emit_rows,
     say,
 )
@@ -54,6 +56,8 @@ def log(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Show audit events, newest first.

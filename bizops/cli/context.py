@@ -26,6 +26,10 @@ class AppState:
     as_user: str | None = None
     config: str | None = None
     today_text: str | None = None
+    # How listings are drawn: --columns, --wide (on each listing), --no-pager (global).
+    columns: str | None = None
+    wide: bool = False
+    no_pager: bool = False
     _db: Database | None = field(default=None, repr=False)
     _policy: Policy | None = field(default=None, repr=False)
 

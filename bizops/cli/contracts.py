@@ -13,6 +13,7 @@ from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg, SetOption, policy_today
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -21,6 +22,7 @@ from bizops.cli.output import (
     OutputOption,
     Pairs,
     Section,
+    WideOption,
     cell,
     emit_object,
     emit_rows,
@@ -50,6 +52,7 @@ _COLUMNS = (
 CONTRACTS = Listing(name="contract_list", fields=ContractRow, columns=_COLUMNS)
 EXPIRING = Listing(
     name="contract_list_expiring",
+    priority=("number", "customer", "end", "days_left", "notice_days", "title"),
     fields=ExpiringContractRow,
     columns=(
         *_COLUMNS[:4],
@@ -232,6 +235,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List contracts.

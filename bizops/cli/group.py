@@ -15,7 +15,7 @@ from typing import Any
 from typer.core import TyperGroup
 
 from bizops.cli.errors import exit_codes, usage_errors
-from bizops.cli.lang import speak, translate_tree
+from bizops.cli.lang import first_paragraph, speak, translate_tree
 
 # Command group -> the module whose Typer `app` is that group.
 LAZY_GROUPS: dict[str, str] = {
@@ -38,9 +38,10 @@ def _tidy(command: Any) -> Any:
     if command is None:
         return None
     if command.help and not command.short_help:
-        # The first paragraph, in the language the help was translated into.
-        first = command.help.strip().split("\n\n")[0]
-        command.short_help = " ".join(first.split())
+        # The first paragraph, in the language the help was translated into (and again in
+        # the language of each later run: see translate_tree).
+        command.__dict__["_bizops_short_from_help"] = True
+        command.short_help = first_paragraph(command.help)
     for sub in getattr(command, "commands", {}).values():
         _tidy(sub)
     return command

@@ -13,11 +13,13 @@ from bizops.cli.context import state
 from bizops.cli.errors import error_line
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -274,6 +276,8 @@ def funnel(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Pipeline funnel: per stage, customers now, entered and moved on in the period,
@@ -335,6 +339,8 @@ def compliance(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Follow-up compliance, the measure of the standard: of the follow-ups that fell due in
@@ -379,6 +385,8 @@ def contracts(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Contracts: count and value by status, approval cycle time, non-standard ratio,

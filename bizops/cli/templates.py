@@ -10,12 +10,14 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     Format,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     field_label,
@@ -32,6 +34,7 @@ app = typer.Typer(
 
 TEMPLATES = Listing(
     name="template_list",
+    priority=("name", "title", "type", "language"),
     fields=TemplateRow,
     columns=(
         Col("name", N_("Name"), meaning=N_("Template name")),
@@ -79,6 +82,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List the templates (the newest version of each).
@@ -134,6 +139,8 @@ def fields(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List a template's fields: type, whether required, default, choices, and what each means.

@@ -9,10 +9,12 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     say,
@@ -65,6 +67,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List users.

@@ -10,6 +10,7 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import CustomerArg, app
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -17,17 +18,21 @@ from bizops.cli.output import (
     Listing,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
     note,
     say,
     value_label,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.customers.views import CustomerListRow
 
 CUSTOMER_LIST = Listing(
     name="customer_list",
+    priority=("name", "code", "next_due", "grade", "stage", "last_contact"),
+    urgency=by_due("next_due"),
     fields=CustomerListRow,
     columns=(
         Col("code", N_("Code")),
@@ -141,6 +146,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List customers (archived ones only with --archived or --all).

@@ -58,7 +58,8 @@ def use_colour() -> bool:
     return stdout_is_terminal() and not os.environ.get("NO_COLOR")
 
 
-def console(stderr: bool = False) -> Any:
+def console(stderr: bool = False, width: int | None = None) -> Any:
+    """A Rich console on stdout (or stderr); ``width`` draws wider than the terminal."""
     from rich.console import Console
 
     return Console(
@@ -66,6 +67,7 @@ def console(stderr: bool = False) -> Any:
         no_color=not use_colour() if not stderr else None,
         highlight=False,
         soft_wrap=False,
+        width=width,
     )
 
 
