@@ -1,6 +1,6 @@
 """The examples in the README and the guides are real output: each ```text block's `$ bizops`
 commands run, in order, on the demo of 2026-11-27 (as on a terminal of 80 columns), and print
-what the block shows. In a block, a line `...` stands for any lines, and a line ending in
+what the block shows. In a block, a line `...` (indented or not) stands for any lines, and a line ending in
 `...` for any line that starts so."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     if not expected:
         return not actual
     head, rest = expected[0].rstrip(), expected[1:]
-    if head == "...":
+    if head.strip() == "...":
         return any(matches(rest, actual[i:]) for i in range(len(actual) + 1))
     if not actual:
         return False

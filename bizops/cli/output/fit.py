@@ -19,8 +19,10 @@ from rich.cells import cell_len
 # A Rich table without its outer edge: one space either side of each cell, one rule between.
 CELL_PADDING = 2
 RULE = 1
-# A folding column is never narrower than this (or its header, or its widest value).
+# A folding column is never narrower than this (or its header, or its widest value), nor
+# than its longest Latin word up to WORD_MAX.
 FOLD_MIN = 8
+WORD_MAX = 14
 
 # Endings that name the kind of company: kept on one line when a name folds.
 COMPANY_SUFFIXES = (
@@ -79,8 +81,18 @@ def column_fit(
     natural = max(widest, cell_len(header))
     if not folds:
         return ColumnFit(natural, natural, False, priority)
-    minimum = min(natural, max(cell_len(header), min_width or FOLD_MIN))
+    word = min(max((_longest_word(v) for v in values), default=0), WORD_MAX)
+    minimum = min(natural, max(cell_len(header), min_width or FOLD_MIN, word))
     return ColumnFit(natural, minimum, True, priority)
+
+
+_LATIN_WORD = re.compile(r"[\x21-\x7e]+")
+
+
+def _longest_word(text: str) -> int:
+    """The longest run of Latin letters, digits and signs: a word that folding would cut
+    (Chinese breaks between any two characters)."""
+    return max((len(w) for w in _LATIN_WORD.findall(text)), default=0)
 
 
 def _longest_line(text: str) -> int:
