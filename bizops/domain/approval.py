@@ -1,4 +1,4 @@
-"""The authority matrix in words, and who may decide an approval step (K3, C5).
+"""The authority matrix in words, and who may decide an approval step.
 
 Pure functions: routing explains which rule decides and why the rules before it did not;
 ``decision_refusal`` says, in one sentence, why a user may not decide a step (or ``None``).

@@ -1,4 +1,4 @@
-"""The contract lifecycle (seed K1) as data: states, moves, and the guards on each move.
+"""The contract lifecycle as data: states, moves, and the guards on each move.
 
 ```
 draft -> pending_approval -> approved -> signed -> active -> completed  -> archived

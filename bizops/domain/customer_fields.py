@@ -1,5 +1,5 @@
 """A customer's fields as people type them, checked: one set of rules for `customer add`,
-`customer update`, contacts and `customer import` (seed C1-C3). Pure: no I/O.
+`customer update`, contacts and `customer import`. Pure: no I/O.
 
 ``check_new_customer`` runs the checks of one new customer in one order for both ways in:
 `customer add` stops at the first problem, an import row collects every problem of the row.

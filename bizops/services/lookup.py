@@ -1,4 +1,4 @@
-"""Finding records by id, code or unambiguous name (PRODUCT section 2)."""
+"""Finding records by id, code or unambiguous name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Users and roles (PRODUCT section 3), and who is acting."""
+"""Users and roles, and who is acting."""
 
 from __future__ import annotations
 

@@ -161,3 +161,15 @@ def test_a_record_takes_two_columns_from_100(terminal: Any, width: int) -> None:
     pair = next(line for line in lines if line.lstrip().startswith("code"))
     assert ("next_due" in pair) is (width >= 100)
     assert all(cell_len(line) <= width for line in lines)
+
+
+def test_every_listing_takes_columns_and_wide() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    import gen_reference
+
+    for node in gen_reference.walk():
+        names = {p.name for p in getattr(node.command, "params", ())}
+        if {"limit", "format"} <= names:  # a listing (user add has an approval limit)
+            assert {"columns", "wide"} <= names, node.name

@@ -1,4 +1,4 @@
-"""Customers and the pipeline (PRODUCT section 4; seed C1-C3).
+"""Customers and the pipeline.
 
 Who may write: an active user with the role sales, manager or admin. A sales rep changes only
 the customers they own; managers and admins change any. Reading is open to every user.

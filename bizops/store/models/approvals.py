@@ -1,4 +1,4 @@
-"""Approval requests: the matrix rule and chain snapshotted at submission (K3, C5)."""
+"""Approval requests: the matrix rule and chain snapshotted at submission."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contracts and everything around them (seed K1)."""
+"""Contracts and everything around them."""
 
 from __future__ import annotations
 

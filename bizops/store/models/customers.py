@@ -1,4 +1,4 @@
-"""Customers, their contacts, tags and stage history (seed C1-C3)."""
+"""Customers, their contacts, tags and stage history."""
 
 from __future__ import annotations
 
