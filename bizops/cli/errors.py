@@ -55,8 +55,9 @@ def exit_codes() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
+        # The reader has what it wanted (`bizops audit log | head -1`): not an error.
         _quiet_stdout()
-        raise typer.Exit(1) from None
+        raise typer.Exit(0) from None
     except Exception as exc:
         if type(exc).__module__.startswith(("typer", "click")):
             raise

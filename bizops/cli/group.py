@@ -47,6 +47,24 @@ def _tidy(command: Any) -> Any:
     return command
 
 
+def _flags_without_placeholders() -> None:
+    """Help lists a flag as ``--overdue``, not ``--overdue <bool>``: a flag takes no value."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_bizops", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> Any:
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._bizops = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_placeholders()
+
+
 class BizopsGroup(TyperGroup):
     """Root group: lazy command groups; errors become exit codes (bizops.cli.errors)."""
 
