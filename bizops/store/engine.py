@@ -97,7 +97,15 @@ class Database:
 
     def _make_engine(self, url: URL) -> Engine:
         if not self.is_sqlite:
-            return create_engine(url, pool_pre_ping=False, future=True)
+            try:
+                return create_engine(url, pool_pre_ping=False, future=True)
+            except ModuleNotFoundError as exc:
+                raise Invalid(
+                    _(
+                        "{url}: the database driver {module} is not installed; for PostgreSQL "
+                        "install bizops with its postgres extra: pip install 'bizops[postgres]'"
+                    ).format(url=self.display_url, module=exc.name)
+                ) from None
         if self.path is not None:
             if not self.path.parent.exists():
                 raise StorageError(
