@@ -64,6 +64,7 @@ def import_(
 
     from bizops.cli.output import check_output_path
     from bizops.services.customers import import_customers
+
     # Checked before anything is read: never the database, a directory or a device.
     if rejects is not None:
         rejects = check_output_path(rejects, option="--rejects")
