@@ -126,6 +126,9 @@ SKIP_REASONS = {
     "no email address": N_("no email address"),
     "already sent today": N_("already sent today"),
     "being sent by another run": N_("being sent by another run"),
+    "delivery uncertain (the connection dropped after sending); --force sends again": N_(
+        "delivery uncertain (the connection dropped after sending); --force sends again"
+    ),
 }
 
 
@@ -179,7 +182,15 @@ def _send(
         else:
             failed = _("message to {user} {where} failed: {error}")
         note(error_line(failed.format(user=item["user"], where=_where(item), error=item["error"])))
-    if outcome.failed:
+    for item in outcome.uncertain:
+        uncertain = _(
+            "delivery to {user} {where} is uncertain: {error}; not sent again "
+            "(check with {user}; --force sends it again)"
+        )
+        note(
+            error_line(uncertain.format(user=item["user"], where=_where(item), error=item["error"]))
+        )
+    if outcome.failed or outcome.uncertain:
         raise typer.Exit(1)
 
 
