@@ -250,8 +250,11 @@ def daily(
 
     Example: bizops --as mia report daily --all --send --quiet-if-empty
     """
+    from bizops.cli.output import check_output_path
     from bizops.reports.daily import is_empty
 
+    if output is not None and str(output) != "-":
+        check_output_path(output)  # before anything is read, let alone sent
     channel = via.value if via else None
     reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")

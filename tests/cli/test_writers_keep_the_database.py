@@ -125,3 +125,21 @@ def test_an_unwritable_target_is_exit_2_with_the_system_reason(
     assert one_error_line(r, 2).endswith("Permission denied")
     r = world("--as", "alice", "contract", "draft", "HT-2026-0001", "-o", tmp_path / "d.md")
     assert one_error_line(r, 2).endswith("Permission denied")
+
+
+def test_every_other_writer_refuses_the_database_files(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wal = f"{_database()}-wal"
+    link = tmp_path / "out.md"
+    link.symlink_to(_database())
+    commands = [
+        ("--as", "alice", "customer", "list", "--format", "csv", "-o", wal),
+        ("--as", "alice", "customer", "export", "--format", "csv", "-o", wal),
+        ("--as", "alice", "report", "daily", "-o", link),
+        ("--as", "alice", "followups", "ics", "-o", wal),
+        ("--as", "alice", "template", "render", "email-manufacturing-zh", "--customer", "C0001",
+         "-o", link),
+        ("--as", "alice", "contract", "show", "HT-2026-0001", "--format", "json", "-o", wal),
+    ]  # fmt: skip
+    for command in commands:
+        assert "is the bizops database" in one_error_line(world(*command), 2), command
+    _intact(world)
