@@ -351,8 +351,11 @@ def ics(
 
     Example: bizops followups ics --within 2w -o ~/followups.ics
     """
+    from bizops.cli.output import check_output_path
     from bizops.services.followups import due_calendar, owner_scope, window_until
 
+    if str(output) != "-":
+        check_output_path(output)  # before anything is read
     st = state()
     today = st.today
     if within is None and until is None:

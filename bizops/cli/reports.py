@@ -128,6 +128,9 @@ SKIP_REASONS = {
     "no email address": N_("no email address"),
     "already sent today": N_("already sent today"),
     "being sent by another run": N_("being sent by another run"),
+    "delivery uncertain (the connection dropped after sending); --force sends again": N_(
+        "delivery uncertain (the connection dropped after sending); --force sends again"
+    ),
 }
 
 
@@ -181,7 +184,15 @@ def _send(
         else:
             failed = _("message to {user} {where} failed: {error}")
         note(error_line(failed.format(user=item["user"], where=_where(item), error=item["error"])))
-    if outcome.failed:
+    for item in outcome.uncertain:
+        uncertain = _(
+            "delivery to {user} {where} is uncertain: {error}; not sent again "
+            "(check with {user}; --force sends it again)"
+        )
+        note(
+            error_line(uncertain.format(user=item["user"], where=_where(item), error=item["error"]))
+        )
+    if outcome.failed or outcome.uncertain:
         raise typer.Exit(1)
 
 
@@ -241,8 +252,11 @@ def daily(
 
     Example: bizops --as mia report daily --all --send --quiet-if-empty
     """
+    from bizops.cli.output import check_output_path
     from bizops.reports.daily import is_empty
 
+    if output is not None and str(output) != "-":
+        check_output_path(output)  # before anything is read, let alone sent
     channel = via.value if via else None
     reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")

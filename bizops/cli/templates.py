@@ -248,6 +248,10 @@ def render(
 
     suffix = output.suffix.lower() if output is not None else ""
     fmt = {".html": "html", ".htm": "html", ".docx": "docx"}.get(suffix, "md")
+    if output is not None and str(output) != "-":
+        from bizops.cli.output import check_output_path
+
+        check_output_path(output)  # before anything is read or rendered
     values = parse_assignments(set_ or [])
     with state().read() as session:
         actor = resolve_actor(session, state().as_user)

@@ -39,9 +39,9 @@ def _deliveries(db):
         return {
             login: (items, msg_id)
             for login, items, msg_id in s.execute(
-                select(User.login, ReportDelivery.items, ReportDelivery.message_id).join(
-                    User, User.id == ReportDelivery.user_id
-                )
+                select(User.login, ReportDelivery.items, ReportDelivery.message_id)
+                .join(User, User.id == ReportDelivery.user_id)
+                .where(ReportDelivery.status == "sent")
             )
         }
 
