@@ -22,7 +22,7 @@ from bizops.cli.output import (
 )
 from bizops.domain.money import format_money
 from bizops.i18n import N_, _
-from bizops.services.money.views import InvoiceRow, PaymentRow, ReceiptRow
+from bizops.services.views.money import InvoiceRow, PaymentRow, ReceiptRow
 
 invoice_app = typer.Typer(
     help="Invoices (开票): requested by the owner, issued by finance.", no_args_is_help=True

@@ -19,7 +19,7 @@ from bizops.cli.output import (
     emit_rows,
 )
 from bizops.i18n import N_, _
-from bizops.services.money.views import ReceivableRow, ReceivableTotal
+from bizops.services.views.money import ReceivableRow, ReceivableTotal
 
 _AGING = (
     Col("aging_0_30", N_("0-30"), justify="right"),

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bizops.domain.errors import Invalid, StorageError
 from bizops.i18n import N_, _
+from bizops.services.money.checks import money_agrees
 from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD
@@ -109,7 +110,7 @@ def contract_states(session: Session) -> list[str]:
 
 
 # The product's own rules, checked beside SQLite's integrity and the audit chain.
-CHECKS: list[Callable[[Session], list[str]]] = [followup_invariant, contract_states]
+CHECKS: list[Callable[[Session], list[str]]] = [followup_invariant, contract_states, money_agrees]
 
 
 def info(db: Database) -> dict[str, Any]:

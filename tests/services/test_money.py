@@ -312,3 +312,20 @@ def test_receivables_age_on_fixed_dates(db, team, sale):
     assert row["overdue"] == Decimal("40000.00")
     department = [t for t in report["totals"] if t["owner"] is None]
     assert department[0]["outstanding"] == Decimal("110000.00")
+
+
+def test_db_check_finds_money_that_does_not_add_up(db, team, sale):
+    from bizops.services import dbops
+
+    row = receipt(db, team, sale["number"], "50000")
+    assert dbops.check(db).ok
+    with db.write() as s:
+        found = s.get(Receipt, row["id"])
+        found.applied = Decimal("60000.00")
+        s.add(found)
+        done = s.get(Milestone, sale["milestones"][0])
+        done.done_on = None
+        s.add(done)
+    problems = dbops.check(db).problems
+    assert any(f"receipt {row['id']}" in p for p in problems)
+    assert any(f"milestone #{sale['milestones'][0]}" in p for p in problems)

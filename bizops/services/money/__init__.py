@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bizops.services.money.common import Totals, outstanding_text, totals
 from bizops.services.money.invoices import (
+    invoices_to_issue,
     issue_invoice,
     list_invoices,
     request_invoice,
@@ -23,8 +24,9 @@ from bizops.services.money.invoices import (
 )
 from bizops.services.money.payments import list_payments, pay_payment, request_payment
 from bizops.services.money.receipts import add_receipt, list_receipts
-from bizops.services.money.receivables import money_report
-from bizops.services.money.views import (
+from bizops.services.money.receivables import money_report, overdue_receivables
+from bizops.services.money.writeoffs import close_money_request, request_writeoff
+from bizops.services.views.money import (
     BankLine,
     InvoiceRow,
     PaymentRow,
@@ -34,7 +36,6 @@ from bizops.services.money.views import (
     ReceivableTotal,
     WriteOffRow,
 )
-from bizops.services.money.writeoffs import close_money_request, request_writeoff
 
 __all__ = [
     "BankLine",
@@ -48,12 +49,14 @@ __all__ = [
     "WriteOffRow",
     "add_receipt",
     "close_money_request",
+    "invoices_to_issue",
     "issue_invoice",
     "list_invoices",
     "list_payments",
     "list_receipts",
     "money_report",
     "outstanding_text",
+    "overdue_receivables",
     "pay_payment",
     "request_invoice",
     "request_payment",

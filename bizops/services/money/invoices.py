@@ -30,7 +30,7 @@ from bizops.services.money.common import (
     save,
     totals,
 )
-from bizops.services.money.views import InvoiceRow
+from bizops.services.views.money import InvoiceRow
 from bizops.store.models import Contract, Customer, Invoice, User
 
 
@@ -231,4 +231,14 @@ def list_invoices(
             col(User.login) == owner
         )
     query = query.order_by(col(Invoice.requested_on).desc(), col(Invoice.id).desc())
+    return [invoice_row(session, i) for i in session.execute(query).scalars()]
+
+
+def invoices_to_issue(session: Session) -> list[InvoiceRow]:
+    """Invoice requests waiting for finance, oldest first (for the daily report)."""
+    query = (
+        select(Invoice)
+        .where(col(Invoice.status) == mr.REQUESTED)
+        .order_by(col(Invoice.requested_on), col(Invoice.id))
+    )
     return [invoice_row(session, i) for i in session.execute(query).scalars()]

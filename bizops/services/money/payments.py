@@ -33,7 +33,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
-from bizops.services.money.views import PaymentRow
+from bizops.services.views.money import PaymentRow
 from bizops.store.models import ApprovalRequest, Contract, Customer, Payment, User
 
 

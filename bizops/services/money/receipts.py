@@ -31,7 +31,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
-from bizops.services.money.views import ReceiptRow
+from bizops.services.views.money import ReceiptRow
 from bizops.store.models import Allocation, Contract, Customer, Receipt, User
 
 

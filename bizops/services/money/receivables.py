@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from bizops.domain import money_rules as mr
 from bizops.services.lookup import find_customer
 from bizops.services.money.common import MONEY_STATES, ZERO
-from bizops.services.money.views import ReceivableRow, ReceivablesReport, ReceivableTotal
+from bizops.services.views.money import ReceivableRow, ReceivablesReport, ReceivableTotal
 from bizops.store.models import (
     Allocation,
     Contract,
@@ -262,3 +262,14 @@ def money_report(
         "rows": rows,
         "totals": _totals(rows, window, "owner") + _totals(rows, window, "department"),
     }
+
+
+def overdue_receivables(
+    session: Session, *, today: date, owner_ids: Iterable[int] | None = None
+) -> list[ReceivableRow]:
+    """Contracts with money past due today (for the daily report), most overdue first.
+    ``owner_ids`` is ignored: finance sees every contract, so the report takes them all."""
+    del owner_ids
+    rows = money_report(session, incoming=True, as_of=today)["rows"]
+    late = [r for r in rows if r["overdue"] > 0 and r["oldest_due"] is not None]
+    return sorted(late, key=lambda r: (r["oldest_due"], r["contract"]))

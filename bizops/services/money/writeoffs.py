@@ -32,7 +32,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
-from bizops.services.money.views import WriteOffRow
+from bizops.services.views.money import WriteOffRow
 from bizops.store.models import ApprovalRequest, Contract, Payment, User, WriteOff
 
 # How a closed request leaves a payment or a write-off.
