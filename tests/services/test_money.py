@@ -329,3 +329,60 @@ def test_db_check_finds_money_that_does_not_add_up(db, team, sale):
     problems = dbops.check(db).problems
     assert any(f"receipt {row['id']}" in p for p in problems)
     assert any(f"milestone #{sale['milestones'][0]}" in p for p in problems)
+
+
+def _statement(tmp_path, *lines: str):
+    path = tmp_path / "statement.csv"
+    path.write_text(
+        "交易日期,贷方金额,对方户名,摘要,交易流水号\n" + "\n".join(lines) + "\n", "utf-8"
+    )
+    return path
+
+
+def _import(db, team, path, **kw):
+    from bizops.services.money import import_receipts
+
+    with db.write() as s:
+        return [dict(x) for x in import_receipts(s, actor=team["fay"], path=path, today=DAY, **kw)]
+
+
+def test_bank_import_matches_by_number_then_by_payer_and_is_idempotent(db, team, sale, tmp_path):
+    path = _statement(
+        tmp_path,
+        f"2026-11-20,10000,某某公司,货款 {sale['number']},CMB001",
+        "2026-11-21,30000,华东仪器,二期款,CMB002",
+        "2026-11-22,777,不认识的公司,货款,CMB003",
+        "2026-11-22,-50,华东仪器,手续费,CMB004",
+    )
+    dry = _import(db, team, path, dry_run=True)
+    assert [x["status"] for x in dry] == ["matched", "matched", "unmatched", "not_credit"]
+    assert count_rows(db, Receipt) == 0
+    done = _import(db, team, path)
+    assert [x["status"] for x in done] == ["recorded", "recorded", "unmatched", "not_credit"]
+    assert done[1]["contract"] == sale["number"] and count_rows(db, Receipt) == 2
+    again = _import(db, team, path)
+    assert [x["status"] for x in again][:2] == ["duplicate", "duplicate"]
+    assert count_rows(db, Receipt) == 2
+
+
+def test_a_bank_line_matching_two_contracts_records_nothing(
+    db, team, sale, approvers, policy, tmp_path
+):
+    # A second contract of the same customer with the same 120,000 open.
+    signed_contract(
+        db, actor=team["alice"], customer="C0001", approvers=approvers, policy=policy, today=DAY
+    )
+    path = _statement(
+        tmp_path,
+        f"2026-11-20,10000,x,{sale['number']},R1",
+        "2026-11-21,120000,华东仪器,合同款,R2",
+    )
+    dry = _import(db, team, path, dry_run=True)
+    assert dry[1]["status"] == "ambiguous" and len(dry[1]["candidates"]) == 2
+    with pytest.raises(Conflict, match="more than one contract"):
+        _import(db, team, path)
+    assert count_rows(db, Receipt) == 0
+    with pytest.raises(NotPermitted), db.write() as s:
+        from bizops.services.money import import_receipts
+
+        import_receipts(s, actor=team["alice"], path=path, today=DAY)

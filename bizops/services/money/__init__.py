@@ -14,6 +14,7 @@ service asks it what is outstanding and hands it closed requests.
 
 from __future__ import annotations
 
+from bizops.services.money.bank_import import import_receipts, read_bank_file
 from bizops.services.money.common import Totals, outstanding_text, totals
 from bizops.services.money.invoices import (
     invoices_to_issue,
@@ -50,6 +51,7 @@ __all__ = [
     "add_receipt",
     "close_money_request",
     "invoices_to_issue",
+    "import_receipts",
     "issue_invoice",
     "list_invoices",
     "list_payments",
@@ -60,6 +62,7 @@ __all__ = [
     "pay_payment",
     "request_invoice",
     "request_payment",
+    "read_bank_file",
     "request_writeoff",
     "totals",
     "void_invoice",
