@@ -386,3 +386,28 @@ def test_a_bank_line_matching_two_contracts_records_nothing(
         from bizops.services.money import import_receipts
 
         import_receipts(s, actor=team["alice"], path=path, today=DAY)
+
+
+def test_report_contracts_shows_collection_per_currency(db, team, sale):
+    from bizops.services import reports
+
+    receipt(db, team, sale["number"], "30000")
+    with db.write() as s:
+        inv = money.request_invoice(
+            s, actor=team["alice"], ref=sale["number"], amount="60000", type="normal", today=DAY
+        )
+        money.issue_invoice(
+            s, actor=team["fay"], ref=inv["id"], number="N1", tax_rate="13", today=DAY
+        )
+    with db.read() as s:
+        report = reports.contracts_report(s, today=DAY)
+    assert report["collection"] == [
+        {
+            "currency": "CNY",
+            "contracts": 1,
+            "amount": "120000.00",
+            "invoiced": "60000.00",
+            "received": "30000.00",
+            "rate": "25.0",
+        }
+    ]
