@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bizops.cli import contract_lifecycle, contract_performance, drafting
+from bizops.cli import contract_lifecycle, contract_performance, drafting, money
 from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg, SetOption, policy_today
 from bizops.cli.output import (
@@ -374,3 +374,7 @@ app.command("verify")(contract_performance.verify)
 app.command("draft")(drafting.draft)
 app.add_typer(contract_performance.milestone_app, name="milestone")
 app.add_typer(contract_performance.dispute_app, name="dispute")
+app.add_typer(money.invoice_app, name="invoice")
+app.add_typer(money.receipt_app, name="receipt")
+app.add_typer(money.payment_app, name="payment")
+app.command("writeoff")(money.writeoff)

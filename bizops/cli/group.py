@@ -24,6 +24,8 @@ LAZY_GROUPS: dict[str, str] = {
     "contract": "bizops.cli.contracts",
     "template": "bizops.cli.templates",
     "approval": "bizops.cli.approvals",
+    "invoice": "bizops.cli.money",
+    "receipts": "bizops.cli.receipts",
     "report": "bizops.cli.reports",
     "user": "bizops.cli.users",
     "config": "bizops.cli.config",

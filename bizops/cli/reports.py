@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from bizops.cli import money_reports
 from bizops.cli.context import state
 from bizops.cli.errors import error_line
 from bizops.cli.output import (
@@ -427,3 +428,7 @@ def contracts(
         title=_("Contracts {start} – {end}").format(start=report["from"], end=report["to"]),
         headers=headers,
     )
+
+
+app.command("receivables")(money_reports.receivables)
+app.command("payables")(money_reports.payables)

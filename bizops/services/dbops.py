@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bizops.i18n import N_, _
 from bizops.services.backups import attachment_problems, backup, restore
+from bizops.services.money.checks import money_agrees
 from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD
@@ -118,6 +119,7 @@ CHECKS: list[Callable[[Session], list[str]]] = [
     followup_invariant,
     contract_states,
     attachment_copies,
+    money_agrees,
 ]
 
 

@@ -17,7 +17,7 @@ from bizops.reports import daily as daily_report
 from bizops.reports import metrics
 from bizops.reports.daily import DailyReport, Recipient
 from bizops.reports.metric_rows import ComplianceRow, ContractsReport, FunnelRow
-from bizops.services import approvals, contracts, followups
+from bizops.services import approvals, contracts, followups, money
 from bizops.services.report_delivery import (
     ALREADY_SENT,
     BEING_SENT,
@@ -128,6 +128,8 @@ def build_reports(
             owner_ids=owner_ids,
         ),
         team=team,
+        receipts=money.overdue_receivables(session, today=today),
+        invoices=money.invoices_to_issue(session),
     )
     return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
 

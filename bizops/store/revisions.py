@@ -11,5 +11,6 @@ REVISIONS: tuple[str, ...] = (
     "0004_reports",
     "0005_customer_pinyin",
     "0012_report_delivery_states",
+    "0008_money",
 )
 HEAD = REVISIONS[-1]

@@ -86,7 +86,7 @@ def test_once_per_user_per_day_then_force(db, team, policy, today, scenario):
 
     rows = _deliveries(db)
     assert set(rows) == set(WITH_ITEMS)
-    assert rows["alice"][0] == 8
+    assert rows["alice"][0] == 9
     last_alice = [m for m in inbox.messages if "alice" in str(m["To"])][-1]
     assert _audit(db, "report.sent") == 2 * len(WITH_ITEMS)
     assert _audit(db, "report.resent") == len(WITH_ITEMS)
@@ -100,7 +100,7 @@ def test_message_is_multipart_utf8(db, team, policy, today, scenario):
     (msg,) = inbox.messages
     assert msg.get_content_type() == "multipart/alternative"
     assert str(msg["Subject"]) == (
-        "bizops: what is due on 2026-11-27 — Alice Chen: 8 项待办 / item(s)"
+        "bizops: what is due on 2026-11-27 — Alice Chen: 9 项待办 / item(s)"
     )
     assert str(msg["From"]) == "bizops@example.com"
     assert msg["To"].addresses[0].display_name == "Alice Chen"

@@ -47,7 +47,7 @@ def test_daily_text_in_chinese(db, team, policy, today, data, zh):
     text = render_daily([report], "text")
     lines = text.splitlines()
     assert lines[0] == "bizops 每日提醒：Alice Chen（alice） — 2026-11-27"
-    assert lines[1] == "共 8 项待办。"
+    assert lines[1] == "共 9 项待办。"
     assert "逾期跟进（2）" in lines and "今日跟进（1）" in lines
     assert "超时审批（1）" in lines and "合同到期提醒（1）" in lines
     assert "未联系的新客户（1）" in lines

@@ -163,6 +163,9 @@ class Policy:
     weekend_days: frozenset[int]
     calendar: WorkCalendar  # working days: weekends, holidays and make-up days
     mail: MailSettings
+    # Payments on purchase contracts and write-offs route through matrices of their own.
+    payment_rules: tuple[ApprovalRule, ...] = ()
+    writeoff_rules: tuple[ApprovalRule, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def cadence_days(self, grade: str, stage: str) -> int | None:

@@ -185,8 +185,10 @@ def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
     return chain
 
 
-def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> ApprovalRule | None:
-    where = f"approval.rules[{i}]"
+def _approval_rule(
+    i: int, rule: Any, names: set[str], problems: Problems, table: str = "approval.rules"
+) -> ApprovalRule | None:
+    where = f"{table}[{i}]"
     if not isinstance(rule, dict):
         problems.add(_("{where}: expected a table").format(where=where))
         return None
@@ -216,26 +218,30 @@ def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> Ap
     )
 
 
-def _check_matrix(matrix: list[ApprovalRule], problems: Problems) -> None:
+def _check_matrix(
+    matrix: list[ApprovalRule], problems: Problems, table: str = "approval.rules"
+) -> None:
     """Every contract must be routable, and no rule may hide behind the catch-all."""
     if not matrix:
-        problems.add(_("approval.rules: the matrix is empty; every contract must be routable"))
+        problems.add(
+            _("{table}: the matrix is empty; every contract must be routable").format(table=table)
+        )
         return
     catch_alls = [i for i, r in enumerate(matrix) if r.is_catch_all]
     if not catch_alls:
         problems.add(
             _(
-                "approval.rules: no catch-all rule (one without conditions); some contracts "
+                "{table}: no catch-all rule (one without conditions); some contracts "
                 "would match no rule and could never be submitted"
-            )
+            ).format(table=table)
         )
     elif catch_alls[0] != len(matrix) - 1:
         later = ", ".join(r.name for r in matrix[catch_alls[0] + 1 :])
         problems.add(
             _(
-                "approval.rules: rule {rule} matches everything, so "
+                "{table}: rule {rule} matches everything, so "
                 "the rules after it ({later}) can never apply"
-            ).format(rule=repr(matrix[catch_alls[0]].name), later=later)
+            ).format(table=table, rule=repr(matrix[catch_alls[0]].name), later=later)
         )
 
 
@@ -255,7 +261,29 @@ def approval(data: dict[str, Any], problems: Problems) -> Fields:
         minimum=1,
         expected=N_("a whole number of working days"),
     )
-    return {"approval_rules": tuple(matrix), "approval_sla_days": sla or 2}
+    return {
+        "approval_rules": tuple(matrix),
+        "approval_sla_days": sla or 2,
+        "payment_rules": _money_matrix(raw, "payment_rules", problems),
+        "writeoff_rules": _money_matrix(raw, "writeoff_rules", problems),
+    }
+
+
+def _money_matrix(raw: dict[str, Any], key: str, problems: Problems) -> tuple[ApprovalRule, ...]:
+    """approval.payment_rules and approval.writeoff_rules: the same language as the contract
+    matrix, routing a payment or a write-off on its amount and its contract's type and risk."""
+    table = f"approval.{key}"
+    if key not in raw:
+        # Left out: nothing routes; a payment or write-off request says so when made.
+        return ()
+    names: set[str] = set()
+    found = [
+        _approval_rule(i, rule, names, problems, table)
+        for i, rule in enumerate(check.rules(raw, key, table, problems), start=1)
+    ]
+    matrix = [r for r in found if r is not None]
+    _check_matrix(matrix, problems, table)
+    return tuple(matrix)
 
 
 def numbering(data: dict[str, Any], problems: Problems) -> Fields:

@@ -38,6 +38,8 @@ class Outcome:
     contract_id: int
     amendment_id: int | None
     status: str
+    payment_id: int | None = None
+    writeoff_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOME_STATUSES:
@@ -53,13 +55,24 @@ class Outcome:
 
     @property
     def about(self) -> str:
-        """``contract`` or ``amendment``."""
+        """``contract``, ``amendment``, ``payment`` or ``writeoff``."""
+        if self.payment_id is not None:
+            return "payment"
+        if self.writeoff_id is not None:
+            return "writeoff"
         return "contract" if self.amendment_id is None else "amendment"
 
     @classmethod
     def of(cls, request: ApprovalRequest) -> Outcome:
         assert request.id is not None
-        return cls(request.id, request.contract_id, request.amendment_id, request.status)
+        return cls(
+            request.id,
+            request.contract_id,
+            request.amendment_id,
+            request.status,
+            payment_id=request.payment_id,
+            writeoff_id=request.writeoff_id,
+        )
 
 
 @dataclass

@@ -16,13 +16,21 @@ from bizops.domain import approval as rules
 from bizops.domain.approval import Route, Terms
 from bizops.domain.dates import add_working_days
 from bizops.domain.errors import Conflict, Invalid, NotFound
-from bizops.domain.policy import Policy
+from bizops.domain.policy import ApprovalRule, Policy
 from bizops.i18n import _
 from bizops.services.approvals.routing import contract_terms
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
 from bizops.store import audit
-from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.models import (
+    Amendment,
+    ApprovalRequest,
+    ApprovalStep,
+    Contract,
+    Payment,
+    User,
+    WriteOff,
+)
 
 
 def step_due(policy: Policy, today: date) -> date:
@@ -172,6 +180,8 @@ def _refuse_a_second_request(session: Session, contract: Contract) -> None:
         select(col(ApprovalRequest.id)).where(
             col(ApprovalRequest.contract_id) == contract.id,
             col(ApprovalRequest.status) == rules.PENDING,
+            col(ApprovalRequest.payment_id).is_(None),
+            col(ApprovalRequest.writeoff_id).is_(None),
         )
     ).scalar_one_or_none()
     if open_id is not None:
@@ -183,16 +193,40 @@ def _refuse_a_second_request(session: Session, contract: Contract) -> None:
         )
 
 
-def _route(policy: Policy, terms: Terms, subject: str) -> Route:
-    found = rules.route_terms(policy.approval_rules, terms)
+def _route(
+    policy: Policy, terms: Terms, subject: str, matrix: tuple[ApprovalRule, ...] | None = None
+) -> Route:
+    chosen = policy.approval_rules if matrix is None else matrix
+    found = rules.route_terms(chosen, terms)
     if found is None:
         raise Invalid(
             _("{subject} cannot be submitted: {why}").format(
                 subject=subject,
-                why=rules.unrouted_message(policy.approval_rules, terms, subject=_("it")),
+                why=rules.unrouted_message(chosen, terms, subject=_("it")),
             )
         )
     return found
+
+
+def _money_subject(
+    policy: Policy, contract: Contract, payment: Payment | None, writeoff: WriteOff | None
+) -> tuple[str, Terms, tuple[ApprovalRule, ...]]:
+    """A payment or a write-off routes on the contract's terms with its own amount, through
+    its own matrix (approval.payment_rules / approval.writeoff_rules)."""
+    base = contract_terms(contract)
+    if payment is not None:
+        subject = _("payment request {id} of contract {number}").format(
+            id=payment.id, number=contract.number
+        )
+        amount, matrix = payment.amount, policy.payment_rules
+    else:
+        assert writeoff is not None
+        subject = _("write-off {id} of contract {number}").format(
+            id=writeoff.id, number=contract.number
+        )
+        amount, matrix = writeoff.amount, policy.writeoff_rules
+    terms = Terms(type=base.type, amount=amount, risk=base.risk, non_standard=base.non_standard)
+    return subject, terms, matrix
 
 
 def _add_steps(
@@ -224,6 +258,8 @@ def open_request(
     policy: Policy,
     today: date,
     amendment: Amendment | None = None,
+    payment: Payment | None = None,
+    writeoff: WriteOff | None = None,
 ) -> ApprovalRequest:
     """Route the contract (or the amendment's terms) and open a request with its steps.
 
@@ -237,12 +273,19 @@ def open_request(
         subject = _("amendment {amendment} of contract {number}").format(
             amendment=amendment.number, number=contract.number
         )
-    _refuse_a_second_request(session, contract)
-    terms = contract_terms(contract, amendment)
-    found = _route(policy, terms, subject)
+    if payment is not None or writeoff is not None:
+        # Several payments of one contract may wait for approval at once.
+        subject, terms, matrix = _money_subject(policy, contract, payment, writeoff)
+        found = _route(policy, terms, subject, matrix)
+    else:
+        _refuse_a_second_request(session, contract)
+        terms = contract_terms(contract, amendment)
+        found = _route(policy, terms, subject)
     request = ApprovalRequest(
         contract_id=contract.id,
         amendment_id=amendment.id if amendment is not None else None,
+        payment_id=payment.id if payment is not None else None,
+        writeoff_id=writeoff.id if writeoff is not None else None,
         rule_name=found.rule.name,
         rule_reason=found.reason,
         chain=list(found.chain),
@@ -266,6 +309,8 @@ def open_request(
         after={
             "contract": contract.number,
             "amendment": amendment.number if amendment is not None else None,
+            **({"payment": payment.id} if payment is not None else {}),
+            **({"writeoff": writeoff.id} if writeoff is not None else {}),
             "rule": found.rule.name,
             "reason": found.reason,
             "chain": list(found.chain),
@@ -284,6 +329,8 @@ def void_approved(session: Session, *, contract_id: int) -> list[int]:
         select(ApprovalRequest).where(
             col(ApprovalRequest.contract_id) == contract_id,
             col(ApprovalRequest.amendment_id).is_(None),
+            col(ApprovalRequest.payment_id).is_(None),
+            col(ApprovalRequest.writeoff_id).is_(None),
             col(ApprovalRequest.status) == rules.APPROVED,
         )
     ).scalars():

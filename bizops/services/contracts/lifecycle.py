@@ -28,6 +28,7 @@ from bizops.services.contracts.statuses import AMENDMENT_PENDING, DISPUTE_OPEN
 from bizops.services.contracts.terms import check_reason, not_future
 from bizops.services.customers import apply_contract_stage
 from bizops.services.lookup import find_contract
+from bizops.services.money import outstanding_text
 from bizops.services.views.contracts import ContractRow, Submission
 from bizops.store.models import (
     Amendment,
@@ -69,6 +70,7 @@ def facts(session: Session, contract: Contract, reason: str | None = None) -> cs
         open_amendment=amendment,
         has_signed_copy=signed is not None,
         reason=reason,
+        money_outstanding=outstanding_text(session, contract),
     )
 
 

@@ -143,6 +143,19 @@ def complete_milestone(
                 number=contract.number
             )
         )
+    if milestone.kind == "payment" and milestone.amount is not None:
+        raise Conflict(
+            _(
+                "milestone #{id} is a payment of {amount} {currency}; it is done when the money "
+                "is recorded in full, not by hand: `bizops contract receipt add {number} "
+                "--milestone {id}` (sales) or `bizops contract payment pay` (purchase)"
+            ).format(
+                id=milestone.id,
+                amount=format_money(milestone.amount),
+                currency=contract.currency,
+                number=contract.number,
+            )
+        )
     day = not_future(parse_date(on or today, today, field="--on"), today, "--on")
     before = milestone_row(milestone, contract.number, today)
     milestone.done_on, milestone.done_by = day, actor.login

@@ -11,8 +11,9 @@ from functools import partial
 from typing import Any
 
 from bizops.domain.dates import add_months
-from bizops.services import contracts, templates
+from bizops.services import contracts, money, templates
 from bizops.services.demo.builder import Builder, CustomerPlan
+from bizops.services.lookup import find_contract
 from bizops.store.models import User
 
 
@@ -142,6 +143,19 @@ class _Contract:
         )
 
     def complete(self, day: date) -> None:
+        # The customer paid the balance before the contract completes.
+        contract = find_contract(self.b.session, self.number)
+        left = money.totals(self.b.session, contract).outstanding
+        if money.outstanding_text(self.b.session, contract) is not None:
+            money.add_receipt(
+                self.b.session,
+                actor=self.b.holder("finance"),
+                ref=self.number,
+                amount=left,
+                on=day,
+                bank_ref=f"DEMO-{self.number}-FINAL",
+                today=day,
+            )
         contracts.complete_contract(self.b.session, actor=self.actor, ref=self.number, today=day)
 
     def terminate(self, day: date) -> None:
@@ -222,6 +236,19 @@ def _plan_milestone(run: _Contract, spec: dict[str, Any], planned: date) -> None
 
         def done(day: date) -> None:
             actor = b.holder(who) if who else run.actor
+            if spec["kind"] == "payment" and spec.get("amount"):
+                # A payment milestone is done when its money is recorded.
+                money.add_receipt(
+                    b.session,
+                    actor=actor,
+                    ref=run.number,
+                    amount=spec["amount"],
+                    on=day,
+                    milestone=ids[0],
+                    bank_ref=f"DEMO-{run.number}-M{ids[0]}",
+                    today=day,
+                )
+                return
             contracts.complete_milestone(b.session, actor=actor, ref=ids[0], today=day)
 
         b.timeline.at(max(b.ago(int(spec["done"])), planned), done)

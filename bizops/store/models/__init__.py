@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bizops.store.models.core import AuditEvent, Counter, User
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
+    from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
 
@@ -41,7 +42,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "followups": ("core", "customers"),
     "reports": ("core",),
     "contracts": ("core", "customers"),
-    "approvals": ("contracts",),
+    "money": ("contracts",),
+    "approvals": ("contracts", "money"),
 }
 
 _HOMES: dict[str, str] = {
@@ -54,6 +56,11 @@ _HOMES: dict[str, str] = {
     "Dispute": "contracts",
     "Draft": "contracts",
     "Milestone": "contracts",
+    "Allocation": "money",
+    "Invoice": "money",
+    "Payment": "money",
+    "Receipt": "money",
+    "WriteOff": "money",
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
@@ -97,6 +104,7 @@ def all_tables() -> MetaData:
 
 
 __all__ = [
+    "Allocation",
     "Amendment",
     "ApprovalRequest",
     "ApprovalStep",
@@ -112,9 +120,13 @@ __all__ = [
     "Draft",
     "FollowUp",
     "Interaction",
+    "Invoice",
     "Milestone",
+    "Payment",
+    "Receipt",
     "ReportDelivery",
     "StageChange",
     "TemplateVersion",
     "User",
+    "WriteOff",
 ]

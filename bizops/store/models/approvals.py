@@ -22,6 +22,14 @@ class ApprovalRequest(SQLModel, table=True):
     amendment_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("amendments.id"))
     )
+    # A purchase payment or a write-off routed through the matrix: the request stays on
+    # its contract, as an amendment's does.
+    payment_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("payments.id"))
+    )
+    writeoff_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("writeoffs.id"))
+    )
     rule_name: str = Field(sa_column=Column(String(100), nullable=False))
     rule_reason: str = Field(sa_column=Column(Text, nullable=False))
     chain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
