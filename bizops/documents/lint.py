@@ -181,12 +181,13 @@ def _invoicing(lines: list[str], kind: str, language: str, title: str) -> list[F
     if kind not in INVOICED_TYPES:
         return []
     text = "\n".join(lines)
+    # The clause names the kind of invoice and its tax rate (a goods table's 税率 is not it).
     if language == "en":
         details = text.count("Bank and account")
-        clause = "invoice" in text and "tax rate" in text
+        clause = "VAT invoice" in text and "tax rate" in text
     else:
         details = text.count("开户行及账号")
-        clause = "发票" in text and "税率" in text
+        clause = ("增值税专用发票" in text or "增值税普通发票" in text) and "税率为" in text
     findings = []
     if details < 2:
         findings.append(

@@ -111,3 +111,43 @@ def test_both_languages_and_every_kind_of_contract_are_covered():
     assert languages == {"zh", "en"}
     assert kinds == {"sales", "purchase", "service", "nda", "framework"}
     assert len(cases()) > 100
+
+
+def test_the_lint_finds_what_the_review_found():
+    """The defects of the first library, each found on its line."""
+    text = "\n".join(
+        [
+            "# 保密协议",  # 1
+            "甲方：示例商贸有限公司",  # 2
+            "乙方：示例客户有限公司",  # 3
+            "住所：",  # 4: an empty value
+            "协商不成的，任何一方均有权将争议提交乙方所在地有管辖权的人民法院，按照申请仲裁时该会现行有效的仲裁规则进行仲裁。",  # 5
+            "本协议自2026年11月27日起生效。",  # 6
+            "本合同自双方法定代表人签字并加盖公章之日起生效。",  # 7
+            "违约金¥50,000.00（大写：人民币伍万伍仟元整）",  # 8
+            "{{ purpose }}",  # 9
+        ]
+    )
+    found = {
+        (f.line, f.code)
+        for f in lint_draft(text, template_type="nda", language="zh", title="保密协议")
+    }
+    assert {
+        (4, "empty"),
+        (5, "arbitration"),
+        (7, "effect"),
+        (7, "name"),
+        (8, "upper"),
+        (9, "tags"),
+    } <= found
+    assert (0, "art470.subject") in found and (0, "art470.performance") in found
+
+
+def test_invoicing_is_required_where_money_is_invoiced():
+    text = "# 购销合同\n甲方：甲\n乙方：乙\n本合同自签字之日起生效。"
+    codes = {
+        f.code for f in lint_draft(text, template_type="sales", language="zh", title="购销合同")
+    }
+    assert {"invoicing.details", "invoicing.clause"} <= codes
+    codes = {f.code for f in lint_draft(text, template_type="nda", language="zh", title="保密协议")}
+    assert not {"invoicing.details", "invoicing.clause"} & codes

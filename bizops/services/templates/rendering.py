@@ -105,9 +105,9 @@ def prepare_values(
     return values, checked.unknown
 
 
-def render_document(text: str, *, fmt: str, title: str, language: str) -> bytes:
+def render_document(text: str, *, fmt: str, title: str, language: str, author: str = "") -> bytes:
     if fmt == "md":
         return markdown_bytes(text)
     if fmt == "html":
         return html_bytes(text, title=title, language=language)
-    return docx_bytes(text, title=title, language=language)
+    return docx_bytes(text, title=title, language=language, author=author)
