@@ -33,7 +33,7 @@ def _institution_problem(text: str) -> str | None:
     )
 
 
-_CREDIT_CODE_REASONS = {
+_CREDIT_CODE_REASONS = {  # the same msgids as bizops.domain.invoicing
     "length": N_("a unified social credit code has 18 characters"),
     "characters": N_(
         "a unified social credit code has digits and capital letters other than I, O, S, V, Z"
