@@ -380,7 +380,7 @@ def test_first_contact_material(db, team, policy, today):
             policy=policy,
             today=today,
         )
-        assert "尊敬的张伟（采购经理）" in text and "苏州精工" in text and "Alice Chen" in text
+        assert "尊敬的张经理：" in text and "苏州精工" in text and "Alice Chen" in text
         script = svc.render_material(
             s,
             actor=team["alice"],

@@ -151,3 +151,41 @@ def test_invoicing_is_required_where_money_is_invoiced():
     assert {"invoicing.details", "invoicing.clause"} <= codes
     codes = {f.code for f in lint_draft(text, template_type="nda", language="zh", title="保密协议")}
     assert not {"invoicing.details", "invoicing.clause"} & codes
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "expected"),
+    [
+        ("王伟", "采购经理", "王经理"),
+        ("张伟", "总经理", "张总"),
+        ("欧阳娜娜", "技术总监", "欧阳总监"),
+        ("李强", "高级工程师", "李工"),
+        ("李强", "", "李强"),
+        ("James Johnson", "Supply Chain Lead", "James Johnson"),
+        ("", "经理", ""),
+    ],
+)
+def test_people_are_addressed_by_surname_and_title(name, title, expected):
+    from bizops.documents.filters import salutation
+
+    assert salutation(name, title) == expected
+
+
+def test_scripts_and_emails_address_people_as_chinese_letters_do():
+    for name in ("email-tech-zh", "script-tech-zh"):
+        template = builtin_templates()[name]
+        text = render(
+            template.body,
+            build_context(
+                template=template,
+                contract=None,
+                customer={"code": "C0001", "name": "华东机械制造有限公司"},
+                contact={"name": "王伟", "title": "采购经理"},
+                company=dict(default_policy().company),
+                owner={"login": "alice", "name": "刘洋"},
+                today=TODAY,
+                values=sample_values(template, TODAY),
+            ),
+            name=name,
+        )
+        assert "王经理" in text and "王伟（采购经理）" not in text.split("\n\n", 2)[-1]
