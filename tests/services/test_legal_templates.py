@@ -231,3 +231,34 @@ def test_word_has_page_numbers_and_our_company_as_author(db, team, policy, today
     footer = document.sections[0].footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "第" in footer and "共" in footer
     assert any("骑缝章" in p.text for p in document.paragraphs)
+
+
+def test_an_nda_needs_no_amount_and_routes_safely(db, team, policy, today):
+    from bizops.services import contracts
+    from tests.support.factories import submit_contract
+
+    _customer(db, team, policy, today)
+    with pytest.raises(Invalid, match="needs an amount"):
+        _contract(db, team, policy, today, values=SALES, amount=None)
+    made = _contract(
+        db,
+        team,
+        policy,
+        today,
+        type="nda",
+        template="nda-zh",
+        values={"purpose": "评估合作"},
+        amount=None,
+    )
+    assert made["amount"] is None
+    text = _draft(db, team, policy, today, made["number"]).text
+    assert "本协议有效期自" in text
+    request = submit_contract(
+        db, actor=team["alice"], number=made["number"], policy=policy, today=today
+    )
+    assert request > 0
+    with db.read() as s:
+        rows = (
+            contracts.list_contracts(s, today=today) if hasattr(contracts, "list_contracts") else []
+        )
+    assert all(r["amount"] is None for r in rows if r["number"] == made["number"])

@@ -29,6 +29,7 @@ from bizops.services.contracts.terms import (
     check_amount,
     check_currency,
     check_notice_days,
+    check_optional_amount,
     check_period,
     check_title,
     template_ref,
@@ -48,7 +49,7 @@ class _NewTerms:
     type: str
     risk: str
     title: str
-    amount: Decimal
+    amount: Decimal | None
     currency: str
     start: date
     end: date
@@ -59,7 +60,7 @@ def _new_terms(
     *,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
@@ -72,7 +73,7 @@ def _new_terms(
     contract_type = one_of(type, CONTRACT_TYPES, "--type")
     risk_level = one_of(risk, RISKS, "--risk")
     clean_title = check_title(title)
-    value = check_amount(amount)
+    value = check_optional_amount(amount, contract_type)
     code = check_currency(currency, policy)
     start_on = parse_date(start, today, field="--start")
     end_on = parse_date(end, today, field="--end")
@@ -123,7 +124,7 @@ def create_contract(
     customer: str | int,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
