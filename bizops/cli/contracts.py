@@ -75,10 +75,13 @@ def new(
         str, typer.Option("--type", help="sales, purchase, service, nda or framework.")
     ],
     title: Annotated[str, typer.Option("--title", help="Contract title.")],
-    amount: Annotated[str, typer.Option("--amount", help="Amount, e.g. 120000, 12万, 1.5亿.")],
     risk: Annotated[str, typer.Option("--risk", help="low, medium or high.")],
     start: Annotated[str, typer.Option("--start", help="Start date.")],
     end: Annotated[str, typer.Option("--end", help="End date (not before the start).")],
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="Amount, e.g. 120000, 12万, 1.5亿 (an NDA may have none)."),
+    ] = None,
     currency: Annotated[
         str | None, typer.Option("--currency", help="Currency code (default from the policy).")
     ] = None,

@@ -21,6 +21,7 @@ from bizops.cli.output import (
     emit_object,
     emit_rows,
     field_label,
+    note,
     render_text,
     say,
 )
@@ -190,6 +191,13 @@ def validate(
     if fmt is not Format.json:
         template = report.template
         assert template is not None
+        for finding in report.findings:
+            where = (
+                _("line {line} of the sample draft").format(line=finding.line)
+                if finding.line
+                else _("the sample draft")
+            )
+            note(_("{where}: {finding}").format(where=where, finding=finding.text()))
         say(
             _("OK: {name} ({type}, {language}) with {count} field(s); includes: {includes}").format(
                 name=template.name,

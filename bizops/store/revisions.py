@@ -12,5 +12,6 @@ REVISIONS: tuple[str, ...] = (
     "0005_customer_pinyin",
     "0012_report_delivery_states",
     "0008_money",
+    "0011_invoicing_details",
 )
 HEAD = REVISIONS[-1]

@@ -149,6 +149,8 @@ FIELD_LABELS: dict[str, str] = {
     "min": N_("Minimum"),
     "max": N_("Maximum"),
     "pattern": N_("Pattern"),
+    "check": N_("Check"),
+    "required_if": N_("Required if"),
     "body": N_("Body"),
     "versions": N_("Versions"),
     "fields": N_("Fields"),

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bizops.domain import workdays
+from bizops.domain.invoicing import INVOICING_KEYS, clean_invoicing_value, invoicing_problem
 from bizops.domain.policy import check
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import (
@@ -40,7 +41,16 @@ def currency(data: dict[str, Any], problems: Problems) -> Fields:
 
 def company(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "company", "company", problems)
-    return {"company": {str(k): str(v) for k, v in raw.items()}}
+    out = {str(k): str(v) for k, v in raw.items()}
+    # Our invoicing details (开票信息) are printed on every contract: checked as a customer's.
+    for key in INVOICING_KEYS:
+        value = out.get(key)
+        problem = invoicing_problem(key, value) if value else None
+        if problem:
+            problems.add(_("company.{key}: {problem}").format(key=key, problem=_(problem)))
+        elif value:
+            out[key] = clean_invoicing_value(key, value)
+    return {"company": out}
 
 
 def _days(value: Any, where: str, problems: Problems) -> int | None:

@@ -54,7 +54,8 @@ def contract_terms(contract: Contract, amendment: Amendment | None = None) -> ru
     """The terms to route on: the contract's, or the amended ones for an amendment."""
     terms: dict[str, Any] = {
         "type": contract.type,
-        "amount": contract.amount,
+        # A contract without an amount (an NDA) routes as the smallest amount.
+        "amount": contract.amount if contract.amount is not None else Decimal(0),
         "risk": contract.risk,
         "non_standard": bool(contract.non_standard),
     }

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bizops.documents.goods import GOODS_KEY
 from bizops.domain import contract_states as cs
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
@@ -27,6 +29,7 @@ from bizops.services.contracts.terms import (
     check_amount,
     check_currency,
     check_notice_days,
+    check_optional_amount,
     check_period,
     check_title,
     template_ref,
@@ -46,7 +49,7 @@ class _NewTerms:
     type: str
     risk: str
     title: str
-    amount: Decimal
+    amount: Decimal | None
     currency: str
     start: date
     end: date
@@ -57,7 +60,7 @@ def _new_terms(
     *,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
@@ -70,7 +73,7 @@ def _new_terms(
     contract_type = one_of(type, CONTRACT_TYPES, "--type")
     risk_level = one_of(risk, RISKS, "--risk")
     clean_title = check_title(title)
-    value = check_amount(amount)
+    value = check_optional_amount(amount, contract_type)
     code = check_currency(currency, policy)
     start_on = parse_date(start, today, field="--start")
     end_on = parse_date(end, today, field="--end")
@@ -121,7 +124,7 @@ def create_contract(
     customer: str | int,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
@@ -153,6 +156,7 @@ def create_contract(
         template=template,
         values=dict(values or {}),
         today=today,
+        amount=terms.amount,
     )
     assert cust.id is not None and owner_user.id is not None
     contract = Contract(
@@ -246,9 +250,12 @@ def _change_terms(
 
 def _changed_fields(
     contract: Contract, values: dict[str, str] | None, unset: Iterable[str]
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The contract's template fields as text, with ``unset`` removed and ``values`` set."""
-    fields = {k: as_text(v) for k, v in (contract.fields or {}).items()}
+    # The goods table stays a list of lines; every other field is edited as text.
+    fields: dict[str, Any] = {
+        k: v if k == GOODS_KEY else as_text(v) for k, v in (contract.fields or {}).items()
+    }
     for name in unset:
         if name not in fields:
             known = ", ".join(sorted(fields)) or _("none")
@@ -317,6 +324,7 @@ def update_contract(
         template=_chosen_template(contract, template, no_template),
         values=fields,
         today=today,
+        amount=contract.amount,
     )
     apply_assessment(contract, assessment)
     after = snapshot(contract)

@@ -73,7 +73,7 @@ def _check_payments(session: Session, contract: Contract, kind: str, value: Deci
         )
     ).scalars()
     total = sum((a for a in planned if a is not None), Decimal(0)) + value
-    if total > contract.amount:
+    if contract.amount is None or total > contract.amount:
         raise Invalid(
             _(
                 "--amount: payment milestones would total {total} {currency}, "

@@ -34,6 +34,23 @@ def check_amount(value: str | Decimal, field: str = "--amount") -> Decimal:
     return amount
 
 
+# Contract types that may have no amount: an NDA has no price.
+AMOUNT_OPTIONAL: frozenset[str] = frozenset({"nda"})
+
+
+def check_optional_amount(value: str | Decimal | None, contract_type: str) -> Decimal | None:
+    """The amount, which only a contract type in AMOUNT_OPTIONAL may leave out."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if contract_type in AMOUNT_OPTIONAL:
+            return None
+        raise Invalid(
+            _("--amount: a {type} contract needs an amount (only an NDA may have none)").format(
+                type=contract_type
+            )
+        )
+    return check_amount(value)
+
+
 def check_currency(value: str | None, policy: Policy) -> str:
     text = (value or policy.currency).strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", text):

@@ -234,6 +234,7 @@ def show_customer(session: Session, *, ref: str | int, today: date) -> CustomerS
         "followups": _recent_followups(session, customer.id),
         "interactions": _recent_interactions(session, customer.id),
         "contracts": _contracts(session, customer.id),
+        "invoicing": dict(customer.invoicing or {}),
     }
 
 

@@ -225,7 +225,7 @@ def totals(session: Session, contract: Contract) -> Totals:
     pay = col(Payment.contract_id) == cid
     rec = col(Receipt.contract_id) == cid
     return Totals(
-        amount=contract.amount,
+        amount=contract.amount or Decimal(0),  # a contract without an amount (an NDA)
         requested=_sum(session, col(Invoice.amount), inv, col(Invoice.status) == mr.REQUESTED),
         invoiced=_sum(session, col(Invoice.amount), inv, col(Invoice.status) == mr.ISSUED),
         received=_sum(session, col(Receipt.applied), rec),

@@ -93,7 +93,7 @@ def request_invoice(
     kind = one_of(type, mr.INVOICE_TYPES, "--type")
     target = payment_milestone(session, contract, milestone)
     money = totals(session, contract)
-    if money.invoiced + money.requested + value > contract.amount:
+    if money.invoiced + money.requested + value > money.amount:
         raise Invalid(
             _(
                 "--amount: {amount} would bring invoices of {number} to {total} {currency}, "

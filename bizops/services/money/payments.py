@@ -89,7 +89,7 @@ def request_payment(
     day = parse_date(due, today, field="--due")
     target = payment_milestone(session, contract, milestone)
     money = totals(session, contract)
-    if money.paid + money.committed + value > contract.amount:
+    if money.paid + money.committed + value > money.amount:
         raise Invalid(
             _(
                 "--amount: {amount} would bring payments on {number} to {total} {currency} "
