@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,3 +67,19 @@ def upgrade_to(db: Database, revision: str) -> None:
     with db.engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
     assert schema_state(db).revision == revision
+
+
+@contextmanager
+def shared_audit_key(folder: Path) -> Iterator[Path]:
+    """A database a whole module's tests share (each test with its own data directory) is
+    sealed with one audit key, kept here for as long as the module runs."""
+    old = os.environ.get("BIZOPS_AUDIT_KEY")
+    path = folder / "audit.key"
+    os.environ["BIZOPS_AUDIT_KEY"] = str(path)
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("BIZOPS_AUDIT_KEY", None)
+        else:
+            os.environ["BIZOPS_AUDIT_KEY"] = old

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditEvent, Counter, User
+    from bizops.store.models.core import AuditChain, AuditEvent, Counter, User
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.reports import ReportDelivery
@@ -54,6 +54,7 @@ _HOMES: dict[str, str] = {
     "Dispute": "contracts",
     "Draft": "contracts",
     "Milestone": "contracts",
+    "AuditChain": "core",
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
@@ -101,6 +102,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
+    "AuditChain",
     "AuditEvent",
     "Contact",
     "Contract",
