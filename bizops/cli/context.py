@@ -81,6 +81,10 @@ class AppState:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self.database().read() as session:
+            if not self.database().is_sqlite:
+                # Team mode: a login no user claims, or --as someone else, is refused on
+                # reads too.
+                self._acting(session, required=False)
             yield session
 
     @contextmanager
