@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from bizops.store.types import Money
@@ -13,7 +13,7 @@ from bizops.store.types import Money
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("db_login", name="uq_users_db_login"),)
+    __table_args__ = (Index("uq_users_db_login", "db_login", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(sa_column=Column(String(64), nullable=False, unique=True))

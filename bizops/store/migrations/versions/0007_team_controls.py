@@ -100,9 +100,11 @@ def _postgres_seal() -> None:
 
 
 def upgrade() -> None:
+    # A unique index rather than a constraint: SQLite adds it without rebuilding the table
+    # (which other tables' foreign keys point to).
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("db_login", sa.String(length=63), nullable=True))
-        batch_op.create_unique_constraint("uq_users_db_login", ["db_login"])
+    op.create_index("uq_users_db_login", "users", ["db_login"], unique=True)
     with op.batch_alter_table("audit_events") as batch_op:
         batch_op.add_column(sa.Column("acting_admin", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("db_login", sa.String(length=63), nullable=True))
@@ -134,6 +136,6 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_events") as batch_op:
         batch_op.drop_column("db_login")
         batch_op.drop_column("acting_admin")
+    op.drop_index("uq_users_db_login", table_name="users")
     with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_constraint("uq_users_db_login", type_="unique")
         batch_op.drop_column("db_login")
