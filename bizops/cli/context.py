@@ -84,7 +84,9 @@ class AppState:
             if not self.database().is_sqlite:
                 # Team mode: a login no user claims, or --as someone else, is refused on
                 # reads too.
-                self._acting(session, required=False)
+                from bizops.services.identity import check_team_read
+
+                check_team_read(session, self.as_user)
             yield session
 
     @contextmanager

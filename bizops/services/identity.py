@@ -72,6 +72,15 @@ def resolve_team_actor(session: Session, as_user: str | None, *, required: bool)
     return Acting(me, may_backdate=admin)
 
 
+def check_team_read(session: Session, as_user: str | None) -> None:
+    """A read in team mode: refused for a login no user claims (unless it is the DBA's), a
+    deactivated user, or ``--as`` someone else by a non-admin."""
+    login = current_login(session.connection())
+    if login.privileged and _linked_user(session, login.name) is None:
+        return
+    resolve_team_actor(session, as_user, required=False)
+
+
 def check_write_date(acting: Acting, *, today: date, real: date) -> None:
     """Team mode: a write dated other than today needs an admin's (or the DBA's) login."""
     if today != real and not acting.may_backdate:
