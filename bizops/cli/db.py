@@ -1,4 +1,4 @@
-"""bizops db: upgrade, backup, restore, check, info."""
+"""bizops db: upgrade, setup-roles, backup, restore, check, info."""
 
 from __future__ import annotations
 
@@ -32,6 +32,27 @@ def upgrade() -> None:
                 before=before or _("empty"), after=after
             )
         )
+
+
+@app.command("setup-roles")
+def setup_roles() -> None:
+    """Team mode: create the roles bizops_owner and bizops_member, hand the tables to the
+    owner, grant members what they need and apply the row-level policies (idempotent; run by
+    the DBA or the owner role).
+
+    Example: bizops --db postgresql://postgres@db/bizops db setup-roles
+    """
+    from bizops.services.dbops import setup_roles as run_setup
+
+    result = run_setup(state().database())
+    say(
+        _("Roles {owner} and {member} ready; {tables} tables granted, {policies} policies.").format(
+            owner=result["owner"],
+            member=result["member"],
+            tables=result["tables"],
+            policies=result["policies"],
+        )
+    )
 
 
 @app.command("backup")

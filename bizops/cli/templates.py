@@ -252,7 +252,6 @@ def render(
     from bizops.cli.output import write_bytes
     from bizops.documents.fields import parse_assignments
     from bizops.services.templates import material_document, render_material
-    from bizops.services.users import resolve_actor
 
     suffix = output.suffix.lower() if output is not None else ""
     fmt = {".html": "html", ".htm": "html", ".docx": "docx"}.get(suffix, "md")
@@ -262,7 +261,7 @@ def render(
         check_output_path(output)  # before anything is read or rendered
     values = parse_assignments(set_ or [])
     with state().read() as session:
-        actor = resolve_actor(session, state().as_user)
+        actor = state().actor(session, required=True)
         assert actor is not None
         text = render_material(
             session,

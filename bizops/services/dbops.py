@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
+from bizops.domain.errors import Invalid, NotPermitted
 from bizops.i18n import N_, _
 from bizops.services.backups import attachment_problems, backup, restore
 from bizops.services.money.checks import money_agrees
@@ -199,3 +200,33 @@ def check(db: Database) -> CheckResult:
             )
             result.problems.extend(extra(session))
     return result
+
+
+def setup_roles(db: Database) -> dict[str, Any]:
+    """Team mode's roles, grants and policies (bizops.store.pgroles), idempotently."""
+    if db.is_sqlite:
+        raise Invalid(
+            _(
+                "setup-roles is for team mode on PostgreSQL; a SQLite file is personal mode "
+                "and has no database roles"
+            )
+        )
+    from bizops.store.engine import translate_errors
+    from bizops.store.migrate import MIGRATE_LOCK_KEY
+    from bizops.store.pgroles import MEMBER, OWNER, POLICIES, current_login
+    from bizops.store.pgroles import setup_roles as apply
+
+    with translate_errors(db), db.engine.begin() as conn:
+        if not current_login(conn).privileged:
+            raise NotPermitted(
+                _(
+                    "setup-roles needs a superuser or a member of {owner}; database login "
+                    "{login} is neither"
+                ).format(owner=OWNER, login=current_login(conn).name)
+            )
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
+        apply(conn)
+        tables = conn.execute(
+            text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalar_one()
+    return {"owner": OWNER, "member": MEMBER, "tables": int(tables), "policies": len(POLICIES)}

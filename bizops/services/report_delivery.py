@@ -358,6 +358,17 @@ def _send_one(run: _Sending, channel: Channel, report: DailyReport, outcome: Sen
     outcome.sent.append({**_who(report), **where, "message_id": delivered.id})
 
 
+# Who gets the audit log's anchor in their mailed report, to keep outside the database.
+ANCHOR_ROLES = frozenset({"manager", "admin"})
+
+
+def with_anchor(report: DailyReport, anchor: str) -> DailyReport:
+    """A manager's or admin's report carries the head of the audit log."""
+    if not ANCHOR_ROLES.intersection(report["roles"]):
+        return report
+    return {**report, "audit_anchor": anchor}
+
+
 def send_daily(
     db: Database,
     *,
@@ -383,7 +394,11 @@ def send_daily(
     outcome = SendOutcome()
     with db.read() as session:
         done = {uid: row.status for uid, row in deliveries_on(session, day=today).items()}
-    chosen = _to_send(reports, channel=channel, done=done, force=force, outcome=outcome)
+        count, last = audit.head(session)
+    chosen = [
+        with_anchor(r, f"{count}:{last}")
+        for r in _to_send(reports, channel=channel, done=done, force=force, outcome=outcome)
+    ]
     if not chosen:
         return outcome
     run = _Sending(db, actor, today, force, now or (lambda: datetime.now(UTC)))

@@ -35,6 +35,7 @@ from bizops.services.report_delivery import (
     release_claim,
     send_daily,
     subject_for,
+    with_anchor,
 )
 from bizops.store.models import User
 
@@ -45,6 +46,7 @@ __all__ = [
     "NOTHING_TO_REPORT",
     "NO_EMAIL",
     "UNCERTAIN",
+    "with_anchor",
     "Claim",
     "SendOutcome",
     "claim_delivery",

@@ -13,5 +13,6 @@ REVISIONS: tuple[str, ...] = (
     "0012_report_delivery_states",
     "0008_money",
     "0011_invoicing_details",
+    "0007_team_controls",
 )
 HEAD = REVISIONS[-1]

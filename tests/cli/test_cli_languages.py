@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from bizops.cli import output
 from tests.cli.snapshot import assert_snapshot
 from tests.conftest import Cli
+from tests.support.databases import shared_audit_key
 
 DAY = "2026-11-27"
 LANGUAGES = ("en", "zh")
@@ -31,10 +32,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("demo-home")
     target = home / "demo.db"
     env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
-    result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
-    assert result.exit_code == 0, result.output
-    reset_state()
-    yield target
+    with shared_audit_key(home):
+        result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
+        assert result.exit_code == 0, result.output
+        reset_state()
+        yield target
 
 
 @pytest.fixture

@@ -193,3 +193,21 @@ def test_claims_exclude_each_other(db, team, today):
     with db.write() as s:
         svc.release_claim(s, claim=fresh)
     assert "bob" not in _deliveries(db)
+
+
+def test_managers_and_admins_get_the_audit_anchor(db, team, policy, today, scenario):
+    reports = [r for r in _everyone(db, team, policy, today) if r["user"] in ("alice", "mia")]
+    with db.read() as s:
+        from bizops.services.audit import current_anchor
+
+        anchor = current_anchor(s)["anchor"]
+    with smtp_server() as (inbox, port):
+        svc.send_daily(db, actor="root", reports=reports, policy=mail_policy(port), today=today)
+    bodies = {
+        msg["To"].addresses[0].display_name: msg.get_body(("plain",)).get_content()
+        for msg in inbox.messages
+    }
+    by_login = {r["user"]: r["name"] for r in reports}
+    assert "Audit anchor (keep it; " in bodies[by_login["mia"]]
+    assert anchor in bodies[by_login["mia"]]
+    assert "Audit anchor" not in bodies[by_login["alice"]]

@@ -6,7 +6,7 @@ the items as they are. Every item carries an ``action``: what to do and by when.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class FollowupItem(TypedDict):
@@ -164,3 +164,5 @@ class DailyReport(TypedDict):
     receipts_overdue: list[ReceiptOverdueItem]
     invoices_to_issue: list[InvoiceToIssueItem]
     team: TeamSummary | None
+    # The head of the audit log (COUNT:HASH), in the reports mailed to managers and admins.
+    audit_anchor: NotRequired[str]

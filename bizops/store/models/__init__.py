@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditEvent, Counter, User
+    from bizops.store.models.core import AuditChain, AuditEvent, Counter, User
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
@@ -57,6 +57,7 @@ _HOMES: dict[str, str] = {
     "Draft": "contracts",
     "Milestone": "contracts",
     "Allocation": "money",
+    "AuditChain": "core",
     "Invoice": "money",
     "Payment": "money",
     "Receipt": "money",
@@ -109,6 +110,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
+    "AuditChain",
     "AuditEvent",
     "Contact",
     "Contract",
