@@ -40,6 +40,14 @@ def has_control_chars(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogates(text: str) -> bool:
+    """Lone surrogates: how Python keeps bytes that were not valid UTF-8 (surrogateescape)."""
+    return _SURROGATE.search(text) is not None
+
+
 # A spreadsheet treats a cell that starts with one of these as a formula (OWASP, "CSV
 # injection"): exports put a ' in front of such text, and imports take it off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -71,3 +71,22 @@ def check_text(
             )
         )
     return text
+
+
+# Longer than any name, email or phone number; SQLite refuses LIKE patterns over 50,000 bytes
+# ("LIKE or GLOB pattern too complex"), and a search needs no more than a few words.
+MAX_SEARCH = 200
+
+
+def check_search(value: str, field: str = "--search") -> str:
+    """A search text: no control characters, at most MAX_SEARCH characters."""
+    text = value.strip()
+    if has_control_chars(text):
+        raise Invalid(_("{field}: contains control characters").format(field=field))
+    if len(text) > MAX_SEARCH:
+        raise Invalid(
+            _("{field}: is {length} characters long; the limit is {limit}").format(
+                field=field, length=len(text), limit=MAX_SEARCH
+            )
+        )
+    return text

@@ -5,6 +5,7 @@ dates far out of range, invalid UTF-8, search texts too long for SQLite, JSON ne
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,65 @@ def test_a_far_date_in_an_option_is_exit_2(cli_admin: Cli) -> None:
             "--as", "root", "followups", "plan", "Far Date Ltd", "--due", due, "--purpose", "x"
         )
         one_error_line(result, 2)
+
+
+def _customers(cli: Cli) -> dict[str, dict[str, object]]:
+    import json
+
+    listed = cli("--as", "root", "customer", "list", "--all", "--format", "json")
+    return {c["name"]: c for c in json.loads(listed.stdout)}
+
+
+@pytest.mark.parametrize("ref", ["70", "C70", "c0070", "HT-70", "%", "_"])
+def test_a_reference_like_an_id_or_code_never_matches_part_of_a_name(
+    cli_admin: Cli, ref: str
+) -> None:
+    """`customer archive 70` archived "Shop 70 Trading": an id or code that matches no record
+    is exit 3 for writes and reads, and nothing changes."""
+    cli_admin("--as", "root", "customer", "add", "Shop 70 Trading", "--grade", "B")
+    cli_admin("--as", "root", "customer", "add", "C70 Holdings", "--grade", "C")
+    before = _customers(cli_admin)
+    for command in (("customer", "archive"), ("customer", "show"), ("followups", "list")):
+        result = cli_admin("--as", "root", *command, ref)
+        one_error_line(result, 3)
+    assert _customers(cli_admin) == before
+
+
+def test_a_whole_name_that_looks_like_a_code_still_matches(cli_admin: Cli) -> None:
+    cli_admin("--as", "root", "customer", "add", "K2", "--grade", "B")
+    result = cli_admin("--as", "root", "customer", "show", "K2")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_refusal_says_how_to_search_in_chinese(cli_admin: Cli) -> None:
+    cli_admin("--as", "root", "customer", "add", "Shop 70 Trading", "--grade", "B")
+    result = cli_admin("--lang", "zh", "--as", "root", "customer", "archive", "70")
+    line = one_error_line(result, 3)
+    assert "customer list --search 70" in line and "编号" in line, line
+
+
+def test_invalid_utf8_in_an_argument_is_exit_2(cli_admin: Cli) -> None:
+    bad = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    for args in (
+        ("customer", "add", bad, "--grade", "A"),
+        ("customer", "list", "--search", bad),
+        ("followups", "log", "X", "--via", "phone", "--summary", bad),
+    ):
+        result = cli_admin("--as", "root", *args)
+        line = one_error_line(result, 2)
+        assert "not valid UTF-8" in line and "\\xff" in line, line
+    assert _customers(cli_admin) == {}
+
+
+def test_a_search_text_too_long_for_sqlite_is_exit_2(cli_admin: Cli) -> None:
+    result = cli_admin("--as", "root", "customer", "list", "--search", "a" * 100_000)
+    line = one_error_line(result, 2)
+    assert "--search" in line and "200" in line
+
+
+def test_json_nested_too_deeply_is_exit_2(cli_admin: Cli, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = cli_admin("--as", "root", "customer", "import", str(deep))
+    line = one_error_line(result, 2)
+    assert "nested too deeply" in line
