@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bizops.cli.output.labels import value_label
 from bizops.cli.output.values import cell, console
+from bizops.domain.text import visible
 from bizops.i18n import _
 
 if TYPE_CHECKING:
@@ -74,4 +75,4 @@ def write_table(
 
 def shown_cell(column: Col, value: Any) -> str:
     """A value in a table people read on a terminal: codes by their names in Chinese."""
-    return (column.fmt or cell)(value_label(column.value_kind, value))
+    return visible((column.fmt or cell)(value_label(column.value_kind, value)))
