@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain import contract_states as cs
+from bizops.domain.currencies import check_written_currency
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
@@ -72,6 +73,7 @@ def _new_terms(
     clean_title = check_title(title)
     value = check_amount(amount)
     code = check_currency(currency, policy)
+    check_written_currency(amount, code)
     start_on = parse_date(start, today, field="--start")
     end_on = parse_date(end, today, field="--end")
     check_period(start_on, end_on)
@@ -234,6 +236,8 @@ def _change_terms(
         contract.amount = check_amount(amount)
     if currency is not None:
         contract.currency = check_currency(currency, policy)
+    if amount is not None:
+        check_written_currency(amount, contract.currency)
     if risk is not None:
         contract.risk = one_of(risk, RISKS, "--risk")
     new_start = parse_date(start, today, field="--start") if start is not None else contract.start
