@@ -14,7 +14,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from bizops.cli.errors import exit_codes, usage_errors
+from bizops.cli.errors import error_line, exit_codes, undecodable_argument, usage_errors
 from bizops.cli.lang import first_paragraph, speak, translate_tree
 
 # Command group -> the module whose Typer `app` is that group.
@@ -116,6 +116,10 @@ class BizopsGroup(TyperGroup):
     ) -> Any:
         speak(sys.argv[1:] if args is None else args)
         translate_tree(self)
+        refused = undecodable_argument(sys.argv[1:] if args is None else args)
+        if refused is not None:
+            sys.stderr.write(error_line(refused) + "\n")
+            sys.exit(2)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
         sys.exit(

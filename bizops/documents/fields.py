@@ -21,6 +21,8 @@ from bizops.documents.checks import CHECKS
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Invalid
 from bizops.domain.money import money_str, parse_money
+from bizops.domain.text import has_control_chars
+from bizops.domain.validate import check_line
 from bizops.i18n import N_, _
 
 FIELD_TYPES: tuple[str, ...] = (
@@ -375,7 +377,7 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
 
 def _normalise_text(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
     text = str(value).strip()
-    if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+    if has_control_chars(text):
         raise bad(_("contains control characters"))
     length = len(text)
     if spec.min is not None and length < int(spec.min):
@@ -507,7 +509,10 @@ def check_values(
         name = str(key).strip()
         spec = by_name.get(name)
         if spec is None:
-            unknown[name] = raw.strip() if isinstance(raw, str) else raw
+            try:
+                unknown[name] = check_unlisted(name, raw)
+            except Invalid as exc:
+                problems.append(exc.message)
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
@@ -536,6 +541,16 @@ def _condition_holds(condition: str | None, values: dict[str, Any]) -> bool:
     if isinstance(value, bool):
         return wanted.casefold() in _TRUE if value else wanted.casefold() in _FALSE
     return str("" if value is None else value) == wanted
+
+
+def check_unlisted(name: str, value: Any) -> Any:
+    """A value for a field outside the schema (``--set note=...``): it reaches the template
+    and the documents like any field, so it gets the checks of a one-line text field: at most
+    MAX_TEXT characters, no control characters, line breaks or bidi overrides."""
+    check_line(name, _("--set field name"), max_length=64)
+    if not isinstance(value, str):
+        return value
+    return check_line(value, name, max_length=MAX_TEXT) or ""
 
 
 def with_defaults(specs: list[FieldSpec], values: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import money_str, parse_money
 from bizops.domain.roles import ADMIN, parse_roles
-from bizops.domain.validate import check_email, check_login, check_text
+from bizops.domain.validate import check_email, check_line, check_login
 from bizops.i18n import _
 from bizops.store import audit
 from bizops.store.models import User
@@ -157,7 +157,8 @@ def _limit(value: str | Decimal | None) -> Decimal | None:
 
 
 def _check_name(name: str | None, login: str) -> str:
-    return check_text(name, "name", max_length=200) or login
+    # The display name reaches mail headers ("To: 王芳 <wang@...>") and terminals: one line.
+    return check_line(name, "name", max_length=200) or login
 
 
 def count_users(session: Session) -> int:

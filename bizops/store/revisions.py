@@ -14,5 +14,6 @@ REVISIONS: tuple[str, ...] = (
     "0008_money",
     "0011_invoicing_details",
     "0007_team_controls",
+    "0013_invisible_name_keys",
 )
 HEAD = REVISIONS[-1]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bizops.cli.output.fit import column_fit, fit, fold_text, table_width
 from bizops.cli.output.labels import value_label
 from bizops.cli.output.values import cell, console
+from bizops.domain.text import visible
 from bizops.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -204,4 +205,4 @@ def urgency_counts(urgent: Mapping[str, int]) -> str:
 
 def shown_cell(column: Col, value: Any) -> str:
     """A value in a table people read on a terminal: codes by their names in Chinese."""
-    return (column.fmt or cell)(value_label(column.value_kind, value))
+    return visible((column.fmt or cell)(value_label(column.value_kind, value)))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from bizops.domain.text import visible
 from bizops.i18n import N_, _
 
 # Weekday names as strftime's %a writes them in the C locale, for the catalog.
@@ -42,7 +43,7 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
-    return str(value)
+    return visible(str(value))
 
 
 def with_weekday(day: date) -> str:
@@ -72,12 +73,12 @@ def console(stderr: bool = False, width: int | None = None) -> Any:
 
 
 def say(message: str) -> None:
-    """The result of a command, on stdout."""
-    sys.stdout.write(message + "\n")
+    """The result of a command, on stdout (stored text in it shown, never obeyed)."""
+    sys.stdout.write(visible(message) + "\n")
     sys.stdout.flush()
 
 
 def note(message: str) -> None:
     """Commentary for people, on stderr, so that stdout stays parseable."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(visible(message) + "\n")
     sys.stderr.flush()

@@ -3,11 +3,11 @@ with the department's changes over them) and returns the ``Policy`` fields it ow
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bizops.domain import workdays
+from bizops.domain.currencies import ISO_4217
 from bizops.domain.invoicing import INVOICING_KEYS, clean_invoicing_value, invoicing_problem
 from bizops.domain.policy import check
 from bizops.domain.policy.check import Problems
@@ -32,9 +32,11 @@ Fields = dict[str, Any]
 
 def currency(data: dict[str, Any], problems: Problems) -> Fields:
     code = str(check.required(data, "currency", "currency", problems)).upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
+    if code not in ISO_4217:
         problems.add(
-            _("currency: {code} is not a three-letter currency code").format(code=repr(code))
+            _("currency: {code} is not a three-letter currency code of ISO 4217").format(
+                code=repr(code)
+            )
         )
     return {"currency": code}
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from bizops.documents.goods import GOODS_KEY
 from bizops.domain import contract_states as cs
+from bizops.domain.currencies import check_written_currency
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
@@ -75,6 +76,7 @@ def _new_terms(
     clean_title = check_title(title)
     value = check_optional_amount(amount, contract_type)
     code = check_currency(currency, policy)
+    check_written_currency(amount, code)
     start_on = parse_date(start, today, field="--start")
     end_on = parse_date(end, today, field="--end")
     check_period(start_on, end_on)
@@ -238,6 +240,8 @@ def _change_terms(
         contract.amount = check_amount(amount)
     if currency is not None:
         contract.currency = check_currency(currency, policy)
+    if amount is not None:
+        check_written_currency(amount, contract.currency)
     if risk is not None:
         contract.risk = one_of(risk, RISKS, "--risk")
     new_start = parse_date(start, today, field="--start") if start is not None else contract.start

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bizops.domain.currencies import check_currency_code
 from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
@@ -52,14 +52,8 @@ def check_optional_amount(value: str | Decimal | None, contract_type: str) -> De
 
 
 def check_currency(value: str | None, policy: Policy) -> str:
-    text = (value or policy.currency).strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", text):
-        raise Invalid(
-            _("--currency: {value!r} is not a three-letter currency code such as CNY").format(
-                value=value
-            )
-        )
-    return text
+    """An ISO 4217 code (the policy's currency when none is given)."""
+    return check_currency_code(value or policy.currency, "--currency")
 
 
 def check_notice_days(value: int | None, policy: Policy) -> int:

@@ -324,6 +324,8 @@ def read_json_text(text: str, name: str) -> Table:
                 file=name, error=exc.msg, line=exc.lineno
             )
         ) from None
+    except RecursionError:
+        raise Invalid(_("{file}: the JSON is nested too deeply").format(file=name)) from None
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise Invalid(
             _(

@@ -55,12 +55,19 @@ def assess_standard(
     another type or for values that do not fit their fields (all listed at once).
     """
     if template is None or not str(template).strip():
+        # Without a schema every value is outside one: the same one-line checks apply.
+        unlisted = check_values([], values, today)
+        if unlisted.problems:
+            raise Invalid(
+                _("--set: {count} value(s) refused").format(count=len(unlisted.problems)),
+                details=unlisted.problems,
+            )
         return StandardAssessment(
             template_name=None,
             template_version=None,
             non_standard=True,
             reasons=["no template: the contract is not drafted from the standard library"],
-            values={str(k).strip(): v for k, v in values.items()},
+            values=unlisted.unknown,
         )
     found = resolve_template(session, str(template))
     if found.type not in CONTRACT_TYPES:
