@@ -24,6 +24,7 @@ LAZY_GROUPS: dict[str, str] = {
     "contract": "bizops.cli.contracts",
     "template": "bizops.cli.templates",
     "approval": "bizops.cli.approvals",
+    "seal": "bizops.cli.seals",
     "report": "bizops.cli.reports",
     "user": "bizops.cli.users",
     "config": "bizops.cli.config",

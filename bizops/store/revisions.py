@@ -10,5 +10,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_contracts",
     "0004_reports",
     "0005_customer_pinyin",
+    "0009_approval_flows",
 )
 HEAD = REVISIONS[-1]

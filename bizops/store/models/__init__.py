@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
+    from bizops.store.models.approvals import (
+        Absence,
+        ApprovalCopy,
+        ApprovalRequest,
+        ApprovalStep,
+        Seal,
+    )
     from bizops.store.models.contracts import (
         Amendment,
         Attachment,
@@ -45,6 +51,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 _HOMES: dict[str, str] = {
+    "Absence": "approvals",
+    "ApprovalCopy": "approvals",
+    "Seal": "approvals",
     "ApprovalRequest": "approvals",
     "ApprovalStep": "approvals",
     "Amendment": "contracts",
@@ -97,7 +106,9 @@ def all_tables() -> MetaData:
 
 
 __all__ = [
+    "Absence",
     "Amendment",
+    "ApprovalCopy",
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
@@ -114,6 +125,7 @@ __all__ = [
     "Interaction",
     "Milestone",
     "ReportDelivery",
+    "Seal",
     "StageChange",
     "TemplateVersion",
     "User",
