@@ -366,6 +366,7 @@ def show(contract: ContractArg, fmt: FormatOption = None, output: OutputOption =
 
 app.command("submit")(contract_lifecycle.submit)
 app.command("sign")(contract_lifecycle.sign)
+app.command("seal")(contract_lifecycle.seal)
 app.command("activate")(contract_lifecycle.activate)
 app.command("complete")(contract_lifecycle.complete)
 app.command("terminate")(contract_lifecycle.terminate)

@@ -26,6 +26,7 @@ LAZY_GROUPS: dict[str, str] = {
     "approval": "bizops.cli.approvals",
     "invoice": "bizops.cli.money",
     "receipts": "bizops.cli.receipts",
+    "seal": "bizops.cli.seals",
     "report": "bizops.cli.reports",
     "user": "bizops.cli.users",
     "config": "bizops.cli.config",

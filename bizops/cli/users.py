@@ -221,5 +221,39 @@ def deactivate(user: Annotated[str, typer.Argument(help="Login, id or name.")]) 
     say(_("Deactivated user {login}.").format(login=view.login))
 
 
+@app.command("away")
+def away(
+    user: Annotated[str, typer.Argument(help="Login of the user who is away.")],
+    starts: Annotated[str, typer.Option("--from", help="First day away.")],
+    until: Annotated[str, typer.Option("--until", help="Last day away.")],
+    delegate: Annotated[
+        str, typer.Option("--delegate", help="Who stands in: same roles, a covering limit.")
+    ],
+) -> None:
+    """Record an absence (out of office): from --from to --until, what waits for the user in
+    person goes to the delegate.
+
+    Example: bizops user away mia --from 2026-12-07 --until 2026-12-11 --delegate ned
+    """
+    from bizops.services.approvals import set_away
+
+    st = state()
+    with st.write() as (session, actor):
+        row = set_away(
+            session,
+            actor=actor,
+            login=user,
+            delegate=delegate,
+            starts=starts,
+            ends=until,
+            today=st.today,
+        )
+    say(
+        _("{login} is away from {starts} to {ends}; {delegate} stands in.").format(
+            login=row["login"], starts=row["starts"], ends=row["ends"], delegate=row["delegate"]
+        )
+    )
+
+
 def _roles(roles: list[str]) -> str:
     return ", ".join(value_label("role", role) for role in roles)

@@ -15,5 +15,6 @@ REVISIONS: tuple[str, ...] = (
     "0011_invoicing_details",
     "0007_team_controls",
     "0013_invisible_name_keys",
+    "0009_approval_flows",
 )
 HEAD = REVISIONS[-1]

@@ -10,17 +10,16 @@ from bizops.domain import workdays
 from bizops.domain.currencies import ISO_4217
 from bizops.domain.invoicing import INVOICING_KEYS, clean_invoicing_value, invoicing_problem
 from bizops.domain.policy import check
+from bizops.domain.policy.approval_section import approval
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import (
     DELIVERY_CHANNELS,
     ROBOT_CHANNELS,
-    ApprovalRule,
     GradingRule,
     MailSettings,
     RobotSettings,
 )
-from bizops.domain.roles import APPROVER_ROLES, ROLES
-from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
+from bizops.domain.vocab import CHANNELS, GRADES, INTENTS, STAGES
 from bizops.i18n import N_, _
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -175,129 +174,6 @@ def grading(data: dict[str, Any], problems: Problems) -> Fields:
     return {"grading_rules": tuple(r for r in found if r), "grading_default": default}
 
 
-APPROVAL_RULE_KEYS = {"name", "chain", "types", "amount_min", "amount_max", "risk", "non_standard"}
-
-
-def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
-    if not value:
-        problems.add(_("{where}: a rule needs a chain of at least one role").format(where=where))
-        return ()
-    chain = check.string_list(value, where, ROLES, problems)
-    for role in chain:
-        if role not in APPROVER_ROLES:
-            problems.add(
-                _("{where}: role {role} cannot approve; approver roles are {roles}").format(
-                    where=where, role=repr(role), roles=", ".join(APPROVER_ROLES)
-                )
-            )
-    if len(set(chain)) != len(chain):
-        problems.add(
-            _("{where}: a role appears twice; one person approves one step").format(where=where)
-        )
-    return chain
-
-
-def _approval_rule(
-    i: int, rule: Any, names: set[str], problems: Problems, table: str = "approval.rules"
-) -> ApprovalRule | None:
-    where = f"{table}[{i}]"
-    if not isinstance(rule, dict):
-        problems.add(_("{where}: expected a table").format(where=where))
-        return None
-    check.unknown_keys(rule, APPROVAL_RULE_KEYS, where, problems)
-    name = str(rule.get("name") or f"rule-{i}")
-    if name in names:
-        problems.add(
-            _("{where}: {name} is used twice").format(where=f"{where}.name", name=repr(name))
-        )
-    names.add(name)
-    amount_min = check.amount(rule.get("amount_min"), f"{where}.amount_min", problems)
-    amount_max = check.amount(rule.get("amount_max"), f"{where}.amount_max", problems)
-    if amount_min is not None and amount_max is not None and amount_max <= amount_min:
-        problems.add(_("{where}: amount_max must be greater than amount_min").format(where=where))
-    non_standard = rule.get("non_standard")
-    if non_standard is not None and not isinstance(non_standard, bool):
-        problems.add(_("{where}: expected true or false").format(where=f"{where}.non_standard"))
-        non_standard = None
-    return ApprovalRule(
-        name=name,
-        chain=_chain(rule.get("chain"), f"{where}.chain", problems),
-        types=check.string_list(rule.get("types"), f"{where}.types", CONTRACT_TYPES, problems),
-        amount_min=amount_min,
-        amount_max=amount_max,
-        risks=check.string_list(rule.get("risk"), f"{where}.risk", RISKS, problems),
-        non_standard=non_standard,
-    )
-
-
-def _check_matrix(
-    matrix: list[ApprovalRule], problems: Problems, table: str = "approval.rules"
-) -> None:
-    """Every contract must be routable, and no rule may hide behind the catch-all."""
-    if not matrix:
-        problems.add(
-            _("{table}: the matrix is empty; every contract must be routable").format(table=table)
-        )
-        return
-    catch_alls = [i for i, r in enumerate(matrix) if r.is_catch_all]
-    if not catch_alls:
-        problems.add(
-            _(
-                "{table}: no catch-all rule (one without conditions); some contracts "
-                "would match no rule and could never be submitted"
-            ).format(table=table)
-        )
-    elif catch_alls[0] != len(matrix) - 1:
-        later = ", ".join(r.name for r in matrix[catch_alls[0] + 1 :])
-        problems.add(
-            _(
-                "{table}: rule {rule} matches everything, so "
-                "the rules after it ({later}) can never apply"
-            ).format(table=table, rule=repr(matrix[catch_alls[0]].name), later=later)
-        )
-
-
-def approval(data: dict[str, Any], problems: Problems) -> Fields:
-    raw = check.table(data, "approval", "approval", problems)
-    names: set[str] = set()
-    found = [
-        _approval_rule(i, rule, names, problems)
-        for i, rule in enumerate(check.rules(raw, "rules", "approval.rules", problems), start=1)
-    ]
-    matrix = [r for r in found if r is not None]
-    _check_matrix(matrix, problems)
-    sla = check.whole(
-        check.required(raw, "sla_days", "approval.sla_days", problems),
-        "approval.sla_days",
-        problems,
-        minimum=1,
-        expected=N_("a whole number of working days"),
-    )
-    return {
-        "approval_rules": tuple(matrix),
-        "approval_sla_days": sla or 2,
-        "payment_rules": _money_matrix(raw, "payment_rules", problems),
-        "writeoff_rules": _money_matrix(raw, "writeoff_rules", problems),
-    }
-
-
-def _money_matrix(raw: dict[str, Any], key: str, problems: Problems) -> tuple[ApprovalRule, ...]:
-    """approval.payment_rules and approval.writeoff_rules: the same language as the contract
-    matrix, routing a payment or a write-off on its amount and its contract's type and risk."""
-    table = f"approval.{key}"
-    if key not in raw:
-        # Left out: nothing routes; a payment or write-off request says so when made.
-        return ()
-    names: set[str] = set()
-    found = [
-        _approval_rule(i, rule, names, problems, table)
-        for i, rule in enumerate(check.rules(raw, key, table, problems), start=1)
-    ]
-    matrix = [r for r in found if r is not None]
-    _check_matrix(matrix, problems, table)
-    return tuple(matrix)
-
-
 def numbering(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "numbering", "numbering", problems)
     contract_keys = {"year": 2026, "month": 1, "seq": 1, "type": "sales"}
@@ -336,9 +212,14 @@ def contracts(data: dict[str, Any], problems: Problems) -> Fields:
                 )
             )
         reminders = [30, 7, 0]
+    seal = raw.get("seal_required", False)
+    if not isinstance(seal, bool):
+        problems.add(_("{where}: expected true or false").format(where="contracts.seal_required"))
+        seal = False
     return {
         "notice_days": 30 if notice is None else notice,
         "reminder_days": tuple(sorted(set(reminders), reverse=True)),
+        "seal_required": seal,
     }
 
 

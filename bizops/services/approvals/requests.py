@@ -6,6 +6,7 @@ chain of roles are snapshotted, so a later policy change never touches an open r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,10 +15,13 @@ from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
 from bizops.domain.approval import Route, Terms
+from bizops.domain.approval_steps import ONE, parse_step
 from bizops.domain.dates import add_working_days
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.policy import ApprovalRule, Policy
 from bizops.i18n import _
+from bizops.services.approvals.copies import add_copies, check_cc, copied_to, policy_cc
+from bizops.services.approvals.coverage import uncovered_steps
 from bizops.services.approvals.routing import contract_terms
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
@@ -48,22 +52,44 @@ def steps_of(session: Session, request_id: int) -> list[ApprovalStep]:
     )
 
 
+def _step_state(s: ApprovalStep) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "step": s.seq,
+        "role": s.role,
+        "status": s.status,
+        "decided_by": s.decided_by,
+    }
+    # Only what a plain one-role step does not have, so that older events keep their shape.
+    if s.mode:
+        out["mode"] = s.mode
+    if s.assignee:
+        out["assignee"] = s.assignee
+    return out
+
+
 def snapshot(request: ApprovalRequest, steps: list[ApprovalStep]) -> dict[str, Any]:
     """The request's state as an audit event records it."""
     return {
         "status": request.status,
         "current_step": request.current_step,
-        "steps": [
-            {"step": s.seq, "role": s.role, "status": s.status, "decided_by": s.decided_by}
-            for s in steps
-        ],
+        "steps": [_step_state(s) for s in steps],
     }
+
+
+def current_label(request: ApprovalRequest) -> str | None:
+    """The label of the request's current step (a role, or a group such as ``legal+finance``)."""
+    chain = list(request.chain or [])
+    if 1 <= request.current_step <= len(chain):
+        return str(chain[request.current_step - 1])
+    return None
 
 
 def _step_view(step: ApprovalStep, today: date | None) -> StepView:
     return {
         "step": step.seq,
         "role": step.role,
+        "mode": step.mode or ONE,
+        "assignee": step.assignee,
         "status": step.status,
         "waiting_since": step.pending_since,
         "due": step.due,
@@ -86,7 +112,6 @@ def request_view(
     amendment = session.get(Amendment, request.amendment_id) if request.amendment_id else None
     steps = steps_of(session, request.id)
     pending = request.status == rules.PENDING
-    current = next((s for s in steps if s.seq == request.current_step), None)
     return {
         "id": request.id,
         "contract": contract.number,
@@ -99,11 +124,14 @@ def request_view(
         "amount": request.amount,
         "currency": contract.currency,
         "current_step": request.current_step if pending else None,
-        "current_role": current.role if current and pending else None,
+        "current_role": current_label(request) if pending else None,
         "submitted_by": request.submitted_by,
         "submitted_on": request.submitted_on,
         "closed_on": request.closed_on,
         "steps": [_step_view(s, today) for s in steps],
+        "limits": request.limits,
+        "draft_sha256": request.draft_sha256,
+        "copied_to": copied_to(session, request.id),
     }
 
 
@@ -229,25 +257,60 @@ def _money_subject(
     return subject, terms, matrix
 
 
+def step_rows(
+    request_id: int, seq: int, label: str, *, pending: bool, due: date | None, today: date
+) -> list[ApprovalStep]:
+    """The rows of one step: one per role, sharing ``seq`` (a group's rows carry its mode)."""
+    step = parse_step(label)
+    return [
+        ApprovalStep(
+            request_id=request_id,
+            seq=seq,
+            role=role,
+            mode=step.mode if step.is_group else None,
+            status=rules.PENDING if pending else rules.WAITING,
+            pending_since=today if pending else None,
+            due=due if pending else None,
+        )
+        for role in step.roles
+    ]
+
+
 def _add_steps(
     session: Session, request_id: int, chain: tuple[str, ...], *, policy: Policy, today: date
 ) -> list[ApprovalStep]:
     """The chain as steps: the first pending (its SLA running), the others waiting."""
     steps = []
-    for seq, role in enumerate(chain, start=1):
+    for seq, label in enumerate(chain, start=1):
         first = seq == 1
-        step = ApprovalStep(
-            request_id=request_id,
-            seq=seq,
-            role=role,
-            status=rules.PENDING if first else rules.WAITING,
-            pending_since=today if first else None,
+        rows = step_rows(
+            request_id,
+            seq,
+            label,
+            pending=first,
             due=step_due(policy, today) if first else None,
+            today=today,
         )
-        session.add(step)
-        steps.append(step)
+        session.add_all(rows)
+        steps.extend(rows)
     session.flush()
     return steps
+
+
+def _refuse_uncovered(session: Session, found: Route, terms: Terms, subject: str) -> None:
+    missing = uncovered_steps(
+        session, chain=found.chain, amount=terms.amount, limits=found.rule.limits
+    )
+    if missing:
+        raise Invalid(
+            _(
+                "{subject} cannot be submitted: no one could approve it; {why}; "
+                "give a holder of the role a higher limit (`bizops user update`)"
+            ).format(
+                subject=subject,
+                why=_("; ").join(m.message(terms.amount) for m in missing),
+            )
+        )
 
 
 def open_request(
@@ -260,12 +323,16 @@ def open_request(
     amendment: Amendment | None = None,
     payment: Payment | None = None,
     writeoff: WriteOff | None = None,
+    cc: Sequence[str] = (),
+    draft: Mapping[str, Any] | None = None,
 ) -> ApprovalRequest:
     """Route the contract (or the amendment's terms) and open a request with its steps.
 
-    Refused (``Invalid``) when no rule matches, naming the contract's terms; a contract with a
-    pending request already is a ``Conflict``. The caller (``contract submit`` / ``amend``)
-    owns the contract's status.
+    Refused (``Invalid``) when no rule matches, naming the contract's terms, or when no active
+    user could approve a step (naming it); a contract with a pending request already is a
+    ``Conflict``. ``cc``: logins copied (抄送) besides the policy's; ``draft``: what is
+    approved (``{"sha256": ..., ...}``). The caller (``contract submit`` / ``amend``) owns the
+    contract's status.
     """
     assert contract.id is not None
     subject = _("contract {number}").format(number=contract.number)
@@ -281,6 +348,8 @@ def open_request(
         _refuse_a_second_request(session, contract)
         terms = contract_terms(contract, amendment)
         found = _route(policy, terms, subject)
+    _refuse_uncovered(session, found, terms, subject)
+    copies = check_cc(session, cc)
     request = ApprovalRequest(
         contract_id=contract.id,
         amendment_id=amendment.id if amendment is not None else None,
@@ -295,11 +364,22 @@ def open_request(
         submitted_by=actor.login,
         submitted_on=today,
         submitted_at=datetime.now(UTC),
+        limits=found.rule.limits,
+        draft_sha256=draft.get("sha256") if draft else None,
+        draft=dict(draft) if draft else None,
     )
     session.add(request)
     session.flush()
     assert request.id is not None
     steps = _add_steps(session, request.id, found.chain, policy=policy, today=today)
+    copied = add_copies(
+        session,
+        request,
+        given=copies,
+        from_policy=policy_cc(session, policy, found.rule.name),
+        today=today,
+        skip=(actor.login,),
+    )
     audit.record(
         session,
         actor=actor.login,
@@ -316,6 +396,9 @@ def open_request(
             "chain": list(found.chain),
             "amount": terms.amount,
             **snapshot(request, steps),
+            **({"limits": found.rule.limits} if found.rule.limits != "every" else {}),
+            **({"cc": copied} if copied else {}),
+            **({"draft_sha256": request.draft_sha256} if request.draft_sha256 else {}),
         },
     )
     return request

@@ -21,6 +21,7 @@ from bizops.domain.roles import FINANCE, GM, LEGAL
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
 from bizops.i18n import N_, _
+from bizops.services.approvals import void_approved
 from bizops.services.contracts.access import is_manager, require_contract_role
 from bizops.services.contracts.changes import apply_assessment, record, save, snapshot
 from bizops.services.contracts.listing import contract_summary
@@ -198,12 +199,6 @@ _NOT_EDITABLE = {
         "once signed change them with "
         "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
     ),
-    cs.APPROVED: N_(
-        "contract {number} is {status}: its terms cannot be edited after submission; "
-        "reopen it (`bizops contract reopen {number} --reason ...`) to edit the draft, or "
-        "once signed change them with "
-        "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
-    ),
 }
 _NOT_EDITABLE_SIGNED = N_(
     "contract {number} is {status}: its terms cannot be edited after submission; "
@@ -212,7 +207,8 @@ _NOT_EDITABLE_SIGNED = N_(
 
 
 def _require_editable(contract: Contract) -> None:
-    if contract.status in cs.EDITABLE:
+    # An approved contract may still change; the change sends it back to draft (see below).
+    if contract.status in cs.EDITABLE or contract.status == cs.APPROVED:
         return
     message = _NOT_EDITABLE.get(contract.status, _NOT_EDITABLE_SIGNED)
     raise Conflict(_(message).format(number=contract.number, status=contract.status))
@@ -339,11 +335,34 @@ def update_contract(
                 "--end, --template, --set, --unset or --notice-days"
             )
         )
+    if contract.status == cs.APPROVED:
+        _back_to_draft(session, actor, contract)
+        after = snapshot(contract)
     save(session, contract)
     record(
         session, actor, "contract.update", "contract", contract.number, before=before, after=after
     )
     return contract_summary(session, contract)
+
+
+def _back_to_draft(session: Session, actor: User, contract: Contract) -> None:
+    """A change to an approved contract voids its approval: what was approved is no longer
+    what would be signed. It goes back to draft and must be submitted again."""
+    assert contract.id is not None
+    voided = void_approved(session, contract_id=contract.id)
+    before = {"status": contract.status, "approved_on": contract.approved_on}
+    contract.status = cs.DRAFT
+    contract.approved_on = None
+    contract.submitted_on = None
+    record(
+        session,
+        actor,
+        "contract.back_to_draft",
+        "contract",
+        contract.number,
+        before=before,
+        after={"status": contract.status, "voided_requests": voided},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

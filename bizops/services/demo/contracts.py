@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from bizops.domain.approval_steps import ALL, parse_step
 from bizops.domain.dates import add_months
 from bizops.services import contracts, money, templates
 from bizops.services.demo.builder import Builder, CustomerPlan
@@ -87,12 +88,25 @@ class _Contract:
         self.request.update(id=done["request"], chain=list(done["chain"]))
 
     def approve(self, step: int, day: date) -> None:
-        contracts.approve_request(
+        label = parse_step(self.request["chain"][step])
+        # A 会签 step: each of its roles approves; a 或签 step: its first role.
+        for role in label.roles if label.mode == ALL else label.roles[:1]:
+            contracts.approve_request(
+                self.b.session,
+                actor=self.b.holder(role),
+                ref=self.request["id"],
+                today=day,
+                policy=self.b.policy,
+            )
+
+    def seal(self, day: date) -> None:
+        contracts.seal_contract(
             self.b.session,
-            actor=self.b.holder(self.request["chain"][step]),
-            ref=self.request["id"],
+            actor=self.b.holder("seal_keeper"),
+            ref=self.number,
+            seal=self.spec.get("seal", "contract"),
+            copies=int(self.spec.get("copies", 2)),
             today=day,
-            policy=self.b.policy,
         )
 
     def reject(self, day: date) -> None:
@@ -180,6 +194,7 @@ class _Contract:
 # The steps after approval, in the order they are planned (which orders steps on one day).
 _BEFORE_MILESTONES: tuple[tuple[str, Callable[[_Contract, date], None]], ...] = (
     ("rejected", _Contract.reject),
+    ("sealed", _Contract.seal),
     ("signed", _Contract.sign),
     ("activated", _Contract.activate),
 )

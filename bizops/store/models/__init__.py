@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
+    from bizops.store.models.approvals import (
+        Absence,
+        ApprovalCopy,
+        ApprovalRequest,
+        ApprovalStep,
+        Seal,
+    )
     from bizops.store.models.contracts import (
         Amendment,
         Attachment,
@@ -47,6 +53,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 _HOMES: dict[str, str] = {
+    "Absence": "approvals",
+    "ApprovalCopy": "approvals",
+    "Seal": "approvals",
     "ApprovalRequest": "approvals",
     "ApprovalStep": "approvals",
     "Amendment": "contracts",
@@ -106,7 +115,9 @@ def all_tables() -> MetaData:
 
 __all__ = [
     "Allocation",
+    "Absence",
     "Amendment",
+    "ApprovalCopy",
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
@@ -127,6 +138,7 @@ __all__ = [
     "Payment",
     "Receipt",
     "ReportDelivery",
+    "Seal",
     "StageChange",
     "TemplateVersion",
     "User",
