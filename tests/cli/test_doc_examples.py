@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from bizops.cli import output
 from tests.support.cli import Cli
+from tests.support.databases import shared_audit_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-27"
@@ -70,10 +71,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("docs-demo")
     target = home / "demo.db"
     env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
-    result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
-    assert result.exit_code == 0, result.output
-    reset_state()
-    yield target
+    with shared_audit_key(home):  # the demo's audit chain is sealed with this key
+        result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
+        assert result.exit_code == 0, result.output
+        reset_state()
+        yield target
 
 
 def _run(cli: Cli, db: Path, command: str) -> list[str]:

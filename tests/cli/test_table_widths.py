@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from bizops.cli import output
 from bizops.cli.output import LISTINGS
 from tests.support.cli import Cli
+from tests.support.databases import shared_audit_key
 
 DAY = "2026-11-27"
 WIDTHS = (60, 80, 100, 160)
@@ -52,10 +53,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("demo-home")
     target = home / "demo.db"
     env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
-    result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
-    assert result.exit_code == 0, result.output
-    reset_state()
-    yield target
+    with shared_audit_key(home):  # the demo's audit chain is sealed with this key
+        result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
+        assert result.exit_code == 0, result.output
+        reset_state()
+        yield target
 
 
 @pytest.fixture
