@@ -313,6 +313,30 @@ def _refuse_uncovered(session: Session, found: Route, terms: Terms, subject: str
         )
 
 
+def _route_subject(
+    session: Session,
+    policy: Policy,
+    contract: Contract,
+    *,
+    amendment: Amendment | None,
+    payment: Payment | None,
+    writeoff: WriteOff | None,
+) -> tuple[Terms, Any, str]:
+    """The terms a request routes on, the rule that matched, and the request's subject."""
+    subject = _("contract {number}").format(number=contract.number)
+    if amendment is not None:
+        subject = _("amendment {amendment} of contract {number}").format(
+            amendment=amendment.number, number=contract.number
+        )
+    if payment is not None or writeoff is not None:
+        # Several payments of one contract may wait for approval at once.
+        subject, terms, matrix = _money_subject(policy, contract, payment, writeoff)
+        return terms, _route(policy, terms, subject, matrix), subject
+    _refuse_a_second_request(session, contract)
+    terms = contract_terms(contract, amendment)
+    return terms, _route(policy, terms, subject), subject
+
+
 def open_request(
     session: Session,
     *,
@@ -335,19 +359,9 @@ def open_request(
     contract's status.
     """
     assert contract.id is not None
-    subject = _("contract {number}").format(number=contract.number)
-    if amendment is not None:
-        subject = _("amendment {amendment} of contract {number}").format(
-            amendment=amendment.number, number=contract.number
-        )
-    if payment is not None or writeoff is not None:
-        # Several payments of one contract may wait for approval at once.
-        subject, terms, matrix = _money_subject(policy, contract, payment, writeoff)
-        found = _route(policy, terms, subject, matrix)
-    else:
-        _refuse_a_second_request(session, contract)
-        terms = contract_terms(contract, amendment)
-        found = _route(policy, terms, subject)
+    terms, found, subject = _route_subject(
+        session, policy, contract, amendment=amendment, payment=payment, writeoff=writeoff
+    )
     _refuse_uncovered(session, found, terms, subject)
     copies = check_cc(session, cc)
     request = ApprovalRequest(
