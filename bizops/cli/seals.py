@@ -19,7 +19,7 @@ from bizops.cli.output import (
     emit_rows,
 )
 from bizops.i18n import N_, _
-from bizops.services.contracts.seals import SealRow
+from bizops.services.views.contracts import SealRow
 
 app = typer.Typer(help="The seal register: each use of a seal on a contract.", no_args_is_help=True)
 

@@ -137,6 +137,30 @@ def _reapply_privileges(db: Database) -> None:
             apply_privileges(conn)
 
 
+def _upgrade_sqlite(db: Database, target: str) -> None:
+    """SQLite changes a column by rebuilding its table, which a table that others point at
+    cannot survive with foreign keys enforced: they are off while the revisions run (SQLite
+    ignores the switch inside a transaction), and every reference is checked afterwards."""
+    from alembic import command
+
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), target)
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+    if broken:
+        raise StorageError(
+            _(
+                "the upgrade left {count} row(s) pointing at missing rows, first in table {table}"
+            ).format(count=len(broken), table=broken[0][0])
+        )
+
+
 def upgrade(db: Database, *, target: str = "head", backup: bool = True) -> tuple[str | None, str]:
     """Upgrade to ``target``; returns (from, to). A SQLite file with data is copied first."""
     with translate_errors(db), _migration_lock(db):
@@ -151,8 +175,11 @@ def upgrade(db: Database, *, target: str = "head", backup: bool = True) -> tuple
             shutil.copy2(db.path, db.path.with_name(f"{db.path.name}.before-{HEAD}.bak"))
         from alembic import command
 
-        with db.engine.begin() as conn:
-            command.upgrade(alembic_config(conn), target)
+        if db.is_sqlite:
+            _upgrade_sqlite(db, target)
+        else:
+            with db.engine.begin() as conn:
+                command.upgrade(alembic_config(conn), target)
         _reapply_privileges(db)
         return state.revision, schema_state(db).revision or HEAD
 

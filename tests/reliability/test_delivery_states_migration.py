@@ -9,8 +9,7 @@ from sqlalchemy import MetaData, insert, select
 
 from bizops.store.engine import Database
 from bizops.store.revisions import HEAD
-from tests.support.databases import upgrade_to
-from tests.support.factories import add_users
+from tests.support.databases import add_users_before_keys, upgrade_to
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 
@@ -20,7 +19,7 @@ def test_the_migration_marks_old_deliveries_sent_and_unconfirmed_claims_claimed(
 ) -> None:
     database = Database(empty_url)
     upgrade_to(database, "0005_customer_pinyin")
-    add_users(database, {"alice": ["sales"]})
+    add_users_before_keys(database, {"alice": ["sales"]})
     meta = MetaData()
     with database.engine.begin() as conn:
         meta.reflect(conn)

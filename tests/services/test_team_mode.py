@@ -7,6 +7,7 @@ harness's superuser, which would bypass every grant and policy.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bizops.domain.errors import NotPermitted, StorageError
-from bizops.domain.policy import Policy
+from bizops.domain.policy import ApprovalRule, Policy
 from bizops.services import users
 from bizops.services.audit import current_anchor, parse_anchor, verify
 from bizops.services.identity import check_write_date, resolve_team_actor
@@ -202,6 +203,8 @@ def test_approval_decisions_need_the_steps_role_and_not_ones_own(
     sales_db, manager_db = team.db("sales"), team.db("manager")
     sales, manager = me(sales_db), me(manager_db)
     customer = add_customer(sales_db, name="华东机械", owner=sales, policy=policy, today=TODAY)
+    # a matrix of one step: the manager, the one approver role this team has
+    policy = dataclasses.replace(policy, approval_rules=(ApprovalRule("all", ("manager",)),))
     number, request = submitted_contract(
         sales_db, actor=sales, customer=customer, policy=policy, today=TODAY
     )

@@ -5,7 +5,6 @@ seal or the company seal, so many copies, before it is signed. When the policy s
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -16,23 +15,11 @@ from bizops.domain.roles import SEAL_KEEPER
 from bizops.i18n import _
 from bizops.services.contracts.approved_draft import require_unchanged
 from bizops.services.lookup import find_contract
+from bizops.services.views.contracts import SealRow
 from bizops.store import audit
 from bizops.store.models import Contract, Seal, User
 
 SEALS: tuple[str, ...] = ("contract", "company")  # 合同专用章 / 公章
-
-
-class SealRow(TypedDict):
-    """A use of a seal, as `bizops seal log` lists it."""
-
-    id: int
-    contract: str
-    title: str
-    seal: str
-    copies: int
-    draft_sha256: str | None
-    sealed_on: date
-    sealed_by: str
 
 
 def seal_contract(
