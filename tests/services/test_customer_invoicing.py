@@ -13,7 +13,7 @@ from bizops.services.policy import default_policy
 from tests.support.factories import add_customer, new_contract
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L", "91310115MA1K4ABCDD"])
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L", "91320500MA1XXXXX0J"])
 def test_valid_credit_codes(code):
     assert is_credit_code(code) and check_character(code[:17]) == code[17]
 
@@ -48,7 +48,7 @@ def test_set_invoicing_checks_and_the_draft_prints_it(db, team, policy, today):
     with db.write() as s:
         view = customers.set_invoicing(s, actor=team["alice"], ref="C0001", values=values)
         again = customers.set_invoicing(s, actor=team["mia"], ref="C0001", values={"phone": ""})
-    assert view["invoicing"]["tax_id"] == "91310115MA1K4ABCDD"
+    assert view["invoicing"]["tax_id"] == "91320500MA1XXXXX0J"
     assert "phone" not in again["invoicing"]
     with db.read() as s:
         shown = customers.show_customer(s, ref="C0001", today=today)
@@ -74,7 +74,7 @@ def test_set_invoicing_checks_and_the_draft_prints_it(db, team, policy, today):
         text = svc.draft_contract(
             s, actor=team["alice"], contract=made["number"], policy=policy, today=today
         ).text
-    assert "统一社会信用代码 91310115MA1K4ABCDD" in text
+    assert "统一社会信用代码 91320500MA1XXXXX0J" in text
     assert "开户行及账号 中国银行苏州分行 5566 7788 9900" in text
 
 
@@ -92,16 +92,16 @@ def test_customer_invoicing_command(cli_admin):
         "invoicing",
         "C0001",
         "--set",
-        "tax_id=91310115MA1K4ABCDD",
+        "tax_id=91320500MA1XXXXX0J",
         "--set",
         "bank=中国银行苏州分行",
     )
-    assert r.exit_code == 0 and "91310115MA1K4ABCDD" in r.stdout
+    assert r.exit_code == 0 and "91320500MA1XXXXX0J" in r.stdout
     bad = cli(
         "--as", "alice", "--lang", "zh", "customer", "invoicing", "C0001", "--set", "tax_id=1"
     )
     assert bad.exit_code == 2 and "统一社会信用代码应为18位" in bad.stderr
     shown = json.loads(cli("customer", "show", "C0001", "--format", "json").stdout)
-    assert shown["invoicing"] == {"tax_id": "91310115MA1K4ABCDD", "bank": "中国银行苏州分行"}
+    assert shown["invoicing"] == {"tax_id": "91320500MA1XXXXX0J", "bank": "中国银行苏州分行"}
     zh = cli("--lang", "zh", "customer", "invoicing", "C0001")
     assert "统一社会信用代码" in zh.stdout

@@ -26,7 +26,7 @@ DEMO_VALUES = {
         "delivery_date": "2027-01-15",
         "delivery_place": "江苏省苏州市工业园区星湖街1号",
         "counterparty_address": "江苏省苏州市工业园区星湖街1号",
-        "counterparty_tax_id": "91310115MA1K4ABCDD",
+        "counterparty_tax_id": "91320500MA1XXXXX0J",
     },
     "service": {
         "service_scope": "ERP 实施：需求调研、配置、培训",

@@ -46,7 +46,7 @@ def draft(
                 "name": customer_name,
                 "invoicing": {
                     "name": customer_name,
-                    "tax_id": "91310115MA1K4ABCDD",
+                    "tax_id": "91320500MA1XXXXX0J",
                     "address": "江苏省苏州市工业园区星湖街1号",
                     "phone": "0512-6666 8888",
                     "bank": "中国银行苏州分行",

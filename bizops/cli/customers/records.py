@@ -352,7 +352,7 @@ def invoicing(
     The owner or a manager may. The unified social credit code is checked with its
     check digit. Without --set, shows them.
 
-    Example: bizops customer invoicing C0001 --set tax_id=91310115MA1K4ABCDD --set bank=中国银行苏州分行
+    Example: bizops customer invoicing C0001 --set tax_id=91320500MA1XXXXX0J --set bank=中国银行苏州分行
     """
     from bizops.services.contracts.terms import parse_assignments
     from bizops.services.customers import set_invoicing, show_customer
