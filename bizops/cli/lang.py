@@ -317,7 +317,31 @@ def _translate(obj: Any, attr: str) -> None:
         if not isinstance(text, str) or not text:
             return
         sources[attr] = text
-    setattr(obj, attr, _(sources[attr]))
+    setattr(obj, attr, unwrap_paragraphs(_(sources[attr])))
+
+
+_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def unwrap_paragraphs(text: str) -> str:
+    """Join the lines of each paragraph, as help pages expect: a docstring is wrapped to the
+    source's width, the terminal's width is another. A paragraph that starts with ``\\b``
+    keeps its lines, as in Click. Chinese lines join without a space."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.startswith("\b"):
+            paragraphs.append(paragraph)
+            continue
+        joined = ""
+        for line in paragraph.split("\n"):
+            line = line.strip()
+            if joined and line:
+                gap = "" if _CJK_EDGE.match(joined[-1]) or _CJK_EDGE.match(line[0]) else " "
+                joined += gap + line
+            else:
+                joined += line
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
 
 
 def first_paragraph(text: str | None) -> str | None:
