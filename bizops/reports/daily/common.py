@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
+from bizops.domain.approval_steps import parse_step
 from bizops.domain.money import format_money
+from bizops.domain.vocab import label
 from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import N_, _, ngettext
 
@@ -120,3 +122,14 @@ def contract_words(number: str, title: str, customer: str, money: str) -> str:
     return _("{number} {title} ({customer}, {amount})").format(
         number=number, title=title, customer=customer, amount=money
     )
+
+
+def role_words(step: str) -> str:
+    """An approval step as people read it: ``finance`` (财务 in Chinese), ``all of legal,
+    finance`` for a group. The JSON keeps the step's code."""
+    return parse_step(step).describe()
+
+
+def codes_words(kind: str, codes: Sequence[str]) -> str:
+    """Codes joined by ``/`` as people read them: ``visit/phone`` (拜访/电话 in Chinese)."""
+    return "/".join(label(kind, code) for code in codes)
