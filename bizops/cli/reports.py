@@ -321,8 +321,8 @@ COMPLIANCE = Listing(
     fields=ComplianceRow,
     labels={"by": N_("Grouped by")},
     columns=(
-        Col("by", N_("Grouped by")),
-        Col("group", N_("Group")),
+        Col("by", N_("Grouped by"), kind="report_grouping"),
+        Col("group", N_("Group"), kind="report_group"),
         Col("due", N_("Due"), justify="right"),
         Col("on_time", N_("On time"), justify="right"),
         Col("late", N_("Late"), justify="right"),
@@ -383,8 +383,8 @@ CONTRACTS = Listing(
     name="report_contracts",
     fields=ContractRow,
     columns=(
-        Col("section", N_("Section")),
-        Col("key", N_("What")),
+        Col("section", N_("Section"), kind="report_section"),
+        Col("key", N_("What"), kind="report_figure"),
         Col("currency", N_("Currency")),
         Col("count", N_("Count"), justify="right"),
         Col("value", N_("Value"), justify="right"),

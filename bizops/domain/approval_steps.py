@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bizops.domain.vocab import label as vocab_label
 from bizops.i18n import _
 
 ONE = "one"
@@ -46,10 +47,11 @@ class ChainStep:
         return self.mode != ONE
 
     def describe(self) -> str:
-        """In words, for people: ``legal``, ``all of legal, finance`` (会签)."""
+        """In words, for people: ``legal``, ``all of legal, finance`` (会签); in Chinese the
+        roles by their names (法务, 财务)."""
         if self.mode == ONE:
-            return self.roles[0]
-        names = _(", ").join(self.roles)
+            return vocab_label("role", self.roles[0])
+        names = _(", ").join(vocab_label("role", r) for r in self.roles)
         if self.mode == ALL:
             return _("all of {roles}").format(roles=names)
         return _("any of {roles}").format(roles=names)

@@ -132,6 +132,11 @@ def build_reports(
         team=team,
         receipts=money.overdue_receivables(session, today=today),
         invoices=money.invoices_to_issue(session),
+        copies=approvals.copied_rows(
+            session,
+            since=today - timedelta(days=1),
+            logins=None if whole_team else [r.login for r in recipients],
+        ),
     )
     return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
 

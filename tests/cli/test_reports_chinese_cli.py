@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,7 +53,7 @@ def test_daily_text_and_md_in_chinese(team_cli):
         "bizops 每日提醒：Alice Chen（alice） — 2026-11-27\n共 9 项待办。\n"
     )
     assert "逾期跟进（2）" in text.stdout
-    assert "拜访 华为技术有限公司（A，signed） — 已逾期3天（原定 2026-11-24）" in text.stdout
+    assert "拜访 华为技术有限公司（A级，已签约） — 已逾期3天（原定 2026-11-24）" in text.stdout
     md = team_cli("--lang", "zh", "--as", "bob", *TODAY, "report", "daily", "-f", "md")
     assert md.stdout.startswith("# 每日提醒：Bob Li（`bob`） — 2026-11-27")
     assert "首次联系3天后到期（2026-11-30）" in md.stdout
@@ -89,3 +90,75 @@ def test_contract_metrics_in_chinese(team_cli):
     assert json.loads(team_cli("--lang", "zh", *as_json).stdout) == json.loads(
         team_cli(*as_json).stdout
     )
+
+
+# Codes of stages, channels, roles and contract states: never in a Chinese report's sentences.
+CODE_WORDS = [
+    "prospect",
+    "contacted",
+    "needs",
+    "proposal",
+    "negotiation",
+    "signed",
+    "maintenance",
+    "lost",
+    "dormant",
+    "phone",
+    "email",
+    "visit",
+    "meeting",
+    "wechat",
+    "sales",
+    "manager",
+    "finance",
+    "legal",
+    "gm",
+    "draft",
+    "pending_approval",
+    "approved",
+    "active",
+    "completed",
+    "terminated",
+    "archived",
+]
+_COMMAND = re.compile(r"`[^`]*`|<code>[^<]*</code>|bizops approval show \\d+")
+
+
+def _code_words(text: str) -> list[str]:
+    """The code words left in ``text`` outside the commands it quotes (`bizops ...`)."""
+    prose = _COMMAND.sub(" ", text)
+    return [w for w in CODE_WORDS if re.search(rf"(?<![\w/.-]){w}(?![\w-])", prose)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_daily_report_in_chinese_names_values_not_codes(team_cli, fmt):
+    shown = team_cli("--lang", "zh", "--as", "mia", *TODAY, "report", "daily", "--all", "-f", fmt)
+    assert shown.exit_code == 0, shown.output
+    assert _code_words(shown.stdout) == []
+    english = team_cli("--as", "mia", *TODAY, "report", "daily", "--all", "-f", fmt)
+    assert _code_words(english.stdout)  # the English report names the codes themselves
+
+
+def test_daily_report_sentences_use_the_labels(team_cli):
+    shown = team_cli("--lang", "zh", "--as", "mia", *TODAY, "report", "daily", "--all")
+    assert "建议渠道：拜访/电话" in shown.stdout
+    assert "visit/phone" not in shown.stdout
+    as_json = ("--as", "mia", *TODAY, "report", "daily", "--all", "-f", "json")
+    chinese = json.loads(team_cli("--lang", "zh", *as_json).stdout)
+    assert chinese[0]["followups_overdue"][0]["channels"][0] in ("phone", "email", "visit")
+
+
+def test_contract_metrics_table_names_sections_in_chinese(monkeypatch):
+    from bizops.cli.output.labels import value_label
+
+    set_language("zh")
+    try:
+        assert value_label("report_section", "approval_cycle") == "审批周期"
+        assert value_label("report_figure", "pending_approval") == "审批中"
+        assert value_label("report_figure", "within_30d") == "30天内"
+        assert value_label("report_grouping", "grade") == "等级"
+        assert value_label("report_group", "all") == "合计"
+        assert value_label("report_group", "A") == "A级"
+    finally:
+        set_language("en")
+    assert value_label("report_section", "approval_cycle") == "approval_cycle"

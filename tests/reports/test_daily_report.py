@@ -116,6 +116,7 @@ def test_alice_item_by_item(db, team, policy, today, scenario):
         "followups_due_today": 1,
         "approvals_waiting": 0,
         "approvals_overdue": 1,
+        "approvals_copied": 0,
         "contracts_notice": 1,
         "milestones": 2,
         "new_customers": 1,

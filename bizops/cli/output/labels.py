@@ -293,12 +293,49 @@ def _vocab_label() -> Callable[[str, str | None], str] | None:
     return found if callable(found) else None
 
 
+# Codes of the metrics reports' rows (not typed by anyone, so not in the domain's table of
+# words): kind -> code -> its name in English, translated where shown. A code not listed here
+# falls back to the domain's table (``report_figure`` names contract states too).
+REPORT_VALUES: dict[str, dict[str, str]] = {
+    "report_section": {
+        "status": N_("By status"),
+        "approval_cycle": N_("Approval cycle"),
+        "non_standard": N_("Non-standard contracts"),
+        "expiring": N_("Expiring"),
+        "overdue_milestones": N_("Overdue milestones"),
+        "collection": N_("Collection"),
+    },
+    "report_figure": {
+        "submitted_to_closed": N_("Submitted to closed"),
+        "created_in_period": N_("Created in the period"),
+        "within_30d": N_("Within 30 days"),
+        "within_60d": N_("Within 60 days"),
+        "within_90d": N_("Within 90 days"),
+        "overdue": N_("Overdue"),
+        "received": N_("Received"),
+    },
+    "report_grouping": {"owner": N_("Owner"), "grade": N_("Grade")},
+    "report_group": {"all": N_("All")},
+}
+_FALLBACK_KIND = {"report_figure": "contract_state", "report_group": "grade"}
+
+
+def _report_value(kind: str, value: str, label: Callable[[str, str | None], str] | None) -> str:
+    words = REPORT_VALUES[kind].get(value)
+    if words is not None:
+        return _(words)
+    fallback = _FALLBACK_KIND.get(kind)
+    return label(fallback, value) if label is not None and fallback else value
+
+
 def value_label(kind: str | None, value: Any) -> Any:
     """A code as people read it in a table on a terminal: its Chinese name in Chinese (a list
     of codes, or codes joined by ``/``, each one); anything else unchanged."""
     if kind is None or not is_chinese() or value is None:
         return value
     label = _vocab_label()
+    if kind in REPORT_VALUES and isinstance(value, str):
+        return _report_value(kind, value, label)
     if label is None:
         return value
     if isinstance(value, str):

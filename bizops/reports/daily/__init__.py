@@ -21,9 +21,11 @@ from bizops.reports.daily.contracts import (
     milestone_section,
     notice_section,
 )
+from bizops.reports.daily.copies import copied_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section, team_section
 from bizops.reports.daily.items import (
     ApprovalItem,
+    CopiedItem,
     DailyReport,
     FollowupItem,
     MilestoneItem,
@@ -40,6 +42,8 @@ __all__ = [
     "SECTION_TITLES",
     "TEAM_ROLES",
     "ApprovalItem",
+    "CopiedItem",
+    "copied_section",
     "DailyReport",
     "DailyRows",
     "FollowupItem",

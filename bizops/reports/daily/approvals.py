@@ -21,6 +21,7 @@ from bizops.reports.daily.common import (
     amount,
     contract_words,
     per_user,
+    role_words,
     when,
     when_working,
 )
@@ -122,7 +123,7 @@ def _approval_item(
         what=what,
         step=row.step,
         steps=steps,
-        role=row.role,
+        role=role_words(row.role),
         deadline=deadline,
         waiting=waiting,
         id=row.request_id,

@@ -16,6 +16,7 @@ from bizops.domain.policy import Policy
 from bizops.reports.daily.approvals import PendingStepRow, approval_sections
 from bizops.reports.daily.common import SECTIONS, PerUser, Recipient
 from bizops.reports.daily.contracts import milestone_section, notice_section
+from bizops.reports.daily.copies import copied_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section
 from bizops.reports.daily.items import DailyReport, TeamSummary
 from bizops.reports.daily.money import money_sections
@@ -33,6 +34,7 @@ class DailyRows:
     team: TeamSummary | None = None  # followups.team_section, for those who see the team
     receipts: Sequence[Mapping[str, Any]] = ()  # money.overdue_receivables
     invoices: Sequence[Mapping[str, Any]] = ()  # money.invoices_to_issue
+    copies: Sequence[Mapping[str, Any]] = ()  # approvals.copied_rows, since yesterday
 
 
 def is_empty(report: Mapping[str, Any]) -> bool:
@@ -51,6 +53,7 @@ def build_daily(
     waiting, late = approval_sections(
         rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
     )
+    copied = copied_section(rows.copies, recipients=recipients, today=today)
     notices = notice_section(rows.notices, recipients=recipients, today=today)
     milestones = milestone_section(rows.milestones, recipients=recipients, today=today)
     new = new_customer_section(
@@ -64,6 +67,7 @@ def build_daily(
         "followups_due_today": due_today,
         "approvals_waiting": waiting,
         "approvals_overdue": late,
+        "approvals_copied": copied,
         "contracts_notice": notices,
         "milestones": milestones,
         "new_customers": new,
@@ -87,6 +91,7 @@ def build_daily(
                 "followups_due_today": due_today[r.id],
                 "approvals_waiting": waiting[r.id],
                 "approvals_overdue": late[r.id],
+                "approvals_copied": copied[r.id],
                 "contracts_notice": notices[r.id],
                 "milestones": milestones[r.id],
                 "new_customers": new[r.id],

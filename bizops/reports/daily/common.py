@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
+from bizops.domain.approval_steps import parse_step
 from bizops.domain.money import format_money
+from bizops.domain.vocab import label
 from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import N_, _, ngettext
 
@@ -24,6 +26,7 @@ SECTIONS: tuple[str, ...] = (
     "followups_due_today",
     "approvals_waiting",
     "approvals_overdue",
+    "approvals_copied",
     "contracts_notice",
     "milestones",
     "new_customers",
@@ -36,6 +39,7 @@ SECTION_TITLES: dict[str, str] = {
     "followups_due_today": N_("Follow-ups due today"),
     "approvals_waiting": N_("Approvals waiting on you"),
     "approvals_overdue": N_("Overdue approvals"),
+    "approvals_copied": N_("Approvals copied to you"),
     "contracts_notice": N_("Contracts reaching their notice days"),
     "milestones": N_("Milestones due or overdue"),
     "new_customers": N_("New customers never contacted"),
@@ -120,3 +124,14 @@ def contract_words(number: str, title: str, customer: str, money: str) -> str:
     return _("{number} {title} ({customer}, {amount})").format(
         number=number, title=title, customer=customer, amount=money
     )
+
+
+def role_words(step: str) -> str:
+    """An approval step as people read it: ``finance`` (财务 in Chinese), ``all of legal,
+    finance`` for a group. The JSON keeps the step's code."""
+    return parse_step(step).describe()
+
+
+def codes_words(kind: str, codes: Sequence[str]) -> str:
+    """Codes joined by ``/`` as people read them: ``visit/phone`` (拜访/电话 in Chinese)."""
+    return "/".join(label(kind, code) for code in codes)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bizops.domain.money import money_str
+from bizops.domain.vocab import label
 from bizops.i18n import N_, _
 from bizops.reports.daily.common import (
     PerUser,
@@ -37,7 +38,12 @@ def _notice_action(row: Mapping[str, Any], today: date) -> str:
         return _(
             "{what} ended {days} ago ({end}) and is still {status}: complete, renew by "
             "amendment, or terminate it"
-        ).format(what=what, days=days(-days_left), end=end.isoformat(), status=row["status"])
+        ).format(
+            what=what,
+            days=days(-days_left),
+            end=end.isoformat(),
+            status=label("contract_state", row["status"]),
+        )
     if days_left == 0:
         return _("{what} ends today ({end}): renew by amendment or complete it").format(
             what=what, end=end.isoformat()

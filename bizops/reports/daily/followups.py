@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from bizops.domain.policy import Policy
+from bizops.domain.vocab import label
 from bizops.i18n import N_, _
-from bizops.reports.daily.common import PerUser, Recipient, per_user, when
+from bizops.reports.daily.common import PerUser, Recipient, codes_words, per_user, when
 from bizops.reports.daily.items import FollowupItem, NewCustomerItem, OwnerOverdue, TeamSummary
 
 # What to do by each channel, in English; translated when a report is built. Whole phrases,
@@ -41,7 +42,7 @@ class _Words:
         if found is None:
             channels = list(self.policy.channels.get(grade, ("phone",)))
             verb = _(_VERBS.get(channels[0], _VERBS["other"]))
-            found = (channels, "/".join(channels), verb)
+            found = (channels, codes_words("channel", channels), verb)
             self.grades[grade] = found
         return found
 
@@ -50,7 +51,9 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
     channels, suggested, todo = words(row["grade"])
     kind, purpose, due = row["kind"], row["purpose"], row["due"]
     what = _("{customer} ({grade}, {stage})").format(
-        customer=row["customer"], grade=row["grade"], stage=row["stage"]
+        customer=row["customer"],
+        grade=label("grade", row["grade"]),
+        stage=label("stage", row["stage"]),
     )
     if kind == "first_contact":
         todo = _("Make first contact with {what}")
@@ -135,7 +138,7 @@ def new_customer_section(
                     "first contact {when}; suggested: {channels}"
                 ).format(
                     customer=row["customer"],
-                    grade=row["grade"],
+                    grade=label("grade", row["grade"]),
                     created=created,
                     when=when(due, today),
                     channels=suggested,

@@ -66,6 +66,27 @@ class ApprovalItem(TypedDict):
     action: str
 
 
+class CopiedItem(TypedDict):
+    """``approvals_copied``: a request the user is copied on (抄送): informed, not deciding.
+    Listed while it is pending and on the day after it is decided."""
+
+    id: int  # the request, as in `bizops approval show ID`
+    contract: str
+    title: str
+    customer: str
+    amount: str | None
+    currency: str
+    status: str  # of the request: pending | approved | rejected | withdrawn | void
+    step: int
+    steps: int
+    role: str | None  # the current step while pending
+    submitted_by: str
+    submitted_on: str
+    closed_on: str | None
+    amendment: bool
+    action: str
+
+
 class NoticeItem(TypedDict):
     """``contracts_notice``: a live contract at one of its reminder points, or past its end."""
 
@@ -158,6 +179,7 @@ class DailyReport(TypedDict):
     followups_due_today: list[FollowupItem]
     approvals_waiting: list[ApprovalItem]
     approvals_overdue: list[ApprovalItem]
+    approvals_copied: list[CopiedItem]
     contracts_notice: list[NoticeItem]
     milestones: list[MilestoneItem]
     new_customers: list[NewCustomerItem]

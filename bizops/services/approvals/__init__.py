@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from bizops.services.approvals.absences import AbsenceRow, set_away, stand_in
+from bizops.services.approvals.copies import CopiedRow, copied_rows
 from bizops.services.approvals.decisions import (
     OUTCOME_STATUSES,
     Outcome,
@@ -45,6 +46,8 @@ from bizops.services.views.approvals import (
 
 __all__ = [
     "AbsenceRow",
+    "CopiedRow",
+    "copied_rows",
     "add_signer",
     "delegate",
     "set_away",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -12,7 +14,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import NotFound
 from bizops.domain.policy import Policy
 from bizops.i18n import _
-from bizops.store.models import ApprovalCopy, ApprovalRequest, User
+from bizops.store.models import ApprovalCopy, ApprovalRequest, Contract, Customer, User
 
 SUBMIT = "submit"
 POLICY = "policy"
@@ -86,3 +88,81 @@ def copied_to(session: Session, request_id: int) -> list[str]:
             .order_by(col(ApprovalCopy.id))
         ).scalars()
     )
+
+
+class CopiedRow(TypedDict):
+    """A request someone is copied on, as the daily report reads it."""
+
+    login: str  # who is copied
+    request_id: int
+    contract: str
+    title: str
+    customer: str
+    amount: Decimal
+    currency: str
+    status: str  # pending | approved | rejected | withdrawn | void
+    step: int
+    steps: int
+    role: str | None  # the current step's label while pending
+    submitted_by: str
+    submitted_on: date
+    closed_on: date | None
+    amendment_id: int | None
+
+
+def copied_rows(
+    session: Session, *, since: date, logins: Sequence[str] | None = None
+) -> list[CopiedRow]:
+    """The requests people are copied on that are still pending, or were decided on or after
+    ``since``; for ``logins`` only, or everyone. Oldest submission first (one query)."""
+    query = (
+        select(
+            col(ApprovalCopy.login),
+            col(ApprovalRequest.id),
+            col(Contract.number),
+            col(Contract.title),
+            col(Customer.name),
+            col(ApprovalRequest.amount),
+            col(Contract.currency),
+            col(ApprovalRequest.status),
+            col(ApprovalRequest.current_step),
+            col(ApprovalRequest.chain),
+            col(ApprovalRequest.submitted_by),
+            col(ApprovalRequest.submitted_on),
+            col(ApprovalRequest.closed_on),
+            col(ApprovalRequest.amendment_id),
+        )
+        .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalCopy.request_id))
+        .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .where(
+            (col(ApprovalRequest.status) == "pending") | (col(ApprovalRequest.closed_on) >= since)
+        )
+        .order_by(col(ApprovalRequest.submitted_on), col(ApprovalRequest.id))
+    )
+    if logins is not None:
+        query = query.where(col(ApprovalCopy.login).in_(list(logins)))
+    out: list[CopiedRow] = []
+    for r in session.execute(query).all():
+        chain = list(r[9] or [])
+        pending = r[7] == "pending"
+        out.append(
+            {
+                "login": r[0],
+                "request_id": r[1],
+                "contract": r[2],
+                "title": r[3],
+                "customer": r[4],
+                "amount": r[5],
+                "currency": r[6],
+                "status": r[7],
+                "step": r[8],
+                "steps": len(chain),
+                "role": str(chain[r[8] - 1]) if pending and 1 <= r[8] <= len(chain) else None,
+                "submitted_by": r[10],
+                "submitted_on": r[11],
+                "closed_on": r[12],
+                "amendment_id": r[13],
+            }
+        )
+    return out

@@ -15,6 +15,7 @@ from bizops.services import users
 from bizops.services.demo.builder import Builder
 from bizops.services.demo.contracts import plan_contracts
 from bizops.services.demo.customers import plan_customers, plan_one_followup
+from bizops.services.demo.money import plan_money
 from bizops.services.demo.scenario import load_scenario
 from bizops.services.demo.summary import DemoSummary, summarize
 from bizops.services.demo.team import add_team
@@ -72,6 +73,7 @@ def build_demo(
     add_team(b)
     plan_customers(b)
     plan_contracts(b)
+    plan_money(b)
     b.timeline.run()
     plan_one_followup(b)
     _check(b)

@@ -45,6 +45,7 @@ def load_scenario() -> dict[str, Any]:
         "contracts": _load("contracts.toml")["contract"],
         "approval_rules": _load("contracts.toml").get("approval_rule", []),
         "phrases": _load("interactions.toml"),
+        "money": _load("money.toml"),
     }
 
 
