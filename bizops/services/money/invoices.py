@@ -17,7 +17,7 @@ from bizops.domain.money import format_money, money_str
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import one_of
 from bizops.i18n import _
-from bizops.services.lookup import find_contract
+from bizops.services.lookup import find_contract, page
 from bizops.services.money.common import (
     amount_of,
     by_id,
@@ -217,8 +217,11 @@ def list_invoices(
     contract: str | int | None = None,
     status: str | None = None,
     owner: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[InvoiceRow]:
-    """Invoices, newest request first; filters by contract, status and owner's login."""
+    """Invoices, newest request first; filters by contract, status and owner's login.
+    ``limit`` (0 or None: all) and ``offset`` page the query itself."""
     query = select(Invoice).join(Contract, col(Contract.id) == col(Invoice.contract_id))
     if contract is not None:
         query = query.where(col(Invoice.contract_id) == find_contract(session, contract).id)
@@ -231,6 +234,7 @@ def list_invoices(
             col(User.login) == owner
         )
     query = query.order_by(col(Invoice.requested_on).desc(), col(Invoice.id).desc())
+    query = page(query, limit=limit, offset=offset)
     return [invoice_row(session, i) for i in session.execute(query).scalars()]
 
 
