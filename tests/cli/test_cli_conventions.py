@@ -187,3 +187,33 @@ def test_contract_report_json_says_limit_is_ignored(cli_admin: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "--limit and --offset are ignored" in result.stderr
     assert json.loads(result.stdout)
+
+
+def test_the_same_refusal_has_the_same_exit_code(cli_admin: Any, tmp_path: Path) -> None:
+    """(command, refusal, code): "exists, pass --force" is a conflict (5) everywhere; an
+    unknown user where the command looks one up is not found (3), on every listing."""
+    copy = tmp_path / "copy.db"
+    assert cli_admin("db", "backup", str(copy)).exit_code == 0
+    demo = tmp_path / "demo.db"
+    demo.write_bytes(b"")
+    assert cli_admin("config", "init").exit_code == 0
+    table: list[tuple[list[str], str, int]] = [
+        (["config", "init"], "exists; pass --force", 5),
+        (["db", "backup", str(copy)], "exists; pass --force", 5),
+        (["db", "restore", str(copy)], "exists; pass --force", 5),
+        (["demo", "--db", str(demo)], "already exists; add --force", 5),
+        (["user", "show", "nobody"], "no user 'nobody'", 3),
+        (["customer", "list", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["contract", "list", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["followups", "due", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["invoice", "list", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["report", "receivables", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["report", "payables", "--owner", "nobody"], "no user 'nobody'", 3),
+        (["customer", "add", "X", "--grade", "B", "--owner", "nobody"], "no user 'nobody'", 3),
+    ]
+    for command, refusal, code in table:
+        result = cli_admin("--as", "root", *command)
+        assert (result.exit_code, refusal in result.stderr) == (code, True), (
+            command,
+            result.stderr,
+        )

@@ -30,6 +30,7 @@ from bizops.services.money.common import (
     save,
     totals,
 )
+from bizops.services.users import find_user
 from bizops.services.views.money import InvoiceRow
 from bizops.store.models import Contract, Customer, Invoice, User
 
@@ -230,9 +231,8 @@ def list_invoices(
             col(Invoice.status) == one_of(status, (mr.REQUESTED, mr.ISSUED, mr.VOID), "--status")
         )
     if owner is not None:
-        query = query.join(User, col(User.id) == col(Contract.owner_id)).where(
-            col(User.login) == owner
-        )
+        # A lookup, as on every listing: an unknown login is refused (exit 3).
+        query = query.where(col(Contract.owner_id) == find_user(session, owner, field="--owner").id)
     query = query.order_by(col(Invoice.requested_on).desc(), col(Invoice.id).desc())
     query = page(query, limit=limit, offset=offset)
     return [invoice_row(session, i) for i in session.execute(query).scalars()]
