@@ -45,13 +45,18 @@ def _python_messages() -> Iterator[tuple[str | tuple[str, str], str]]:
         yield message, f"bizops/{filename}:{lineno}"
 
 
+def _source(obj: Any, attr: str) -> Any:
+    """The English text as written in the code (what is shown may be rewrapped)."""
+    return obj.__dict__.get("_bizops_source", {}).get(attr, getattr(obj, attr, None))
+
+
 def _walk(command: Any, path: str) -> Iterator[tuple[str, str]]:
     for attr in ("help", "epilog"):
-        text = getattr(command, attr, None)
+        text = _source(command, attr)
         if isinstance(text, str) and text.strip():
             yield text, f"cli:{path}"
     for param in getattr(command, "params", ()):
-        text = getattr(param, "help", None)
+        text = _source(param, "help")
         if isinstance(text, str) and text.strip():
             yield (
                 text,

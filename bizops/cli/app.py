@@ -120,7 +120,7 @@ def init(
     from bizops.services.users import init_admin
 
     password = db_password(admin, db_login, password_file)
-    with state().database().write() as session:
+    with state().database(create=True).write() as session:
         user = init_admin(
             session, login=admin, name=name, email=email, db_login=db_login, password=password
         )

@@ -15,6 +15,7 @@ from bizops.cli.output import (
     LimitOption,
     Line,
     Listing,
+    OffsetOption,
     OutputOption,
     Section,
     WideOption,
@@ -25,6 +26,7 @@ from bizops.cli.output import (
     value_label,
 )
 from bizops.cli.output.columns import by_due
+from bizops.cli.output.written import WriteFormatOption, emit_written
 from bizops.i18n import N_, _
 from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
@@ -162,6 +164,7 @@ def matrix(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -180,6 +183,7 @@ def matrix(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Approval matrix (SLA {days} working days per step)").format(
             days=state().policy().approval_sla_days
         ),
@@ -224,6 +228,7 @@ def pending(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -249,6 +254,7 @@ def pending(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Approvals waiting for {login}").format(login=login),
         empty=_("Nothing waits for {login}'s approval.").format(login=login),
         headers=headers,
@@ -263,6 +269,7 @@ def approve(
         int | None,
         typer.Option("--step", min=1, help="Approve only if this is the current step."),
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Approve the current step of a request; the last approval approves the contract.
 
@@ -281,7 +288,7 @@ def approve(
             today=st.today,
             policy=st.policy(),
         )
-    say(_decided(view, "approved"))
+    emit_written(dict(view), fmt, text=_decided(view, "approved"))
 
 
 @app.command("reject")
@@ -294,6 +301,7 @@ def reject(
         int | None,
         typer.Option("--step", min=1, help="Reject only if this is the current step."),
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Reject a request at its current step; the contract goes back to draft.
 
@@ -312,13 +320,14 @@ def reject(
             today=st.today,
             policy=st.policy(),
         )
-    say(_decided(view, "rejected"))
+    emit_written(dict(view), fmt, text=_decided(view, "rejected"))
 
 
 @app.command("withdraw")
 def withdraw(
     request: RequestArg,
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (optional).")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Withdraw a pending request you submitted.
 
@@ -331,7 +340,7 @@ def withdraw(
         view = withdraw_request(
             session, actor=actor, ref=request, reason=reason, today=st.today, policy=st.policy()
         )
-    say(_decided(view, "withdrawn"))
+    emit_written(dict(view), fmt, text=_decided(view, "withdrawn"))
 
 
 @app.command("delegate")
@@ -439,6 +448,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -459,6 +469,7 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Approval requests"),
         empty=_("No approval requests."),
         headers=headers,

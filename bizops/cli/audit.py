@@ -14,6 +14,7 @@ from bizops.cli.output import (
     FormatOption,
     HeadersOption,
     LimitOption,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_object,
@@ -58,6 +59,7 @@ def log(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -72,7 +74,13 @@ def log(
     since_day = parse_date(since, state().today, field="--since") if since else None
     with state().read() as session:
         rows = audit_log(
-            session, entity=entity, actor=actor, action=action, since=since_day, limit=limit or 0
+            session,
+            entity=entity,
+            actor=actor,
+            action=action,
+            since=since_day,
+            limit=limit or 0,
+            offset=offset,
         )
     emit_rows(
         rows,

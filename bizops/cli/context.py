@@ -49,13 +49,24 @@ class AppState:
             return real
         return real.replace(year=self.today.year, month=self.today.month, day=self.today.day)
 
-    def database(self, *, migrate: bool = True) -> Database:
+    def database(self, *, migrate: bool = True, create: bool = False) -> Database:
+        """The database of this run. Only the commands that make one (``init``, ``db
+        restore``) pass ``create``: any other command on a SQLite file that does not exist
+        is refused (exit 3), so that a mistyped ``--db`` never leaves an empty database."""
         if self._db is None:
-            from bizops.store.engine import Database, default_data_dir, resolve_url
+            from bizops.store.engine import Database, default_data_dir, resolve_url, sqlite_path
 
             url = resolve_url(self.db_url)
+            path = sqlite_path(url)
+            if not create and path is not None and not path.exists():
+                from bizops.domain.errors import NotFound
+                from bizops.i18n import _
+
+                raise NotFound(
+                    _("no bizops database at {path}; run `bizops init`").format(path=path)
+                )
             if self.db_url is None:
-                # The default database lives in the user data directory, created on first use
+                # The default database lives in the user data directory, created by `init`
                 # (before the engine, which refuses a file in a missing directory).
                 default_data_dir().mkdir(parents=True, exist_ok=True)
             db = Database(url)

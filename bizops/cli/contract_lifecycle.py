@@ -12,7 +12,8 @@ import typer
 
 from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg, policy_today
-from bizops.cli.output import note, say, value_label
+from bizops.cli.output import note, value_label
+from bizops.cli.output.written import WriteFormat, WriteFormatOption, emit_written, wants_json
 from bizops.i18n import _
 
 
@@ -22,6 +23,7 @@ def submit(
         list[str] | None,
         typer.Option("--cc", help="Copy the request to this user (repeatable); informed only."),
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Submit a draft for approval: the matrix picks the chain of approvers.
 
@@ -37,11 +39,23 @@ def submit(
         out = submit_contract(
             session, actor=actor, ref=contract, policy=policy, today=today, cc=cc or ()
         )
-    say(
-        _("Submitted {contract}: approval request {request} (rule {rule}: {chain}).").format(
+        shown = shown_contract(session, fmt, contract)
+    emit_written(
+        shown,
+        fmt,
+        text=_("Submitted {contract}: approval request {request} (rule {rule}: {chain}).").format(
             contract=out["contract"], request=out["request"], rule=out["rule"], chain=_chain(out)
-        )
+        ),
     )
+
+
+def shown_contract(session: Any, fmt: WriteFormat | None, contract: str) -> Any:
+    """The contract as `contract show --format json` prints it, when JSON is asked."""
+    if not wants_json(fmt):
+        return None
+    from bizops.services.contracts import show_contract
+
+    return show_contract(session, ref=contract, today=state().today)
 
 
 def _chain(out: Mapping[str, Any]) -> str:
@@ -61,6 +75,7 @@ def sign(
         Path | None,
         typer.Option("--file", help="The signed copy (scan), attached with its SHA-256."),
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Record the signing of an approved contract; its customer moves to `signed`.
 
@@ -83,7 +98,8 @@ def sign(
             today=today,
             file=file,
         )
-    say(_("Signed {number}.").format(number=row["number"]))
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=_("Signed {number}.").format(number=row["number"]))
 
 
 def seal(
@@ -92,6 +108,7 @@ def seal(
         str, typer.Option("--seal", help="contract (合同专用章) or company (公章).")
     ] = "contract",
     copies: Annotated[int, typer.Option("--copies", help="How many copies are sealed.")] = 2,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Seal an approved contract (用印) and record it in the seal register; by a seal_keeper.
 
@@ -104,16 +121,20 @@ def seal(
         row = seal_contract(
             session, actor=actor, ref=contract, seal=seal, copies=copies, today=today
         )
-    say(
-        _("Sealed {number}: {copies} copies with the {seal} seal (register #{id}).").format(
+        shown = shown_contract(session, fmt, contract)
+    emit_written(
+        shown,
+        fmt,
+        text=_("Sealed {number}: {copies} copies with the {seal} seal (register #{id}).").format(
             number=row["contract"], copies=row["copies"], seal=row["seal"], id=row["id"]
-        )
+        ),
     )
 
 
 def activate(
     contract: ContractArg,
     on: Annotated[str | None, typer.Option("--on", help="Start of performance.")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Start performance of a signed contract; its customer moves to `maintenance`.
 
@@ -126,12 +147,14 @@ def activate(
         row = activate_contract(
             session, actor=actor, ref=contract, on=on, policy=policy, today=today
         )
-    say(_("Activated {number}.").format(number=row["number"]))
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=_("Activated {number}.").format(number=row["number"]))
 
 
 def complete(
     contract: ContractArg,
     on: Annotated[str | None, typer.Option("--on", help="Completion date.")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Complete an active contract: every milestone done, no open dispute.
 
@@ -141,13 +164,15 @@ def complete(
 
     with state().write() as (session, actor):
         row = complete_contract(session, actor=actor, ref=contract, on=on, today=state().today)
-    say(_("Completed {number}.").format(number=row["number"]))
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=_("Completed {number}.").format(number=row["number"]))
 
 
 def terminate(
     contract: ContractArg,
     reason: Annotated[str, typer.Option("--reason", help="Why it ends early.")],
     on: Annotated[str | None, typer.Option("--on", help="Termination date.")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """End a signed or active contract early, with a reason.
 
@@ -159,7 +184,8 @@ def terminate(
         row = terminate_contract(
             session, actor=actor, ref=contract, reason=reason, on=on, today=state().today
         )
-    say(_("Terminated {number}.").format(number=row["number"]))
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=_("Terminated {number}.").format(number=row["number"]))
 
 
 def archive(
@@ -167,6 +193,7 @@ def archive(
     reason: Annotated[
         str | None, typer.Option("--reason", help="Needed when no signed copy is attached.")
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Archive a completed or terminated contract (needs a signed copy attached, or --reason).
 
@@ -178,12 +205,14 @@ def archive(
         row = archive_contract(
             session, actor=actor, ref=contract, reason=reason, today=state().today
         )
-    say(_("Archived {number}.").format(number=row["number"]))
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=_("Archived {number}.").format(number=row["number"]))
 
 
 def reopen(
     contract: ContractArg,
     reason: Annotated[str, typer.Option("--reason", help="Why it goes back to draft.")],
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Take an approved contract back to draft, voiding its approval.
 
@@ -195,10 +224,13 @@ def reopen(
         row = reopen_contract(
             session, actor=actor, ref=contract, reason=reason, today=state().today
         )
-    say(
-        _("Reopened {number}: it is a draft again; the approval is void.").format(
+        shown = shown_contract(session, fmt, contract)
+    emit_written(
+        shown,
+        fmt,
+        text=_("Reopened {number}: it is a draft again; the approval is void.").format(
             number=row["number"]
-        )
+        ),
     )
 
 
@@ -209,6 +241,7 @@ def amend(
         typer.Option("--set", help="TERM=VALUE for title, amount, risk, start, end (repeatable)."),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why the terms change.")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Propose an amendment of a signed or active contract; it applies once approved.
 
@@ -228,7 +261,8 @@ def amend(
             policy=policy,
             today=today,
         )
-    say(out["number"])
+        shown = shown_contract(session, fmt, contract)
+    emit_written(shown, fmt, text=out["number"])
     shown = ", ".join(f"{k}: {v['from']} -> {v['to']}" for k, v in out["changes"].items())
     note(
         _(

@@ -10,6 +10,7 @@ import typer
 
 from bizops.cli import contract_lifecycle, contract_performance, drafting, money
 from bizops.cli.context import state
+from bizops.cli.contract_lifecycle import shown_contract
 from bizops.cli.contract_options import ContractArg, SetOption, policy_today
 from bizops.cli.output import (
     Col,
@@ -19,6 +20,7 @@ from bizops.cli.output import (
     LimitOption,
     Line,
     Listing,
+    OffsetOption,
     OutputOption,
     Pairs,
     Section,
@@ -29,6 +31,7 @@ from bizops.cli.output import (
     note,
     say,
 )
+from bizops.cli.output.written import WriteFormatOption, emit_written
 from bizops.i18n import N_, _
 from bizops.services.views.contracts import ContractRow, ExpiringContractRow
 
@@ -96,6 +99,7 @@ def new(
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner (default: you; others: managers).")
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Create a draft contract and print its number.
 
@@ -124,7 +128,8 @@ def new(
             policy=policy,
             today=today,
         )
-    say(row["number"])
+        shown = shown_contract(session, fmt, row["number"])
+    emit_written(shown, fmt, text=row["number"])
     reasons = "; ".join(row["non_standard_reasons"])
     if row["non_standard"]:
         standard = _("non-standard: {reasons}").format(reasons=reasons)
@@ -158,6 +163,7 @@ def update(
         list[str] | None, typer.Option("--unset", help="Remove a template field (repeatable).")
     ] = None,
     notice_days: Annotated[int | None, typer.Option("--notice-days")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Edit a draft's terms (only while it is a draft; later, use `contract amend`).
 
@@ -187,8 +193,10 @@ def update(
             policy=policy,
             today=today,
         )
+        shown = shown_contract(session, fmt, row["number"])
     standard = _("non-standard") if row["non_standard"] else _("standard")
-    say(_("Updated {number} ({standard}).").format(number=row["number"], standard=standard))
+    text = _("Updated {number} ({standard}).").format(number=row["number"], standard=standard)
+    emit_written(shown, fmt, text=text)
 
 
 @app.command("note")
@@ -238,6 +246,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -259,6 +268,8 @@ def list_(
             expiring=expiring,
             non_standard=non_standard,
             today=today,
+            limit=limit,
+            offset=offset,
         )
         emit_rows(
             rows,

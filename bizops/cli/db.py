@@ -99,7 +99,7 @@ def restore(
     """
     from bizops.services.dbops import restore as run_restore
 
-    db = state().database(migrate=False)
+    db = state().database(migrate=False, create=True)
     result = run_restore(db, file, force=force, as_user=state().as_user, now=state().now())
     say(
         _("Restored {file} from {backup} (schema {schema}).").format(

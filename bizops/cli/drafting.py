@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import note
+from bizops.cli.output import note, values
 from bizops.domain.errors import Invalid
 from bizops.i18n import _
 
@@ -48,7 +48,8 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
                 "or give --format md|html|docx"
             ).format(file=output)
         )
-    if value == "docx" and output is None:
+    if value == "docx" and output is None and values.stdout_is_terminal():
+        # A pipe or a redirection (`> draft.docx`) takes the bytes; a terminal cannot.
         raise Invalid(
             _("--format docx: a Word document cannot go to the terminal; give -o FILE.docx")
         )
@@ -106,8 +107,13 @@ def draft(
             # Inside the transaction: a file that cannot be written records nothing.
             write_file(output, result.content)
     if output is None:
-        sys.stdout.write(result.text)
-        sys.stdout.flush()
+        if chosen == "docx":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
         note(
             _("Drafted {contract} from {template} ({format}, sha256 {sha256}).").format(
                 contract=result.contract,

@@ -15,6 +15,7 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_rows,
@@ -25,6 +26,8 @@ from bizops.cli.output import (
     write_bytes,
 )
 from bizops.cli.output.columns import by_due
+from bizops.cli.output.written import WriteFormatOption, emit_written, wants_json
+from bizops.domain.errors import Invalid
 from bizops.i18n import N_, _
 from bizops.services.followups.rows import DueFollowUp, HistoryRow
 
@@ -128,6 +131,7 @@ def log(
             show_default=False,
         ),
     ] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Log an interaction: closes the open follow-up and schedules the next one.
 
@@ -151,35 +155,56 @@ def log(
             today=st.today,
             now=st.now(),
         )
-    say(
+        shown = _logged(session, result, st.today) if wants_json(fmt) else None
+    emit_written(shown, fmt, text=_logged_lines(result))
+
+
+def _logged(session: Any, result: Any, today: Any) -> Any:
+    from bizops.services.followups.customer_history import logged_view
+
+    return logged_view(
+        session,
+        customer=result.customer_code,
+        interaction_id=result.interaction_id,
+        closed_id=result.closed.id if result.closed is not None else None,
+        next_id=result.next_id,
+        today=today,
+    )
+
+
+def _logged_lines(result: Any) -> list[str]:
+    lines = [
         _("Logged {via} with {code} {name} on {day}.").format(
             via=value_label("channel", result.via),
             code=result.customer_code,
             name=result.customer_name,
             day=result.on.isoformat(),
         )
-    )
+    ]
     if result.history_only:
-        say(_("Older than the last contact: kept as history; the schedule is unchanged."))
+        lines.append(_("Older than the last contact: kept as history; the schedule is unchanged."))
     elif result.closed is not None:
         closed = result.closed
         if closed.on_time:
             state_text = _("on time")
         else:
             state_text = _("{days} day(s) late").format(days=closed.days_late)
-        say(
+        lines.append(
             _("Closed follow-up {id} (due {due}): {state}.").format(
                 id=closed.id, due=closed.due.isoformat(), state=state_text
             )
         )
     if result.next_due is not None:
-        say(
+        lines.append(
             _("Next follow-up {id}: due {due}.").format(
                 id=result.next_id, due=with_weekday(result.next_due)
             )
         )
     else:
-        say(_("No follow-up scheduled: the customer is out of the pipeline (lost or dormant)."))
+        lines.append(
+            _("No follow-up scheduled: the customer is out of the pipeline (lost or dormant).")
+        )
+    return lines
 
 
 @app.command("due")
@@ -194,6 +219,7 @@ def due(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -206,6 +232,15 @@ def due(
     """
     from bizops.services.followups import due_rows, owner_scope, window_until
 
+    if overdue and (within is not None or until is not None):
+        # Overdue is what fell due before today; a window reaches forward from today, and
+        # already includes everything overdue: together they would drop the window unsaid.
+        raise Invalid(
+            _(
+                "--overdue and {option} cannot be used together: --overdue lists what fell due "
+                "before today; {option} lists that and what falls due up to then"
+            ).format(option="--within" if within is not None else "--until")
+        )
     st = state()
     today = st.today
     last_day = window_until(today, within=within, until=until)
@@ -220,6 +255,8 @@ def due(
             policy=st.policy(),
             overdue_only=overdue,
             grade=grade,
+            limit=limit,
+            offset=offset,
         )
         if overdue:
             title = _("Follow-ups — Overdue")
@@ -304,6 +341,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -324,6 +362,7 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Follow-up history of {customer}").format(customer=customer),
         empty=_("No follow-ups or interactions yet."),
         headers=headers,
@@ -333,9 +372,15 @@ def list_(
 @app.command("ics")
 def ics(
     output: Annotated[
-        Path,
-        typer.Option("--output", "-o", help="Calendar file to write (.ics).", dir_okay=False),
-    ],
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Calendar file to write (.ics); standard output when omitted.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     owner: OwnerOption = None,
     within: Annotated[
         str | None,
@@ -354,7 +399,7 @@ def ics(
     from bizops.cli.output import check_output_path
     from bizops.services.followups import due_calendar, owner_scope, window_until
 
-    if str(output) != "-":
+    if output is not None and str(output) != "-":
         check_output_path(output)  # before anything is read
     st = state()
     today = st.today
@@ -372,5 +417,5 @@ def ics(
             owner_ids=owner_ids,
             until=last_day,
         )
-    write_bytes(data, output)
+    write_bytes(data, output or Path("-"))
     note(_("{count} follow-up(s) due up to {day}.").format(count=count, day=last_day.isoformat()))

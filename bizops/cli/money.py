@@ -16,12 +16,14 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_rows,
     note,
     say,
 )
+from bizops.cli.output.written import WriteFormatOption, emit_written
 from bizops.domain.money import format_money
 from bizops.i18n import N_, _
 from bizops.services.views.money import InvoiceRow, PaymentRow, ReceiptRow
@@ -103,6 +105,7 @@ def invoice_request(
         str, typer.Option("--type", help="special (专票), normal (普票) or electronic.")
     ] = "normal",
     milestone: MilestoneOption = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Ask finance to issue an invoice for an amount including tax; prints its id.
 
@@ -120,7 +123,7 @@ def invoice_request(
             milestone=milestone,
             today=state().today,
         )
-    say(str(row["id"]))
+    emit_written(dict(row), fmt, text=str(row["id"]))
     note(
         _("Invoice request {id}: {amount} {currency} on {contract}, waiting for finance.").format(
             id=row["id"],
@@ -137,6 +140,7 @@ def invoice_issue(
     number: Annotated[str, typer.Option("--number", help="The invoice's number (发票号码).")],
     tax_rate: Annotated[str, typer.Option("--tax-rate", help="VAT rate: 13%, 9, 0.06.")],
     on: Annotated[str | None, typer.Option("--date", help="Invoice date (default today).")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Issue a requested invoice (finance): its number, date and tax rate.
 
@@ -154,14 +158,16 @@ def invoice_issue(
             tax_rate=tax_rate,
             today=state().today,
         )
-    say(
-        _("Invoice {number} issued on {contract}: {amount} {currency}, tax {tax}.").format(
+    emit_written(
+        dict(row),
+        fmt,
+        text=_("Invoice {number} issued on {contract}: {amount} {currency}, tax {tax}.").format(
             number=row["number"],
             contract=row["contract"],
             amount=format_money(row["amount"]),
             currency=row["currency"],
             tax=format_money(row["tax_amount"]),
-        )
+        ),
     )
 
 
@@ -188,6 +194,7 @@ def receipt_add(
         str | None, typer.Option("--maturity", help="Maturity of an acceptance bill.")
     ] = None,
     payer: Annotated[str | None, typer.Option("--payer", help="Who paid.")] = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Record money received (finance); it settles payment milestones oldest first.
 
@@ -212,7 +219,7 @@ def receipt_add(
             payer=payer,
             today=state().today,
         )
-    say(str(row["id"]))
+    emit_written(dict(row), fmt, text=str(row["id"]))
     note(
         _("Receipt {id}: {amount} {currency} on {contract}; outstanding {outstanding}.").format(
             id=row["id"],
@@ -236,6 +243,7 @@ def receipt_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -254,6 +262,7 @@ def receipt_list(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Receipts"),
         empty=_("No receipts."),
         headers=headers,
@@ -333,6 +342,7 @@ def payment_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -351,6 +361,7 @@ def payment_list(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Payments"),
         empty=_("No payments."),
         headers=headers,
@@ -422,6 +433,7 @@ def invoice_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -433,7 +445,9 @@ def invoice_list(
     from bizops.services.money import list_invoices
 
     with state().read() as session:
-        rows = list_invoices(session, contract=contract, status=status, owner=owner)
+        rows = list_invoices(
+            session, contract=contract, status=status, owner=owner, limit=limit, offset=offset
+        )
     emit_rows(
         rows,
         INVOICES,

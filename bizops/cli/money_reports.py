@@ -3,6 +3,7 @@ Registered on the report group by ``bizops.cli.reports``."""
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated, Any, cast
 
 import typer
@@ -15,6 +16,7 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_object,
@@ -95,6 +97,7 @@ def _emit(
     fmt: Any,
     output: Any,
     limit: Any,
+    offset: int,
     headers: Any,
 ) -> None:
     from bizops.cli.output import Format, resolve_format
@@ -108,7 +111,10 @@ def _emit(
             session, incoming=incoming, owner=owner, customer=customer, currency=currency, as_of=day
         )
     if resolve_format(fmt, output) is Format.json:
-        emit_object(cast(dict[str, Any], report), fmt=Format.json, output=output)
+        # --limit and --offset page the rows here too; the totals stay the whole report's.
+        end = offset + limit if limit else None
+        paged = {**report, "rows": list(islice(report["rows"], offset, end))}
+        emit_object(cast(dict[str, Any], paged), fmt=Format.json, output=output)
         return
     title = _("Receivables on {day}") if incoming else _("Payables on {day}")
     emit_rows(
@@ -117,6 +123,7 @@ def _emit(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=title.format(day=day),
         empty=_("Nothing outstanding."),
         headers=headers,
@@ -139,6 +146,7 @@ def receivables(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -149,7 +157,7 @@ def receivables(
 
     Example: bizops report receivables --as-of 2026-12-31 --format json
     """
-    _emit(True, owner, customer, currency, as_of, fmt, output, limit, headers)
+    _emit(True, owner, customer, currency, as_of, fmt, output, limit, offset, headers)
 
 
 def payables(
@@ -160,6 +168,7 @@ def payables(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -168,4 +177,4 @@ def payables(
 
     Example: bizops report payables --format csv -o payables.csv
     """
-    _emit(False, owner, customer, currency, as_of, fmt, output, limit, headers)
+    _emit(False, owner, customer, currency, as_of, fmt, output, limit, offset, headers)

@@ -19,6 +19,7 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_object,
@@ -291,6 +292,7 @@ def funnel(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -311,6 +313,7 @@ def funnel(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Pipeline funnel"),
         headers=headers,
     )
@@ -354,6 +357,7 @@ def compliance(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -374,6 +378,7 @@ def compliance(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_(COMPLIANCE_TITLES[by.value]),
         headers=headers,
     )
@@ -400,6 +405,7 @@ def contracts(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -417,6 +423,8 @@ def contracts(
     with state().read() as session:
         report = contracts_report(session, today=state().today, start=first, end=last)
     if resolve_format(fmt, output) is Format.json:
+        if limit or offset:
+            note(_("--limit and --offset are ignored: the JSON report is one object"))
         emit_object(cast(dict[str, Any], report), fmt=Format.json, output=output)
         return
     emit_rows(
@@ -425,6 +433,7 @@ def contracts(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Contracts {start} – {end}").format(start=report["from"], end=report["to"]),
         headers=headers,
     )

@@ -16,6 +16,7 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_object,
@@ -83,6 +84,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -96,7 +98,14 @@ def list_(
     with state().read() as session:
         rows = list_template_rows(session, type=type_, language=language, all_versions=all_versions)
     emit_rows(
-        rows, TEMPLATES, fmt=fmt, output=output, limit=limit, title=_("Templates"), headers=headers
+        rows,
+        TEMPLATES,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        offset=offset,
+        title=_("Templates"),
+        headers=headers,
     )
 
 
@@ -140,6 +149,7 @@ def fields(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -158,6 +168,7 @@ def fields(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Fields of {template} ({title})").format(template=found.ref, title=found.title),
         headers=headers,
     )

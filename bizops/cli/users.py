@@ -14,6 +14,7 @@ from bizops.cli.output import (
     FormatOption,
     HeadersOption,
     LimitOption,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_object,
@@ -21,6 +22,7 @@ from bizops.cli.output import (
     say,
     value_label,
 )
+from bizops.cli.output.written import WriteFormatOption, emit_written, wants_json
 from bizops.i18n import N_, _
 
 app = typer.Typer(help="Users and their roles (only admins change them).", no_args_is_help=True)
@@ -90,12 +92,13 @@ def add(
     limit: Annotated[str | None, typer.Option("--limit", help="Approval limit, e.g. 50万.")] = None,
     db_login: DbLoginOption = False,
     password_file: PasswordFileOption = None,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Add a user.
 
     Example: bizops --as root user add alice --role sales --name "Alice Chen" --email alice@example.com
     """
-    from bizops.services.users import add_user
+    from bizops.services.users import add_user, show_user
 
     password = db_password(login, db_login, password_file)
     with state().write() as (session, actor):
@@ -110,7 +113,9 @@ def add(
             db_login=db_login,
             password=password,
         )
-    say(_("Added user {login} ({roles}).").format(login=user.login, roles=_roles(user.roles)))
+        shown = show_user(session, ref=user.login).as_dict() if wants_json(fmt) else None
+    text = _("Added user {login} ({roles}).").format(login=user.login, roles=_roles(user.roles))
+    emit_written(shown, fmt, text=text)
 
 
 @app.command("list")
@@ -120,6 +125,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -140,6 +146,7 @@ def list_(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Users"),
         empty=_("No users yet. Start with: {command}").format(command="bizops init --admin NAME"),
         headers=headers,

@@ -41,8 +41,10 @@ def audit_log(
     action: str | None = None,
     since: date | None = None,
     limit: int = 0,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Events, newest first. ``entity`` is ``TYPE`` or ``TYPE:ID`` (``contract:HT-2026-0001``)."""
+    """Events, newest first. ``entity`` is ``TYPE`` or ``TYPE:ID`` (``contract:HT-2026-0001``).
+    ``limit`` (0: all) and ``offset`` page the query itself."""
     query = select(AuditEvent).order_by(col(AuditEvent.id).desc())
     if entity:
         kind, _, ident = entity.partition(":")
@@ -57,6 +59,8 @@ def audit_log(
         query = query.where(col(AuditEvent.at) >= datetime.combine(since, time.min, tzinfo=UTC))
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [event_dict(ev) for ev in session.execute(query).scalars()]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bizops.domain.errors import Invalid, NotPermitted, StorageError
+from bizops.domain.errors import Conflict, Invalid, NotPermitted, StorageError
 from bizops.domain.roles import ADMIN
 from bizops.i18n import _
 from bizops.store import audit
@@ -155,7 +155,7 @@ def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]
         target, protected=[db.path] if db.path is not None else [], option=_("backup file")
     )
     if target.exists() and not force:
-        raise Invalid(
+        raise Conflict(
             _("backup file {path} exists; pass --force to overwrite it").format(path=target)
         )
     if db.is_sqlite:
@@ -325,7 +325,7 @@ def restore(
         raise Invalid(_("{path} is the database itself; give a backup file").format(path=source))
     revision = probe_backup(source)
     if db.path.exists() and not force:
-        raise Invalid(
+        raise Conflict(
             _("{path} exists; pass --force to replace it with {backup}").format(
                 path=db.path, backup=source
             )

@@ -102,7 +102,7 @@ def test_matrix_formats(cli):
         ("5000", "low", ["--non-standard"], "non-standard"),
     ],
 )
-def test_route_json(cli, amount, risk, extra, rule):
+def test_route_json(cli, cli_admin, amount, risk, extra, rule):
     result = cli(
         "approval",
         "route",
@@ -122,7 +122,7 @@ def test_route_json(cli, amount, risk, extra, rule):
     assert data["rule"] == rule and data["reason"].startswith(f"rule {rule!r}: ")
 
 
-def test_route_bad_input(cli):
+def test_route_bad_input(cli, cli_admin):  # route reads the database: it must exist
     bad_type = cli("approval", "route", "--type", "loan", "--amount", "1", "--risk", "low")
     assert bad_type.exit_code == 2
     assert bad_type.stderr.strip() == (
@@ -137,7 +137,7 @@ def test_route_bad_input(cli):
         assert r.exit_code == 2 and "greater than zero" in r.stderr and not r.stdout
 
 
-def test_route_follows_the_policy_file(cli, tmp_path):
+def test_route_follows_the_policy_file(cli, cli_admin, tmp_path):
     policy = tmp_path / "policy.toml"
     policy.write_text(
         "[[approval.rules]]\n"

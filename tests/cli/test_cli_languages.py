@@ -191,7 +191,7 @@ def test_the_language_of_one_run_does_not_leak_into_the_next(cli: Cli) -> None:
     assert result.stderr.startswith("Error: Missing option '--grade'")
 
 
-def test_environment_variable_chooses_chinese(cli: Cli) -> None:
+def test_environment_variable_chooses_chinese(cli: Cli, cli_admin: Cli) -> None:
     result = cli("user", "list", env={"BIZOPS_LANG": "zh"})
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("登录名\t姓名\t邮箱\t角色")

@@ -39,9 +39,9 @@ def test_db_backup_and_restore(cli_admin, tmp_path: Path) -> None:  # type: igno
     copy = tmp_path / "copy.db"
     r = cli_admin("db", "backup", str(copy))
     assert r.exit_code == 0 and r.stdout.startswith(f"Backed up to {copy}")
-    assert "exists; pass --force" in one_error_line(cli_admin("db", "backup", str(copy)), 2)
+    assert "exists; pass --force" in one_error_line(cli_admin("db", "backup", str(copy)), 5)
     cli_admin("--as", "root", "user", "add", "bob", "-r", "sales")
-    assert "pass --force" in one_error_line(cli_admin("db", "restore", str(copy)), 2)
+    assert "pass --force" in one_error_line(cli_admin("db", "restore", str(copy)), 5)
     r = cli_admin("db", "restore", str(copy), "--force")
     assert r.exit_code == 0 and "Restored" in r.stdout
     rows = json.loads(cli_admin("user", "list", "-f", "json").stdout)

@@ -207,8 +207,21 @@ def test_draft_md_html_docx(world, tmp_path):
     assert _drafts(world) == 3
 
 
-def test_draft_refusals_record_nothing(world, tmp_path):
-    no_o = world("--as", "alice", "contract", "draft", "HT-2026-0001", "--format", "docx")
+def test_draft_docx_goes_to_a_pipe(world):
+    """`contract draft --format docx > f.docx`: standard output that is not a terminal takes
+    the Word file's bytes."""
+    word = world("--as", "alice", "contract", "draft", "HT-2026-0001", "--format", "docx")
+    assert word.exit_code == 0, word.output
+    assert word.stdout_bytes.startswith(b"PK")
+    assert "Drafted HT-2026-0001" in word.stderr
+
+
+def test_draft_refusals_record_nothing(world, tmp_path, monkeypatch):
+    from bizops.cli import output
+
+    with monkeypatch.context() as terminal:  # a Word file to a terminal; a pipe takes it
+        terminal.setattr(output.values, "stdout_is_terminal", lambda: True)
+        no_o = world("--as", "alice", "contract", "draft", "HT-2026-0001", "--format", "docx")
     assert no_o.exit_code == 2 and "-o FILE" in no_o.stderr
     bad_dir = world(
         "--as", "alice", "contract", "draft", "HT-2026-0001", "-o", str(tmp_path / "no" / "x.md")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bizops.domain.errors import Invalid, StorageError
+from bizops.domain.errors import Conflict, Invalid, StorageError
 from bizops.services import dbops, users
 from bizops.services.audit import verify
 from bizops.store.engine import Database
@@ -79,7 +79,7 @@ def test_backup_and_restore_round_trip(db: Database, tmp_path: Path) -> None:
     result = dbops.backup(db, target)
     assert result["file"] == str(target) and target.stat().st_size == result["size_bytes"]
     assert not target.with_name("backup.db.partial").exists()
-    with pytest.raises(Invalid, match="exists; pass --force"):
+    with pytest.raises(Conflict, match="exists; pass --force"):
         dbops.backup(db, target)
     dbops.backup(db, target, force=True)
 
@@ -87,7 +87,7 @@ def test_backup_and_restore_round_trip(db: Database, tmp_path: Path) -> None:
         users.deactivate_user(s, actor=users.find_user(s, "root"), ref="alice")
         users.add_user(s, actor=users.find_user(s, "root"), login="zed", roles=["sales"])
 
-    with pytest.raises(Invalid, match="pass --force"):
+    with pytest.raises(Conflict, match="pass --force"):
         dbops.restore(db, target)
     restored = dbops.restore(db, target, force=True)
     assert restored["schema"] == HEAD

@@ -15,6 +15,7 @@ from bizops.cli.output import (
     HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
     WideOption,
     emit_rows,
@@ -77,6 +78,7 @@ def contact_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -95,6 +97,7 @@ def contact_list(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Contacts"),
         empty=_("No contacts yet. Add one with: {command}").format(
             command='bizops customer contact add CUSTOMER "Name, title, phone, email"'

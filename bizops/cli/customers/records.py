@@ -17,6 +17,7 @@ from bizops.cli.output import (
     LimitOption,
     Line,
     Listing,
+    OffsetOption,
     OutputOption,
     Section,
     WideOption,
@@ -27,6 +28,7 @@ from bizops.cli.output import (
     value_label,
 )
 from bizops.cli.output.columns import by_due
+from bizops.cli.output.written import WriteFormatOption, emit_written, wants_json
 from bizops.i18n import N_, _
 from bizops.services.customers.views import CustomerListRow
 
@@ -79,12 +81,13 @@ def add(
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help="Add even if the name or email exists.")
     ] = False,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Add a customer; prints its code. It starts at prospect with a first-contact follow-up.
 
     Example: bizops customer add "华信科技有限公司" --grade A --owner alice --potential 120万 --contact "张伟, 采购经理, 13800138000, zhang@huaxin.cn"
     """
-    from bizops.services.customers import add_customer
+    from bizops.services.customers import add_customer, show_customer
 
     st = state()
     with st.write() as (session, actor):
@@ -108,7 +111,10 @@ def add(
             needs=needs,
             allow_duplicate=allow_duplicate,
         )
-    say(view["code"])
+        shown = (
+            show_customer(session, ref=view["code"], today=st.today) if wants_json(fmt) else None
+        )
+    emit_written(shown, fmt, text=view["code"])
     note(
         _(
             "Added {code} {name} (grade {grade}, {stage}, owner {owner}); "
@@ -147,6 +153,7 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
     columns: ColumnsOption = None,
     wide: WideOption = False,
     headers: HeadersOption = None,
@@ -174,6 +181,8 @@ def list_(
             overdue=overdue,
             scope=scope,
             sort=sort,
+            limit=limit,
+            offset=offset,
         )
         emit_rows(
             rows,
@@ -301,12 +310,13 @@ def update(
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help="Allow a name another customer has.")
     ] = False,
+    fmt: WriteFormatOption = None,
 ) -> None:
     """Change a customer's profile, owner, cadence or tags ("" clears a text field).
 
     Example: bizops customer update C0001 --potential 200万 --owner bob --tag 重点 --cadence 5
     """
-    from bizops.services.customers import update_customer
+    from bizops.services.customers import show_customer, update_customer
 
     st = state()
     with st.write() as (session, actor):
@@ -331,7 +341,12 @@ def update(
             remove_tags=untag or [],
             allow_duplicate=allow_duplicate,
         )
-    say(_("Updated {code} {name}.").format(code=view["code"], name=view["name"]))
+        shown = (
+            show_customer(session, ref=view["code"], today=st.today) if wants_json(fmt) else None
+        )
+    emit_written(
+        shown, fmt, text=_("Updated {code} {name}.").format(code=view["code"], name=view["name"])
+    )
 
 
 @app.command("invoicing")
@@ -386,36 +401,46 @@ INVOICING_LABELS = {
 
 
 @app.command("archive")
-def archive(customer: CustomerArg) -> None:
+def archive(customer: CustomerArg, fmt: WriteFormatOption = None) -> None:
     """Archive a customer: hidden from lists, no follow-ups; history and contracts stay.
 
     Example: bizops customer archive C0007
     """
-    from bizops.services.customers import archive_customer
+    from bizops.services.customers import archive_customer, show_customer
 
     st = state()
     with st.write() as (session, actor):
         view = archive_customer(
             session, actor=actor, ref=customer, policy=st.policy(), today=st.today
         )
-    say(_("Archived {code} {name}.").format(code=view["code"], name=view["name"]))
+        shown = (
+            show_customer(session, ref=view["code"], today=st.today) if wants_json(fmt) else None
+        )
+    emit_written(
+        shown, fmt, text=_("Archived {code} {name}.").format(code=view["code"], name=view["name"])
+    )
 
 
 @app.command("restore")
-def restore(customer: CustomerArg) -> None:
+def restore(customer: CustomerArg, fmt: WriteFormatOption = None) -> None:
     """Restore an archived customer (its follow-up is scheduled again).
 
     Example: bizops customer restore C0007
     """
-    from bizops.services.customers import restore_customer
+    from bizops.services.customers import restore_customer, show_customer
 
     st = state()
     with st.write() as (session, actor):
         view = restore_customer(
             session, actor=actor, ref=customer, policy=st.policy(), today=st.today
         )
-    say(
-        _("Restored {code} {name}; next follow-up {next_due}.").format(
-            code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
+        shown = (
+            show_customer(session, ref=view["code"], today=st.today) if wants_json(fmt) else None
         )
+    emit_written(
+        shown,
+        fmt,
+        text=_("Restored {code} {name}; next follow-up {next_due}.").format(
+            code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
+        ),
     )

@@ -14,6 +14,7 @@ from bizops.cli.output.options import (
     FormatOption,
     HeadersOption,
     LimitOption,
+    OffsetOption,
     OutputOption,
     WideOption,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "HeadersOption",
     "LimitOption",
     "Line",
+    "OffsetOption",
     "Listing",
     "OutputKind",
     "OutputOption",

@@ -8,6 +8,7 @@ piped output carry every row.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -33,6 +34,7 @@ def emit_rows(
     fmt: Format | None = None,
     output: Path | None = None,
     limit: int | None = None,
+    offset: int = 0,
     title: str | None = None,
     empty: str = "Nothing to show.",
     total: int | None = None,
@@ -40,8 +42,12 @@ def emit_rows(
     headers: HeaderStyle | str | None = None,
 ) -> int:
     """Write rows in the chosen format; returns how many were written. ``headers`` chooses
-    the header row of CSV and xlsx: the field names (default) or their Chinese labels."""
+    the header row of CSV and xlsx: the field names (default) or their Chinese labels.
+    ``offset`` skips the first rows here; a listing whose query already skipped them
+    (LIMIT/OFFSET in SQL) passes none."""
     target = resolve_output(fmt, output, kind=kind)
+    if offset:
+        rows = itertools.islice(rows, offset, None)
     chosen = Format(target.format)
     table = chosen is Format.table and target.to_stdout and values.stdout_is_terminal()
     view = _view(listing, table=table)

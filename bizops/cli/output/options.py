@@ -47,6 +47,16 @@ LimitOption = Annotated[
     int | None,
     typer.Option("--limit", min=0, help="Show at most N rows (0 = all).", show_default=False),
 ]
+# Every listing takes it beside --limit (a test checks it).
+OffsetOption = Annotated[
+    int,
+    typer.Option(
+        "--offset",
+        min=0,
+        help="Skip the first N rows (with --limit: pages of a long list).",
+        show_default=False,
+    ),
+]
 HeadersOption = Annotated[
     HeaderStyle | None,
     typer.Option(

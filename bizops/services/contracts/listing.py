@@ -18,7 +18,7 @@ from bizops.domain import contract_states as cs
 from bizops.domain.dates import parse_duration_days
 from bizops.domain.vocab import CONTRACT_TYPES, one_of
 from bizops.services.contracts.terms import template_ref
-from bizops.services.lookup import find_customer
+from bizops.services.lookup import find_customer, page
 from bizops.services.users import find_user
 from bizops.services.views.contracts import ContractRow, ExpiringContractRow
 from bizops.store.models import Contract, Customer, User
@@ -132,9 +132,12 @@ def list_contracts(
     expiring: str | None = None,
     non_standard: bool | None = None,
     today: date,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[ContractRow]:
     """Contracts by number, filtered. ``expiring`` (``30d``): signed or active, ending
-    between today and that many days from now, soonest first, with ``days_left``."""
+    between today and that many days from now, soonest first, with ``days_left``.
+    ``limit`` (0 or None: all) and ``offset`` page the query itself."""
     query = _filtered(
         session,
         list_query(),
@@ -145,7 +148,8 @@ def list_contracts(
         non_standard=non_standard,
     )
     if expiring is None:
-        return (contract_row(row) for row in session.execute(query.order_by(col(Contract.id))))
+        query = page(query.order_by(col(Contract.id)), limit=limit, offset=offset)
+        return (contract_row(row) for row in session.execute(query))
     days = parse_duration_days(expiring, today, field="--expiring")
-    query = ending(query, today=today, within_days=days)
+    query = page(ending(query, today=today, within_days=days), limit=limit, offset=offset)
     return (expiring_row(row, today) for row in session.execute(query))

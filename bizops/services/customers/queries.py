@@ -69,8 +69,10 @@ def list_customers(
     scope: str = "active",
     sort: str = "code",
     limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[CustomerListRow]:
     """Customers as rows, filtered and sorted in SQL; tags come from one extra query.
+    ``limit`` (0 or None: all) and ``offset`` page the query itself.
 
     The filters are checked and the query runs before this returns, so a bad filter is an
     error before any output starts. The caller consumes the iterator while the session is open.
@@ -96,10 +98,12 @@ def list_customers(
     query = select(*columns, *more).select_from(base).where(*conditions).order_by(*order)
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     rows = session.execute(query).all()
     tag_map: dict[int, list[str]] = {}
     if rows:
-        if limit:
+        if limit or offset:
             ids: Any = [r[0] for r in rows]
         else:
             ids = select(c.id).select_from(base).where(*conditions)

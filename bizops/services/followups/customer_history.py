@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -113,3 +113,39 @@ def history(session: Session, *, customer: str | int, today: date) -> list[Histo
     rows = _interactions(session, found.id) + closed
     rows.sort(key=lambda item: item[0], reverse=True)
     return opened + [row for _, row in rows]
+
+
+class LoggedView(TypedDict):
+    """What `followups log --format json` prints: the customer, the interaction logged, the
+    follow-up it closed and the next one, each as `followups list --format json` shows it
+    (None where there is none)."""
+
+    customer: str
+    interaction: HistoryRow | None
+    closed: HistoryRow | None
+    next: HistoryRow | None
+
+
+def logged_view(
+    session: Session,
+    *,
+    customer: str,
+    interaction_id: int,
+    closed_id: int | None,
+    next_id: int | None,
+    today: date,
+) -> LoggedView:
+    """The records one `followups log` wrote, read back from the customer's history."""
+    rows = history(session, customer=customer, today=today)
+
+    def pick(kind: str, ident: int | None) -> HistoryRow | None:
+        if ident is None:
+            return None
+        return next((r for r in rows if r["type"] == kind and r["id"] == ident), None)
+
+    return {
+        "customer": customer,
+        "interaction": pick("interaction", interaction_id),
+        "closed": pick("followup", closed_id),
+        "next": pick("followup", next_id),
+    }

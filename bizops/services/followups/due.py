@@ -21,6 +21,7 @@ from bizops.domain.vocab import GRADES, one_of
 from bizops.i18n import _
 from bizops.services.followups.rows import DueFollowUp, NeverContacted
 from bizops.services.followups.status import CADENCE, OPEN
+from bizops.services.lookup import page
 from bizops.store.models import Customer, FollowUp, User
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def due_rows(
     policy: Policy,
     overdue_only: bool = False,
     grade: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[DueFollowUp]:
     """Open follow-ups of active customers due on or before ``until``, most urgent first.
 
@@ -111,6 +114,7 @@ def due_rows(
         query = query.where(col(Customer.owner_id).in_(owner_ids))
     if grade is not None:
         query = query.where(col(Customer.grade) == grade)
+    query = page(query, limit=limit, offset=offset)
     return _stream_due(session, query, today=today, policy=policy)
 
 

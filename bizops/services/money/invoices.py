@@ -17,7 +17,7 @@ from bizops.domain.money import format_money, money_str
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import one_of
 from bizops.i18n import _
-from bizops.services.lookup import find_contract
+from bizops.services.lookup import find_contract, page
 from bizops.services.money.common import (
     amount_of,
     by_id,
@@ -30,6 +30,7 @@ from bizops.services.money.common import (
     save,
     totals,
 )
+from bizops.services.users import find_user
 from bizops.services.views.money import InvoiceRow
 from bizops.store.models import Contract, Customer, Invoice, User
 
@@ -217,8 +218,11 @@ def list_invoices(
     contract: str | int | None = None,
     status: str | None = None,
     owner: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[InvoiceRow]:
-    """Invoices, newest request first; filters by contract, status and owner's login."""
+    """Invoices, newest request first; filters by contract, status and owner's login.
+    ``limit`` (0 or None: all) and ``offset`` page the query itself."""
     query = select(Invoice).join(Contract, col(Contract.id) == col(Invoice.contract_id))
     if contract is not None:
         query = query.where(col(Invoice.contract_id) == find_contract(session, contract).id)
@@ -227,10 +231,10 @@ def list_invoices(
             col(Invoice.status) == one_of(status, (mr.REQUESTED, mr.ISSUED, mr.VOID), "--status")
         )
     if owner is not None:
-        query = query.join(User, col(User.id) == col(Contract.owner_id)).where(
-            col(User.login) == owner
-        )
+        # A lookup, as on every listing: an unknown login is refused (exit 3).
+        query = query.where(col(Contract.owner_id) == find_user(session, owner, field="--owner").id)
     query = query.order_by(col(Invoice.requested_on).desc(), col(Invoice.id).desc())
+    query = page(query, limit=limit, offset=offset)
     return [invoice_row(session, i) for i in session.execute(query).scalars()]
 
 

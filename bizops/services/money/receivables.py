@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from bizops.domain import money_rules as mr
 from bizops.services.lookup import find_customer
 from bizops.services.money.common import MONEY_STATES, ZERO
+from bizops.services.users import find_user
 from bizops.services.views.money import ReceivableRow, ReceivablesReport, ReceivableTotal
 from bizops.store.models import (
     Allocation,
@@ -51,9 +52,9 @@ def _scope(
         col(Contract.type).in_(types), col(Contract.status).in_(MONEY_STATES)
     )
     if owner:
-        query = query.join(User, col(User.id) == col(Contract.owner_id)).where(
-            col(User.login) == owner
-        )
+        # A lookup, as on every listing: an unknown login is refused (exit 3), not an empty
+        # report.
+        query = query.where(col(Contract.owner_id) == find_user(session, owner, field="--owner").id)
     if customer:
         query = query.where(col(Contract.customer_id) == find_customer(session, customer).id)
     if currency:
