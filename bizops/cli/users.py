@@ -44,6 +44,9 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Display name, e.g. 张伟.")] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     limit: Annotated[str | None, typer.Option("--limit", help="Approval limit, e.g. 50万.")] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="The user's team (visibility `team`).")
+    ] = None,
 ) -> None:
     """Add a user.
 
@@ -53,7 +56,14 @@ def add(
 
     with state().write() as (session, actor):
         user = add_user(
-            session, actor=actor, login=login, name=name, email=email, roles=role or [], limit=limit
+            session,
+            actor=actor,
+            login=login,
+            name=name,
+            email=email,
+            roles=role or [],
+            limit=limit,
+            team=team,
         )
     say(_("Added user {login} ({roles}).").format(login=user.login, roles=_roles(user.roles)))
 
@@ -127,6 +137,9 @@ def update(
     activate: Annotated[
         bool, typer.Option("--activate", help="Reactivate a deactivated user.")
     ] = False,
+    team: Annotated[
+        str | None, typer.Option("--team", help='Move to this team ("" for none).')
+    ] = None,
 ) -> None:
     """Change a user's name, email, roles or approval limit.
 
@@ -147,6 +160,7 @@ def update(
             limit=limit,
             clear_limit=no_limit,
             activate=activate,
+            team=team,
         )
     say(_("Updated user {login} ({roles}).").format(login=view.login, roles=_roles(view.roles)))
 

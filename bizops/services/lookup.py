@@ -9,6 +9,7 @@ from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.text import name_key
 from bizops.i18n import _
 from bizops.store.models import Contract, Customer
+from bizops.store.scope import scope_of
 
 # Row ids are 32-bit integer columns on PostgreSQL (and 64-bit on SQLite).
 MAX_ID = 2**31 - 1
@@ -23,7 +24,15 @@ def as_id(text: str) -> int | None:
 
 
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
-    """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates."""
+    """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates.
+    A customer outside the reader's visibility is refused (exit 4); names match only the
+    customers the reader sees."""
+    found = _find_customer(session, ref, field=field)
+    scope_of(session).require_customer(found)
+    return found
+
+
+def _find_customer(session: Session, ref: str | int, *, field: str) -> Customer:
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty customer reference").format(field=field))
@@ -38,14 +47,17 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         return found
     key = name_key(text)
     if key:
+        seen = scope_of(session).owner_clause(col(Customer.owner_id))
         exact = (
-            session.execute(select(Customer).where(col(Customer.name_key) == key)).scalars().all()
+            session.execute(select(Customer).where(col(Customer.name_key) == key, seen))
+            .scalars()
+            .all()
         )
         if len(exact) == 1:
             return exact[0]
         candidates = list(exact) or list(
             session.execute(
-                select(Customer).where(col(Customer.name_key).contains(key)).limit(11)
+                select(Customer).where(col(Customer.name_key).contains(key), seen).limit(11)
             ).scalars()
         )
         if len(candidates) == 1:
@@ -66,7 +78,13 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
 
 
 def find_contract(session: Session, ref: str | int, *, field: str = "contract") -> Contract:
-    """By id or number (HT-2026-0007)."""
+    """By id or number (HT-2026-0007); one outside the reader's visibility is refused."""
+    found = _find_contract(session, ref, field=field)
+    scope_of(session).require_contract(session, found)
+    return found
+
+
+def _find_contract(session: Session, ref: str | int, *, field: str) -> Contract:
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty contract reference").format(field=field))

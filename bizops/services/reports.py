@@ -11,7 +11,7 @@ message id yet) is taken over after ``CLAIM_TIMEOUT``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from bizops.reports import metrics
 from bizops.reports.daily import DailyReport, Recipient
 from bizops.reports.metric_rows import ComplianceRow, ContractsReport, FunnelRow
 from bizops.services import approvals, contracts, followups
+from bizops.services.visibility import scope_for
 from bizops.store import audit
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery, User
@@ -58,6 +59,32 @@ def recipients_for(
     return [Recipient.of(u) for u in users]
 
 
+def _team_sections(
+    session: Session,
+    due: Sequence[Mapping[str, Any]],
+    recipients: Sequence[Recipient],
+    *,
+    policy: Policy,
+    today: date,
+) -> tuple[daily_report.TeamSummary, dict[int, daily_report.TeamSummary]]:
+    """The team's overdue follow-ups for those who see everyone, and a narrower section for
+    each recipient whose visibility (a manager's team) does not reach everyone."""
+    users = session.execute(select(col(User.id), col(User.login), col(User.name))).all()
+    names = {login: name for _id, login, name in users}
+    everyone = daily_report.team_section(due, names=names, today=today)
+    narrow: dict[int, daily_report.TeamSummary] = {}
+    for r in recipients:
+        if not r.sees_team:
+            continue
+        scope = scope_for(session, session.get(User, r.id), policy)
+        if scope.user_ids is None:
+            continue
+        logins = {login for uid, login, _name in users if uid in scope.user_ids}
+        mine = [row for row in due if row.get("owner") in logins]
+        narrow[r.id] = daily_report.team_section(mine, names=names, today=today)
+    return everyone, narrow
+
+
 def build_reports(
     session: Session,
     *,
@@ -85,10 +112,9 @@ def build_reports(
         )
     )
     team = None
+    teams: dict[int, daily_report.TeamSummary] = {}
     if sees_team:
-        users = session.execute(select(col(User.login), col(User.name)))
-        names = {login: name for login, name in users}
-        team = daily_report.team_section(due, names=names, today=today)
+        team, teams = _team_sections(session, due, recipients, policy=policy, today=today)
     rows = daily_report.DailyRows(
         followups=due,
         new_customers=followups.never_contacted_rows(
@@ -105,6 +131,7 @@ def build_reports(
             owner_ids=owner_ids,
         ),
         team=team,
+        teams=teams,
     )
     return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
 

@@ -8,7 +8,7 @@ person) and hands them over here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,8 @@ class DailyRows:
     notices: Sequence[Mapping[str, Any]]  # contracts.notice_reminders
     milestones: Sequence[Mapping[str, Any]]  # contracts.due_milestones, a week ahead
     team: TeamSummary | None = None  # followups.team_section, for those who see the team
+    # A recipient's own team section, when their visibility narrows it (by recipient id).
+    teams: Mapping[int, TeamSummary] = field(default_factory=dict)
 
 
 def is_empty(report: Mapping[str, Any]) -> bool:
@@ -82,7 +84,7 @@ def build_daily(
                 "contracts_notice": notices[r.id],
                 "milestones": milestones[r.id],
                 "new_customers": new[r.id],
-                "team": rows.team if r.sees_team else None,
+                "team": rows.teams.get(r.id, rows.team) if r.sees_team else None,
             }
         )
     return reports

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from bizops.domain import approval as rules
 from bizops.services.views.approvals import PendingRow
 from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, User
+from bizops.store.scope import scope_of
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _approved_so_far(session: Session) -> dict[int, dict[int, str]]:
 
 def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
     """The current step of every pending request, most urgent first (see ``urgency``)."""
-    rows = session.execute(_pending_query()).all()
+    rows = session.execute(scope_of(session).only_contracts(_pending_query())).all()
     approved = _approved_so_far(session) if rows else {}
     steps = [
         PendingStep(

@@ -23,6 +23,7 @@ from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
 from bizops.store import audit
 from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.scope import scope_of
 
 
 def step_due(policy: Policy, today: date) -> date:
@@ -87,6 +88,7 @@ def request_view(
         "status": request.status,
         "rule": request.rule_name,
         "reason": request.rule_reason,
+        "policy_version": request.policy_version,
         "chain": list(request.chain),
         "amount": request.amount,
         "currency": contract.currency,
@@ -138,7 +140,11 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
 
 
 def show_request(session: Session, *, ref: str | int, today: date) -> RequestView:
-    return request_view(session, find_request(session, ref), today=today)
+    request = find_request(session, ref)
+    contract = session.get(Contract, request.contract_id)
+    assert contract is not None
+    scope_of(session).require_contract(session, contract)
+    return request_view(session, request, today=today)
 
 
 def requests_of(session: Session, *, contract_id: int) -> list[ContractRequestRow]:
@@ -245,6 +251,7 @@ def open_request(
         amendment_id=amendment.id if amendment is not None else None,
         rule_name=found.rule.name,
         rule_reason=found.reason,
+        policy_version=policy.version,
         chain=list(found.chain),
         amount=terms.amount,
         status=rules.PENDING,
@@ -268,6 +275,7 @@ def open_request(
             "amendment": amendment.number if amendment is not None else None,
             "rule": found.rule.name,
             "reason": found.reason,
+            "policy_version": policy.version,
             "chain": list(found.chain),
             "amount": terms.amount,
             **snapshot(request, steps),

@@ -39,6 +39,7 @@ from bizops.store.models import (
     StageChange,
     User,
 )
+from bizops.store.scope import scope_of
 
 __all__ = ["RECENT", "SCOPES", "SORTS", "list_customers", "show_customer"]
 
@@ -87,7 +88,7 @@ def list_customers(
         scope=one_of(scope, SCOPES, "scope"),
     )
     order = _order(one_of(sort, SORTS, "--sort"))
-    base = _C.join(_U, u.id == c.owner_id).outerjoin(
+    base = _C.outerjoin(_U, u.id == c.owner_id).outerjoin(
         _F, and_(f.customer_id == c.id, f.status == "open")
     )
     columns = (c.id, c.code, c.name, c.grade, c.stage, u.login, c.industry, c.region)
@@ -121,7 +122,7 @@ def _conditions(
     scope: str,
 ) -> list[Any]:
     c, t, f = _C.c, _T.c, _F.c
-    conditions: list[Any] = []
+    conditions: list[Any] = [scope_of(session).owner_clause(c.owner_id)]
     if scope == "active":
         conditions.append(c.archived_on.is_(None))
     elif scope == "archived":
@@ -315,7 +316,7 @@ def _recent_interactions(session: Session, customer_id: int) -> list[Interaction
             "summary": i.summary,
             "contact": i.contact,
             "outcome": i.outcome,
-            "by": login_of(session, i.actor_id),
+            "by": login_of(session, i.actor_id) or "",
         }
         for i in session.execute(query).scalars()
     ]

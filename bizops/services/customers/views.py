@@ -39,7 +39,7 @@ class CustomerView(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     source: str | None
@@ -70,7 +70,7 @@ class CustomerListRow(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     potential: Decimal | None
@@ -187,7 +187,7 @@ class ExportRow(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     source: str | None

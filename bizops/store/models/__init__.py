@@ -27,8 +27,14 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditEvent, Counter, User
-    from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
+    from bizops.store.models.core import AuditEvent, Counter, PolicyVersion, User
+    from bizops.store.models.customers import (
+        Contact,
+        Customer,
+        CustomerTag,
+        PoolMove,
+        StageChange,
+    )
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
@@ -57,6 +63,8 @@ _HOMES: dict[str, str] = {
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
+    "PolicyVersion": "core",
+    "PoolMove": "customers",
     "Contact": "customers",
     "Customer": "customers",
     "CustomerTag": "customers",
@@ -113,6 +121,8 @@ __all__ = [
     "FollowUp",
     "Interaction",
     "Milestone",
+    "PolicyVersion",
+    "PoolMove",
     "ReportDelivery",
     "StageChange",
     "TemplateVersion",
