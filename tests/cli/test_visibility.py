@@ -34,5 +34,5 @@ def test_a_rep_sees_only_their_own_customers(cli_admin, tmp_path: Path) -> None:
     assert [row["code"] for row in json.loads(out.read_text(encoding="utf-8"))] == ["C0001"]
     due = cli("--as", "alice", "followups", "due", "--owner", "all", "--format", "json")
     assert {row["code"] for row in json.loads(due.stdout)} <= {"C0001"}
-    duplicate = one_error_line(cli("--as", "alice", "customer", "add", "北方物流"), 5)
+    duplicate = one_error_line(cli("--as", "alice", "customer", "add", "北方物流", "-g", "B"), 5)
     assert "a customer of bob" in duplicate and "C0002" not in duplicate
