@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from bizops.cli import money_reports
 from bizops.cli.context import state
 from bizops.cli.errors import error_line
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -27,6 +30,7 @@ from bizops.i18n import N_, _
 from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
 
 if TYPE_CHECKING:
+    from bizops.domain.policy import Policy
     from bizops.reports.daily import DailyReport
 
 app = typer.Typer(
@@ -89,6 +93,7 @@ def _daily_reports(
         from bizops.reports.channels import check_channel
 
         check_channel(policy.mail, via or policy.mail.via)
+    _return_idle_customers(policy)
     with st.read() as session:
         actor = st.actor(session, required=True)
         assert actor is not None
@@ -102,6 +107,24 @@ def _daily_reports(
             new_days=new_days,
         )
         return reports, actor.login
+
+
+def _return_idle_customers(policy: Policy) -> None:
+    """``pool.return_after_days``: idle customers go back to the pool as the report runs (one
+    transaction, an audit event each), so that their former owners' reports say so. In team
+    mode only the run of the real day returns customers: a report may look at another day
+    (--today), a write may not."""
+    from datetime import date
+
+    if policy.pool_return_after_days <= 0:
+        return
+    st = state()
+    if not st.database().is_sqlite and st.today != date.today():
+        return
+    from bizops.services.customers import return_idle_customers
+
+    with st.write() as (session, actor):
+        return_idle_customers(session, actor=actor, policy=policy, today=st.today)
 
 
 def _print_reports(
@@ -126,6 +149,9 @@ SKIP_REASONS = {
     "no email address": N_("no email address"),
     "already sent today": N_("already sent today"),
     "being sent by another run": N_("being sent by another run"),
+    "delivery uncertain (the connection dropped after sending); --force sends again": N_(
+        "delivery uncertain (the connection dropped after sending); --force sends again"
+    ),
 }
 
 
@@ -179,7 +205,15 @@ def _send(
         else:
             failed = _("message to {user} {where} failed: {error}")
         note(error_line(failed.format(user=item["user"], where=_where(item), error=item["error"])))
-    if outcome.failed:
+    for item in outcome.uncertain:
+        uncertain = _(
+            "delivery to {user} {where} is uncertain: {error}; not sent again "
+            "(check with {user}; --force sends it again)"
+        )
+        note(
+            error_line(uncertain.format(user=item["user"], where=_where(item), error=item["error"]))
+        )
+    if outcome.failed or outcome.uncertain:
         raise typer.Exit(1)
 
 
@@ -239,8 +273,11 @@ def daily(
 
     Example: bizops --as mia report daily --all --send --quiet-if-empty
     """
+    from bizops.cli.output import check_output_path
     from bizops.reports.daily import is_empty
 
+    if output is not None and str(output) != "-":
+        check_output_path(output)  # before anything is read, let alone sent
     channel = via.value if via else None
     reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")
@@ -274,6 +311,8 @@ def funnel(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Pipeline funnel: per stage, customers now, entered and moved on in the period,
@@ -335,6 +374,8 @@ def compliance(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Follow-up compliance, the measure of the standard: of the follow-ups that fell due in
@@ -379,6 +420,8 @@ def contracts(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Contracts: count and value by status, approval cycle time, non-standard ratio,
@@ -405,3 +448,7 @@ def contracts(
         title=_("Contracts {start} – {end}").format(start=report["from"], end=report["to"]),
         headers=headers,
     )
+
+
+app.command("receivables")(money_reports.receivables)
+app.command("payables")(money_reports.payables)

@@ -1,11 +1,14 @@
-"""Finding records by id, code or unambiguous name (PRODUCT section 2)."""
+"""Finding records by id, code or unambiguous name."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
+from sqlalchemy import text as sa_text
 from sqlmodel import Session, col
 
-from bizops.domain.errors import Invalid, NotFound
+from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.domain.text import name_key
 from bizops.i18n import _
 from bizops.store.models import Contract, Customer
@@ -23,13 +26,56 @@ def as_id(text: str) -> int | None:
     return None
 
 
+# A reference written like a row id (70) or a code (C0070, HT-2026-0007): it names one record
+# exactly, so when no record has that id or code it is not a fragment of a name either
+# (`customer archive 70` must not archive "Shop 70 Trading").
+_ID_OR_CODE = re.compile(r"^(?:\d+|[A-Za-z]{1,6}-?\d+(?:-\d+)*)$")
+
+
+def looks_like_id_or_code(text: str) -> bool:
+    return bool(_ID_OR_CODE.match(text.strip()))
+
+
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
     """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates.
+
+    A reference written like an id or a code matches an id, a code or a whole name, never a
+    part of a name: exit 3 (``NotFound``) rather than a guess, for reads and writes alike.
     A customer outside the reader's visibility is refused (exit 4); names match only the
-    customers the reader sees."""
-    found = _find_customer(session, ref, field=field)
+    customers the reader sees.
+    """
+    try:
+        found = _find_customer(session, ref, field=field)
+    except NotFound:
+        _refuse_hidden_customer(session, str(ref).strip())
+        raise
     scope_of(session).require_customer(found)
     return found
+
+
+def _refuse_hidden_customer(session: Session, text: str) -> None:
+    """Team mode: row-level security hides customers outside the login's visibility; one
+    named by its id or code is refused (exit 4) rather than reported missing."""
+    if session.get_bind().dialect.name != "postgresql" or not looks_like_id_or_code(text):
+        return
+    known = session.execute(
+        sa_text("SELECT to_regprocedure('bizops_hidden_customer(integer, text)')")
+    ).scalar_one()
+    if known is None:
+        return
+    code = session.execute(
+        sa_text("SELECT bizops_hidden_customer(:i, :c)"),
+        {"i": as_id(text), "c": text.upper()},
+    ).scalar_one_or_none()
+    if code is not None:
+        login = scope_of(session).login
+        if login is None:
+            login = session.execute(sa_text("SELECT bizops_login()")).scalar_one_or_none()
+        raise NotPermitted(
+            _("{login} may not see customer {code}: it is outside their visibility").format(
+                login=login or "?", code=code
+            )
+        )
 
 
 def _find_customer(session: Session, ref: str | int, *, field: str) -> Customer:
@@ -55,9 +101,18 @@ def _find_customer(session: Session, ref: str | int, *, field: str) -> Customer:
         )
         if len(exact) == 1:
             return exact[0]
+        if not exact and looks_like_id_or_code(text):
+            raise NotFound(
+                _(
+                    "{field}: no customer with the id or code {ref!r}; to look for names that "
+                    "contain it, use `bizops customer list --search {ref}`"
+                ).format(field=field, ref=text)
+            )
         candidates = list(exact) or list(
             session.execute(
-                select(Customer).where(col(Customer.name_key).contains(key), seen).limit(11)
+                select(Customer)
+                .where(col(Customer.name_key).contains(key, autoescape=True), seen)
+                .limit(11)
             ).scalars()
         )
         if len(candidates) == 1:

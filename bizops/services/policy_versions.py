@@ -6,6 +6,7 @@ applies a new one from a file; each approval request records the version it was 
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -114,7 +115,15 @@ def _store(
 ) -> PolicyVersion:
     number = (current_version(session) or 0) + 1
     row = PolicyVersion(
-        version=number, data=tomli_w.dumps(data), applied_by=actor, applied_at=now, source=source
+        version=number,
+        data=tomli_w.dumps(data),
+        applied_by=actor,
+        applied_at=now,
+        source=source,
+        # What PostgreSQL's row-level security reads (bizops.store.pgvisibility).
+        visibility=json.dumps(
+            merge_policy(default_policy_data(), data).get("visibility", {}), sort_keys=True
+        ),
     )
     session.add(row)
     session.flush()

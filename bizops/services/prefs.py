@@ -76,3 +76,20 @@ def refuse_controlled(data: dict[str, Any], path: Path) -> None:
                 "changes with `bizops config apply FILE`"
             ).format(path=path, section="], [".join(found))
         )
+
+
+def personal_settings(explicit: str | Path | None = None) -> dict[str, Any]:
+    """The personal config file's tables; empty when there is none or it cannot be read
+    (a preference never stops a command)."""
+    path = personal_config_path(explicit)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return data
+
+
+def listing_columns(name: str, explicit: str | Path | None = None) -> Any:
+    """``[columns] <name> = [...]``: one's own choice of columns for a listing, or None."""
+    columns = personal_settings(explicit).get("columns")
+    return columns.get(name) if isinstance(columns, dict) else None

@@ -1,4 +1,4 @@
-"""Users and roles (PRODUCT section 3), and who is acting."""
+"""Users and roles, and who is acting."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import money_str, parse_money
 from bizops.domain.roles import ADMIN, parse_roles
-from bizops.domain.validate import check_email, check_login, check_text
+from bizops.domain.validate import check_email, check_line, check_login
 from bizops.i18n import _
 from bizops.services.policy_versions import store_first_version
 from bizops.store import audit
@@ -61,6 +61,14 @@ def view(user: User) -> UserView:
 
 def _snapshot(user: User) -> dict[str, Any]:
     return view(user).as_dict()
+
+
+def _logged(user: User) -> dict[str, Any]:
+    """What an audit event keeps of a user: the view, and the database login if any."""
+    snap = _snapshot(user)
+    if user.db_login:
+        snap["db_login"] = user.db_login
+    return snap
 
 
 def require_admin(actor: User) -> None:
@@ -154,19 +162,54 @@ def _limit(value: str | Decimal | None) -> Decimal | None:
 
 def _team(value: str | None) -> str | None:
     """A team's name (visibility ``team``); empty: no team."""
-    return check_text(value, "--team", max_length=64) or None
+    return check_line(value, "--team", max_length=64) or None
 
 
 def _check_name(name: str | None, login: str) -> str:
-    return check_text(name, "name", max_length=200) or login
+    # The display name reaches mail headers ("To: 王芳 <wang@...>") and terminals: one line.
+    return check_line(name, "name", max_length=200) or login
 
 
 def count_users(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(User)).scalar_one())
 
 
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _link_db_login(session: Session, user: User, password: str | None) -> str:
+    """Team mode: create the PostgreSQL login named like the user (or make an existing
+    non-privileged role a member login) and tie it to the user; returns what was done."""
+    if not _is_postgres(session):
+        raise Invalid(
+            _(
+                "--db-login: database logins exist in team mode (PostgreSQL); this database is "
+                "a SQLite file"
+            )
+        )
+    from bizops.store.pgroles import create_login
+
+    done = create_login(session.connection(), user.login, password)
+    user.db_login = user.login
+    return done
+
+
+def _set_db_login_enabled(session: Session, user: User, enabled: bool) -> None:
+    if user.db_login and _is_postgres(session):
+        from bizops.store.pgroles import set_login_enabled
+
+        set_login_enabled(session.connection(), user.db_login, enabled)
+
+
 def init_admin(
-    session: Session, *, login: str, name: str | None = None, email: str | None = None
+    session: Session,
+    *,
+    login: str,
+    name: str | None = None,
+    email: str | None = None,
+    db_login: bool = False,
+    password: str | None = None,
 ) -> UserView:
     """The very first user, an admin. Refused once any user exists."""
     if count_users(session):
@@ -185,6 +228,8 @@ def init_admin(
         active=True,
         created_at=datetime.now(UTC),
     )
+    if db_login:
+        _link_db_login(session, user, password)
     session.add(user)
     session.flush()
     audit.record(
@@ -193,7 +238,7 @@ def init_admin(
         action="user.init",
         entity_type="user",
         entity_id=login,
-        after=_snapshot(user),
+        after=_logged(user),
     )
     store_first_version(session, actor=login)
     return view(user)
@@ -209,7 +254,10 @@ def add_user(
     roles: list[str] | tuple[str, ...] = (),
     limit: str | Decimal | None = None,
     team: str | None = None,
+    db_login: bool = False,
+    password: str | None = None,
 ) -> UserView:
+    """Add a user; with ``db_login`` (team mode) also their PostgreSQL login."""
     require_admin(actor)
     login = check_login(login)
     role_list = parse_roles(list(roles))
@@ -229,6 +277,8 @@ def add_user(
     )
     if session.execute(select(col(User.id)).where(col(User.login) == login)).first():
         raise Conflict(_("login {login!r} is already taken").format(login=login))
+    if db_login:
+        _link_db_login(session, user, password)
     session.add(user)
     session.flush()
     audit.record(
@@ -237,7 +287,7 @@ def add_user(
         action="user.add",
         entity_type="user",
         entity_id=login,
-        after=_snapshot(user),
+        after=_logged(user),
     )
     return view(user)
 
@@ -339,6 +389,8 @@ def update_user(
     _set_limit(user, limit, clear_limit)
     if team is not None:
         user.team = _team(team)
+    if activate and not user.active:
+        _set_db_login_enabled(session, user, True)
     if activate:
         user.active = True
     after = _snapshot(user)
@@ -374,6 +426,7 @@ def deactivate_user(session: Session, *, actor: User, ref: str) -> UserView:
         )
     before = _snapshot(user)
     user.active = False
+    _set_db_login_enabled(session, user, False)
     session.add(user)
     session.flush()
     audit.record(

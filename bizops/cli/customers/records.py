@@ -1,4 +1,4 @@
-"""`customer add|list|show|update|archive|restore`: one customer at a time, and the list."""
+"""`customer add|list|show|update|archive|restore|release|claim`: one customer at a time, and the list."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import CustomerArg, app
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
+    Format,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -17,17 +19,21 @@ from bizops.cli.output import (
     Listing,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
     note,
     say,
     value_label,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.customers.views import CustomerListRow
 
 CUSTOMER_LIST = Listing(
     name="customer_list",
+    priority=("name", "code", "next_due", "grade", "stage", "last_contact"),
+    urgency=by_due("next_due"),
     fields=CustomerListRow,
     columns=(
         Col("code", N_("Code")),
@@ -123,6 +129,9 @@ def list_(
     grade: Annotated[str | None, typer.Option("--grade", "-g", help="A, B or C.")] = None,
     stage: Annotated[str | None, typer.Option("--stage", help="Pipeline stage.")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Owner's login.")] = None,
+    pool: Annotated[
+        bool, typer.Option("--pool", help="Only the shared pool's customers (no owner).")
+    ] = False,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
     search: Annotated[
         str | None,
@@ -141,6 +150,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List customers (archived ones only with --archived or --all).
@@ -166,6 +177,7 @@ def list_(
             overdue=overdue,
             scope=scope,
             sort=sort,
+            pool=pool,
         )
         emit_rows(
             rows,
@@ -326,6 +338,57 @@ def update(
     say(_("Updated {code} {name}.").format(code=view["code"], name=view["name"]))
 
 
+@app.command("invoicing")
+def invoicing(
+    customer: CustomerArg,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="KEY=VALUE; keys: name, tax_id, address, phone, bank, bank_account "
+            "(an empty value clears one).",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Set the customer's invoicing details (开票信息) that contracts print.
+
+    The owner or a manager may. The unified social credit code is checked with its
+    check digit. Without --set, shows them.
+
+    Example: bizops customer invoicing C0001 --set tax_id=91320500MA1XXXXX0J --set bank=中国银行苏州分行
+    """
+    from bizops.services.contracts.terms import parse_assignments
+    from bizops.services.customers import set_invoicing, show_customer
+
+    st = state()
+    values = parse_assignments(assignments)
+    view: dict[str, Any]
+    if values:
+        with st.write() as (session, actor):
+            view = dict(set_invoicing(session, actor=actor, ref=customer, values=values))
+    else:
+        with st.read() as session:
+            shown = show_customer(session, ref=customer, today=st.today)
+            view = {"code": shown["code"], "name": shown["name"], "invoicing": shown["invoicing"]}
+    if fmt is Format.json:
+        emit_object(view, fmt=fmt)
+        return
+    say(_("Invoicing details of {code} {name}:").format(code=view["code"], name=view["name"]))
+    for key, value in view["invoicing"].items():
+        say(f"  {_(INVOICING_LABELS[key])}: {value}")
+
+
+INVOICING_LABELS = {
+    "name": N_("Name"),
+    "tax_id": N_("Unified social credit code"),
+    "address": N_("Address"),
+    "phone": N_("Phone"),
+    "bank": N_("Bank"),
+    "bank_account": N_("Bank account"),
+}
+
+
 @app.command("archive")
 def archive(customer: CustomerArg) -> None:
     """Archive a customer: hidden from lists, no follow-ups; history and contracts stay.
@@ -357,6 +420,50 @@ def restore(customer: CustomerArg) -> None:
         )
     say(
         _("Restored {code} {name}; next follow-up {next_due}.").format(
+            code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
+        )
+    )
+
+
+@app.command("release")
+def release(
+    customer: CustomerArg,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the customer goes back (kept in the history)."),
+    ] = None,
+) -> None:
+    """Give a customer up to the shared pool (公海): no owner, no follow-up.
+
+    Example: bizops customer release C0007 --reason "moved abroad"
+    """
+    from bizops.services.customers import release_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = release_customer(
+            session, actor=actor, ref=customer, reason=reason, policy=st.policy(), today=st.today
+        )
+    say(
+        _("Released {code} {name} to the shared pool.").format(code=view["code"], name=view["name"])
+    )
+
+
+@app.command("claim")
+def claim(customer: CustomerArg) -> None:
+    """Take a customer from the shared pool (within pool.max_claims per claim window).
+
+    Example: bizops customer claim C0007
+    """
+    from bizops.services.customers import claim_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = claim_customer(
+            session, actor=actor, ref=customer, policy=st.policy(), today=st.today
+        )
+    say(
+        _("Claimed {code} {name}; next follow-up {next_due}.").format(
             code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
         )
     )

@@ -52,6 +52,7 @@ class ApprovalRule:
     amount_max: Decimal | None = None  # exclusive
     risks: tuple[str, ...] = ()
     non_standard: bool | None = None
+    limits: str = "every"  # every: limits apply at each step; last: only at the last step
 
     @property
     def is_catch_all(self) -> bool:
@@ -90,6 +91,18 @@ class ApprovalRule:
 
     def describe(self) -> str:
         return _(" and ").join(self.conditions()) or _("any contract")
+
+
+@dataclass(frozen=True)
+class CcRule:
+    """Who is copied (抄送) on the requests of the named rules (none named: every rule)."""
+
+    rules: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+
+    def applies(self, rule: str) -> bool:
+        return not self.rules or rule in self.rules
 
 
 # Where `report daily --send` delivers: mail, or a WeCom (企业微信) / DingTalk (钉钉) group robot.
@@ -167,6 +180,11 @@ class Policy:
     pool_max_claims: int  # claims per rep within pool_claim_window_days
     pool_claim_window_days: int
     pool_return_after_days: int  # 0: customers never return to the pool by themselves
+    # Payments on purchase contracts and write-offs route through matrices of their own.
+    payment_rules: tuple[ApprovalRule, ...] = ()
+    writeoff_rules: tuple[ApprovalRule, ...] = ()
+    approval_cc: tuple[CcRule, ...] = ()
+    seal_required: bool = False  # contracts are sealed (用印) between approval and signing
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The stored version this policy is (None: the shipped defaults, or a file being checked).
     version: int | None = field(default=None, compare=False)

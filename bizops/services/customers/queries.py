@@ -12,9 +12,12 @@ from sqlmodel import Session, col
 
 from bizops.domain import pipeline
 from bizops.domain.customer_fields import parse_grade, parse_stage, parse_tags
+from bizops.domain.errors import Invalid
 from bizops.domain.pinyin import search_term
 from bizops.domain.text import fold, name_key
+from bizops.domain.validate import check_search
 from bizops.domain.vocab import STAGES, one_of
+from bizops.i18n import _
 from bizops.services.customers.contacts import contact_view, contacts_of
 from bizops.services.customers.profile import customer_view, login_of
 from bizops.services.customers.views import (
@@ -69,8 +72,10 @@ def list_customers(
     scope: str = "active",
     sort: str = "code",
     limit: int | None = None,
+    pool: bool = False,
 ) -> Iterator[CustomerListRow]:
     """Customers as rows, filtered and sorted in SQL; tags come from one extra query.
+    ``pool``: only the customers of the shared pool (no owner).
 
     The filters are checked and the query runs before this returns, so a bad filter is an
     error before any output starts. The caller consumes the iterator while the session is open.
@@ -86,6 +91,7 @@ def list_customers(
         search=search,
         overdue=overdue,
         scope=one_of(scope, SCOPES, "scope"),
+        pool=pool,
     )
     order = _order(one_of(sort, SORTS, "--sort"))
     base = _C.outerjoin(_U, u.id == c.owner_id).outerjoin(
@@ -120,9 +126,16 @@ def _conditions(
     search: str | None,
     overdue: bool,
     scope: str,
+    pool: bool = False,
 ) -> list[Any]:
     c, t, f = _C.c, _T.c, _F.c
     conditions: list[Any] = [scope_of(session).owner_clause(c.owner_id)]
+    if pool:
+        if owner:
+            raise Invalid(
+                _("--pool and --owner cannot be used together: pool customers have no owner")
+            )
+        conditions.append(c.owner_id.is_(None))
     if scope == "active":
         conditions.append(c.archived_on.is_(None))
     elif scope == "archived":
@@ -137,7 +150,7 @@ def _conditions(
     if tags:
         conditions.append(exists().where(t.customer_id == c.id, t.tag.in_(tags)))
     if search and search.strip():
-        conditions.append(_search_condition(search))
+        conditions.append(_search_condition(check_search(search)))
     if overdue:
         conditions.append(f.due < today)
     return conditions
@@ -235,6 +248,7 @@ def show_customer(session: Session, *, ref: str | int, today: date) -> CustomerS
         "followups": _recent_followups(session, customer.id),
         "interactions": _recent_interactions(session, customer.id),
         "contracts": _contracts(session, customer.id),
+        "invoicing": dict(customer.invoicing or {}),
     }
 
 

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
+    from bizops.store.models.approvals import (
+        Absence,
+        ApprovalCopy,
+        ApprovalRequest,
+        ApprovalStep,
+        Seal,
+    )
     from bizops.store.models.contracts import (
         Amendment,
         Attachment,
@@ -27,7 +33,7 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditEvent, Counter, PolicyVersion, User
+    from bizops.store.models.core import AuditChain, AuditEvent, Counter, PolicyVersion, User
     from bizops.store.models.customers import (
         Contact,
         Customer,
@@ -36,6 +42,7 @@ if TYPE_CHECKING:
         StageChange,
     )
     from bizops.store.models.followups import FollowUp, Interaction
+    from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
 
@@ -47,10 +54,14 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "followups": ("core", "customers"),
     "reports": ("core",),
     "contracts": ("core", "customers"),
-    "approvals": ("contracts",),
+    "money": ("contracts",),
+    "approvals": ("contracts", "money"),
 }
 
 _HOMES: dict[str, str] = {
+    "Absence": "approvals",
+    "ApprovalCopy": "approvals",
+    "Seal": "approvals",
     "ApprovalRequest": "approvals",
     "ApprovalStep": "approvals",
     "Amendment": "contracts",
@@ -60,6 +71,12 @@ _HOMES: dict[str, str] = {
     "Dispute": "contracts",
     "Draft": "contracts",
     "Milestone": "contracts",
+    "Allocation": "money",
+    "AuditChain": "core",
+    "Invoice": "money",
+    "Payment": "money",
+    "Receipt": "money",
+    "WriteOff": "money",
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
@@ -105,10 +122,14 @@ def all_tables() -> MetaData:
 
 
 __all__ = [
+    "Allocation",
+    "Absence",
     "Amendment",
+    "ApprovalCopy",
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
+    "AuditChain",
     "AuditEvent",
     "Contact",
     "Contract",
@@ -120,11 +141,16 @@ __all__ = [
     "Draft",
     "FollowUp",
     "Interaction",
+    "Invoice",
     "Milestone",
+    "Payment",
     "PolicyVersion",
     "PoolMove",
+    "Receipt",
     "ReportDelivery",
+    "Seal",
     "StageChange",
     "TemplateVersion",
     "User",
+    "WriteOff",
 ]

@@ -1,9 +1,10 @@
 """Controls: the policy stored in the database, versioned; users' teams; the shared pool
 (customers without an owner, and the moves in and out of it); the policy version each
-approval request was routed under
+approval request was routed under; each version's visibility as JSON for PostgreSQL's
+row-level security
 
 Revision ID: 0006_controls
-Revises: 0005_customer_pinyin
+Revises: 0009_approval_flows
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_controls"
-down_revision = "0005_customer_pinyin"
+down_revision = "0009_approval_flows"
 branch_labels = None
 depends_on = None
 
@@ -55,6 +56,7 @@ def upgrade() -> None:
         sa.Column("applied_by", sa.String(length=64), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
+        sa.Column("visibility", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("version"),
     )
     op.create_table(
