@@ -56,7 +56,10 @@ def root(
     config_file: Annotated[
         str | None,
         typer.Option(
-            "--config", envvar="BIZOPS_CONFIG", help="Policy file (TOML).", show_default=False
+            "--config",
+            envvar="BIZOPS_CONFIG",
+            help="Your personal preferences file (TOML); the policy is in the database.",
+            show_default=False,
         ),
     ] = None,
     today: Annotated[
@@ -103,6 +106,10 @@ def root(
     )
     if today:
         state().today  # noqa: B018  (refuse an unreadable --today before doing anything)
+    from bizops.services.prefs import read_personal_file
+
+    # A personal file that sets part of the department's policy stops every command.
+    read_personal_file(config_file)
 
 
 @app.command()

@@ -1,78 +1,202 @@
-"""bizops config: show, path, init, check."""
+"""bizops config: the department's policy (stored in the database: show, history, check,
+apply) and your personal preferences file (path, init)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import Format, FormatOption, emit_object, note, say
-from bizops.i18n import _
+from bizops.cli.output import (
+    Col,
+    Format,
+    FormatOption,
+    LimitOption,
+    Listing,
+    OutputOption,
+    emit_object,
+    emit_rows,
+    note,
+    say,
+)
+from bizops.i18n import N_, _
+from bizops.services.views.policy import PolicyChangeRow, PolicyVersionRow
 
 app = typer.Typer(
-    help="The policy file: cadence, grading, approval matrix, mail and more.", no_args_is_help=True
+    help=(
+        "The department's policy (cadence, grading, approval matrix, visibility, the pool, "
+        "mail...), stored in the database; and your personal preferences file."
+    ),
+    no_args_is_help=True,
+)
+
+
+def _value(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+HISTORY = Listing(
+    name="config_history",
+    fields=PolicyVersionRow,
+    columns=(
+        Col("version", N_("Version"), justify="right"),
+        Col("applied_by", N_("Applied by")),
+        Col("applied_at", N_("Applied at")),
+        Col("source", N_("Source")),
+        Col("in_force", N_("In force")),
+    ),
+)
+CHANGES = Listing(
+    name="config_apply",
+    fields=PolicyChangeRow,
+    columns=(
+        Col("key", N_("Key")),
+        Col("before", N_("Before"), fmt=_value),
+        Col("after", N_("After"), fmt=_value),
+    ),
 )
 
 
 @app.command("path")
 def path() -> None:
-    """Print where the policy file is read from.
+    """Print where your personal preferences file is, and where the policy is stored.
 
     Example: bizops config path
     """
-    import os
+    from bizops.services.policy_versions import current_version
+    from bizops.services.prefs import personal_config_path
 
-    from bizops.services.policy import config_path
-
-    file = config_path(state().config)
-    say(str(file))
-    if file.exists():
-        return
-    if state().config or os.environ.get("BIZOPS_CONFIG"):
-        # A file named with --config / BIZOPS_CONFIG must exist: commands refuse to run without it.
-        note(
-            _(
-                "(it does not exist, and commands will refuse to run until it does; "
-                "`bizops config init` writes the defaults there)"
+    st = state()
+    file = personal_config_path(st.config)
+    say(_("personal: {file}").format(file=file))
+    if not file.exists():
+        note(_("(not created yet; `bizops config init` writes a template there)"))
+    with st.read() as session:
+        version = current_version(session)
+    where = st.database().display_url
+    if version is None:
+        say(
+            _("policy: the built-in defaults (none stored in {database} yet)").format(
+                database=where
             )
         )
     else:
-        note(
-            _("(not created yet: the built-in defaults apply; `bizops config init` writes a copy)")
+        say(
+            _("policy: version {version}, stored in {database}").format(
+                version=version, database=where
+            )
         )
+
+
+def _check_format(fmt: Format | None) -> None:
+    if fmt not in (None, Format.table, Format.json):
+        from bizops.domain.errors import Invalid
+
+        raise Invalid(_("--format: config show prints toml (default) or json"))
+
+
+def _print_policy(data: dict[str, Any], fmt: Format | None) -> None:
+    if fmt is Format.json:
+        emit_object(data, fmt=fmt)
+        return
+    import tomli_w
+
+    say(tomli_w.dumps(data).rstrip())
 
 
 @app.command("show")
 def show(
     fmt: FormatOption = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="An older version (see `config history`).")
+    ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Show the built-in defaults.")
     ] = False,
 ) -> None:
-    """Show the policy in force (your file over the defaults), as TOML or JSON.
+    """Show the policy in force (or an older version), as TOML or JSON.
 
-    Example: bizops config show --format json
+    Example: bizops config show --version 2 --format json
     """
-    from bizops.domain.policy import build_policy
-    from bizops.services.policy import default_policy_data, policy_data
+    from bizops.services.policy import default_policy_data
+    from bizops.services.policy_versions import build_stored, stored_policy
 
-    data = default_policy_data() if defaults else policy_data(state().config)
-    try:
-        build_policy(data)
-    except Exception:
-        note(_("Warning: this policy has problems; see `bizops config check`."))
-    if fmt is Format.json:
-        emit_object(data, fmt=fmt)
+    _check_format(fmt)
+    if defaults:
+        _print_policy(default_policy_data(), fmt)
         return
-    if fmt is Format.csv:
-        from bizops.domain.errors import Invalid
+    with state().read() as session:
+        stored = stored_policy(session, version=version)
+    if build_stored(stored.data) is None:
+        note(_("Warning: this policy has problems; see `bizops config check`."))
+    if stored.version is not None and fmt is not Format.json:
+        note(
+            _("# policy version {version}, applied by {login} on {at}").format(
+                version=stored.version,
+                login=stored.applied_by,
+                at=stored.applied_at.isoformat(timespec="seconds") if stored.applied_at else "",
+            )
+        )
+    _print_policy(stored.data, fmt)
 
-        raise Invalid(_("--format: config show prints toml (default) or json"))
-    import tomli_w
 
-    say(tomli_w.dumps(data).rstrip())
+@app.command("history")
+def history(
+    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+) -> None:
+    """List the stored versions of the policy, newest first: who applied each, and when.
+
+    Example: bizops config history
+    """
+    from bizops.services.policy_versions import policy_history
+
+    with state().read() as session:
+        rows = policy_history(session)
+    emit_rows(
+        rows,
+        HISTORY,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=_("Policy versions"),
+        empty=_("No policy stored yet: the built-in defaults apply."),
+    )
+
+
+@app.command("apply")
+def apply(
+    file: Annotated[Path, typer.Argument(help="The policy file (TOML), over the defaults.")],
+    fmt: FormatOption = None,
+) -> None:
+    """Check a policy file and put it in force as a new version (admins only).
+
+    The file is read over the shipped defaults, like `config check`; the new version and each
+    key it changes are printed.
+
+    Example: bizops --as root config apply ./policy.toml
+    """
+    from bizops.services.policy_versions import apply_policy_file
+
+    with state().write() as (session, actor):
+        applied = apply_policy_file(session, actor=actor, path=file)
+    if fmt is Format.json:
+        emit_object(applied.as_dict(), fmt=fmt)
+        return
+    say(
+        _("Policy version {version} is in force (was {previous}).").format(
+            version=applied.version,
+            previous=applied.previous if applied.previous is not None else _("the defaults"),
+        )
+    )
+    emit_rows(
+        applied.rows(),
+        CHANGES,
+        fmt=fmt,
+        title=_("Changes"),
+        empty=_("No change from the previous version."),
+    )
 
 
 @app.command("init")
@@ -82,14 +206,14 @@ def init(
         Path | None, typer.Argument(help="Where to write (default: config path).")
     ] = None,
 ) -> None:
-    """Write the default policy, with comments, to the policy file for you to edit.
+    """Write a personal preferences file (language and other personal choices) to edit.
 
-    Example: bizops config init && $EDITOR "$(bizops config path)"
+    Example: bizops config init && $EDITOR "$(bizops config path | head -1 | cut -d' ' -f2)"
     """
     from bizops.domain.errors import Conflict, Invalid
-    from bizops.services.policy import config_path, default_policy_text
+    from bizops.services.prefs import personal_config_path, personal_template
 
-    target = file or config_path(state().config)
+    target = file or personal_config_path(state().config)
     if target.expanduser().parent.is_dir():
         from bizops.cli.output import check_output_path
 
@@ -99,43 +223,42 @@ def init(
         raise Conflict(_("{file} exists; pass --force to overwrite it").format(file=target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(default_policy_text(), encoding="utf-8")
+        target.write_text(personal_template(), encoding="utf-8")
     except OSError as exc:
         raise Invalid(
             _("cannot write {file}: {reason}").format(file=target, reason=exc.strerror)
         ) from None
-    say(
-        _("Wrote the default policy to {file}. Edit it, then run: {command}").format(
-            file=target, command="bizops config check"
-        )
-    )
+    say(_("Wrote a personal preferences file to {file}.").format(file=target))
 
 
 @app.command("check")
 def check(
     file: Annotated[
-        Path | None, typer.Argument(help="Policy file to check (default: config path).")
+        Path | None, typer.Argument(help="Policy file to check (default: the one in force).")
     ] = None,
 ) -> None:
     """Check that a policy can work; list every problem (exit 2 if any).
 
+    Without FILE, checks the policy in force (stored in the database).
+
     Example: bizops config check ./policy.toml
     """
-    from bizops.domain.errors import Invalid
-    from bizops.domain.policy import build_policy
-    from bizops.services.policy import config_path, policy_data
+    from bizops.services.policy import check_policy_file
+    from bizops.services.policy_versions import current_version
 
-    target = file or config_path(state().config)
-    # Without FILE, read exactly what commands read: a missing default file means defaults.
-    data = policy_data(file if file is not None else state().config, explicit=file is not None)
-    try:
-        policy = build_policy(data)
-    except Invalid as exc:
-        raise Invalid(
-            _("policy {file} has {count} problem(s)").format(file=target, count=len(exc.details)),
-            details=exc.details,
-        ) from None
-    where = str(target) if target.exists() else _("built-in defaults")
+    st = state()
+    if file is not None:
+        policy = check_policy_file(file)
+        where = str(file)
+    else:
+        policy = st.policy()
+        with st.read() as session:
+            version = current_version(session)
+        where = (
+            _("built-in defaults")
+            if version is None
+            else _("stored version {version}").format(version=version)
+        )
     say(
         _(
             "Policy OK ({where}): {rules} approval rules, currency {currency}, "
@@ -149,5 +272,5 @@ def check(
     )
     from bizops.domain.policy.advice import advice
 
-    for warning in advice(policy, today=state().today):
+    for warning in advice(policy, today=st.today):
         note(_("Warning: {warning}").format(warning=warning))

@@ -68,7 +68,8 @@ class AppState:
             if self.db_url is None:
                 # The default database lives in the user data directory, created by `init`
                 # (before the engine, which refuses a file in a missing directory).
-                default_data_dir().mkdir(parents=True, exist_ok=True)
+                # Readable by its owner only: it holds the database and its backups.
+                default_data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
             db = Database(url)
             if migrate:
                 from bizops.store.migrate import ensure_schema
@@ -87,14 +88,20 @@ class AppState:
         return ([path] if path is not None else []) + [key_path()]
 
     def policy(self) -> Policy:
+        """The policy in force: the newest version stored in the database."""
         if self._policy is None:
-            from bizops.services.policy import load_policy
+            from bizops.services.policy_versions import policy_in_force
 
-            self._policy = load_policy(self.config)
+            with self.database().read() as session:
+                self._policy = policy_in_force(session)
         return self._policy
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction that sees what the reader may see (the policy's visibility)."""
+        from bizops.services.visibility import bind_scope, scope_for
+
+        policy = self.policy()
         with self.database().read() as session:
             if not self.database().is_sqlite:
                 # Team mode: a login no user claims, or --as someone else, is refused on
@@ -102,6 +109,7 @@ class AppState:
                 from bizops.services.identity import check_team_read
 
                 check_team_read(session, self.as_user)
+            bind_scope(session, scope_for(session, self.actor(session), policy))
             yield session
 
     @contextmanager

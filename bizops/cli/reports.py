@@ -31,6 +31,7 @@ from bizops.i18n import N_, _
 from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
 
 if TYPE_CHECKING:
+    from bizops.domain.policy import Policy
     from bizops.reports.daily import DailyReport
 
 app = typer.Typer(
@@ -93,6 +94,7 @@ def _daily_reports(
         from bizops.reports.channels import check_channel
 
         check_channel(policy.mail, via or policy.mail.via)
+    _return_idle_customers(policy)
     with st.read() as session:
         actor = st.actor(session, required=True)
         assert actor is not None
@@ -106,6 +108,24 @@ def _daily_reports(
             new_days=new_days,
         )
         return reports, actor.login
+
+
+def _return_idle_customers(policy: Policy) -> None:
+    """``pool.return_after_days``: idle customers go back to the pool as the report runs (one
+    transaction, an audit event each), so that their former owners' reports say so. In team
+    mode only the run of the real day returns customers: a report may look at another day
+    (--today), a write may not."""
+    from datetime import date
+
+    if policy.pool_return_after_days <= 0:
+        return
+    st = state()
+    if not st.database().is_sqlite and st.today != date.today():
+        return
+    from bizops.services.customers import return_idle_customers
+
+    with st.write() as (session, actor):
+        return_idle_customers(session, actor=actor, policy=policy, today=st.today)
 
 
 def _print_reports(

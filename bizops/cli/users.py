@@ -90,6 +90,9 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Display name, e.g. 张伟.")] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     limit: Annotated[str | None, typer.Option("--limit", help="Approval limit, e.g. 50万.")] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="The user's team (visibility `team`).")
+    ] = None,
     db_login: DbLoginOption = False,
     password_file: PasswordFileOption = None,
     fmt: WriteFormatOption = None,
@@ -110,6 +113,7 @@ def add(
             email=email,
             roles=role or [],
             limit=limit,
+            team=team,
             db_login=db_login,
             password=password,
         )
@@ -191,6 +195,9 @@ def update(
     activate: Annotated[
         bool, typer.Option("--activate", help="Reactivate a deactivated user.")
     ] = False,
+    team: Annotated[
+        str | None, typer.Option("--team", help='Move to this team ("" for none).')
+    ] = None,
 ) -> None:
     """Change a user's name, email, roles or approval limit.
 
@@ -211,6 +218,7 @@ def update(
             limit=limit,
             clear_limit=no_limit,
             activate=activate,
+            team=team,
         )
     say(_("Updated user {login} ({roles}).").format(login=view.login, roles=_roles(view.roles)))
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlmodel import Session, col
 
 from bizops.domain.contract_states import PERFORMING
@@ -44,6 +44,7 @@ from bizops.store.models import (
     StageChange,
     User,
 )
+from bizops.store.scope import scope_of
 
 EXPIRY_WINDOWS = (30, 60, 90)
 CONTRACT_STATUSES = (
@@ -108,9 +109,10 @@ _RANK = {stage: i for i, stage in enumerate(PIPELINE)}
 
 def _stays(session: Session, *, start: date, end: date) -> _Stays:
     stays = _Stays(start, end)
+    scope = scope_of(session)
     rows = session.execute(
         select(col(StageChange.customer_id), col(StageChange.to_stage), col(StageChange.on))
-        .where(col(StageChange.on) <= end)
+        .where(col(StageChange.on) <= end, scope.customer_clause(col(StageChange.customer_id)))
         .order_by(col(StageChange.customer_id), col(StageChange.on), col(StageChange.id))
     )
     history: list[tuple[str, date]] = []
@@ -143,7 +145,8 @@ def funnel(session: Session, *, start: date, end: date) -> list[FunnelRow]:
     current: dict[str, int] = {
         stage: int(count)
         for stage, count in session.execute(
-            select(stage_col, func.count())
+            scope_of(session)
+            .only_customers(select(stage_col, func.count()))
             .where(col(Customer.archived_on).is_(None))
             .group_by(stage_col)
         )
@@ -224,6 +227,7 @@ def compliance(
         )
         .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
         .join(User, col(User.id) == col(Customer.owner_id))
+        .where(scope_of(session).owner_clause(col(Customer.owner_id)))
         .where(
             col(FollowUp.status).in_(("open", "done")),
             due_col >= start,
@@ -278,11 +282,19 @@ def _by_status(session: Session, *, start: date, end: date) -> list[StatusRow]:
             "value": money_str(value if value is not None else Decimal(0)),
             "created": int(created or 0),
         }
-        for st, cur, count, value, created in session.execute(query)
+        for st, cur, count, value, created in session.execute(
+            scope_of(session).only_contracts(query)
+        )
     ]
     order = {s: i for i, s in enumerate(CONTRACT_STATUSES)}
     rows.sort(key=lambda r: (order.get(r["status"], 99), r["status"], r["currency"]))
     return rows
+
+
+def _visible_request(session: Session) -> Any:
+    """Approval requests of the contracts the reader sees."""
+    scope = scope_of(session)
+    return true() if scope.sees_all else col(ApprovalRequest.contract_id).in_(scope.contract_ids())
 
 
 def _approval_cycle(session: Session, *, start: date, end: date) -> ApprovalCycle:
@@ -291,6 +303,7 @@ def _approval_cycle(session: Session, *, start: date, end: date) -> ApprovalCycl
     outcomes: dict[str, int] = {"approved": 0, "rejected": 0}
     for status, submitted_on, closed in session.execute(
         select(col(ApprovalRequest.status), col(ApprovalRequest.submitted_on), closed_on).where(
+            _visible_request(session),
             col(ApprovalRequest.status).in_(("approved", "rejected")),
             closed_on >= start,
             closed_on <= end,
@@ -309,12 +322,11 @@ def _approval_cycle(session: Session, *, start: date, end: date) -> ApprovalCycl
 
 def _non_standard(session: Session, *, start: date, end: date) -> NonStandard:
     created_on = col(Contract.created_on)
-    total, odd = session.execute(
-        select(
-            func.count(),
-            func.sum(case((col(Contract.non_standard).is_(True), 1), else_=0)),
-        ).where(created_on >= start, created_on <= end)
-    ).one()
+    query = select(
+        func.count(),
+        func.sum(case((col(Contract.non_standard).is_(True), 1), else_=0)),
+    ).where(created_on >= start, created_on <= end)
+    total, odd = session.execute(scope_of(session).only_contracts(query)).one()
     total, odd = int(total or 0), int(odd or 0)
     return {"created": total, "non_standard": odd, "ratio": _pct(odd, total)}
 
@@ -323,10 +335,12 @@ def _expiring(session: Session, *, today: date) -> list[Expiring]:
     ends = col(Contract.end)
     live = list(
         session.execute(
-            select(ends, col(Contract.currency), col(Contract.amount)).where(
-                col(Contract.status).in_(PERFORMING),
-                ends >= today,
-                ends <= today + timedelta(days=max(EXPIRY_WINDOWS)),
+            scope_of(session).only_contracts(
+                select(ends, col(Contract.currency), col(Contract.amount)).where(
+                    col(Contract.status).in_(PERFORMING),
+                    ends >= today,
+                    ends <= today + timedelta(days=max(EXPIRY_WINDOWS)),
+                )
             )
         )
     )
@@ -347,12 +361,14 @@ def _expiring(session: Session, *, today: date) -> list[Expiring]:
 def _overdue_milestones(session: Session, *, today: date) -> OverdueMilestones:
     overdue = list(
         session.execute(
-            select(col(Contract.currency), col(Milestone.amount))
-            .join(Contract, col(Contract.id) == col(Milestone.contract_id))
-            .where(
-                col(Milestone.done_on).is_(None),
-                col(Milestone.due) < today,
-                col(Contract.status).in_(PERFORMING),
+            scope_of(session).only_contracts(
+                select(col(Contract.currency), col(Milestone.amount))
+                .join(Contract, col(Contract.id) == col(Milestone.contract_id))
+                .where(
+                    col(Milestone.done_on).is_(None),
+                    col(Milestone.due) < today,
+                    col(Contract.status).in_(PERFORMING),
+                )
             )
         )
     )

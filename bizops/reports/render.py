@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from bizops.domain.errors import Invalid
 from bizops.i18n import _, is_chinese, ngettext
-from bizops.reports.daily import SECTION_TITLES, SECTIONS, DailyReport
+from bizops.reports.daily import NOTICE_SECTIONS, SECTION_TITLES, SECTIONS, DailyReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
@@ -70,7 +70,7 @@ def render_daily(reports: Sequence[DailyReport], fmt: str, *, today: str | None 
     template = environment().get_template(f"daily.{_EXTENSIONS[fmt]}.j2")
     text = template.render(
         reports=reports,
-        sections=SECTIONS,
+        sections=(*SECTIONS, *NOTICE_SECTIONS),
         titles=SECTION_TITLES,
         today=today or (reports[0]["date"] if reports else ""),
         lang="zh-CN" if is_chinese() else "en",

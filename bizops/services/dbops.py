@@ -49,9 +49,10 @@ def followup_invariant(session: Session) -> list[str]:
         .correlate(Customer.__table__)  # type: ignore[attr-defined]
         .scalar_subquery()
     )
-    active = c.archived_on.is_(None) & c.stage.not_in(SIDE_EXITS)
+    # A customer of the shared pool (no owner) has nobody to follow it up.
+    active = c.archived_on.is_(None) & c.stage.not_in(SIDE_EXITS) & c.owner_id.is_not(None)
     rows = session.execute(
-        select(c.code, c.stage, c.archived_on, open_count.label("n")).where(
+        select(c.code, c.stage, c.archived_on, c.owner_id, open_count.label("n")).where(
             ((active) & (open_count != 1)) | ((~active) & (open_count != 0))
         )
     ).all()
@@ -65,6 +66,10 @@ def followup_invariant(session: Session) -> list[str]:
             return _("customer {code} is {stage} but has {count} open follow-up(s)").format(
                 code=row.code, stage=row.stage, count=row.n
             )
+        if row.owner_id is None:
+            return _(
+                "customer {code} is in the shared pool but has {count} open follow-up(s)"
+            ).format(code=row.code, count=row.n)
         return _("customer {code} is active with {count} open follow-ups (should be 1)").format(
             code=row.code, count=row.n
         )

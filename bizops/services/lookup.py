@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy import text as sa_text
 from sqlmodel import Session, col
 
-from bizops.domain.errors import Invalid, NotFound
+from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.domain.text import name_key
 from bizops.i18n import _
 from bizops.store.models import Contract, Customer
+from bizops.store.scope import scope_of
 
 # Row ids are 32-bit integer columns on PostgreSQL (and 64-bit on SQLite).
 MAX_ID = 2**31 - 1
@@ -40,7 +42,44 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
 
     A reference written like an id or a code matches an id, a code or a whole name, never a
     part of a name: exit 3 (``NotFound``) rather than a guess, for reads and writes alike.
+    A customer outside the reader's visibility is refused (exit 4); names match only the
+    customers the reader sees.
     """
+    try:
+        found = _find_customer(session, ref, field=field)
+    except NotFound:
+        _refuse_hidden_customer(session, str(ref).strip())
+        raise
+    scope_of(session).require_customer(found)
+    return found
+
+
+def _refuse_hidden_customer(session: Session, text: str) -> None:
+    """Team mode: row-level security hides customers outside the login's visibility; one
+    named by its id or code is refused (exit 4) rather than reported missing."""
+    if session.get_bind().dialect.name != "postgresql" or not looks_like_id_or_code(text):
+        return
+    known = session.execute(
+        sa_text("SELECT to_regprocedure('bizops_hidden_customer(integer, text)')")
+    ).scalar_one()
+    if known is None:
+        return
+    code = session.execute(
+        sa_text("SELECT bizops_hidden_customer(:i, :c)"),
+        {"i": as_id(text), "c": text.upper()},
+    ).scalar_one_or_none()
+    if code is not None:
+        login = scope_of(session).login
+        if login is None:
+            login = session.execute(sa_text("SELECT bizops_login()")).scalar_one_or_none()
+        raise NotPermitted(
+            _("{login} may not see customer {code}: it is outside their visibility").format(
+                login=login or "?", code=code
+            )
+        )
+
+
+def _find_customer(session: Session, ref: str | int, *, field: str) -> Customer:
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty customer reference").format(field=field))
@@ -55,8 +94,11 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         return found
     key = name_key(text)
     if key:
+        seen = scope_of(session).owner_clause(col(Customer.owner_id))
         exact = (
-            session.execute(select(Customer).where(col(Customer.name_key) == key)).scalars().all()
+            session.execute(select(Customer).where(col(Customer.name_key) == key, seen))
+            .scalars()
+            .all()
         )
         if len(exact) == 1:
             return exact[0]
@@ -70,7 +112,7 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         candidates = list(exact) or list(
             session.execute(
                 select(Customer)
-                .where(col(Customer.name_key).contains(key, autoescape=True))
+                .where(col(Customer.name_key).contains(key, autoescape=True), seen)
                 .limit(11)
             ).scalars()
         )
@@ -92,7 +134,13 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
 
 
 def find_contract(session: Session, ref: str | int, *, field: str = "contract") -> Contract:
-    """By id or number (HT-2026-0007)."""
+    """By id or number (HT-2026-0007); one outside the reader's visibility is refused."""
+    found = _find_contract(session, ref, field=field)
+    scope_of(session).require_contract(session, found)
+    return found
+
+
+def _find_contract(session: Session, ref: str | int, *, field: str) -> Contract:
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty contract reference").format(field=field))

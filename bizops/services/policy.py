@@ -1,8 +1,11 @@
-"""Where the policy file lives, and reading it over the shipped defaults."""
+"""The shipped default policy, and reading a policy file over it (to check or apply it).
+
+The policy in force lives in the database (see ``bizops.services.policy_versions``); a file is
+only what an admin applies.
+"""
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,26 +26,13 @@ def default_policy_data() -> dict[str, Any]:
     return tomllib.loads(default_policy_text())
 
 
-def config_path(explicit: str | Path | None = None) -> Path:
-    """``--config``, else ``BIZOPS_CONFIG``, else ``policy.toml`` in the user config dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("BIZOPS_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    home = os.environ.get("BIZOPS_HOME")
-    if home:
-        return Path(home).expanduser() / DEFAULT_FILE
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("bizops", appauthor=False)) / DEFAULT_FILE
-
-
 def read_policy_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise Invalid(_("policy file {path} does not exist").format(path=path)) from None
+    except IsADirectoryError:
+        raise Invalid(_("policy file {path} is a directory").format(path=path)) from None
     except OSError as exc:
         raise Invalid(
             _("policy file {path} cannot be read: {error}").format(path=path, error=exc.strerror)
@@ -57,27 +47,24 @@ def read_policy_file(path: Path) -> dict[str, Any]:
         ) from None
 
 
-def policy_data(path: str | Path | None = None, *, explicit: bool = False) -> dict[str, Any]:
-    """Defaults merged with the user file. A missing file is fine unless it was named."""
-    file = config_path(path)
-    data = default_policy_data()
-    named = explicit or bool(path) or bool(os.environ.get("BIZOPS_CONFIG"))
-    if file.exists() or named:
-        data = merge_policy(data, read_policy_file(file))
-    return data
+def policy_data(path: Path) -> dict[str, Any]:
+    """The file merged over the shipped defaults: what applying it would put in force."""
+    return merge_policy(default_policy_data(), read_policy_file(path))
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    data = policy_data(path)
+def check_policy_data(data: dict[str, Any], *, where: str) -> Policy:
+    """The policy ``data`` makes, or ``Invalid`` listing every problem."""
     try:
         return build_policy(data)
     except Invalid as exc:
         raise Invalid(
-            _(
-                "policy file {path} has {count} problem(s); run `bizops config check` to see them"
-            ).format(path=config_path(path), count=len(exc.details)),
+            _("policy {file} has {count} problem(s)").format(file=where, count=len(exc.details)),
             details=exc.details,
         ) from None
+
+
+def check_policy_file(path: Path) -> Policy:
+    return check_policy_data(policy_data(path), where=str(path))
 
 
 def default_policy() -> Policy:

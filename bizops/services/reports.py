@@ -4,8 +4,9 @@ its names are re-exported here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -18,6 +19,7 @@ from bizops.reports import metrics
 from bizops.reports.daily import DailyReport, Recipient
 from bizops.reports.metric_rows import ComplianceRow, ContractsReport, FunnelRow
 from bizops.services import approvals, contracts, followups, money
+from bizops.services.customers.pool import returned_rows
 from bizops.services.report_delivery import (
     ALREADY_SENT,
     BEING_SENT,
@@ -37,6 +39,7 @@ from bizops.services.report_delivery import (
     subject_for,
     with_anchor,
 )
+from bizops.services.visibility import scope_for
 from bizops.store.models import User
 
 __all__ = [
@@ -83,6 +86,32 @@ def recipients_for(
     return [Recipient.of(u) for u in users]
 
 
+def _team_sections(
+    session: Session,
+    due: Sequence[Mapping[str, Any]],
+    recipients: Sequence[Recipient],
+    *,
+    policy: Policy,
+    today: date,
+) -> tuple[daily_report.TeamSummary, dict[int, daily_report.TeamSummary]]:
+    """The team's overdue follow-ups for those who see everyone, and a narrower section for
+    each recipient whose visibility (a manager's team) does not reach everyone."""
+    users = session.execute(select(col(User.id), col(User.login), col(User.name))).all()
+    names = {login: name for _id, login, name in users}
+    everyone = daily_report.team_section(due, names=names, today=today)
+    narrow: dict[int, daily_report.TeamSummary] = {}
+    for r in recipients:
+        if not r.sees_team:
+            continue
+        scope = scope_for(session, session.get(User, r.id), policy)
+        if scope.user_ids is None:
+            continue
+        logins = {login for uid, login, _name in users if uid in scope.user_ids}
+        mine = [row for row in due if row.get("owner") in logins]
+        narrow[r.id] = daily_report.team_section(mine, names=names, today=today)
+    return everyone, narrow
+
+
 def build_reports(
     session: Session,
     *,
@@ -110,10 +139,9 @@ def build_reports(
         )
     )
     team = None
+    teams: dict[int, daily_report.TeamSummary] = {}
     if sees_team:
-        users = session.execute(select(col(User.login), col(User.name)))
-        names = {login: name for login, name in users}
-        team = daily_report.team_section(due, names=names, today=today)
+        team, teams = _team_sections(session, due, recipients, policy=policy, today=today)
     rows = daily_report.DailyRows(
         followups=due,
         new_customers=followups.never_contacted_rows(
@@ -130,6 +158,7 @@ def build_reports(
             owner_ids=owner_ids,
         ),
         team=team,
+        teams=teams,
         receipts=money.overdue_receivables(session, today=today),
         invoices=money.invoices_to_issue(session),
         copies=approvals.copied_rows(
@@ -137,6 +166,7 @@ def build_reports(
             since=today - timedelta(days=1),
             logins=None if whole_team else [r.login for r in recipients],
         ),
+        returned=returned_rows(session, on=today, owner_ids=owner_ids),
     )
     return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
 

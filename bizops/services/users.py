@@ -16,6 +16,7 @@ from bizops.domain.money import money_str, parse_money
 from bizops.domain.roles import ADMIN, parse_roles
 from bizops.domain.validate import check_email, check_line, check_login
 from bizops.i18n import _
+from bizops.services.policy_versions import store_first_version
 from bizops.store import audit
 from bizops.store.models import User
 
@@ -29,6 +30,7 @@ class UserView:
     roles: list[str]
     limit: Decimal | None
     active: bool
+    team: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,7 @@ class UserView:
             "roles": self.roles,
             "limit": money_str(self.limit),
             "active": self.active,
+            "team": self.team,
         }
 
 
@@ -52,6 +55,7 @@ def view(user: User) -> UserView:
         roles=user.role_list,
         limit=user.approval_limit,
         active=user.active,
+        team=user.team,
     )
 
 
@@ -156,6 +160,11 @@ def _limit(value: str | Decimal | None) -> Decimal | None:
     return amount
 
 
+def _team(value: str | None) -> str | None:
+    """A team's name (visibility ``team``); empty: no team."""
+    return check_line(value, "--team", max_length=64) or None
+
+
 def _check_name(name: str | None, login: str) -> str:
     # The display name reaches mail headers ("To: 王芳 <wang@...>") and terminals: one line.
     return check_line(name, "name", max_length=200) or login
@@ -231,6 +240,7 @@ def init_admin(
         entity_id=login,
         after=_logged(user),
     )
+    store_first_version(session, actor=login)
     return view(user)
 
 
@@ -243,6 +253,7 @@ def add_user(
     email: str | None = None,
     roles: list[str] | tuple[str, ...] = (),
     limit: str | Decimal | None = None,
+    team: str | None = None,
     db_login: bool = False,
     password: str | None = None,
 ) -> UserView:
@@ -260,6 +271,7 @@ def add_user(
         email=check_email(email),
         roles=",".join(role_list),
         approval_limit=_limit(limit),
+        team=_team(team),
         active=True,
         created_at=datetime.now(UTC),
     )
@@ -364,6 +376,7 @@ def update_user(
     limit: str | Decimal | None = None,
     clear_limit: bool = False,
     activate: bool = False,
+    team: str | None = None,
 ) -> UserView:
     require_admin(actor)
     user = find_user(session, ref)
@@ -374,6 +387,8 @@ def update_user(
         user.email = check_email(email)
     user.roles = ",".join(_new_roles(session, user, roles, add_roles, remove_roles))
     _set_limit(user, limit, clear_limit)
+    if team is not None:
+        user.team = _team(team)
     if activate and not user.active:
         _set_db_login_enabled(session, user, True)
     if activate:

@@ -8,6 +8,7 @@ advisory lock, which gives the same one-writer-at-a-time order to counters and t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -117,6 +118,11 @@ class Database:
                 raise StorageError(
                     _("cannot open database {path}: it is a directory").format(path=self.path)
                 )
+            if not self.path.exists():
+                # A new database file is readable by its owner only (SQLite gives its -wal and
+                # -shm side files the same mode): personal mode trusts the file's owner.
+                with contextlib.suppress(FileExistsError):
+                    os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, future=True)
 
         @event.listens_for(engine, "connect")

@@ -12,7 +12,10 @@ What the database enforces for a member login, even from psql:
 - an approval step records a decision only by a decider who holds the step's role, is not
   the request's submitter, and is the login's own user (or an admin acting for them);
 - logins are created and disabled only through SECURITY DEFINER functions that check the
-  caller is an admin; the owner role's CREATEROLE never reaches a member directly.
+  caller is an admin; the owner role's CREATEROLE never reaches a member directly;
+- only an admin's login stores a new policy version;
+- customers, contracts and their records are visible by the policy's ``[visibility]``
+  (``bizops.store.pgvisibility``).
 
 ``setup_roles`` creates the roles (race-free: several databases of one cluster may run it at
 once); ``apply_privileges`` (re)applies ownership, grants and policies to the current
@@ -28,6 +31,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from bizops.store import pgvisibility
+
 OWNER = "bizops_owner"
 MEMBER = "bizops_member"
 
@@ -41,6 +46,7 @@ MEMBER_GRANTS: dict[str, str] = {
         "SELECT, INSERT, UPDATE (status, pending_since, due, decided_by, decided_on, comment)"
     ),
     "contacts": "SELECT, INSERT, UPDATE, DELETE",
+    "policy_versions": "SELECT, INSERT",
     "customer_tags": "SELECT, INSERT, UPDATE, DELETE",
     "report_deliveries": "SELECT, INSERT, UPDATE, DELETE",
 }
@@ -154,6 +160,7 @@ MEMBER_FUNCTIONS = (
     "bizops_create_login(text, text)",
     "bizops_set_login(text, boolean)",
     "bizops_audit_unsealed(integer)",
+    *pgvisibility.MEMBER_FUNCTIONS,
 )
 OWNER_ONLY_FUNCTIONS = (
     "bizops_audit_seal()",
@@ -165,6 +172,9 @@ POLICIES: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     ("users", "bizops_read", "SELECT", "true", None),
     ("users", "bizops_admin_insert", "INSERT", None, "bizops_is_admin()"),
     ("users", "bizops_admin_update", "UPDATE", "bizops_is_admin()", "bizops_is_admin()"),
+    # Only an admin's login puts a new policy version in force.
+    ("policy_versions", "bizops_read", "SELECT", "true", None),
+    ("policy_versions", "bizops_admin_apply", "INSERT", None, "bizops_is_admin()"),
     ("approval_steps", "bizops_read", "SELECT", "true", None),
     (
         "approval_steps",
@@ -183,6 +193,8 @@ POLICIES: tuple[tuple[str, str, str, str | None, str | None], ...] = (
         " AND bizops_may_decide(decided_by, role, request_id))"
         " OR (status = 'cancelled' AND bizops_may_cancel(decided_by, request_id))",
     ),
+    # Who may see which customers, contracts and their records: the visibility rule.
+    *pgvisibility.policies(),
 )
 
 
@@ -276,7 +288,10 @@ def _grant_tables(conn: Connection, schema: str) -> None:
 
 
 def _functions(conn: Connection, path: str) -> None:
-    sql = FUNCTIONS.format(path=path, owner=OWNER, member=MEMBER)
+    sql = (FUNCTIONS + pgvisibility.FUNCTIONS).format(path=path, owner=OWNER, member=MEMBER)
+    # A database part-way through its revisions may lack a table a body reads: the bodies are
+    # checked when they run, at head.
+    conn.exec_driver_sql("SET LOCAL check_function_bodies = off")
     conn.exec_driver_sql(sql.replace("%", "%%"))  # the driver would read %I as a placeholder
     for fn in (*MEMBER_FUNCTIONS, *OWNER_ONLY_FUNCTIONS):
         conn.exec_driver_sql(f"ALTER FUNCTION {fn} OWNER TO {OWNER}")
@@ -286,9 +301,12 @@ def _functions(conn: Connection, path: str) -> None:
 
 
 def _policies(conn: Connection) -> None:
-    for table in sorted({p[0] for p in POLICIES}):
+    present = set(_tables(conn))
+    for table in sorted({p[0] for p in POLICIES} & present):
         conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for table, name, command, using, check in POLICIES:
+        if table not in present:
+            continue
         conn.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
         clause = f" USING ({using})" if using else ""
         clause += f" WITH CHECK ({check})" if check else ""

@@ -137,7 +137,8 @@ def test_route_bad_input(cli, cli_admin):  # route reads the database: it must e
         assert r.exit_code == 2 and "greater than zero" in r.stderr and not r.stdout
 
 
-def test_route_follows_the_policy_file(cli, cli_admin, tmp_path):
+def test_route_follows_the_policy_in_force(cli_admin, tmp_path):
+    cli = cli_admin
     policy = tmp_path / "policy.toml"
     policy.write_text(
         "[[approval.rules]]\n"
@@ -146,9 +147,8 @@ def test_route_follows_the_policy_file(cli, cli_admin, tmp_path):
         'name = "rest"\nchain = ["manager", "gm"]\n',
         encoding="utf-8",
     )
+    assert cli("--as", "root", "config", "apply", str(policy)).exit_code == 0
     result = cli(
-        "--config",
-        str(policy),
         "approval",
         "route",
         "--type",

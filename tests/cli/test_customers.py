@@ -35,7 +35,11 @@ def test_add_prints_code_and_list_json(crm):
     assert as_alice(
         crm, "customer", "add", "Acme Ltd", "--grade", "b", "--owner", "bob"
     ).stdout == ("C0002\n")
-    rows = json.loads(as_alice(crm, "customer", "list", "--format", "json").stdout)
+    # alice sees her own customers (visibility "own"); mia, a manager, sees both.
+    mine = json.loads(as_alice(crm, "customer", "list", "--format", "json").stdout)
+    assert [r["code"] for r in mine] == ["C0001"]
+    as_mia = ("--as", "mia", "--today", "2026-11-27", "customer", "list", "--format", "json")
+    rows = json.loads(crm(*as_mia).stdout)
     assert [r["code"] for r in rows] == ["C0001", "C0002"]
     assert rows[0]["owner"] == "alice" and rows[0]["potential"] == "1200000.00"
     assert rows[0]["next_due"] == "2026-11-30" and rows[0]["tags"] == ["vip"]

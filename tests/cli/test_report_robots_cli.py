@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from tests.support.factories import add_user
+from tests.support.policies import apply_policy, cli_database
 from tests.support.report_scenario import make_report_scenario
 from tests.support.webhook import webhook_server
 
@@ -34,7 +36,7 @@ def seeded_cli(cli_admin):
     db.dispose()
 
 
-def _config(tmp_path: Path, hook, via: str = "email") -> tuple[str, str]:
+def _config(tmp_path: Path, hook, via: str = "email") -> tuple[str, ...]:
     hook.secrets["tok"] = "SECcli"
     path = tmp_path / "policy.toml"
     path.write_text(
@@ -49,7 +51,9 @@ def _config(tmp_path: Path, hook, via: str = "email") -> tuple[str, str]:
         'secret = "SECcli"\n',
         encoding="utf-8",
     )
-    return ("--config", str(path))
+    # Put in force as `bizops config apply` would; the commands then read it from the database.
+    apply_policy(cli_database(), tomllib.loads(path.read_text(encoding="utf-8")))
+    return ()
 
 
 def test_send_via_wecom_names_the_robot(seeded_cli, tmp_path):
@@ -96,6 +100,7 @@ def test_failed_robot_exits_1_and_usage_errors_exit_2(seeded_cli, tmp_path):
         )
         no_send = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--via", "wecom")
         assert no_send.exit_code == 2 and "--via only applies with --send" in no_send.stderr
+    apply_policy(cli_database(), {})  # the defaults again: no robot at all
     nothing = cli("--as", "root", *TODAY, "report", "daily", "--all", "--send", "--via", "dingtalk")
     assert nothing.exit_code == 2
     assert "--send --via dingtalk needs a dingtalk robot with a url" in nothing.stderr

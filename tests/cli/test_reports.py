@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.models import ReportDelivery
 from tests.support.factories import add_team
+from tests.support.policies import apply_policy, cli_database
 from tests.support.queries import count_rows
 from tests.support.report_scenario import make_report_scenario
 from tests.support.smtp import free_port, smtp_server
@@ -27,14 +29,16 @@ def cli_with_scenario(cli_admin):
     db.dispose()
 
 
-def _config(tmp_path: Path, port: int) -> Path:
+def _config(tmp_path: Path, port: int) -> tuple[str, ...]:
+    """Mail settings for the local SMTP server, put in force as `config apply` would."""
     path = tmp_path / "policy.toml"
     path.write_text(
         f'[mail]\nhost = "127.0.0.1"\nport = {port}\nfrom = "bizops@example.com"\n'
         "starttls = false\n",
         encoding="utf-8",
     )
-    return path
+    apply_policy(cli_database(), tomllib.loads(path.read_text(encoding="utf-8")))
+    return ()
 
 
 def test_daily_json_for_one_and_for_all(cli_with_scenario):
@@ -146,7 +150,7 @@ def test_bad_input_exit_codes(cli_with_scenario):
 def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
     cli, db = cli_with_scenario
     with smtp_server() as (inbox, port):
-        cfg = ("--config", str(_config(tmp_path, port)))
+        cfg = _config(tmp_path, port)
         first = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
         assert first.exit_code == 0, first.output
         assert "sent: alice <alice@example.com> (9 item(s))" in first.stdout
@@ -165,7 +169,7 @@ def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
 
 def test_send_to_unreachable_server(cli_with_scenario, tmp_path):
     cli, db = cli_with_scenario
-    cfg = ("--config", str(_config(tmp_path, free_port())))
+    cfg = _config(tmp_path, free_port())
     result = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach SMTP server 127.0.0.1:")

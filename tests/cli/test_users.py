@@ -20,6 +20,7 @@ def test_user_commands_end_to_end(cli_admin) -> None:  # type: ignore[no-untyped
         "roles": ["sales", "manager"],
         "limit": "500000.00",
         "active": True,
+        "team": None,
     }
     assert json.loads(cli_admin("user", "show", "陈爱丽", "-f", "json").stdout)["login"] == "alice"
     r = cli_admin(

@@ -19,6 +19,7 @@ from bizops.services import reports as svc
 from bizops.services.policy import default_policy_data
 from bizops.store.models import AuditEvent, ReportDelivery, User
 from tests.support.cli import Cli
+from tests.support.policies import apply_policy
 from tests.support.report_scenario import make_report_scenario
 from tests.support.smtp import dropping_smtp_server
 
@@ -162,14 +163,10 @@ def test_one_failure_does_not_stop_the_others_and_the_run_exits_1(  # type: igno
         pytest.skip("the command line runs on the SQLite file")
     with dropping_smtp_server("after-data", drops=0) as server:
         server.refuse.add("bob@example.com")
-        config = tmp_path / "policy.toml"
-        config.write_text(
-            f'[mail]\nhost = "127.0.0.1"\nport = {server.port}\nfrom = "bizops@example.com"\n'
-            "starttls = false\n",
-            encoding="utf-8",
-        )
+        mail = {"host": "127.0.0.1", "port": server.port, "from": "bizops@example.com"}
+        apply_policy(db, {"mail": {**mail, "starttls": False}})
         r = cli(
-            "--db", str(db.path), "--config", str(config), "--as", "root",
+            "--db", str(db.path), "--as", "root",
             "--today", today.isoformat(), "report", "daily", "--all", "--send",
         )  # fmt: skip
     assert r.exit_code == 1, r.output
@@ -187,13 +184,9 @@ def test_an_uncertain_delivery_is_said_so_in_chinese_and_exits_1(  # type: ignor
     if not db.is_sqlite:
         pytest.skip("the command line runs on the SQLite file")
     with dropping_smtp_server("after-data") as server:
-        config = tmp_path / "policy.toml"
-        config.write_text(
-            f'[mail]\nhost = "127.0.0.1"\nport = {server.port}\nfrom = "bizops@example.com"\n'
-            "starttls = false\n",
-            encoding="utf-8",
-        )
-        args = ("--db", str(db.path), "--config", str(config), "--as", "root",
+        mail = {"host": "127.0.0.1", "port": server.port, "from": "bizops@example.com"}
+        apply_policy(db, {"mail": {**mail, "starttls": False}})
+        args = ("--db", str(db.path), "--as", "root",
                 "--today", today.isoformat(), "report", "daily", "--owner", "alice", "--send")  # fmt: skip
         r = cli("--lang", "zh", *args)
         assert r.exit_code == 1, r.output

@@ -13,13 +13,13 @@ import pytest
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import build_policy, merge_policy
 from bizops.services.policy import (
-    config_path,
+    check_policy_file,
     default_policy,
     default_policy_data,
-    load_policy,
     policy_data,
     read_policy_file,
 )
+from bizops.services.prefs import personal_config_path, read_personal_file
 
 
 def defaults() -> dict[str, Any]:
@@ -62,6 +62,28 @@ def test_defaults_match_the_product() -> None:
     assert p.contract_number == "HT-{year}-{seq:04d}"
     assert p.notice_days == 30 and p.reminder_days == (30, 7, 0)
     assert p.weekend_rule == "next" and p.weekend_days == frozenset({5, 6})
+    assert p.visibility == {
+        "sales": "own",
+        "manager": "team",
+        "finance": "all",
+        "legal": "all",
+        "gm": "all",
+        "admin": "all",
+        "seal_keeper": "all",
+    }
+    assert (p.pool_max_claims, p.pool_claim_window_days, p.pool_return_after_days) == (10, 30, 0)
+
+
+def test_visibility_and_pool_problems_are_listed() -> None:
+    data = defaults()
+    data["visibility"] = {**data["visibility"], "sales": "everything", "boss": "all"}
+    data["pool"] = {"max_claims": -1, "claim_window_days": 0, "return_after_days": "soon"}
+    found = "\n".join(problems_of(data))
+    assert "visibility.sales: 'everything' is not one of own, team, all" in found
+    assert "visibility.boss: unknown role" in found
+    assert "pool.max_claims: -1" in found
+    assert "pool.claim_window_days: must be at least 1 day" in found
+    assert "pool.return_after_days: 'soon' is not days" in found
 
 
 @pytest.mark.parametrize(
@@ -224,15 +246,17 @@ def test_weekend_rule_and_days_are_read() -> None:
     assert p.weekend_rule == "keep" and p.weekend_days == frozenset({4, 5})
 
 
-def test_missing_file_is_fine_unless_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert policy_data() == default_policy_data()
+def test_a_policy_file_to_check_must_exist_a_personal_one_need_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     missing = tmp_path / "nope.toml"
     with pytest.raises(Invalid, match="does not exist"):
         policy_data(missing)
+    # A personal file holds only preferences: none, or a missing one, means none.
+    assert read_personal_file() == {}
     monkeypatch.setenv("BIZOPS_CONFIG", str(missing))
-    assert config_path() == missing
-    with pytest.raises(Invalid, match="does not exist"):
-        policy_data()
+    assert personal_config_path() == missing
+    assert read_personal_file() == {}
 
 
 def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -246,7 +270,7 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
 def test_policy_file_with_bom_and_chinese(tmp_path: Path) -> None:
     good = tmp_path / "policy.toml"
     good.write_text('[company]\nname = "上海某某有限公司"\n', encoding="utf-8-sig")
-    p = load_policy(good)
+    p = check_policy_file(good)
     assert p.company["name"] == "上海某某有限公司"
     assert p.company["name_en"] == "Example Trading Co., Ltd."
 
@@ -258,12 +282,12 @@ def test_not_utf8(tmp_path: Path) -> None:
         read_policy_file(bad)
 
 
-def test_load_policy_points_at_config_check(tmp_path: Path) -> None:
+def test_checking_a_file_names_it_and_lists_the_problems(tmp_path: Path) -> None:
     bad = tmp_path / "policy.toml"
     bad.write_text("[cadence.A]\nnegotiation = -1\n", encoding="utf-8")
     with pytest.raises(Invalid) as info:
-        load_policy(bad)
-    assert "bizops config check" in info.value.message
+        check_policy_file(bad)
+    assert info.value.message == f"policy {bad} has 1 problem(s)"
     assert info.value.details == [
         "cadence.A.negotiation: -1 is negative; cadence days must be 0 or more"
     ]
@@ -284,6 +308,8 @@ def test_shipped_file_is_valid_toml_and_complete() -> None:
         "contracts",
         "calendar",
         "mail",
+        "visibility",
+        "pool",
     }
     build_policy(data)
 

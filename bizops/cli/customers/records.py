@@ -1,4 +1,4 @@
-"""`customer add|list|show|update|archive|restore`: one customer at a time, and the list."""
+"""`customer add|list|show|update|archive|restore|release|claim`: one customer at a time, and the list."""
 
 from __future__ import annotations
 
@@ -135,6 +135,9 @@ def list_(
     grade: Annotated[str | None, typer.Option("--grade", "-g", help="A, B or C.")] = None,
     stage: Annotated[str | None, typer.Option("--stage", help="Pipeline stage.")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Owner's login.")] = None,
+    pool: Annotated[
+        bool, typer.Option("--pool", help="Only the shared pool's customers (no owner).")
+    ] = False,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
     search: Annotated[
         str | None,
@@ -183,6 +186,7 @@ def list_(
             sort=sort,
             limit=limit,
             offset=offset,
+            pool=pool,
         )
         emit_rows(
             rows,
@@ -443,4 +447,48 @@ def restore(customer: CustomerArg, fmt: WriteFormatOption = None) -> None:
         text=_("Restored {code} {name}; next follow-up {next_due}.").format(
             code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
         ),
+    )
+
+
+@app.command("release")
+def release(
+    customer: CustomerArg,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the customer goes back (kept in the history)."),
+    ] = None,
+) -> None:
+    """Give a customer up to the shared pool (公海): no owner, no follow-up.
+
+    Example: bizops customer release C0007 --reason "moved abroad"
+    """
+    from bizops.services.customers import release_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = release_customer(
+            session, actor=actor, ref=customer, reason=reason, policy=st.policy(), today=st.today
+        )
+    say(
+        _("Released {code} {name} to the shared pool.").format(code=view["code"], name=view["name"])
+    )
+
+
+@app.command("claim")
+def claim(customer: CustomerArg) -> None:
+    """Take a customer from the shared pool (within pool.max_claims per claim window).
+
+    Example: bizops customer claim C0007
+    """
+    from bizops.services.customers import claim_customer
+
+    st = state()
+    with st.write() as (session, actor):
+        view = claim_customer(
+            session, actor=actor, ref=customer, policy=st.policy(), today=st.today
+        )
+    say(
+        _("Claimed {code} {name}; next follow-up {next_due}.").format(
+            code=view["code"], name=view["name"], next_due=view["next_due"] or "-"
+        )
     )

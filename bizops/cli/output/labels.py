@@ -220,6 +220,13 @@ FIELD_LABELS: dict[str, str] = {
     "decided_by": N_("Decided by"),
     "decided_on": N_("Decided on"),
     "comment": N_("Comment"),
+    "policy_version": N_("Policy version"),
+    # the policy
+    "applied_by": N_("Applied by"),
+    "applied_at": N_("Applied at"),
+    "in_force": N_("In force"),
+    "before": N_("Before"),
+    "team": N_("Team"),
     # reports
     "current": N_("Now"),
     "entered": N_("Entered"),

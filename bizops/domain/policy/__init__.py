@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bizops.domain.errors import Invalid
-from bizops.domain.policy import sections
+from bizops.domain.policy import controls, sections
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import (
     ApprovalRule,
@@ -53,7 +53,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
     """Check the whole policy; raise ``Invalid`` with every problem listed."""
     problems = Problems()
     fields: dict[str, Any] = {}
-    for read_section in sections.ALL:
+    for read_section in (*sections.ALL, *controls.ALL_SECTIONS):
         fields.update(read_section(data, problems))
     if problems.items:
         message = _("the policy has {count} problem(s)").format(count=len(problems.items))

@@ -176,12 +176,18 @@ class Policy:
     weekend_days: frozenset[int]
     calendar: WorkCalendar  # working days: weekends, holidays and make-up days
     mail: MailSettings
+    visibility: dict[str, str]  # role -> own | team | all
+    pool_max_claims: int  # claims per rep within pool_claim_window_days
+    pool_claim_window_days: int
+    pool_return_after_days: int  # 0: customers never return to the pool by themselves
     # Payments on purchase contracts and write-offs route through matrices of their own.
     payment_rules: tuple[ApprovalRule, ...] = ()
     writeoff_rules: tuple[ApprovalRule, ...] = ()
     approval_cc: tuple[CcRule, ...] = ()
     seal_required: bool = False  # contracts are sealed (用印) between approval and signing
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The stored version this policy is (None: the shipped defaults, or a file being checked).
+    version: int | None = field(default=None, compare=False)
 
     def cadence_days(self, grade: str, stage: str) -> int | None:
         return self.cadence.get(grade, {}).get(stage)

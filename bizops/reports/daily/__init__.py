@@ -10,6 +10,7 @@ from bizops.reports.daily.approvals import PendingStepRow, approval_sections
 from bizops.reports.daily.build import DailyRows, build_daily, is_empty
 from bizops.reports.daily.common import (
     NEW_CUSTOMER_DAYS,
+    NOTICE_SECTIONS,
     SECTION_TITLES,
     SECTIONS,
     TEAM_ROLES,
@@ -38,6 +39,7 @@ from bizops.reports.daily.items import (
 __all__ = [
     "MILESTONE_HORIZON_DAYS",
     "NEW_CUSTOMER_DAYS",
+    "NOTICE_SECTIONS",
     "SECTIONS",
     "SECTION_TITLES",
     "TEAM_ROLES",

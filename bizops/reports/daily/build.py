@@ -8,17 +8,18 @@ person) and hands them over here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bizops.domain.policy import Policy
+from bizops.i18n import _
 from bizops.reports.daily.approvals import PendingStepRow, approval_sections
-from bizops.reports.daily.common import SECTIONS, PerUser, Recipient
+from bizops.reports.daily.common import SECTIONS, PerUser, Recipient, per_user
 from bizops.reports.daily.contracts import milestone_section, notice_section
 from bizops.reports.daily.copies import copied_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section
-from bizops.reports.daily.items import DailyReport, TeamSummary
+from bizops.reports.daily.items import DailyReport, ReturnedItem, TeamSummary
 from bizops.reports.daily.money import money_sections
 
 
@@ -32,15 +33,46 @@ class DailyRows:
     notices: Sequence[Mapping[str, Any]]  # contracts.notice_reminders
     milestones: Sequence[Mapping[str, Any]]  # contracts.due_milestones, a week ahead
     team: TeamSummary | None = None  # followups.team_section, for those who see the team
+    # A recipient's own team section, when their visibility narrows it (by recipient id).
+    teams: Mapping[int, TeamSummary] = field(default_factory=dict)
     receipts: Sequence[Mapping[str, Any]] = ()  # money.overdue_receivables
     invoices: Sequence[Mapping[str, Any]] = ()  # money.invoices_to_issue
     copies: Sequence[Mapping[str, Any]] = ()  # approvals.copied_rows, since yesterday
+    returned: Sequence[Mapping[str, Any]] = ()  # customers.returned_rows of today
+
+
+def returned_section(
+    rows: Sequence[Mapping[str, Any]], *, recipients: Sequence[Recipient]
+) -> PerUser[ReturnedItem]:
+    """``returned_to_pool`` of each former owner."""
+    ids = {r.login: r.id for r in recipients}
+    out: PerUser[ReturnedItem] = per_user(recipients)
+    for row in rows:
+        uid = ids.get(row["owner"])
+        if uid is None:
+            continue
+        last = row["last_contact"]
+        out[uid].append(
+            {
+                "id": row["id"],
+                "code": row["code"],
+                "customer": row["customer"],
+                "last_contact": last.isoformat() if last else None,
+                "idle_days": row["idle_days"],
+                "action": _(
+                    "{code} {customer} went back to the shared pool after {days} days without "
+                    "a logged contact; `bizops customer claim {code}` takes it back"
+                ).format(code=row["code"], customer=row["customer"], days=row["idle_days"]),
+            }
+        )
+    return out
 
 
 def is_empty(report: Mapping[str, Any]) -> bool:
     """Nothing to do: no item in any section and (for managers) no overdue in the team."""
     team = report.get("team")
-    return report["items"] == 0 and not (team and team["overdue"])
+    returned = report.get("returned_to_pool")
+    return report["items"] == 0 and not (team and team["overdue"]) and not returned
 
 
 def build_daily(
@@ -62,6 +94,7 @@ def build_daily(
     receipts, invoices = money_sections(
         rows.receipts, rows.invoices, recipients=recipients, today=today
     )
+    returned = returned_section(rows.returned, recipients=recipients)
     per: dict[str, PerUser[Any]] = {
         "followups_overdue": overdue,
         "followups_due_today": due_today,
@@ -97,7 +130,8 @@ def build_daily(
                 "new_customers": new[r.id],
                 "receipts_overdue": receipts[r.id],
                 "invoices_to_issue": invoices[r.id],
-                "team": rows.team if r.sees_team else None,
+                "returned_to_pool": returned[r.id],
+                "team": rows.teams.get(r.id, rows.team) if r.sees_team else None,
             }
         )
     return reports

@@ -45,7 +45,10 @@ SECTION_TITLES: dict[str, str] = {
     "new_customers": N_("New customers never contacted"),
     "receipts_overdue": N_("Receipts overdue"),
     "invoices_to_issue": N_("Invoices to issue"),
+    "returned_to_pool": N_("Returned to the shared pool today"),
 }
+# Shown after the sections above, but not counted as items to act on.
+NOTICE_SECTIONS: tuple[str, ...] = ("returned_to_pool",)
 
 
 @dataclass(frozen=True)

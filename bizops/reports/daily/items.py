@@ -159,6 +159,18 @@ class OwnerOverdue(TypedDict):
     max_days_overdue: int
 
 
+class ReturnedItem(TypedDict):
+    """``returned_to_pool``: a customer of the recipient's that went back to the shared pool
+    today, after ``pool.return_after_days`` without a logged contact."""
+
+    id: int  # the customer
+    code: str
+    customer: str
+    last_contact: str | None
+    idle_days: int
+    action: str
+
+
 class TeamSummary(TypedDict):
     """The team's overdue follow-ups, for managers: most overdue owners first."""
 
@@ -185,6 +197,8 @@ class DailyReport(TypedDict):
     new_customers: list[NewCustomerItem]
     receipts_overdue: list[ReceiptOverdueItem]
     invoices_to_issue: list[InvoiceToIssueItem]
+    # Not an item to act on (not in ``counts``): what the pool took back today.
+    returned_to_pool: list[ReturnedItem]
     team: TeamSummary | None
     # The head of the audit log (COUNT:HASH), in the reports mailed to managers and admins.
     audit_anchor: NotRequired[str]

@@ -21,6 +21,7 @@ from bizops.domain import approval as rules
 from bizops.domain.approval_steps import limit_applies
 from bizops.services.views.approvals import PendingRow
 from bizops.store.models import Absence, ApprovalRequest, ApprovalStep, Contract, Customer, User
+from bizops.store.scope import scope_of
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _stand_ins(session: Session, today: date) -> dict[str, str]:
 
 def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
     """The current step of every pending request, most urgent first (see ``urgency``)."""
-    rows = session.execute(_pending_query()).all()
+    rows = session.execute(scope_of(session).only_contracts(_pending_query())).all()
     approved = _approved_so_far(session) if rows else {}
     away = _stand_ins(session, today) if rows else {}
     steps = [

@@ -14,6 +14,7 @@ from bizops.i18n import _
 from bizops.services.lookup import find_contract
 from bizops.services.views.approvals import RequestRow
 from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.scope import scope_of
 
 
 def _requests_query() -> Any:
@@ -97,4 +98,5 @@ def list_requests(
         query = query.where(col(ApprovalRequest.contract_id) == found.id)
     if mine:
         query = _submitted_or_decided_by(query, actor)
+    query = scope_of(session).only_contracts(query)
     return [_request_row(r) for r in session.execute(query)]

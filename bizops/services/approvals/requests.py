@@ -35,6 +35,7 @@ from bizops.store.models import (
     User,
     WriteOff,
 )
+from bizops.store.scope import scope_of
 
 
 def step_due(policy: Policy, today: date) -> date:
@@ -120,6 +121,7 @@ def request_view(
         "status": request.status,
         "rule": request.rule_name,
         "reason": request.rule_reason,
+        "policy_version": request.policy_version,
         "chain": list(request.chain),
         "amount": request.amount,
         "currency": contract.currency,
@@ -174,7 +176,11 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
 
 
 def show_request(session: Session, *, ref: str | int, today: date) -> RequestView:
-    return request_view(session, find_request(session, ref), today=today)
+    request = find_request(session, ref)
+    contract = session.get(Contract, request.contract_id)
+    assert contract is not None
+    scope_of(session).require_contract(session, contract)
+    return request_view(session, request, today=today)
 
 
 def requests_of(session: Session, *, contract_id: int) -> list[ContractRequestRow]:
@@ -355,8 +361,7 @@ def open_request(
     Refused (``Invalid``) when no rule matches, naming the contract's terms, or when no active
     user could approve a step (naming it); a contract with a pending request already is a
     ``Conflict``. ``cc``: logins copied (抄送) besides the policy's; ``draft``: what is
-    approved (``{"sha256": ..., ...}``). The caller (``contract submit`` / ``amend``) owns the
-    contract's status.
+    approved (``{"sha256": ...}``). The caller (``contract submit``, ``amend``) owns the status.
     """
     assert contract.id is not None
     terms, found, subject = _route_subject(
@@ -371,6 +376,7 @@ def open_request(
         writeoff_id=writeoff.id if writeoff is not None else None,
         rule_name=found.rule.name,
         rule_reason=found.reason,
+        policy_version=policy.version,
         chain=list(found.chain),
         amount=terms.amount,
         status=rules.PENDING,
@@ -407,6 +413,7 @@ def open_request(
             **({"writeoff": writeoff.id} if writeoff is not None else {}),
             "rule": found.rule.name,
             "reason": found.reason,
+            "policy_version": policy.version,
             "chain": list(found.chain),
             "amount": terms.amount,
             **snapshot(request, steps),

@@ -18,6 +18,7 @@ from bizops.services.contracts.statuses import DISPUTE_OPEN, DISPUTE_RESOLVED
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.contracts import DisputeRow
 from bizops.store.models import Contract, Dispute, User
+from bizops.store.scope import scope_of
 
 
 def _dispute(session: Session, ref: str | int) -> Dispute:
@@ -118,4 +119,5 @@ def list_disputes(
         query = query.where(col(Dispute.contract_id) == found.id)
     if open_only:
         query = query.where(col(Dispute.status) == DISPUTE_OPEN)
+    query = scope_of(session).only_contracts(query)
     return [_dispute_row(d, number) for d, number in session.execute(query)]

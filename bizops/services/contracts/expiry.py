@@ -13,6 +13,7 @@ from bizops.domain.policy import Policy
 from bizops.services.contracts.listing import ending, expiring_row, list_query
 from bizops.services.views.contracts import EndingContract, NoticeReminder
 from bizops.store.models import Contract
+from bizops.store.scope import scope_of
 
 
 def ending_contracts(
@@ -30,6 +31,7 @@ def ending_contracts(
     query = ending(list_query(), today=today, within_days=within_days, ended=ended)
     if owner_ids is not None:
         query = query.where(col(Contract.owner_id).in_(list(owner_ids)))
+    query = scope_of(session).only_contracts(query)
     return [
         {
             **expiring_row(row, today),

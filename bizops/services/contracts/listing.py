@@ -22,6 +22,7 @@ from bizops.services.lookup import find_customer, page
 from bizops.services.users import find_user
 from bizops.services.views.contracts import ContractRow, ExpiringContractRow
 from bizops.store.models import Contract, Customer, User
+from bizops.store.scope import scope_of
 
 
 def list_query() -> Any:
@@ -119,7 +120,7 @@ def _filtered(
         query = query.where(col(Contract.type) == one_of(type, CONTRACT_TYPES, "--type"))
     if non_standard is not None:
         query = query.where(col(Contract.non_standard).is_(non_standard))
-    return query
+    return scope_of(session).only_contracts(query)
 
 
 def list_contracts(

@@ -28,6 +28,7 @@ from bizops.services.contracts.terms import check_amount, not_future
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.contracts import DueMilestone, MilestoneListRow, MilestoneRow
 from bizops.store.models import Contract, Customer, Milestone, User
+from bizops.store.scope import scope_of
 
 
 def _milestone(session: Session, ref: str | int) -> Milestone:
@@ -243,6 +244,7 @@ def list_milestones(
         query = query.where(col(Milestone.contract_id) == found.id)
     if overdue:
         query = _due_by(query, today - timedelta(days=1))
+    query = scope_of(session).only_contracts(query)
     return [_list_row(row, today) for row in session.execute(query)]
 
 
@@ -259,4 +261,5 @@ def due_milestones(
     query = _due_by(_milestone_query(), today + timedelta(days=within_days))
     if owner_ids is not None:
         query = query.where(col(Contract.owner_id).in_(list(owner_ids)))
+    query = scope_of(session).only_contracts(query)
     return [{**_list_row(row, today), "owner_id": row.owner_id} for row in session.execute(query)]

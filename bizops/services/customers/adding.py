@@ -25,8 +25,10 @@ from bizops.services.customers.duplicates import check_email_free, check_name_fr
 from bizops.services.customers.permissions import active_owner, require_writer
 from bizops.services.customers.profile import customer_view, now, record, snapshot
 from bizops.services.customers.views import CustomerView
+from bizops.services.visibility import scope_for
 from bizops.store.counters import next_value
 from bizops.store.models import Contact, Customer, CustomerTag, FollowUp, StageChange, User
+from bizops.store.scope import Scope
 
 __all__ = ["add_customer", "insert_customer_rows"]
 
@@ -79,7 +81,10 @@ def add_customer(
         note=note,
         needs=needs,
     )
-    _check_duplicates(session, new, allow_duplicate=allow_duplicate)
+    # The duplicate rule reads the whole table; a customer the actor may not see is named by
+    # its owner alone.
+    scope = scope_for(session, actor, policy)
+    _check_duplicates(session, new, allow_duplicate=allow_duplicate, scope=scope)
     code = policy.customer_code.format(seq=next_value(session, "customer"))
     rows = build_customer_rows(
         new, code=code, policy=policy, today=today, now=now(), actor=actor.login, reason="created"
@@ -91,16 +96,18 @@ def add_customer(
     return customer_view(session, customer)
 
 
-def _check_duplicates(session: Session, new: NewCustomer, *, allow_duplicate: bool) -> None:
+def _check_duplicates(
+    session: Session, new: NewCustomer, *, allow_duplicate: bool, scope: Scope | None = None
+) -> None:
     repeated = repeated_email(new.contacts)
     if repeated is not None:
         raise Conflict(_("email: {email} is given for two contacts").format(email=repeated))
     if allow_duplicate:
         return
-    check_name_free(session, new.name)
+    check_name_free(session, new.name, scope=scope)
     for contact in new.contacts:
         if contact.email:
-            check_email_free(session, contact.email)
+            check_email_free(session, contact.email, scope=scope)
 
 
 def insert_customer_rows(session: Session, rows: CustomerRows) -> Customer:

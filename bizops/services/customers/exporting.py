@@ -12,6 +12,7 @@ from bizops.domain.customer_fields import format_contact
 from bizops.services.customers.import_files import CONTACT_SEPARATOR, TAG_SEPARATOR
 from bizops.services.customers.views import ExportRow
 from bizops.store.models import Contact, Customer, CustomerTag, User
+from bizops.store.scope import scope_of
 
 __all__ = ["export_rows", "flatten_for_csv"]
 
@@ -21,13 +22,15 @@ def export_rows(session: Session, *, scope: str = "active") -> Iterator[ExportRo
     others in ``more_contacts`` ("Name, title, phone, email" each), tags as a list."""
     c = Customer.__table__.c  # type: ignore[attr-defined]
     u = User.__table__.c  # type: ignore[attr-defined]
-    where = [c.archived_on.is_(None)] if scope == "active" else []
+    where = [scope_of(session).owner_clause(c.owner_id)]
+    if scope == "active":
+        where.append(c.archived_on.is_(None))
     tag_map = _tags(session)
     contact_map = _contacts(session)
     query = (
         select(c.id, c.code, c.name, c.grade, c.stage, u.login, c.industry, c.region)
         .add_columns(c.source, c.potential, c.intent, c.note, c.needs)
-        .select_from(Customer.__table__.join(User.__table__, u.id == c.owner_id))  # type: ignore[attr-defined]
+        .select_from(Customer.__table__.outerjoin(User.__table__, u.id == c.owner_id))  # type: ignore[attr-defined]
         .where(*where)
         .order_by(c.code)
     )

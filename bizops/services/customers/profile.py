@@ -27,7 +27,10 @@ def tags_of(session: Session, customer_id: int) -> list[str]:
     )
 
 
-def login_of(session: Session, user_id: int) -> str:
+def login_of(session: Session, user_id: int | None) -> str | None:
+    """The owner's login; None for a customer in the shared pool."""
+    if user_id is None:
+        return None
     user = session.get(User, user_id)
     return user.login if user else str(user_id)
 

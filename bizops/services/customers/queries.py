@@ -12,10 +12,12 @@ from sqlmodel import Session, col
 
 from bizops.domain import pipeline
 from bizops.domain.customer_fields import parse_grade, parse_stage, parse_tags
+from bizops.domain.errors import Invalid
 from bizops.domain.pinyin import search_term
 from bizops.domain.text import fold, name_key
 from bizops.domain.validate import check_search
 from bizops.domain.vocab import STAGES, one_of
+from bizops.i18n import _
 from bizops.services.customers.contacts import contact_view, contacts_of
 from bizops.services.customers.profile import customer_view, login_of
 from bizops.services.customers.views import (
@@ -40,6 +42,7 @@ from bizops.store.models import (
     StageChange,
     User,
 )
+from bizops.store.scope import scope_of
 
 __all__ = ["RECENT", "SCOPES", "SORTS", "list_customers", "show_customer"]
 
@@ -70,9 +73,11 @@ def list_customers(
     sort: str = "code",
     limit: int | None = None,
     offset: int = 0,
+    pool: bool = False,
 ) -> Iterator[CustomerListRow]:
     """Customers as rows, filtered and sorted in SQL; tags come from one extra query.
-    ``limit`` (0 or None: all) and ``offset`` page the query itself.
+    ``limit`` (0 or None: all) and ``offset`` page the query itself. ``pool``: only the
+    customers of the shared pool (no owner).
 
     The filters are checked and the query runs before this returns, so a bad filter is an
     error before any output starts. The caller consumes the iterator while the session is open.
@@ -88,9 +93,10 @@ def list_customers(
         search=search,
         overdue=overdue,
         scope=one_of(scope, SCOPES, "scope"),
+        pool=pool,
     )
     order = _order(one_of(sort, SORTS, "--sort"))
-    base = _C.join(_U, u.id == c.owner_id).outerjoin(
+    base = _C.outerjoin(_U, u.id == c.owner_id).outerjoin(
         _F, and_(f.customer_id == c.id, f.status == "open")
     )
     columns = (c.id, c.code, c.name, c.grade, c.stage, u.login, c.industry, c.region)
@@ -124,9 +130,16 @@ def _conditions(
     search: str | None,
     overdue: bool,
     scope: str,
+    pool: bool = False,
 ) -> list[Any]:
     c, t, f = _C.c, _T.c, _F.c
-    conditions: list[Any] = []
+    conditions: list[Any] = [scope_of(session).owner_clause(c.owner_id)]
+    if pool:
+        if owner:
+            raise Invalid(
+                _("--pool and --owner cannot be used together: pool customers have no owner")
+            )
+        conditions.append(c.owner_id.is_(None))
     if scope == "active":
         conditions.append(c.archived_on.is_(None))
     elif scope == "archived":
@@ -321,7 +334,7 @@ def _recent_interactions(session: Session, customer_id: int) -> list[Interaction
             "summary": i.summary,
             "contact": i.contact,
             "outcome": i.outcome,
-            "by": login_of(session, i.actor_id),
+            "by": login_of(session, i.actor_id) or "",
         }
         for i in session.execute(query).scalars()
     ]

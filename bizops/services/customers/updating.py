@@ -80,7 +80,7 @@ def update_customer(
     if intent is not None:
         customer.intent = parse_intent(intent)
     if owner is not None:
-        customer.owner_id = active_owner(session, owner).id  # type: ignore[assignment]
+        customer.owner_id = active_owner(session, owner).id
     cadence_before = customer.cadence_days
     _set_cadence(customer, cadence, clear=clear_cadence)
     _retag(session, customer, set(before["tags"]), add_tags, remove_tags)

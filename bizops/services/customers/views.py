@@ -40,7 +40,7 @@ class CustomerView(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     source: str | None
@@ -71,7 +71,7 @@ class CustomerListRow(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     potential: Decimal | None
@@ -197,7 +197,7 @@ class ExportRow(TypedDict):
     name: str
     grade: str
     stage: str
-    owner: str
+    owner: str | None  # None: in the shared pool
     industry: str | None
     region: str | None
     source: str | None

@@ -23,6 +23,7 @@ from bizops.services.followups.rows import DueFollowUp, NeverContacted
 from bizops.services.followups.status import CADENCE, OPEN
 from bizops.services.lookup import page
 from bizops.store.models import Customer, FollowUp, User
+from bizops.store.scope import scope_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -112,10 +113,17 @@ def due_rows(
     )
     if owner_ids is not None:
         query = query.where(col(Customer.owner_id).in_(owner_ids))
+    query = _visible(session, query)
     if grade is not None:
         query = query.where(col(Customer.grade) == grade)
     query = page(query, limit=limit, offset=offset)
     return _stream_due(session, query, today=today, policy=policy)
+
+
+def _visible(session: Session, query: Any) -> Any:
+    """Only the customers the reader may see."""
+    scope = scope_of(session)
+    return query if scope.sees_all else query.where(scope.owner_clause(col(Customer.owner_id)))
 
 
 def _logins(session: Session) -> dict[int | None, str]:
@@ -180,6 +188,7 @@ def never_contacted_rows(
     )
     if owner_ids is not None:
         query = query.where(col(Customer.owner_id).in_(owner_ids))
+    query = _visible(session, query)
     logins = _logins(session)
     return [
         {

@@ -44,7 +44,9 @@ def open_first_followup(
     returns the open follow-up rather than opening a second one.
     """
     assert customer.id is not None
-    if not cadence.has_followups(customer.stage, customer.archived_on is not None):
+    if customer.owner_id is None or not cadence.has_followups(
+        customer.stage, customer.archived_on is not None
+    ):
         return None
     existing = open_followup(session, customer.id)
     if existing is not None:
@@ -82,14 +84,17 @@ def reschedule_open_followup(
 ) -> FollowUp | None:
     """After a grade, stage, cadence, archive or restore change: one open follow-up or none.
 
-    Lost, dormant and archived customers lose their open follow-up (cancelled today). Others
-    are rescheduled by ``cadence.rescheduled_due``: from the last contact (or the first-contact
-    rule), never making a follow-up overdue that was not, never more overdue than it was.
+    Lost, dormant and archived customers, and those in the shared pool (no owner), lose their
+    open follow-up (cancelled today). Others are rescheduled by ``cadence.rescheduled_due``:
+    from the last contact (or the first-contact rule), never making a follow-up overdue that
+    was not, never more overdue than it was.
     A follow-up planned by hand for a date (``followups plan``, ``log --next``) keeps it.
     """
     assert customer.id is not None
     current = open_followup(session, customer.id)
-    if not cadence.has_followups(customer.stage, customer.archived_on is not None):
+    if customer.owner_id is None or not cadence.has_followups(
+        customer.stage, customer.archived_on is not None
+    ):
         if current is not None:
             current.status = CANCELLED
             current.closed_on = today

@@ -56,6 +56,8 @@ class RequestView(TypedDict):
     status: str
     rule: str
     reason: str
+    # The stored policy version the request was routed under (None: before versions).
+    policy_version: int | None
     chain: list[str]
     amount: Decimal
     currency: str

@@ -33,8 +33,14 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditChain, AuditEvent, Counter, User
-    from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
+    from bizops.store.models.core import AuditChain, AuditEvent, Counter, PolicyVersion, User
+    from bizops.store.models.customers import (
+        Contact,
+        Customer,
+        CustomerTag,
+        PoolMove,
+        StageChange,
+    )
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.reports import ReportDelivery
@@ -74,6 +80,8 @@ _HOMES: dict[str, str] = {
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
+    "PolicyVersion": "core",
+    "PoolMove": "customers",
     "Contact": "customers",
     "Customer": "customers",
     "CustomerTag": "customers",
@@ -136,6 +144,8 @@ __all__ = [
     "Invoice",
     "Milestone",
     "Payment",
+    "PolicyVersion",
+    "PoolMove",
     "Receipt",
     "ReportDelivery",
     "Seal",

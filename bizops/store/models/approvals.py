@@ -32,6 +32,8 @@ class ApprovalRequest(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("writeoffs.id"))
     )
     rule_name: str = Field(sa_column=Column(String(100), nullable=False))
+    # The policy version the request was routed under (None: routed before versions existed).
+    policy_version: int | None = Field(default=None)
     rule_reason: str = Field(sa_column=Column(Text, nullable=False))
     chain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     amount: Decimal = Field(sa_column=Column(Money(), nullable=False))

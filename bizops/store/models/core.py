@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary, String, Text
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from bizops.store.types import Money
@@ -22,6 +22,8 @@ class User(SQLModel, table=True):
     # Comma-separated, in the order given: "sales,manager".
     roles: str = Field(sa_column=Column(String(200), nullable=False))
     approval_limit: Decimal | None = Field(default=None, sa_column=Column(Money()))
+    # The sales team the user belongs to (visibility "team"); none for most.
+    team: str | None = Field(default=None, sa_column=Column(String(64)))
     active: bool = Field(default=True, nullable=False)
     created_at: datetime = Field(nullable=False)
     # Team mode: the PostgreSQL login (session_user) that acts as this user.
@@ -85,3 +87,23 @@ class Counter(SQLModel, table=True):
 
     name: str = Field(sa_column=Column(String(64), primary_key=True))
     value: int = Field(default=0, nullable=False)
+
+
+class PolicyVersion(SQLModel, table=True):
+    """One version of the department policy; the highest version is in force.
+
+    ``data`` is the whole policy (the shipped defaults with the department's changes merged
+    over them) as TOML text, so that any version can be shown or compared later.
+    """
+
+    __tablename__ = "policy_versions"
+
+    version: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    applied_by: str = Field(sa_column=Column(String(64), nullable=False))
+    applied_at: datetime = Field(nullable=False)
+    # Where it came from: a file path, "defaults", or the file imported on upgrade.
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    # ``[visibility]`` as JSON ({"sales": "own", ...}), for PostgreSQL's row-level security to
+    # read (bizops.store.pgvisibility); None: the shipped defaults.
+    visibility: str | None = Field(default=None, sa_column=Column(Text))

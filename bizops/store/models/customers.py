@@ -31,7 +31,10 @@ class Customer(SQLModel, table=True):
     name_initials: str | None = Field(default=None, sa_column=Column(Text))
     grade: str = Field(sa_column=Column(String(1), nullable=False))
     stage: str = Field(sa_column=Column(String(16), nullable=False))
-    owner_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    # None: the customer is in the shared pool (公海), visible to every sales rep.
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
     industry: str | None = Field(default=None, sa_column=Column(String(100)))
     region: str | None = Field(default=None, sa_column=Column(String(100)))
     source: str | None = Field(default=None, sa_column=Column(String(100)))
@@ -85,6 +88,29 @@ class StageChange(SQLModel, table=True):
     )
     from_stage: str | None = Field(default=None, sa_column=Column(String(16)))
     to_stage: str = Field(sa_column=Column(String(16), nullable=False))
+    on: date = Field(nullable=False)
+    at: datetime = Field(nullable=False)
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class PoolMove(SQLModel, table=True):
+    """A customer leaving an owner for the shared pool (公海), or taken from it.
+
+    ``kind``: release (given up by its owner), return (returned by the daily report after
+    ``pool.return_after_days`` without contact) or claim. ``user_id`` is the former owner of a
+    release or return, and the claimer of a claim.
+    """
+
+    __tablename__ = "pool_moves"
+    __table_args__ = (Index("ix_pool_moves_user_kind_on", "user_id", "kind", "on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    kind: str = Field(sa_column=Column(String(8), nullable=False))
     on: date = Field(nullable=False)
     at: datetime = Field(nullable=False)
     actor: str = Field(sa_column=Column(String(64), nullable=False))
