@@ -75,8 +75,8 @@ def test_every_command_has_an_example(cli):
         assert "Example: bizops" in result.stdout, name
 
 
-def test_matrix_formats(cli):
-    result = cli("approval", "matrix", "--format", "json")
+def test_matrix_formats(cli_admin):
+    result = cli_admin("approval", "matrix", "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert [r["rule"] for r in rows] == ["high-risk", "major", "large", "non-standard", "standard"]
@@ -84,10 +84,10 @@ def test_matrix_formats(cli):
     assert rows[1]["amount_min"] == "1000000.00" and rows[1]["conditions"] == "amount >= 1,000,000"
     assert rows[0]["risk"] == ["high"] and rows[3]["non_standard"] is True
     assert rows[4]["conditions"] == "any contract"
-    csv_out = cli("approval", "matrix", "--format", "csv")
+    csv_out = cli_admin("approval", "matrix", "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("position,rule,conditions,chain")
     assert "manager;finance;legal" in csv_out.stdout
-    plain = cli("approval", "matrix")
+    plain = cli_admin("approval", "matrix")
     assert "manager → finance → legal" in plain.stdout
 
 
