@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Invalid, NotFound
 from bizops.domain.text import name_key
 from bizops.i18n import _
+from bizops.store.locks import hold_record
 from bizops.store.models import Customer
 
 if TYPE_CHECKING:
@@ -38,6 +41,20 @@ def looks_like_id_or_code(text: str) -> bool:
     return bool(_ID_OR_CODE.match(text.strip()))
 
 
+def _held(find: Callable[..., Customer]) -> Callable[..., Customer]:
+    """In a PostgreSQL write, the customer found stays locked until the transaction ends, so
+    writes about one customer take turns (``bizops.store.locks``); elsewhere a no-op."""
+
+    @functools.wraps(find)
+    def held(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
+        found = find(session, ref, field=field)
+        hold_record(session, found)
+        return found
+
+    return held
+
+
+@_held
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
     """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates.
 

@@ -32,8 +32,15 @@ def lock_space(table: str) -> int:
 
 def hold_record(session: Session, record: Any) -> None:
     """Lock ``record`` (a loaded model with an ``id``) until the transaction ends, then
-    reload it: what another writer committed while this one waited is what it works on."""
+    reload it: what another writer committed while this one waited is what it works on.
+    Once per record and transaction."""
     if not session.info.get(WRITE_FLAG) or session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(_LOCK, {"space": lock_space(record.__tablename__), "id": record.id})
-    session.refresh(record)
+    key = (record.__tablename__, record.id)
+    held: set[tuple[str, int]] = session.info.setdefault("bizops_held", set())
+    if key in held:
+        return
+    session.execute(_LOCK, {"space": lock_space(key[0]), "id": key[1]})
+    held.add(key)
+    if not session.is_modified(record):  # never drop this transaction's own changes
+        session.refresh(record)

@@ -52,10 +52,8 @@ def active_customer(session: Session, ref: str | int) -> Customer:
     """The customer a command names; an archived one must be restored first."""
     # Imported here: the lookups load the contract model too, which `followups due` never needs.
     from bizops.services.lookup import find_customer
-    from bizops.store.locks import hold_record
 
-    customer = find_customer(session, ref)
-    hold_record(session, customer)  # writes about one customer take turns (PostgreSQL)
+    customer = find_customer(session, ref)  # held until the write ends (PostgreSQL)
     if customer.archived_on is not None:
         raise Conflict(
             _(
