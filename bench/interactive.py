@@ -144,6 +144,7 @@ def report(label: str, fig: Figures, limit: float, floor: Figures, task: Figures
     return (
         f"{label}: {fig.median:.3f} s (CPU {fig.median_cpu:.3f} s, peak {fig.peak_mb} MB); "
         f"limit {limit:g} s {verdict}; floor {floor.median:.3f} s, ratio {ratio(fig.median, floor.median)}"
+        f" (CPU {ratio(fig.median_cpu, floor.median_cpu)})"
         + (f"; vs task next {ratio(fig.median, task.median)}" if task else "")
     )
 
