@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Keep the files in this directory.")
     parser.add_argument("--shape", choices=("full", "minimal"), default="full")
     parser.add_argument("--pg", metavar="URL", help="import into PostgreSQL on this server")
+    parser.add_argument("--max-mb", type=int, help="a limit on bizops' peak RSS to report")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bizops-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -249,6 +250,11 @@ def main() -> None:
         f"sqlite-utils insert --csv: median {theirs_s:.2f} s (CPU {theirs_cpu:.2f} s); "
         f"ratio {ours_s / theirs_s:.2f}x (CPU {ours_cpu / theirs_cpu:.2f}x); "
         f"target <= 1.00x {'OK' if ours_s <= theirs_s else 'MISSED'}"
+        + (
+            f"; limit {args.max_mb} MB {'OK' if max(peaks) < args.max_mb else 'MISSED'}"
+            if args.max_mb
+            else ""
+        )
     )
     print(f"  runs: bizops {', '.join(f'{t:.2f}' for t, _ in ours)}; "
           f"sqlite-utils {', '.join(f'{t:.2f}' for t, _ in theirs)}; {result}")  # fmt: skip

@@ -94,8 +94,7 @@ def compare(sqlite: dict[str, Figures], pg: dict[str, Figures]) -> None:
         )
 
 
-def million(runs: int, skip_import: bool) -> None:
-    n = 1_000_000
+def million(runs: int, skip_import: bool, n: int = 1_000_000) -> None:
     plain, full = database(n), database(n, "full")
     size = plain.stat().st_size
     print(f"database size: {size / 1e6:.0f} MB for {n:,} customers, {size / n:,.0f} bytes each "
@@ -108,7 +107,15 @@ def million(runs: int, skip_import: bool) -> None:
     bulk(str(full), n, runs, big=True, task=None)
     if not skip_import:
         subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "import_customers.py"), str(n), "--runs", "1"],
+            [
+                sys.executable,
+                str(ROOT / "bench" / "import_customers.py"),
+                str(n),
+                "--runs",
+                "1",
+                "--max-mb",
+                "150",
+            ],
             check=True,
         )
 
