@@ -2,6 +2,11 @@
 one customer in ten, and pending approvals.
 
     python bench/generate.py 100000 [--db bench/out/bench-100000.db] [--today 2026-11-27]
+                             [--shape plain|full]
+
+Two shapes, so that no figure flatters one: ``plain`` (no contacts; about 60% of the open
+follow-ups due by today) and ``full`` (a contact with a phone and an email on every customer,
+and every open follow-up due within the past week, so the morning due list is all of them).
 
 The rows go in through sqlite3 executemany (the product's own import is measured elsewhere);
 the schema comes from bizops' migrations, so the data set is exactly what bizops reads.
@@ -21,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bizops.domain.customer_fields import contact_search_key, email_key  # noqa: E402
 from bizops.domain.text import name_key  # noqa: E402
 from bizops.services.policy import default_policy  # noqa: E402
 from bizops.store.engine import Database  # noqa: E402
@@ -49,7 +55,23 @@ def customer_name(i: int, rnd: random.Random) -> str:
     return f"{rnd.choice(EN_WORDS)} {rnd.choice(EN_WORDS)} {rnd.choice(EN_SUFFIX)} #{i}"
 
 
-def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[str, int]:
+SHAPES = ("plain", "full")
+SURNAMES = ["张", "王", "李", "赵", "陈", "刘", "杨", "黄", "周", "吴"]
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "杰"]
+
+
+def contact_row(i: int) -> tuple[Any, ...]:
+    """The ``full`` shape's contact of customer ``i``: a name, a title, a phone and an email."""
+    name = SURNAMES[i % 10] + GIVEN[(i // 10) % 10]
+    phone = f"138{i:08d}"
+    email = f"buyer{i}@customer{i}.example.cn"
+    key = contact_search_key(name, email, phone)
+    return (i, i, name, "采购经理", phone, email, email_key(email), key, 1)
+
+
+def generate(
+    path: Path, n: int, *, today: date, seed: int = 20261127, shape: str = "plain"
+) -> dict[str, int]:
     if path.exists():
         path.unlink()
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -95,7 +117,7 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
         users,
     )
 
-    customers, stage_rows, followups, interactions = [], [], [], []
+    customers, stage_rows, followups, interactions, contacts = [], [], [], [], []
     interaction_id = 0
     for i in range(1, n + 1):
         name = customer_name(i, rnd)
@@ -124,6 +146,9 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
             )
         days = policy.cadence_days(grade, stage) or 30
         due = last + timedelta(days=days)
+        if shape == "full":
+            due = today - timedelta(days=i % 7)
+            contacts.append(contact_row(i))
         stage_since = created + timedelta(days=rnd.randint(0, 60))
         customers.append(
             (
@@ -152,8 +177,8 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
         stage_rows.append((i, None, stage, stage_since.isoformat(), stamp, "root", "generated"))
         followups.append((i, i, due.isoformat(), "open", "cadence", None, last.isoformat()))
         if len(interactions) >= 50_000:
-            _flush(cur, customers, stage_rows, followups, interactions)
-    _flush(cur, customers, stage_rows, followups, interactions)
+            _flush(cur, customers, stage_rows, followups, interactions, contacts)
+    _flush(cur, customers, stage_rows, followups, interactions, contacts)
 
     contracts, requests, steps = [], [], []
     statuses = ["draft", "pending_approval", "approved", "signed", "active", "completed"]
@@ -255,6 +280,7 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
     con.close()
     return {
         "customers": n,
+        "contacts": n if shape == "full" else 0,
         "interactions": interaction_id,
         "contracts": contract_count,
         "pending_approvals": len(requests),
@@ -285,7 +311,12 @@ def _money_rows(contracts: list[tuple[Any, ...]], today: date) -> tuple[list[Any
 
 
 def _flush(
-    cur: sqlite3.Cursor, customers: list, stage_rows: list, followups: list, interactions: list
+    cur: sqlite3.Cursor,
+    customers: list,
+    stage_rows: list,
+    followups: list,
+    interactions: list,
+    contacts: list,
 ) -> None:
     cur.executemany(
         "INSERT INTO customers (id, code, name, name_key, grade, stage, owner_id, industry, region, "
@@ -308,8 +339,17 @@ def _flush(
         "actor_id, followup_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
         interactions,
     )
-    for rows in (customers, stage_rows, followups, interactions):
+    cur.executemany(
+        "INSERT INTO contacts (id, customer_id, name, title, phone, email, email_key, search_key, "
+        "is_primary) VALUES (?,?,?,?,?,?,?,?,?)",
+        contacts,
+    )
+    for rows in (customers, stage_rows, followups, interactions, contacts):
         rows.clear()
+
+
+def db_name(n: int, shape: str = "plain") -> str:
+    return f"bench-{n}.db" if shape == "plain" else f"bench-{n}-{shape}.db"
 
 
 def main() -> None:
@@ -317,10 +357,11 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=100_000)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--today", default="2026-11-27")
+    parser.add_argument("--shape", choices=SHAPES, default="plain")
     args = parser.parse_args()
-    path = args.db or ROOT / "bench" / "out" / f"bench-{args.n}.db"
+    path = args.db or ROOT / "bench" / "out" / db_name(args.n, args.shape)
     started = time.perf_counter()
-    counts = generate(path, args.n, today=date.fromisoformat(args.today))
+    counts = generate(path, args.n, today=date.fromisoformat(args.today), shape=args.shape)
     elapsed = time.perf_counter() - started
     print(
         f"generated {path}: "

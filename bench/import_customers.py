@@ -1,11 +1,15 @@
 """Time `bizops customer import` of N rows against `sqlite-utils insert --csv` of the same file.
 
-    python bench/import_customers.py 100000 [--runs 3] [--keep DIR]
+    python bench/import_customers.py 100000 [--runs 3] [--keep DIR] [--shape full|minimal]
+                                     [--pg URL]
 
 Generates a realistic N-row CSV (Chinese and English names, contacts, tags; a fixed seed),
 imports it with the real CLI as a subprocess into a fresh SQLite database (users created
 first, not timed), loads the same file with sqlite-utils into a scratch database, alternating
-the two RUNS times, and prints the medians and their ratio.
+the two RUNS times, and prints the medians, their ratio and bizops' peak RSS. ``--shape full``
+(the default) fills every column, a contact with a title, phone and email on every row;
+``minimal`` has only the name, grade and owner. ``--pg URL`` imports into a PostgreSQL
+database on that server instead (sqlite-utils still writes SQLite: it is the yardstick).
 """
 
 from __future__ import annotations
@@ -95,7 +99,12 @@ def customer_row(i: int, rnd: random.Random) -> list[str]:
     ]
 
 
-def write_csv(path: Path, n: int, *, seed: int = 20261127, bad_lines: int = 0) -> list[int]:
+MINIMAL = (0, 1, 3)  # name, grade, owner
+
+
+def write_csv(
+    path: Path, n: int, *, seed: int = 20261127, bad_lines: int = 0, shape: str = "full"
+) -> list[int]:
     """Write N rows; with ``bad_lines`` some rows get a defect. Returns their line numbers."""
     rnd = random.Random(seed)
     bad: list[int] = []
@@ -110,21 +119,51 @@ def write_csv(path: Path, n: int, *, seed: int = 20261127, bad_lines: int = 0) -
     step = max(n // (bad_lines + 1), 1) if bad_lines else 0
     with open(path, "w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(HEADERS)
+        keep = MINIMAL if shape == "minimal" else range(len(HEADERS))
+        writer.writerow([HEADERS[k] for k in keep])
         for i in range(1, n + 1):
             row = customer_row(i, rnd)
             if bad_lines and i % step == 0 and len(bad) < bad_lines:
                 col, value = defects[len(bad) % len(defects)]
                 row[col] = value
                 bad.append(i + 1)  # line 1 is the header
-            writer.writerow(row)
+            writer.writerow([row[k] for k in keep])
     return bad
 
 
-def _bizops(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _bizops(
+    args: list[str], env: dict[str, str], peak: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run bizops; with ``peak``, /usr/bin/time writes the child's peak RSS (KB) there."""
+    timed = ["/usr/bin/time", "-f", "%M", "-o", str(peak)] if peak and TIME.exists() else []
     return subprocess.run(
-        [str(BIN / "bizops"), *args], env=env, capture_output=True, text=True, check=False
+        [*timed, str(BIN / "bizops"), *args], env=env, capture_output=True, text=True, check=False
     )
+
+
+TIME = Path("/usr/bin/time")
+
+
+def _peak_mb(path: Path) -> int:
+    try:
+        return int(path.read_text().split()[-1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _target(work: Path, pg: str | None) -> str:
+    """A fresh database for one import run: a SQLite file, or a PostgreSQL database."""
+    if not pg:
+        return str(work / "import.db")
+    import psycopg
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from pgload import _psycopg_url, database_url
+
+    with psycopg.connect(_psycopg_url(pg), autocommit=True) as admin:
+        admin.execute('DROP DATABASE IF EXISTS "bizops_bench_import" WITH (FORCE)')
+        admin.execute('CREATE DATABASE "bizops_bench_import"')
+    return database_url(pg, "bizops_bench_import")
 
 
 def _child_cpu() -> float:
@@ -137,14 +176,17 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="Runs of each, alternating.")
     parser.add_argument("--keep", type=Path, help="Keep the files in this directory.")
+    parser.add_argument("--shape", choices=("full", "minimal"), default="full")
+    parser.add_argument("--pg", metavar="URL", help="import into PostgreSQL on this server")
+    parser.add_argument("--max-mb", type=int, help="a limit on bizops' peak RSS to report")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bizops-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    csv_path = work / f"customers-{args.n}.csv"
+    csv_path = work / f"customers-{args.n}-{args.shape}.csv"
     base = work / "base.db"
-    db_path = work / "import.db"
     scratch = work / "scratch.db"
-    write_csv(csv_path, args.n)
+    peak = work / "peak.txt"
+    write_csv(csv_path, args.n, shape=args.shape)
     env = {
         **os.environ,
         "BIZOPS_DB": str(base),
@@ -154,6 +196,8 @@ def main() -> None:
     }
     env.pop("BIZOPS_CONFIG", None)
     _remove(base)
+    if args.pg:
+        env["BIZOPS_DB"] = _target(work, args.pg)
     for cmd in (
         ["init", "--admin", "root"],
         *(["--as", "root", "user", "add", o, "--role", "sales"] for o in OWNERS),
@@ -167,16 +211,21 @@ def main() -> None:
 
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
+    peaks: list[int] = []
     result = ""
     for _ in range(args.runs):
         # bizops into a copy of the prepared database (the users exist, no customers yet)
-        _remove(db_path)
-        shutil.copy(base, db_path)
+        if args.pg:
+            db = env["BIZOPS_DB"]
+            _pg_empty(db)
+        else:
+            db = str(work / "import.db")
+            _remove(Path(db))
+            shutil.copy(base, db)
         cpu, started = _child_cpu(), time.perf_counter()
-        done = _bizops(
-            ["--db", str(db_path), "--as", "root", "customer", "import", str(csv_path)], env
-        )
+        done = _bizops(["--db", db, "--as", "root", "customer", "import", str(csv_path)], env, peak)
         ours.append((time.perf_counter() - started, _child_cpu() - cpu))
+        peaks.append(_peak_mb(peak))
         if done.returncode:
             sys.exit(f"bizops customer import failed ({done.returncode}): {done.stderr[:2000]}")
         result = (done.stdout + done.stderr).strip().splitlines()[-1]
@@ -194,16 +243,35 @@ def main() -> None:
     theirs_s = statistics.median(t for t, _ in theirs)
     ours_cpu = statistics.median(c for _, c in ours)
     theirs_cpu = statistics.median(c for _, c in theirs)
+    where = "PostgreSQL" if args.pg else "SQLite"
     print(
-        f"customer import of {args.n:,} rows: median {ours_s:.2f} s (CPU {ours_cpu:.2f} s); "
+        f"customer import of {args.n:,} rows ({args.shape} columns, {where}): "
+        f"median {ours_s:.2f} s (CPU {ours_cpu:.2f} s, peak {max(peaks)} MB); "
         f"sqlite-utils insert --csv: median {theirs_s:.2f} s (CPU {theirs_cpu:.2f} s); "
         f"ratio {ours_s / theirs_s:.2f}x (CPU {ours_cpu / theirs_cpu:.2f}x); "
         f"target <= 1.00x {'OK' if ours_s <= theirs_s else 'MISSED'}"
+        + (
+            f"; limit {args.max_mb} MB {'OK' if max(peaks) < args.max_mb else 'MISSED'}"
+            if args.max_mb
+            else ""
+        )
     )
     print(f"  runs: bizops {', '.join(f'{t:.2f}' for t, _ in ours)}; "
           f"sqlite-utils {', '.join(f'{t:.2f}' for t, _ in theirs)}; {result}")  # fmt: skip
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _pg_empty(url: str) -> None:
+    """Empty the customer side of the PostgreSQL bench database between runs (users stay)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        conn.execute(
+            "TRUNCATE customers, contacts, customer_tags, followups, stage_changes, "
+            "interactions CASCADE"
+        )
+        conn.execute("UPDATE counters SET value = 0 WHERE name = 'customer'")
 
 
 def _remove(path: Path) -> None:

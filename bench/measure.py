@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,13 +84,18 @@ def _run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, i
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, size
 
 
-def time_command(cmd: list[str], *, runs: int = 5, warm: bool = True) -> Figures:
+def time_command(
+    cmd: list[str] | Callable[[int], list[str]], *, runs: int = 5, warm: bool = True
+) -> Figures:
+    """``cmd``, or ``cmd(i)`` for run i (0 is the warm-up) when each run must differ (a write
+    that may not repeat, such as adding a customer of the same name)."""
     env = {**os.environ, "NO_COLOR": "1"}
     for name in ("BIZOPS_CONFIG", "BIZOPS_USER", "BIZOPS_DB", "BIZOPS_TODAY"):
         env.pop(name, None)
+    make = cmd if callable(cmd) else (lambda _i: cmd)
     if warm:
-        _run_once(cmd, env)  # fill the page cache; not counted
-    results = [_run_once(cmd, env) for _ in range(runs)]
+        _run_once(make(0), env)  # fill the page cache; not counted
+    results = [_run_once(make(i + 1), env) for i in range(runs)]
     return Figures(
         runs=[r[0] for r in results],
         cpu=[r[1] for r in results],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy import text as sa_text
@@ -12,8 +14,12 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.domain.text import name_key
 from bizops.i18n import _
-from bizops.store.models import Contract, Customer
+from bizops.store.locks import hold_record
+from bizops.store.models import Customer
 from bizops.store.scope import scope_of
+
+if TYPE_CHECKING:
+    from bizops.store.models import Contract
 
 # Row ids are 32-bit integer columns on PostgreSQL (and 64-bit on SQLite).
 MAX_ID = 2**31 - 1
@@ -37,6 +43,20 @@ def looks_like_id_or_code(text: str) -> bool:
     return bool(_ID_OR_CODE.match(text.strip()))
 
 
+def _held(find: Callable[..., Customer]) -> Callable[..., Customer]:
+    """In a PostgreSQL write, the customer found stays locked until the transaction ends, so
+    writes about one customer take turns (``bizops.store.locks``); elsewhere a no-op."""
+
+    @functools.wraps(find)
+    def held(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
+        found = find(session, ref, field=field)
+        hold_record(session, found)
+        return found
+
+    return held
+
+
+@_held
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
     """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates.
 
@@ -141,6 +161,9 @@ def find_contract(session: Session, ref: str | int, *, field: str = "contract") 
 
 
 def _find_contract(session: Session, ref: str | int, *, field: str) -> Contract:
+    # Imported here: building the contract models costs the customer commands a tenth of a
+    # second that they do not need.
+    from bizops.store.models import Contract
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty contract reference").format(field=field))

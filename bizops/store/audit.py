@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import StorageError
 from bizops.i18n import _
 from bizops.store.audit_key import load_key, missing_key_message
-from bizops.store.counters import current_value, set_value
+from bizops.store.counters import current_value, next_value
 from bizops.store.models import AuditChain, AuditEvent
 
 GENESIS = "0" * 64
@@ -198,10 +198,11 @@ def record(
         acting_admin=session.info.get("acting_admin"),
     )
     if is_postgres(session):
-        # The insert trigger links and seals the event inside the database.
+        # The insert trigger links and seals the event inside the database, holding the
+        # chain head's lock from here to the commit; the count is advanced under it.
         session.add(event)
-        set_value(session, COUNT_KEY, current_value(session, COUNT_KEY) + 1)
         session.flush()
+        next_value(session, COUNT_KEY)
         session.refresh(event, ["id", "prev_hash", "hash", "db_login"])
         return event
     key = _sqlite_key(session)
@@ -211,8 +212,8 @@ def record(
     event.prev_hash = last or GENESIS
     event.hash = keyed_hash(key, event)
     session.add(event)
-    set_value(session, COUNT_KEY, current_value(session, COUNT_KEY) + 1)
     session.flush()
+    next_value(session, COUNT_KEY)
     return event
 
 

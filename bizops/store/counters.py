@@ -1,20 +1,34 @@
-"""Named counters advanced inside a write transaction (which holds the write lock)."""
+"""Named counters advanced inside a write transaction.
+
+On PostgreSQL writes do not share one lock, so a counter serialises itself: ``next_value``
+advances its row in one statement and ``current_value(..., for_update=True)`` locks it, and
+the row stays locked until the transaction ends. Writes that number nothing never wait here.
+On SQLite ``BEGIN IMMEDIATE`` already makes writers take turns.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
 from bizops.store.models import Counter
 
+_ADVANCE = text(
+    "INSERT INTO counters (name, value) VALUES (:name, 1) "
+    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"
+)
 
-def current_value(session: Session, name: str) -> int:
-    value = session.execute(
-        select(col(Counter.value)).where(col(Counter.name) == name)
-    ).scalar_one_or_none()
+
+def current_value(session: Session, name: str, *, for_update: bool = False) -> int:
+    """The counter's value; ``for_update`` keeps its row locked until the transaction ends
+    (take it before ``set_value`` when the new value is computed from this one)."""
+    query = select(col(Counter.value)).where(col(Counter.name) == name)
+    if for_update:
+        query = query.with_for_update()
+    value = session.execute(query).scalar_one_or_none()
     return int(value or 0)
 
 
@@ -26,7 +40,7 @@ def set_value(session: Session, name: str, value: int) -> None:
 
 
 def next_value(session: Session, name: str) -> int:
-    """The next number of a sequence: no gaps and no repeats, because writes are serialised."""
-    value = current_value(session, name) + 1
-    set_value(session, name, value)
-    return value
+    """The next number of a sequence: no gaps and no repeats. One statement creates or advances
+    the row and locks it, so concurrent writers numbering the same sequence take turns."""
+    session.flush()  # a counter row added in this transaction must be visible to the upsert
+    return int(session.execute(_ADVANCE, {"name": name}).scalar_one())

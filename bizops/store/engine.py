@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session as _OrmSession
 
 from bizops.domain.errors import Invalid, NotPermitted, StorageError
 from bizops.i18n import _
+from bizops.store.locks import WRITE_FLAG
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -38,7 +39,9 @@ def _session(bind: Any) -> Session:
 
 
 BUSY_TIMEOUT_S = 60
-WRITE_LOCK_KEY = 0x6B1205  # pg_advisory_xact_lock key shared by every bizops write
+# The pg_advisory_xact_lock key the audit insert trigger takes to link an event to the chain's
+# head (migration 0007). Writes do not take it up front: that made every write queue.
+AUDIT_HEAD_LOCK_KEY = 0x6B1205
 
 
 def default_data_dir() -> Path:
@@ -150,8 +153,7 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on any error."""
         bind = self.engine.execution_options(bizops_write=True)
         with translate_errors(self), _session(bind) as session:
-            if not self.is_sqlite:
-                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+            session.info[WRITE_FLAG] = True
             try:
                 yield session
                 session.commit()

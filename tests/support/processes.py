@@ -42,6 +42,11 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "jinja2", "psycopg", "docx", "open
 
 def imported_modules(*args: str) -> set[str]:
     """The top-level packages `bizops *args` imports, read from ``python -X importtime``."""
+    return {name.split(".")[0] for name in imported_module_names(*args)}
+
+
+def imported_module_names(*args: str) -> set[str]:
+    """Every module `bizops *args` imports, by its full dotted name."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bizops", *args],
         capture_output=True,
@@ -54,8 +59,8 @@ def imported_modules(*args: str) -> set[str]:
     for line in proc.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+\d+ \|(\s*)(\S+)", line)
         if match:
-            names.add(match.group(2).split(".")[0])
-    assert "typer" in names, "importtime output was not parsed"
+            names.add(match.group(2))
+    assert "bizops" in names, "importtime output was not parsed"
     return names
 
 

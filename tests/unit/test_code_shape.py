@@ -51,3 +51,13 @@ def test_the_project_speaks_of_itself_only() -> None:
                 text = path.read_text(encoding="utf-8", errors="replace")
                 found += [f"{path.relative_to(root)}: {m[0]}" for m in outside.finditer(text)]
     assert not found, found
+
+
+def test_customer_service_names_are_found_where_the_index_says() -> None:
+    import importlib
+
+    from bizops.services import customers
+
+    for module, names in customers.HOMES.items():
+        exported = importlib.import_module(f"{customers.__name__}.{module}").__all__
+        assert set(names) <= set(exported), (module, set(names) - set(exported))

@@ -54,7 +54,7 @@ def insert_customers(
     are consumed, says that the whole import will be rolled back: then the last chunk and the
     counters are left alone. Returns how many were written and their first and last codes."""
     conn = session.connection()
-    first_seq = current_value(session, "customer") + 1
+    first_seq = current_value(session, "customer", for_update=True) + 1
     ct = Customer.__table__  # type: ignore[attr-defined]
     first_id = int(session.execute(select(func.coalesce(func.max(ct.c.id), 0))).scalar_one()) + 1
     chunks = _Chunks(conn)

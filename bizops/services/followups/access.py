@@ -53,7 +53,7 @@ def active_customer(session: Session, ref: str | int) -> Customer:
     # Imported here: the lookups load the contract model too, which `followups due` never needs.
     from bizops.services.lookup import find_customer
 
-    customer = find_customer(session, ref)
+    customer = find_customer(session, ref)  # held until the write ends (PostgreSQL)
     if customer.archived_on is not None:
         raise Conflict(
             _(

@@ -21,7 +21,7 @@ down_revision = "0011_invoicing_details"
 branch_labels = None
 depends_on = None
 
-# The key of the advisory lock every bizops write takes (bizops.store.engine.WRITE_LOCK_KEY).
+# The key of the advisory lock that guards the chain head (bizops.store.engine.AUDIT_HEAD_LOCK_KEY).
 WRITE_LOCK_KEY = 0x6B1205
 
 # The message an event's HMAC covers, built the same way as bizops.store.audit.keyed_message.
