@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotFound
@@ -110,13 +109,3 @@ def find_contract(session: Session, ref: str | int, *, field: str = "contract") 
             )
         )
     return found
-
-
-def page(query: Select[Any], *, limit: int | None = None, offset: int = 0) -> Select[Any]:
-    """``query`` with ``LIMIT``/``OFFSET``: a listing's ``--limit`` (0 or None: all) and
-    ``--offset`` stop the query itself rather than the rows read after it."""
-    if limit:
-        query = query.limit(limit)
-    if offset:
-        query = query.offset(offset)
-    return query
