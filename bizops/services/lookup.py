@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy import text as sa_text
 from sqlmodel import Session, col
 
@@ -181,13 +181,3 @@ def _find_contract(session: Session, ref: str | int, *, field: str) -> Contract:
             )
         )
     return found
-
-
-def page(query: Select[Any], *, limit: int | None = None, offset: int = 0) -> Select[Any]:
-    """``query`` with ``LIMIT``/``OFFSET``: a listing's ``--limit`` (0 or None: all) and
-    ``--offset`` stop the query itself rather than the rows read after it."""
-    if limit:
-        query = query.limit(limit)
-    if offset:
-        query = query.offset(offset)
-    return query

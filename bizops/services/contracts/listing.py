@@ -18,7 +18,8 @@ from bizops.domain import contract_states as cs
 from bizops.domain.dates import parse_duration_days
 from bizops.domain.vocab import CONTRACT_TYPES, one_of
 from bizops.services.contracts.terms import template_ref
-from bizops.services.lookup import find_customer, page
+from bizops.services.lookup import find_customer
+from bizops.services.paging import page
 from bizops.services.users import find_user
 from bizops.services.views.contracts import ContractRow, ExpiringContractRow
 from bizops.store.models import Contract, Customer, User

@@ -21,7 +21,7 @@ from bizops.domain.vocab import GRADES, one_of
 from bizops.i18n import _
 from bizops.services.followups.rows import DueFollowUp, NeverContacted
 from bizops.services.followups.status import CADENCE, OPEN
-from bizops.services.lookup import page
+from bizops.services.paging import page
 from bizops.store.models import Customer, FollowUp, User
 from bizops.store.scope import scope_of
 

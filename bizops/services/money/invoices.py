@@ -17,7 +17,7 @@ from bizops.domain.money import format_money, money_str
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import one_of
 from bizops.i18n import _
-from bizops.services.lookup import find_contract, page
+from bizops.services.lookup import find_contract
 from bizops.services.money.common import (
     amount_of,
     by_id,
@@ -30,6 +30,7 @@ from bizops.services.money.common import (
     save,
     totals,
 )
+from bizops.services.paging import page
 from bizops.services.users import find_user
 from bizops.services.views.money import InvoiceRow
 from bizops.store.models import Contract, Customer, Invoice, User
