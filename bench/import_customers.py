@@ -5,7 +5,8 @@
 Generates a realistic N-row CSV (Chinese and English names, contacts, tags; a fixed seed),
 imports it with the real CLI as a subprocess into a fresh SQLite database (users created
 first, not timed), loads the same file with sqlite-utils into a scratch database, alternating
-the two RUNS times, and prints the medians and their ratio.
+the two RUNS times, and prints the medians, their ratio and the
+import's peak RSS (its own, from wait4).
 """
 
 from __future__ import annotations
@@ -127,6 +128,17 @@ def _bizops(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
+def _bizops_peak(args: list[str], env: dict[str, str]) -> tuple[int, str, str, int]:
+    """Run bizops; (exit code, stdout, stderr, the child's own peak RSS in MB)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([str(BIN / "bizops"), *args], env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return child.returncode, out.read(), err.read(), usage.ru_maxrss // 1024
+
+
 def _child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -166,6 +178,7 @@ def main() -> None:
         sys.exit("sqlite-utils is not installed (pip install sqlite-utils)")
 
     ours: list[tuple[float, float]] = []
+    peaks: list[int] = []
     theirs: list[tuple[float, float]] = []
     result = ""
     for _ in range(args.runs):
@@ -173,13 +186,14 @@ def main() -> None:
         _remove(db_path)
         shutil.copy(base, db_path)
         cpu, started = _child_cpu(), time.perf_counter()
-        done = _bizops(
+        code, stdout, stderr, peak = _bizops_peak(
             ["--db", str(db_path), "--as", "root", "customer", "import", str(csv_path)], env
         )
         ours.append((time.perf_counter() - started, _child_cpu() - cpu))
-        if done.returncode:
-            sys.exit(f"bizops customer import failed ({done.returncode}): {done.stderr[:2000]}")
-        result = (done.stdout + done.stderr).strip().splitlines()[-1]
+        peaks.append(peak)
+        if code:
+            sys.exit(f"bizops customer import failed ({code}): {stderr[:2000]}")
+        result = (stdout + stderr).strip().splitlines()[-1]
         # sqlite-utils into an empty scratch database
         _remove(scratch)
         cpu, started = _child_cpu(), time.perf_counter()
@@ -198,7 +212,8 @@ def main() -> None:
         f"customer import of {args.n:,} rows: median {ours_s:.2f} s (CPU {ours_cpu:.2f} s); "
         f"sqlite-utils insert --csv: median {theirs_s:.2f} s (CPU {theirs_cpu:.2f} s); "
         f"ratio {ours_s / theirs_s:.2f}x (CPU {ours_cpu / theirs_cpu:.2f}x); "
-        f"target <= 1.00x {'OK' if ours_s <= theirs_s else 'MISSED'}"
+        f"target <= 1.00x {'OK' if ours_s <= theirs_s else 'MISSED'}; "
+        f"peak RSS {max(peaks)} MB (target < 150 MB {'OK' if max(peaks) < 150 else 'MISSED'})"
     )
     print(f"  runs: bizops {', '.join(f'{t:.2f}' for t, _ in ours)}; "
           f"sqlite-utils {', '.join(f'{t:.2f}' for t, _ in theirs)}; {result}")  # fmt: skip
