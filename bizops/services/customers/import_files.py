@@ -9,24 +9,28 @@ rows of text cells under canonical field names.
   ``reason`` columns of a rejects file, which are ignored.
 - A row with more cells than the header has columns is a problem of that row; empty rows are
   skipped.
+- Rows are read as the import consumes them: a CSV file is decoded and parsed a row at a
+  time (its bytes are read once, for the SHA-256 and the encoding check), never held as a
+  list of rows. A workbook is read in openpyxl's read-only mode; a JSON file is parsed whole.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold, neutralise_formula, restore_formula
 from bizops.i18n import _
-from bizops.services.customers.import_text import decode_text, parse_map
+from bizops.services.customers.import_text import decode_text, parse_map, text_codec
 
 __all__ = [
     "CONTACT_SEPARATOR",
@@ -102,11 +106,17 @@ class RawRow:
 
 @dataclass
 class Table:
+    """A file's rows, read once as they are iterated (a CSV file is never held as rows):
+    ``problems`` (rows wider than the header) and ``count`` (rows read, empty ones aside)
+    grow while ``rows`` is consumed; ``expected`` is an estimate for a progress bar."""
+
     headers: list[str]
     fields: list[str | None]  # canonical field per column, None for an empty ignored column
-    rows: list[RawRow]
+    rows: Iterable[RawRow]
     problems: list[tuple[RawRow, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # columns skipped by --ignore-unknown
+    count: int = 0
+    expected: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,26 +149,16 @@ def _unknown(text: str, name: str, columns: Columns, ignored: list[str]) -> None
 
 
 def _map_headers(
-    headers: list[str],
-    name: str,
-    has_values: Callable[[int], bool],
-    columns: Columns,
-    ignored: list[str],
+    headers: list[str], name: str, columns: Columns, ignored: list[str]
 ) -> list[str | None]:
     fields: list[str | None] = []
     seen: dict[str, str] = {}
-    for i, header in enumerate(headers):
+    for header in headers:
         text = (header or "").strip()
         if text in REJECT_COLUMNS:
             fields.append(None)
             continue
-        if not text:
-            if has_values(i):
-                raise Invalid(
-                    _("{file}: column {column} has no header but holds values").format(
-                        file=name, column=i + 1
-                    )
-                )
+        if not text:  # a value under it is refused as the rows are read (``_rows``)
             fields.append(None)
             continue
         key = (
@@ -192,14 +192,6 @@ def _map_headers(
     return fields
 
 
-def _unguarded(records: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """Cells an export guarded against spreadsheet formulas (a leading ') as typed again."""
-    return [
-        (where, [restore_formula(c) if c[:1] == "'" else c for c in cells])
-        for where, cells in records
-    ]
-
-
 def _table(
     headers: list[str],
     records: Iterator[tuple[str, list[str]]],
@@ -207,19 +199,22 @@ def _table(
     columns: Columns,
     *,
     guarded: bool = True,
+    expected: int = 0,
 ) -> Table:
-    records_list = list(records)
-    if guarded:
-        records_list = _unguarded(records_list)
     ignored: list[str] = []
-    fields = _map_headers(
-        headers,
-        name,
-        lambda i: any(i < len(cells) and cells[i].strip() for _, cells in records_list),
-        columns,
-        ignored,
-    )
-    table = Table(headers=headers, fields=fields, rows=[], ignored=ignored)
+    fields = _map_headers(headers, name, columns, ignored)
+    table = Table(headers=headers, fields=fields, rows=(), ignored=ignored, expected=expected)
+    table.rows = _rows(table, records, name, guarded=guarded)
+    return table
+
+
+def _rows(
+    table: Table, records: Iterator[tuple[str, list[str]]], name: str, *, guarded: bool
+) -> Iterator[RawRow]:
+    """The table's rows as the records arrive: cells an export guarded against spreadsheet
+    formulas (a leading ') as typed again; a row wider than the header is a problem."""
+    headers, fields = table.headers, table.fields
+    blank = [i for i, key in enumerate(fields) if key is None and not (headers[i] or "").strip()]
     width = len(headers)
     too_wide = _("has {count} cells but the header has {width} columns")
     pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
@@ -228,11 +223,21 @@ def _table(
     # getter gives a tuple); a short row (trailing cells left out) cell by cell.
     full = max(i for i, _ in pairs) + 1
     take = itemgetter(*(i for i, _ in pairs))
-    append = table.rows.append
-    for where, cells in records_list:
-        if not "".join(cells).strip():
+    for where, cells in records:
+        joined = "".join(cells)
+        if not joined.strip():
             continue
+        table.count += 1
+        if guarded and "'" in joined:
+            cells = [restore_formula(c) if c[:1] == "'" else c for c in cells]
         count = len(cells)
+        for i in blank:
+            if i < count and cells[i].strip():
+                raise Invalid(
+                    _("{file}: column {column} has no header but holds values").format(
+                        file=name, column=i + 1
+                    )
+                )
         if count > width and "".join(cells[width:]).strip():
             table.problems.append(
                 (
@@ -245,18 +250,30 @@ def _table(
             values = dict(zip(keys, take(cells), strict=True))
         else:
             values = {k: cells[i] for i, k in pairs if i < count}
-        append(RawRow(where=where, values=values, cells=cells))
-    return table
+        yield RawRow(where=where, values=values, cells=cells)
 
 
 def read_csv_text(text: str, name: str, columns: Columns | None = None) -> Table:
-    first_line = text.split("\n", 1)[0]
+    return read_csv_stream(io.StringIO(text, newline=""), name, columns)
+
+
+def read_csv_stream(
+    stream: TextIO, name: str, columns: Columns | None = None, *, expected: int = 0
+) -> Table:
+    """CSV rows read from ``stream`` (opened with ``newline=""``) as they are iterated."""
+    first_line = stream.readline()
+    if not first_line:
+        raise Invalid(
+            _("{file}: the file is empty; the first line must name the columns").format(file=name)
+        )
     # Comma, else tab or semicolon (what Excel writes where the decimal mark is a comma),
     # whichever the header line holds most of; a tie goes to the comma.
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first_line,), stream), delimiter=delimiter)
     try:
         headers = next(reader)
+        if headers:
+            headers[0] = headers[0].removeprefix("\ufeff")
     except StopIteration:
         raise Invalid(
             _("{file}: the file is empty; the first line must name the columns").format(file=name)
@@ -284,8 +301,7 @@ def read_csv_text(text: str, name: str, columns: Columns | None = None) -> Table
             yield line.format(line=previous + 1), cells
             previous = reader.line_num
 
-    # Only a file holding a ' can hold a guarded cell: most files skip the pass.
-    return _table(headers, records(), name, columns or Columns(), guarded="'" in text)
+    return _table(headers, records(), name, columns or Columns(), expected=expected)
 
 
 def _cell(value: Any) -> str:
@@ -400,10 +416,11 @@ def read_table(
             _("{file}: old .xls workbooks are not read; save it as .xlsx or CSV").format(file=name)
         )
     raw = data if data is not None else path.read_bytes()
-    text = decode_text(raw, name, encoding)
     if suffix == ".json":
-        return read_json_text(text, name, columns)
-    return read_csv_text(text, name, columns)
+        return read_json_text(decode_text(raw, name, encoding), name, columns)
+    # The text is decoded as the rows are read, never held whole (a BytesIO shares the bytes).
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=text_codec(raw, name, encoding), newline="")
+    return read_csv_stream(stream, name, columns, expected=max(raw.count(b"\n") - 1, 0))
 
 
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:

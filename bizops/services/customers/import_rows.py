@@ -192,7 +192,8 @@ class RowChecker:
             .where(k.email_key.is_not(None))
         ):
             self.existing_emails.setdefault(ekey, f"{code} {cname}")
-        self.bad: list[tuple[RawRow, str]] = list(table.problems)
+        # The table's own problems (rows wider than the header) join these as it is read.
+        self.bad: list[tuple[RawRow, str]] = table.problems
         self.present: list[str] = []
         self.names_in_file: dict[str, str] = {}
         self.emails_in_file: dict[str, str] = {}
@@ -200,7 +201,7 @@ class RowChecker:
     def rows(self, progress: Progress, *, all_or_nothing: bool) -> Iterator[NewCustomer]:
         """Every row is checked; with ``all_or_nothing``, once a row is bad (the import will
         be rolled back) the good rows that follow are no longer yielded."""
-        total = len(self.table.rows)
+        total = self.table.expected
         bad = self.bad
         already_present = _("{where}: {name} already present")
         for i, raw in enumerate(self.table.rows, start=1):

@@ -18,7 +18,14 @@ from bizops.domain.errors import Invalid
 from bizops.domain.text import fold
 from bizops.i18n import _
 
-__all__ = ["GB_FAMILY", "check_encoding", "decode_text", "likely_encoding", "parse_map"]
+__all__ = [
+    "GB_FAMILY",
+    "check_encoding",
+    "decode_text",
+    "likely_encoding",
+    "parse_map",
+    "text_codec",
+]
 
 # Encodings GB18030 contains: a detector naming one of them agrees with the fallback.
 GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "hz", "cp936"})
@@ -72,15 +79,29 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
     """The file's text: in ``encoding`` when given, else UTF-8 (with or without BOM), else
     GB18030 unless the bytes are far more likely another encoding; anything else is an
     error naming the problem."""
-    text = _decode_as(data, name, encoding) if encoding is not None else _guess(data, name)
+    return _decoded(data, name, encoding)[0]
+
+
+def text_codec(data: bytes, name: str, encoding: str | None = None) -> str:
+    """The codec that reads ``data`` by the rules of ``decode_text`` (which it checks the whole
+    text with), for a reader that decodes as it goes; a byte-order mark is skipped."""
+    codec = _decoded(data, name, encoding)[1]
+    return "utf-8-sig" if codec == "utf-8" else codec
+
+
+def _decoded(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+    if encoding is not None:
+        text, codec = _decode_as(data, name, encoding), check_encoding(encoding)
+    else:
+        text, codec = _guess(data, name)
     if "\x00" in text:
         raise Invalid(
             _("{file}: the file holds NUL bytes; it is not a CSV text file").format(file=name)
         )
-    return text
+    return text, codec
 
 
-def _guess(data: bytes, name: str) -> str:
+def _guess(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Invalid(
             _(
@@ -89,7 +110,7 @@ def _guess(data: bytes, name: str) -> str:
             ).format(file=name)
         )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError as utf8_error:
         try:
             text = data.decode("gb18030")
@@ -110,7 +131,7 @@ def _guess(data: bytes, name: str) -> str:
                 "import it with --encoding {option} (or save it as 'CSV UTF-8')"
             ).format(file=name, encoding=likely, option=option)
         )
-    return text
+    return text, "gb18030"
 
 
 def parse_map(specs: Iterable[str], fields: dict[str, str]) -> dict[str, str]:

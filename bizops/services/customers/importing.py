@@ -101,7 +101,7 @@ def import_customers(
     )
     sha256 = hashlib.sha256(data).hexdigest()
     table = read_table(path, data, columns=columns, encoding=encoding)
-    total = len(table.rows)
+    del data  # the table reads what it needs; the rows are not held
     checker = RowChecker(session, table, today)
     builder = CustomerRowBuilder(
         policy=policy,
@@ -120,13 +120,13 @@ def import_customers(
             code_pattern=policy.customer_code,
             rejected=lambda: not skip_invalid and bool(checker.bad),
         )
-    progress("importing", total, total)
+    progress("importing", table.count, table.count)
     bad = sorted(checker.bad, key=lambda item: _line(item[0].where))
     problem = _("{where}: {reason}")
     result = ImportResult(
         file=path.name,
         sha256=sha256,
-        rows=total + len(table.problems),
+        rows=table.count,
         imported=0,
         already_present=len(checker.present),
         rejected=len(bad),
