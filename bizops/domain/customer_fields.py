@@ -17,11 +17,14 @@ from functools import lru_cache, partial
 from operator import call
 from typing import Any, NamedTuple
 
+from bizops.domain.credit_code import credit_code_problem, normalise_credit_code
+from bizops.domain.dates import parse_date
 from bizops.domain.errors import BizopsError, Invalid
+from bizops.domain.invoicing import CREDIT_CODE_REASONS
 from bizops.domain.money import parse_money
 from bizops.domain.pipeline import check_starting_stage
 from bizops.domain.text import fold, name_key
-from bizops.domain.validate import check_email, check_line, check_phone, check_text
+from bizops.domain.validate import check_email, check_line, check_phone, check_text, check_url
 from bizops.domain.vocab import GRADES, INTENTS, STAGES, one_of
 from bizops.i18n import _, current_language
 
@@ -29,15 +32,20 @@ __all__ = [
     "COLUMNS",
     "MAX_CADENCE_DAYS",
     "OPTIONS",
+    "NO_COMPANY",
+    "Company",
     "ContactIn",
     "Labels",
     "NewCustomer",
     "check_contact",
+    "check_company",
+    "check_credit_code",
     "check_name",
     "check_new_customer",
     "contact_search_key",
     "email_key",
     "format_contact",
+    "parse_archived",
     "parse_cadence",
     "parse_contact",
     "parse_contacts",
@@ -258,6 +266,42 @@ def parse_cadence(value: int | None, field: str = "--cadence") -> int | None:
     return value
 
 
+def check_credit_code(value: str | None, field: str = "--credit-code") -> str | None:
+    """A unified social credit code (GB 32100 check digit), normalised; empty is None."""
+    if value is None or not value.strip():
+        return None
+    reason = credit_code_problem(value)
+    if reason is not None:
+        raise Invalid(
+            _("{field}: {value}: {reason}").format(
+                field=field, value=repr(value), reason=_(CREDIT_CODE_REASONS[reason])
+            )
+        )
+    return normalise_credit_code(value)
+
+
+_YES = frozenset({"true", "yes", "y", "1", "是", "已归档", "归档"})
+_NO = frozenset({"", "false", "no", "n", "0", "否", "未归档"})
+
+
+def parse_archived(value: str | None, *, today: date, field: str = "archived") -> date | None:
+    """An import's ``archived`` cell: the day it was archived (as `customer export` writes
+    it), or yes/true/是 (archived today); empty, no, false or 否 is not archived."""
+    text = (value or "").strip().casefold()
+    if text in _NO:
+        return None
+    if text in _YES:
+        return today
+    try:
+        return parse_date(text, today=today)
+    except BizopsError:
+        raise Invalid(
+            _("{field}: {value} is neither a date nor yes/no").format(
+                field=field, value=repr(value)
+            )
+        ) from None
+
+
 # --------------------------------------------------------------------------- one new customer
 
 
@@ -280,6 +324,12 @@ class NewCustomer(NamedTuple):
     needs: str | None = None
     cadence_days: int | None = None
     last_contact_on: date | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    credit_code: str | None = None
+    archived_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +348,11 @@ class Labels:
     note: str
     needs: str
     cadence: str
+    phone: str
+    email: str
+    website: str
+    address: str
+    credit_code: str
 
 
 OPTIONS = Labels(
@@ -312,6 +367,11 @@ OPTIONS = Labels(
     note="--note",
     needs="--needs",
     cadence="--cadence",
+    phone="--phone",
+    email="--email",
+    website="--website",
+    address="--address",
+    credit_code="--credit-code",
 )
 COLUMNS = Labels(
     grade="grade",
@@ -325,6 +385,11 @@ COLUMNS = Labels(
     note="note",
     needs="needs",
     cadence="cadence",
+    phone="company_phone",
+    email="company_email",
+    website="website",
+    address="address",
+    credit_code="credit_code",
 )
 
 
@@ -345,6 +410,7 @@ def check_new_customer(
     needs: str | None = None,
     cadence: int | None = None,
     last_contact: date | None = None,
+    company: Company | None = None,
     imported: bool = False,
     labels: Labels = OPTIONS,
     collect: bool = False,
@@ -357,7 +423,7 @@ def check_new_customer(
     The starting stage follows ``pipeline.check_starting_stage``.
     """
     fields = (name, grade, stage, owner, contacts, industry, region, source, potential, intent,
-              tags, note, needs, cadence, last_contact)  # fmt: skip
+              tags, note, needs, cadence, last_contact, company or NO_COMPANY)  # fmt: skip
     try:
         # Each check runs directly: most rows are good, and an import checks 100,000 of them.
         return _check(fields, imported, labels, call)
@@ -384,7 +450,7 @@ def _check(
 ) -> NewCustomer:
     """The checks of ``check_new_customer`` in their order; ``take(check, *args)`` runs one."""
     (name, grade, stage, owner, contacts, industry, region, source, potential, intent,
-     tags, note, needs, cadence, last_contact) = fields  # fmt: skip
+     tags, note, needs, cadence, last_contact, company) = fields  # fmt: skip
     checked_name = take(check_name, name, "name")
     # Positional, in the order of NewCustomer's fields.
     return NewCustomer(
@@ -404,4 +470,37 @@ def _check(
         take(text_field, needs, labels.needs, max_length=5000),
         None if cadence is None else take(parse_cadence, cadence, labels.cadence),
         last_contact,
+        *(_company_fields(company, labels, take) if company is not NO_COMPANY else ()),
     )
+
+
+class Company(NamedTuple):
+    """The company's own details as typed: phone, email, website, address, credit code, and
+    (for an import) the day it was archived."""
+
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    credit_code: str | None = None
+    archived_on: date | None = None
+
+
+NO_COMPANY = Company()
+
+
+def _company_fields(company: Company, labels: Labels, take: Callable[..., Any]) -> tuple[Any, ...]:
+    """The company's details checked, in the order of NewCustomer's fields."""
+    return (
+        take(check_phone, company.phone, labels.phone),
+        take(check_email, company.email, labels.email),
+        take(check_url, company.website, labels.website),
+        take(text_field, company.address, labels.address, max_length=300),
+        take(check_credit_code, company.credit_code, labels.credit_code),
+        company.archived_on,
+    )
+
+
+def check_company(company: Company, labels: Labels = OPTIONS) -> Company:
+    """The company's details checked (`customer update`): the first problem raises."""
+    return Company(*_company_fields(company, labels, call))

@@ -5,7 +5,7 @@ A new customer is five kinds of row: the customer, its contacts (the first one m
 else the first one, is the primary contact), its tags, its first stage-history entry, and its
 first follow-up, due by the cadence rules (``domain.cadence``): the first-contact rule for a
 customer never contacted, the grade x stage cadence from its last contact otherwise, and none
-for a lost or dormant one. Each row type's fields are columns of its table, by name; the
+for a lost or dormant one, or an archived one (an import keeps the archived flag). Each row type's fields are columns of its table, by name; the
 customer's id and code come from the store.
 """
 
@@ -63,6 +63,12 @@ class CustomerRow(NamedTuple):
     last_contact_on: date | None
     created_on: date
     created_at: datetime
+    phone: str | None = None  # the company's own
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    credit_code: str | None = None
+    archived_on: date | None = None
 
 
 class ContactRow(NamedTuple):
@@ -122,10 +128,11 @@ class CustomerRowBuilder:
         """The rows of one checked customer, numbered ``code``."""
         # One unpacking rather than a field lookup each: an import builds 100,000 of these.
         (name, key, grade, stage, owner_id, industry, region, source, potential, intent,
-         tags, contacts, note, needs, cadence_days, last_contact_on) = new  # fmt: skip
+         tags, contacts, note, needs, cadence_days, last_contact_on,
+         phone, email, website, address, credit_code, archived_on) = new  # fmt: skip
         today = self.today
         stage_row, followed = self._stages.get(stage) or self._stage(stage)
-        if not followed:
+        if not followed or archived_on is not None:  # an archived customer is not followed up
             followup = None
         elif last_contact_on is None:
             followup = self._first_followups.get(grade) or self._first_followup(grade)
@@ -135,6 +142,7 @@ class CustomerRowBuilder:
         customer = CustomerRow(
             code, name, key, full, initials, grade, stage, owner_id, industry, region, source,
             potential, intent, needs, note, cadence_days, today, last_contact_on, today, self.now,
+            phone, email, website, address, credit_code, archived_on,
         )  # fmt: skip
         # A lone contact is the primary one, marked or not.
         primary = primary_index(contacts) if len(contacts) > 1 else 0

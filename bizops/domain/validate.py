@@ -10,6 +10,9 @@ from bizops.i18n import N_, _
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()./]+(?:\s*(?:ext\.?|x|转)\s*\d{1,6})?$", re.IGNORECASE)
+_URL = re.compile(
+    r"^(?:https?://)?[^\s/:@]+\.[^\s/:@.]{2,}(?::\d{1,5})?(?:[/?#]\S*)?$", re.IGNORECASE
+)
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -37,6 +40,21 @@ def check_phone(value: str | None, field: str = "phone") -> str | None:
                 "{field}: {value} is not a valid phone number (digits, spaces, +, -, "
                 "parentheses; 5 to 20 digits)"
             ).format(field=field, value=repr(value))
+        )
+    return text
+
+
+def check_url(value: str | None, field: str = "website") -> str | None:
+    """A web address: a host name with a dot (``www.example.com``), optionally with
+    http(s)://, a port and a path; no spaces."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) > 200 or not _URL.match(text):
+        raise Invalid(
+            _("{field}: {value} is not a web address (e.g. www.example.com)").format(
+                field=field, value=repr(value)
+            )
         )
     return text
 

@@ -164,6 +164,7 @@ def _find_contract(session: Session, ref: str | int, *, field: str) -> Contract:
     # Imported here: building the contract models costs the customer commands a tenth of a
     # second that they do not need.
     from bizops.store.models import Contract
+
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty contract reference").format(field=field))

@@ -17,5 +17,6 @@ REVISIONS: tuple[str, ...] = (
     "0013_invisible_name_keys",
     "0009_approval_flows",
     "0006_controls",
+    "0014_customer_company",
 )
 HEAD = REVISIONS[-1]

@@ -328,7 +328,7 @@ def test_export_reads_back_unchanged(db, team, policy, today, tmp_path):
         # validate every exported row exactly as import would
         with db.read() as s:
             resolver = Owners(s)
-            rows = [check_row(raw, resolver) for raw in table.rows]
+            rows = [check_row(raw, resolver, today) for raw in table.rows]
         assert [r.name for r in rows] == ["华信科技有限公司", "Acme"]
         first = rows[0]
         assert (first.grade, first.stage, first.potential, first.intent) == (

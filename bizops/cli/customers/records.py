@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.customers.group import CustomerArg, app
+from bizops.cli.customers.group import (
+    AddressOption,
+    CreditCodeOption,
+    CustomerArg,
+    EmailOption,
+    PhoneOption,
+    WebsiteOption,
+    app,
+)
 from bizops.cli.output import (
     Col,
     ColumnsOption,
@@ -78,6 +86,11 @@ def add(
     ] = None,
     note_text: Annotated[str | None, typer.Option("--note", help="Free note.")] = None,
     needs: Annotated[str | None, typer.Option("--needs", help="What the customer needs.")] = None,
+    phone: PhoneOption = None,
+    email: EmailOption = None,
+    website: WebsiteOption = None,
+    address: AddressOption = None,
+    credit_code: CreditCodeOption = None,
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help="Add even if the name or email exists.")
     ] = False,
@@ -109,6 +122,7 @@ def add(
             contacts=contact or [],
             note=note_text,
             needs=needs,
+            **_company(phone, email, website, address, credit_code),
             allow_duplicate=allow_duplicate,
         )
         shown = (
@@ -202,6 +216,11 @@ def list_(
         )
 
 
+def _company(*values: str | None) -> dict[str, str | None]:
+    """The company options of `customer add` and `customer update`, as the service takes them."""
+    return dict(zip(("phone", "email", "website", "address", "credit_code"), values, strict=True))
+
+
 def _next_followup(nxt: Any) -> str:
     if nxt["days_overdue"]:
         return _("{due} ({kind}, {days} day(s) overdue)").format(
@@ -287,7 +306,11 @@ def show(customer: CustomerArg, fmt: FormatOption = None, output: OutputOption =
         output=output,
         title=f"{obj['code']} {obj['name']}",
         sections=SHOW_SECTIONS,
-        labels={"name": N_("Customer name")},
+        labels={
+            "name": N_("Customer name"),
+            "phone": N_("Company phone"),
+            "email": N_("Company email"),
+        },
     )
 
 
@@ -311,6 +334,11 @@ def update(
     ] = False,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    phone: PhoneOption = None,
+    email: EmailOption = None,
+    website: WebsiteOption = None,
+    address: AddressOption = None,
+    credit_code: CreditCodeOption = None,
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help="Allow a name another customer has.")
     ] = False,
@@ -343,6 +371,7 @@ def update(
             clear_cadence=no_cadence,
             add_tags=tag or [],
             remove_tags=untag or [],
+            **_company(phone, email, website, address, credit_code),
             allow_duplicate=allow_duplicate,
         )
         shown = (

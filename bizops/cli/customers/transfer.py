@@ -32,6 +32,26 @@ CUSTOMER_EXPORT = Listing(
 )
 
 
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="SOURCE=FIELD: the file's column SOURCE holds FIELD, e.g. 客户级别=grade (repeatable).",
+    ),
+]
+IgnoreUnknownOption = Annotated[
+    bool,
+    typer.Option("--ignore-unknown", help="Skip the columns that map to no field, and list them."),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="The text's encoding, e.g. big5 or utf-16 (default: UTF-8, else GB18030).",
+    ),
+]
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030), .xlsx or .json file.")],
@@ -49,6 +69,9 @@ def import_(
             help="Write every problem (line, column, value, problem) to this CSV file.",
         ),
     ] = None,
+    mapping: MapOption = None,
+    ignore_unknown: IgnoreUnknownOption = False,
+    encoding: EncodingOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Import customers: every bad row is reported; all or nothing unless --skip-invalid.
@@ -56,20 +79,24 @@ def import_(
     Rows whose name already exists (case, width and punctuation ignored) are skipped as
     "already present", so importing the same file again adds nothing.
 
-    The terminal lists the first 50 problems; --errors FILE gets all of them.
+    The terminal lists the first 50 problems; --errors FILE gets all of them. Values may be
+    codes or their Chinese names (A类, 商务谈判, 高); a phone or email without a contact name
+    is the company's own.
 
-    Example: bizops customer import 客户名单.csv --skip-invalid --rejects rejects.csv
+    Example: bizops customer import 客户名单.csv --map 客户级别=grade --ignore-unknown
     """
     import sys
 
     from bizops.cli.output import check_output_path
     from bizops.services.customers import import_customers
+    from bizops.services.customers.import_files import Columns
 
     # Checked before anything is read: never the database, a directory or a device.
     if rejects is not None:
         rejects = check_output_path(rejects, option="--rejects")
     if errors is not None:
         errors = check_output_path(errors, option="--errors")
+    columns = Columns.of(mapping or [], ignore_unknown=ignore_unknown)
     st = state()
     progress_bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
@@ -84,10 +111,18 @@ def import_(
                 rejects=rejects,
                 errors=errors,
                 progress=progress_bar.update if progress_bar else _quiet,
+                columns=columns,
+                encoding=encoding,
             )
     finally:
         if progress_bar:
             progress_bar.stop()
+    if result.ignored_columns:
+        note(
+            _("Ignored column(s) that map to no field: {columns}").format(
+                columns=", ".join(result.ignored_columns)
+            )
+        )
     if fmt is Format.json or fmt is Format.csv:
         emit_object(dict(result.as_dict()), fmt=fmt)
         return

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bizops.domain.customer_fields import (
+    Company,
     ContactIn,
     NewCustomer,
     check_new_customer,
@@ -52,9 +53,17 @@ def add_customer(
     contacts: Sequence[str | ContactIn] = (),
     note: str | None = None,
     needs: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    website: str | None = None,
+    address: str | None = None,
+    credit_code: str | None = None,
     allow_duplicate: bool = False,
 ) -> CustomerView:
     """Add a customer at ``stage`` (prospect by default) with its first-contact follow-up.
+
+    ``phone``, ``email``, ``website``, ``address`` and ``credit_code`` are the company's own
+    (a switchboard, a mailbox; the credit code's GB 32100 check digit is verified).
 
     ``signed`` and ``maintenance`` are refused as starting stages (``Conflict``): both need a
     signed contract, which a new customer cannot have.
@@ -80,6 +89,7 @@ def add_customer(
         tags=tags,
         note=note,
         needs=needs,
+        company=Company(phone, email, website, address, credit_code),
     )
     # The duplicate rule reads the whole table; a customer the actor may not see is named by
     # its owner alone.

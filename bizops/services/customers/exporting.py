@@ -19,7 +19,9 @@ __all__ = ["export_rows", "flatten_for_csv"]
 
 def export_rows(session: Session, *, scope: str = "active") -> Iterator[ExportRow]:
     """Customers as import reads them: the primary contact in contact/title/phone/email, the
-    others in ``more_contacts`` ("Name, title, phone, email" each), tags as a list."""
+    others in ``more_contacts`` ("Name, title, phone, email" each), tags as a list; the
+    company's own phone and email in company_phone/company_email; ``archived`` the day an
+    archived customer was archived (import keeps it)."""
     c = Customer.__table__.c  # type: ignore[attr-defined]
     u = User.__table__.c  # type: ignore[attr-defined]
     where = [scope_of(session).owner_clause(c.owner_id)]
@@ -30,13 +32,15 @@ def export_rows(session: Session, *, scope: str = "active") -> Iterator[ExportRo
     query = (
         select(c.id, c.code, c.name, c.grade, c.stage, u.login, c.industry, c.region)
         .add_columns(c.source, c.potential, c.intent, c.note, c.needs)
+        .add_columns(c.phone, c.email, c.website, c.address, c.credit_code, c.archived_on)
         .select_from(Customer.__table__.outerjoin(User.__table__, u.id == c.owner_id))  # type: ignore[attr-defined]
         .where(*where)
         .order_by(c.code)
     )
     for row in session.execute(query):
         cid, code, name, grade, stage, login, industry, region = row[:8]
-        source, potential, intent, note, needs = row[8:]
+        source, potential, intent, note, needs = row[8:13]
+        phone, email, website, address, credit_code, archived_on = row[13:]
         contacts = contact_map.get(cid, [])
         primary = contacts[0] if contacts else {}
         yield {
@@ -58,6 +62,12 @@ def export_rows(session: Session, *, scope: str = "active") -> Iterator[ExportRo
             "more_contacts": [format_contact(x) for x in contacts[1:]],
             "note": note,
             "needs": needs,
+            "company_phone": phone,
+            "company_email": email,
+            "website": website,
+            "address": address,
+            "credit_code": credit_code,
+            "archived": archived_on,
         }
 
 

@@ -1,32 +1,41 @@
-"""Reading customer files for `customer import`: CSV (UTF-8, UTF-8 with BOM, GB18030), .xlsx
-and JSON as `customer export` writes it, into rows of text cells under canonical field names.
+"""Reading customer files for `customer import`: CSV (UTF-8, UTF-8 with BOM, GB18030 or the
+``--encoding`` given; see ``import_text``), .xlsx and JSON as `customer export` writes it, into
+rows of text cells under canonical field names.
 
-- Headers are English or Chinese (``HEADER_ALIASES``); ``name``, ``grade`` and ``owner`` are
-  required; an unknown column is an error that lists the accepted ones, except the
-  ``source_line`` and ``reason`` columns of a rejects file, which are ignored.
+- Headers are English or Chinese (``HEADER_ALIASES``, which hold the `--headers zh` export
+  headers), or mapped by ``--map SOURCE=FIELD``; ``name``, ``grade`` and ``owner`` are
+  required; an unknown column is an error that lists the accepted ones (or, with
+  ``--ignore-unknown``, a column skipped and reported), except the ``source_line`` and
+  ``reason`` columns of a rejects file, which are ignored.
 - A row with more cells than the header has columns is a problem of that row; empty rows are
   skipped.
+- Rows are read as the import consumes them: a CSV file is decoded and parsed a row at a
+  time (its bytes are read once, for the SHA-256 and the encoding check), never held as a
+  list of rows. A workbook is read in openpyxl's read-only mode; a JSON file is parsed whole.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold, neutralise_formula, restore_formula
 from bizops.i18n import _
+from bizops.services.customers.import_text import decode_text, parse_map, text_codec
 
 __all__ = [
     "CONTACT_SEPARATOR",
     "HEADER_ALIASES",
+    "Columns",
     "REJECT_COLUMNS",
     "REQUIRED",
     "TAG_SEPARATOR",
@@ -41,27 +50,35 @@ __all__ = [
     "write_rejects",
 ]
 
-# Canonical field -> the headers accepted for it (compared after folding case and width).
+# Canonical field -> the headers accepted for it (compared after folding case and width);
+# the traditional characters a Big5 file's headers are written in are accepted too.
 # `customer export` writes these columns, in this order (``views.ExportRow``).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("code", "编号", "客户编号"),
-    "name": ("name", "名称", "客户名称", "公司名称"),
-    "grade": ("grade", "等级", "客户等级"),
-    "stage": ("stage", "阶段"),
-    "owner": ("owner", "负责人", "销售"),
-    "industry": ("industry", "行业"),
-    "region": ("region", "地区", "区域"),
-    "source": ("source", "来源"),
+    "name": ("name", "名称", "客户名称", "公司名称", "客戶名稱", "公司名稱", "名稱"),
+    "grade": ("grade", "等级", "客户等级", "等級", "客戶等級"),
+    "stage": ("stage", "阶段", "階段"),
+    "owner": ("owner", "负责人", "销售", "負責人", "業務"),
+    "industry": ("industry", "行业", "行業"),
+    "region": ("region", "地区", "区域", "地區", "區域"),
+    "source": ("source", "来源", "來源"),
     "potential": ("potential", "潜力", "采购潜力", "预计金额"),
     "intent": ("intent", "意向", "合作意向"),
     "tags": ("tags", "tag", "标签"),
-    "contact": ("contact", "联系人"),
-    "title": ("title", "职务", "职位"),
-    "phone": ("phone", "电话", "手机"),
-    "email": ("email", "邮箱", "电子邮件"),
+    "contact": ("contact", "联系人", "聯絡人", "聯繫人"),
+    "title": ("title", "职务", "职位", "職務", "職位"),
+    "phone": ("phone", "电话", "手机", "電話", "手機"),
+    "email": ("email", "邮箱", "电子邮件", "郵箱", "電子郵件"),
     "more_contacts": ("more_contacts", "其他联系人"),
-    "note": ("note", "备注"),
+    "note": ("note", "备注", "備註"),
     "needs": ("needs", "需求"),
+    # The company's own details (a switchboard, a mailbox), not a contact's.
+    "company_phone": ("company_phone", "公司电话", "总机", "座机"),
+    "company_email": ("company_email", "公司邮箱"),
+    "website": ("website", "网址", "网站", "公司网址"),
+    "address": ("address", "地址", "公司地址"),
+    "credit_code": ("credit_code", "统一社会信用代码", "信用代码"),
+    "archived": ("archived", "已归档", "归档"),
 }
 REQUIRED: tuple[str, ...] = ("name", "grade", "owner")
 TAG_SEPARATOR = ";"
@@ -89,71 +106,70 @@ class RawRow:
 
 @dataclass
 class Table:
+    """A file's rows, read once as they are iterated (a CSV file is never held as rows):
+    ``problems`` (rows wider than the header) and ``count`` (rows read, empty ones aside)
+    grow while ``rows`` is consumed; ``expected`` is an estimate for a progress bar."""
+
     headers: list[str]
     fields: list[str | None]  # canonical field per column, None for an empty ignored column
-    rows: list[RawRow]
+    rows: Iterable[RawRow]
     problems: list[tuple[RawRow, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # columns skipped by --ignore-unknown
+    count: int = 0
+    expected: int = 0
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030; anything else is an error naming the problem."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise Invalid(
-            _(
-                "{file}: the file is UTF-16 text; save it as 'CSV UTF-8' (or GB18030) "
-                "and import again"
-            ).format(file=name)
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            bad = data[utf8_error.start : utf8_error.start + 1].hex()
-            raise Invalid(
-                _(
-                    "{file}: cannot read the text: it is neither UTF-8 nor GB18030 "
-                    "(byte 0x{byte} at offset {offset}); save it as 'CSV UTF-8' and import again"
-                ).format(file=name, byte=bad, offset=utf8_error.start)
-            ) from None
-    if "\x00" in text:
-        raise Invalid(
-            _("{file}: the file holds NUL bytes; it is not a CSV text file").format(file=name)
-        )
-    return text
+@dataclass(frozen=True)
+class Columns:
+    """How the file's columns become fields: ``--map`` (folded source -> field) and
+    ``--ignore-unknown``."""
+
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignore_unknown: bool = False
+
+    @classmethod
+    def of(cls, specs: Sequence[str] = (), *, ignore_unknown: bool = False) -> Columns:
+        return cls(parse_map(specs, _LOOKUP), ignore_unknown)
 
 
 # The columns ``write_rejects`` adds: a rejects file, once fixed, imports as it is.
 REJECT_COLUMNS = ("source_line", "reason")
 
 
+def _unknown(text: str, name: str, columns: Columns, ignored: list[str]) -> None:
+    """An unknown column: noted with ``--ignore-unknown``, else the file is refused."""
+    if not columns.ignore_unknown:
+        raise Invalid(
+            _(
+                "{file}: unknown column {column!r}; accepted columns: {accepted}; "
+                "name its field with --map '{column}=FIELD' or skip it with --ignore-unknown"
+            ).format(file=name, column=text, accepted=accepted_headers())
+        )
+    ignored.append(text)
+
+
 def _map_headers(
-    headers: list[str], name: str, has_values: Callable[[int], bool]
+    headers: list[str], name: str, columns: Columns, ignored: list[str]
 ) -> list[str | None]:
     fields: list[str | None] = []
     seen: dict[str, str] = {}
-    for i, header in enumerate(headers):
+    for header in headers:
         text = (header or "").strip()
         if text in REJECT_COLUMNS:
             fields.append(None)
             continue
-        if not text:
-            if has_values(i):
-                raise Invalid(
-                    _("{file}: column {column} has no header but holds values").format(
-                        file=name, column=i + 1
-                    )
-                )
+        if not text:  # a value under it is refused as the rows are read (``_rows``)
             fields.append(None)
             continue
-        key = _LOOKUP.get(_header_key(text)) or _LOOKUP.get(fold(text))
+        key = (
+            columns.mapping.get(fold(text))
+            or _LOOKUP.get(_header_key(text))
+            or _LOOKUP.get(fold(text))
+        )
         if key is None:
-            raise Invalid(
-                _("{file}: unknown column {column!r}; accepted columns: {accepted}").format(
-                    file=name, column=text, accepted=accepted_headers()
-                )
-            )
+            _unknown(text, name, columns, ignored)
+            fields.append(None)
+            continue
         if key in seen:
             raise Invalid(
                 _("{file}: columns {first!r} and {second!r} both mean {field}").format(
@@ -176,30 +192,29 @@ def _map_headers(
     return fields
 
 
-def _unguarded(records: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """Cells an export guarded against spreadsheet formulas (a leading ') as typed again."""
-    return [
-        (where, [restore_formula(c) if c[:1] == "'" else c for c in cells])
-        for where, cells in records
-    ]
-
-
 def _table(
     headers: list[str],
     records: Iterator[tuple[str, list[str]]],
     name: str,
+    columns: Columns,
     *,
     guarded: bool = True,
+    expected: int = 0,
 ) -> Table:
-    records_list = list(records)
-    if guarded:
-        records_list = _unguarded(records_list)
-    fields = _map_headers(
-        headers,
-        name,
-        lambda i: any(i < len(cells) and cells[i].strip() for _, cells in records_list),
-    )
-    table = Table(headers=headers, fields=fields, rows=[])
+    ignored: list[str] = []
+    fields = _map_headers(headers, name, columns, ignored)
+    table = Table(headers=headers, fields=fields, rows=(), ignored=ignored, expected=expected)
+    table.rows = _rows(table, records, name, guarded=guarded)
+    return table
+
+
+def _rows(
+    table: Table, records: Iterator[tuple[str, list[str]]], name: str, *, guarded: bool
+) -> Iterator[RawRow]:
+    """The table's rows as the records arrive: cells an export guarded against spreadsheet
+    formulas (a leading ') as typed again; a row wider than the header is a problem."""
+    headers, fields = table.headers, table.fields
+    blank = [i for i, key in enumerate(fields) if key is None and not (headers[i] or "").strip()]
     width = len(headers)
     too_wide = _("has {count} cells but the header has {width} columns")
     pairs = [(i, key) for i, key in enumerate(fields) if key is not None]
@@ -208,11 +223,21 @@ def _table(
     # getter gives a tuple); a short row (trailing cells left out) cell by cell.
     full = max(i for i, _ in pairs) + 1
     take = itemgetter(*(i for i, _ in pairs))
-    append = table.rows.append
-    for where, cells in records_list:
-        if not "".join(cells).strip():
+    for where, cells in records:
+        joined = "".join(cells)
+        if not joined.strip():
             continue
+        table.count += 1
+        if guarded and "'" in joined:
+            cells = [restore_formula(c) if c[:1] == "'" else c for c in cells]
         count = len(cells)
+        for i in blank:
+            if i < count and cells[i].strip():
+                raise Invalid(
+                    _("{file}: column {column} has no header but holds values").format(
+                        file=name, column=i + 1
+                    )
+                )
         if count > width and "".join(cells[width:]).strip():
             table.problems.append(
                 (
@@ -225,18 +250,30 @@ def _table(
             values = dict(zip(keys, take(cells), strict=True))
         else:
             values = {k: cells[i] for i, k in pairs if i < count}
-        append(RawRow(where=where, values=values, cells=cells))
-    return table
+        yield RawRow(where=where, values=values, cells=cells)
 
 
-def read_csv_text(text: str, name: str) -> Table:
-    first_line = text.split("\n", 1)[0]
+def read_csv_text(text: str, name: str, columns: Columns | None = None) -> Table:
+    return read_csv_stream(io.StringIO(text, newline=""), name, columns)
+
+
+def read_csv_stream(
+    stream: TextIO, name: str, columns: Columns | None = None, *, expected: int = 0
+) -> Table:
+    """CSV rows read from ``stream`` (opened with ``newline=""``) as they are iterated."""
+    first_line = stream.readline()
+    if not first_line:
+        raise Invalid(
+            _("{file}: the file is empty; the first line must name the columns").format(file=name)
+        )
     # Comma, else tab or semicolon (what Excel writes where the decimal mark is a comma),
     # whichever the header line holds most of; a tie goes to the comma.
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first_line,), stream), delimiter=delimiter)
     try:
         headers = next(reader)
+        if headers:
+            headers[0] = headers[0].removeprefix("\ufeff")
     except StopIteration:
         raise Invalid(
             _("{file}: the file is empty; the first line must name the columns").format(file=name)
@@ -264,8 +301,7 @@ def read_csv_text(text: str, name: str) -> Table:
             yield line.format(line=previous + 1), cells
             previous = reader.line_num
 
-    # Only a file holding a ' can hold a guarded cell: most files skip the pass.
-    return _table(headers, records(), name, guarded="'" in text)
+    return _table(headers, records(), name, columns or Columns(), expected=expected)
 
 
 def _cell(value: Any) -> str:
@@ -284,7 +320,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, name: str) -> Table:
+def read_xlsx(path: Path, name: str, columns: Columns | None = None) -> Table:
     from openpyxl import load_workbook
 
     from bizops.services.customers.import_guards import check_workbook
@@ -312,10 +348,10 @@ def read_xlsx(path: Path, name: str) -> Table:
         ]
     finally:
         book.close()
-    return _table(headers, iter(records), name)
+    return _table(headers, iter(records), name, columns or Columns())
 
 
-def read_json_text(text: str, name: str) -> Table:
+def read_json_text(text: str, name: str, columns: Columns | None = None) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -352,23 +388,39 @@ def read_json_text(text: str, name: str) -> Table:
                 value = sep.join(_cell(v) for v in value)
             cells.append(_cell(value))
         records.append((record.format(record=i), cells))
-    return _table(headers, iter(records), name, guarded=False)
+    return _table(headers, iter(records), name, columns or Columns(), guarded=False)
 
 
-def read_table(path: Path, data: bytes | None = None) -> Table:
+def read_table(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    columns: Columns | None = None,
+    encoding: str | None = None,
+) -> Table:
+    """The file's rows: .xlsx, .json or CSV (the text in ``encoding``, else as
+    ``import_text.decode_text`` finds it), columns named by ``columns``."""
     name = path.name
     suffix = path.suffix.lower()
+    columns = columns or Columns()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, name)
+        if encoding is not None:
+            raise Invalid(
+                _("--encoding: {file} is a workbook, which carries its own encoding").format(
+                    file=name
+                )
+            )
+        return read_xlsx(path, name, columns)
     if suffix == ".xls":
         raise Invalid(
             _("{file}: old .xls workbooks are not read; save it as .xlsx or CSV").format(file=name)
         )
     raw = data if data is not None else path.read_bytes()
-    text = decode_text(raw, name)
     if suffix == ".json":
-        return read_json_text(text, name)
-    return read_csv_text(text, name)
+        return read_json_text(decode_text(raw, name, encoding), name, columns)
+    # The text is decoded as the rows are read, never held whole (a BytesIO shares the bytes).
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=text_codec(raw, name, encoding), newline="")
+    return read_csv_stream(stream, name, columns, expected=max(raw.count(b"\n") - 1, 0))
 
 
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:

@@ -7,11 +7,15 @@
 - A second row with the same name in the file, a contact email used twice in the file, or an
   email that already belongs to another customer is a bad row.
 - Stages are taken as given (``pipeline.check_starting_stage``): an import migrates records.
+- A phone or email without a contact name (a lead list's switchboard and mailbox) is the
+  company's own, unless the row also gives company_phone/company_email: then it is a
+  contact's without a name, a bad row. An ``archived`` row imports archived.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from functools import partial
 
 from sqlalchemy import select
@@ -19,15 +23,18 @@ from sqlmodel import Session
 
 from bizops.domain.customer_fields import (
     COLUMNS,
+    Company,
     ContactIn,
     NewCustomer,
     check_contact,
     check_new_customer,
     email_key,
+    parse_archived,
     parse_contact,
 )
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold
+from bizops.domain.validate import check_email, check_phone
 from bizops.i18n import _
 from bizops.services.customers.import_files import RawRow, Table
 from bizops.store.models import Contact, Customer, User
@@ -70,6 +77,31 @@ class Owners:
         return entry[0]
 
 
+def company_fallback(values: dict[str, str]) -> dict[str, str]:
+    """The row with a nameless contact's phone and email moved to the company's own (when
+    the row gives no title and not the company's own already). A malformed value stays
+    where it is, to be reported as the contact's."""
+    get = values.get
+    if (get("contact") or "").strip() or (get("title") or "").strip():
+        return values
+    moved = values
+    for own, company, check in _FALLBACK:
+        value = (get(own) or "").strip()
+        if not value or (get(company) or "").strip():
+            continue
+        try:
+            check(value)
+        except Invalid:
+            continue
+        if moved is values:
+            moved = dict(values)
+        moved[company] = moved.pop(own)
+    return moved
+
+
+_FALLBACK = (("phone", "company_phone", check_phone), ("email", "company_email", check_email))
+
+
 def contacts_of_row(values: dict[str, str]) -> list[ContactIn]:
     """The contact columns (contact, title, phone, email) and ``more_contacts``."""
     out: list[ContactIn] = []
@@ -101,15 +133,26 @@ def contacts_of_row(values: dict[str, str]) -> list[ContactIn]:
     return out
 
 
-def check_row(raw: RawRow, owners: Owners) -> NewCustomer:
+def check_row(raw: RawRow, owners: Owners, today: date) -> NewCustomer:
     """One row checked completely: every problem is collected, then raised together."""
-    get = raw.values.get
+    values = company_fallback(raw.values)
+    get = values.get
+    company = None
+    if not _COMPANY_KEYS.isdisjoint(values):
+        company = Company(
+            get("company_phone"),
+            get("company_email"),
+            get("website"),
+            get("address"),
+            get("credit_code"),
+            parse_archived(get("archived"), today=today),
+        )
     return check_new_customer(
         name=get("name"),
         grade=get("grade"),
         stage=get("stage"),
         owner=partial(owners.resolve, get("owner") or ""),
-        contacts=partial(contacts_of_row, raw.values),
+        contacts=partial(contacts_of_row, values),
         industry=get("industry"),
         region=get("region"),
         source=get("source"),
@@ -118,18 +161,26 @@ def check_row(raw: RawRow, owners: Owners) -> NewCustomer:
         tags=[get("tags") or ""],
         note=get("note"),
         needs=get("needs"),
+        company=company,
         imported=True,
         labels=COLUMNS,
         collect=True,
     )
 
 
+# A row without these (most files) is checked without company details.
+_COMPANY_KEYS = frozenset(
+    ("company_phone", "company_email", "website", "address", "credit_code", "archived")
+)
+
+
 class RowChecker:
     """The good rows of a table, in file order, as ``rows()`` yields them; the bad rows (with
     their reasons) and the rows already present are noted on the way."""
 
-    def __init__(self, session: Session, table: Table) -> None:
+    def __init__(self, session: Session, table: Table, today: date) -> None:
         self.table = table
+        self.today = today
         self.owners = Owners(session)
         c = Customer.__table__.c  # type: ignore[attr-defined]
         k = Contact.__table__.c  # type: ignore[attr-defined]
@@ -141,7 +192,8 @@ class RowChecker:
             .where(k.email_key.is_not(None))
         ):
             self.existing_emails.setdefault(ekey, f"{code} {cname}")
-        self.bad: list[tuple[RawRow, str]] = list(table.problems)
+        # The table's own problems (rows wider than the header) join these as it is read.
+        self.bad: list[tuple[RawRow, str]] = table.problems
         self.present: list[str] = []
         self.names_in_file: dict[str, str] = {}
         self.emails_in_file: dict[str, str] = {}
@@ -149,14 +201,14 @@ class RowChecker:
     def rows(self, progress: Progress, *, all_or_nothing: bool) -> Iterator[NewCustomer]:
         """Every row is checked; with ``all_or_nothing``, once a row is bad (the import will
         be rolled back) the good rows that follow are no longer yielded."""
-        total = len(self.table.rows)
+        total = self.table.expected
         bad = self.bad
         already_present = _("{where}: {name} already present")
         for i, raw in enumerate(self.table.rows, start=1):
             if i % 2000 == 0:
                 progress("importing", i, total)
             try:
-                row = check_row(raw, self.owners)
+                row = check_row(raw, self.owners, self.today)
             except Invalid as exc:
                 self.bad.append((raw, exc.message))
                 continue

@@ -34,6 +34,11 @@ from bizops.store.models import Contact, Customer, CustomerTag, FollowUp, StageC
 __all__ = ["BATCH", "Inserted", "insert_customers", "large_cache"]
 
 BATCH = 5000
+# Statements waiting for the writer thread: two chunks of the five tables. Unbounded, the
+# queue held most of a 100,000-row import at once (the checker outruns the database).
+QUEUED = 10
+# SQLite page cache during an import, in KiB (the default is 2 MB).
+CACHE_KIB = 32768
 
 
 class Inserted(NamedTuple):
@@ -201,7 +206,7 @@ class _Writer:
         import threading
 
         self.raw = conn.connection.dbapi_connection
-        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue()
+        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(QUEUED)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="bizops-import-writer", daemon=True)
 
@@ -247,13 +252,14 @@ class _Writer:
 @contextmanager
 def large_cache(session: Session) -> Iterator[None]:
     """SQLite's page cache is 2 MB by default; the index inserts of a big import (name keys
-    arrive in random order) churn it. 256 MB for the import, then back."""
+    arrive in random order) churn it. ``CACHE_KIB`` for the import, then back (256 MB made
+    the cache the largest part of a 100,000-row import's memory, for little speed)."""
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from bizops.domain.customer_rows import CustomerRowBuilder
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.i18n import N_, _
-from bizops.services.customers.import_files import read_table, write_rejects
+from bizops.services.customers.import_files import Columns, read_table, write_rejects
 from bizops.services.customers.import_guards import bounded, problems_of, write_errors
 from bizops.services.customers.import_rows import RowChecker
 from bizops.services.customers.import_writer import Inserted, insert_customers, large_cache
@@ -54,6 +54,7 @@ class ImportResult:
     last_code: str | None = None
     rejects_file: str | None = None
     errors_file: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> ImportSummary:
         return {
@@ -67,6 +68,7 @@ class ImportResult:
             "last_code": self.last_code,
             "rejects_file": self.rejects_file,
             "problems": self.problems,
+            "ignored_columns": self.ignored_columns,
         }
 
 
@@ -85,17 +87,22 @@ def import_customers(
     rejects: Path | None = None,
     errors: Path | None = None,
     progress: Progress = _no_progress,
+    columns: Columns | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import customers from ``path`` by the rules in this module's docstring; with
-    ``errors``, every problem is written to that CSV file (line, column, value, problem)."""
+    ``errors``, every problem is written to that CSV file (line, column, value, problem).
+    ``columns`` (``Columns.of(["客户级别=grade"], ignore_unknown=True)``) maps the file's
+    columns; ``encoding`` names the text's codec (else UTF-8 or GB18030, see ``import_text``).
+    """
     require_writer(actor, N_("import customers"))
     data = _read(
         path, rejects=rejects, errors=errors, skip_invalid=skip_invalid, own=database_files(session)
     )
     sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(path, data)
-    total = len(table.rows)
-    checker = RowChecker(session, table)
+    table = read_table(path, data, columns=columns, encoding=encoding)
+    del data  # the table reads what it needs; the rows are not held
+    checker = RowChecker(session, table, today)
     builder = CustomerRowBuilder(
         policy=policy,
         today=today,
@@ -113,18 +120,19 @@ def import_customers(
             code_pattern=policy.customer_code,
             rejected=lambda: not skip_invalid and bool(checker.bad),
         )
-    progress("importing", total, total)
+    progress("importing", table.count, table.count)
     bad = sorted(checker.bad, key=lambda item: _line(item[0].where))
     problem = _("{where}: {reason}")
     result = ImportResult(
         file=path.name,
         sha256=sha256,
-        rows=total + len(table.problems),
+        rows=table.count,
         imported=0,
         already_present=len(checker.present),
         rejected=len(bad),
         problems=[problem.format(where=raw.where, reason=reason) for raw, reason in bad],
         present=checker.present,
+        ignored_columns=table.ignored,
     )
     if errors is not None:
         write_errors(

@@ -58,7 +58,20 @@ def customer_view(session: Session, customer: Customer) -> CustomerView:
         "stage_since": customer.stage_since,
         "created": customer.created_on,
         "archived": customer.archived_on,
+        "phone": customer.phone,
+        "email": customer.email,
+        "website": customer.website,
+        "address": customer.address,
+        "credit_code": customer.credit_code,
     }
+
+
+def company_of(customer: Customer) -> dict[str, str | None]:
+    """The company's own details, by their keys in views and the audit log."""
+    return {key: getattr(customer, key) for key in COMPANY_KEYS}
+
+
+COMPANY_KEYS = ("phone", "email", "website", "address", "credit_code")
 
 
 def snapshot(session: Session, customer: Customer) -> dict[str, Any]:
@@ -80,6 +93,7 @@ def snapshot(session: Session, customer: Customer) -> dict[str, Any]:
         "cadence": customer.cadence_days,
         "tags": tags_of(session, customer.id),
         "archived": customer.archived_on,
+        **company_of(customer),
     }
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bizops.domain.customer_fields import (
+    Company,
+    check_company,
     check_name,
     parse_cadence,
     parse_intent,
@@ -61,9 +63,15 @@ def update_customer(
     clear_cadence: bool = False,
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
+    phone: str | None = None,
+    email: str | None = None,
+    website: str | None = None,
+    address: str | None = None,
+    credit_code: str | None = None,
     allow_duplicate: bool = False,
 ) -> CustomerView:
-    """Change a customer's profile; an empty text ("") clears an optional field."""
+    """Change a customer's profile; an empty text ("") clears an optional field. ``phone``,
+    ``email``, ``website``, ``address`` and ``credit_code`` are the company's own."""
     customer = find_customer(session, ref)
     require_may_change(session, actor, customer)
     require_active(customer)
@@ -75,6 +83,7 @@ def update_customer(
         customer,
         {"industry": industry, "region": region, "source": source, "note": note, "needs": needs},
     )
+    _set_company(customer, Company(phone, email, website, address, credit_code))
     if potential is not None:
         customer.potential = parse_potential(potential)
     if intent is not None:
@@ -91,7 +100,8 @@ def update_customer(
         raise Invalid(
             _(
                 "nothing to change: give --name, --industry, --region, --source, --potential, "
-                "--intent, --note, --needs, --owner, --cadence, --no-cadence, --tag or --untag"
+                "--intent, --note, --needs, --owner, --cadence, --no-cadence, --tag, --untag, "
+                "--phone, --email, --website, --address or --credit-code"
             )
         )
     if customer.cadence_days != cadence_before:
@@ -116,6 +126,14 @@ def _set_texts(customer: Customer, values: dict[str, str | None]) -> None:
         value = values[attr]
         if value is not None:
             setattr(customer, attr, check_text(value, f"--{attr}", max_length=limit))
+
+
+def _set_company(customer: Customer, given: Company) -> None:
+    """The company details given (checked all first: a bad one changes nothing); "" clears."""
+    checked = check_company(given)
+    for key, value, clean in zip(Company._fields[:5], given, checked, strict=False):
+        if value is not None:
+            setattr(customer, key, clean)
 
 
 def _set_cadence(customer: Customer, cadence: int | None, *, clear: bool) -> None:

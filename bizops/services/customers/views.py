@@ -53,6 +53,11 @@ class CustomerView(TypedDict):
     stage_since: date
     created: date
     archived: date | None
+    phone: str | None  # the company's own, beside its contacts'
+    email: str | None
+    website: str | None
+    address: str | None
+    credit_code: str | None
 
 
 class StageMoveView(CustomerView):
@@ -211,6 +216,12 @@ class ExportRow(TypedDict):
     more_contacts: list[str]
     note: str | None
     needs: str | None
+    company_phone: str | None
+    company_email: str | None
+    website: str | None
+    address: str | None
+    credit_code: str | None
+    archived: date | None
 
 
 class ImportSummary(TypedDict):
@@ -226,3 +237,4 @@ class ImportSummary(TypedDict):
     last_code: str | None
     rejects_file: str | None
     problems: list[str]
+    ignored_columns: list[str]

@@ -42,6 +42,13 @@ class Customer(SQLModel, table=True):
     intent: str | None = Field(default=None, sa_column=Column(String(8)))
     needs: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))
+    # The company's own details (a switchboard, a mailbox), beside its contacts'.
+    phone: str | None = Field(default=None, sa_column=Column(String(40)))
+    email: str | None = Field(default=None, sa_column=Column(String(254)))
+    website: str | None = Field(default=None, sa_column=Column(String(200)))
+    address: str | None = Field(default=None, sa_column=Column(String(300)))
+    # 统一社会信用代码 (GB 32100, check digit verified), upper case without spaces.
+    credit_code: str | None = Field(default=None, sa_column=Column(String(18), index=True))
     # 开票信息: name, tax_id, address, phone, bank, bank_account (see customer invoicing)
     invoicing: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     # Days between follow-ups for this customer alone; overrides the policy cadence.
