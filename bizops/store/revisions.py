@@ -10,5 +10,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_contracts",
     "0004_reports",
     "0005_customer_pinyin",
+    "0010_quotes",
 )
 HEAD = REVISIONS[-1]

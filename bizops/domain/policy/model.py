@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.domain.money import format_amount
+from bizops.domain.policy.quotes import QuoteRule
 from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import _
 
@@ -163,6 +164,10 @@ class Policy:
     weekend_days: frozenset[int]
     calendar: WorkCalendar  # working days: weekends, holidays and make-up days
     mail: MailSettings
+    quote_rules: tuple[QuoteRule, ...] = ()
+    quote_number: str = "Q-{year}-{seq:04d}"
+    quote_valid_days: int = 30
+    quote_before_negotiation: bool = True
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def cadence_days(self, grade: str, stage: str) -> int | None:

@@ -18,6 +18,7 @@ from bizops.domain.policy.model import (
     MailSettings,
     RobotSettings,
 )
+from bizops.domain.policy.quotes import quotes
 from bizops.domain.roles import APPROVER_ROLES, ROLES
 from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
 from bizops.i18n import N_, _
@@ -511,4 +512,5 @@ ALL = (
     contracts,
     calendar,
     mail,
+    quotes,
 )

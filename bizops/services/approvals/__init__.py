@@ -1,7 +1,8 @@
 """Approval requests through the authority matrix.
 
 - ``routing``: which rule routes a contract, and why (``route``, ``matrix``).
-- ``requests``: opening a request with its steps, finding and showing it.
+- ``requests``: opening a request with its steps (for a contract, an amendment or a quote),
+  finding and showing it.
 - ``decisions``: approve, reject, withdraw; each returns an ``Outcome`` that the contracts
   service applies. Approvals do not know contracts' states and never call back into them.
 - ``inbox``: what waits for a decision (``pending_steps``, ``pending_rows``).
@@ -21,6 +22,7 @@ from bizops.services.approvals.inbox import PendingStep, decider_of, pending_row
 from bizops.services.approvals.listing import list_requests
 from bizops.services.approvals.requests import (
     find_request,
+    open_quote_request,
     open_request,
     request_view,
     requests_of,
@@ -54,6 +56,7 @@ __all__ = [
     "find_request",
     "list_requests",
     "matrix",
+    "open_quote_request",
     "open_request",
     "pending_rows",
     "pending_steps",

@@ -22,7 +22,7 @@ from bizops.domain.validate import check_text
 from bizops.i18n import N_, _
 from bizops.services.approvals.requests import find_request, snapshot, step_due, steps_of
 from bizops.store import audit
-from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Quote, User
 
 # What a decision may leave a request as: still pending, or closed one of three ways.
 OUTCOME_STATUSES: tuple[str, ...] = (rules.PENDING, rules.APPROVED, rules.REJECTED, rules.WITHDRAWN)
@@ -32,12 +32,13 @@ OUTCOME_STATUSES: tuple[str, ...] = (rules.PENDING, rules.APPROVED, rules.REJECT
 class Outcome:
     """A request after a decision: its status (``pending`` while later steps remain, else
     ``approved``, ``rejected`` or ``withdrawn``) and what it is about: the contract itself,
-    or one of its amendments."""
+    or one of its amendments, or a quote."""
 
     request_id: int
-    contract_id: int
+    contract_id: int | None
     amendment_id: int | None
     status: str
+    quote_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOME_STATUSES:
@@ -53,21 +54,34 @@ class Outcome:
 
     @property
     def about(self) -> str:
-        """``contract`` or ``amendment``."""
+        """``contract``, ``amendment`` or ``quote``."""
+        if self.quote_id is not None:
+            return "quote"
         return "contract" if self.amendment_id is None else "amendment"
 
     @classmethod
     def of(cls, request: ApprovalRequest) -> Outcome:
         assert request.id is not None
-        return cls(request.id, request.contract_id, request.amendment_id, request.status)
+        return cls(
+            request.id,
+            request.contract_id,
+            request.amendment_id,
+            request.status,
+            quote_id=request.quote_id,
+        )
 
 
 @dataclass
 class _Open:
     request: ApprovalRequest
-    contract: Contract
     steps: list[ApprovalStep]
     current: ApprovalStep
+    number: str  # the contract's, or the quote's
+    owner_id: int
+
+    @property
+    def subject(self) -> str:
+        return "quote" if self.request.quote_id is not None else "contract"
 
 
 # Why a closed request cannot be decided, by what was tried (``doing``).
@@ -85,11 +99,21 @@ def _load_pending(session: Session, ref: str | int, *, doing: str) -> _Open:
     assert request.id is not None
     if request.status != rules.PENDING:
         raise Conflict(_(_NOT_PENDING[doing]).format(id=request.id, status=request.status))
-    contract = session.get(Contract, request.contract_id)
-    assert contract is not None
+    about: Contract | Quote | None = (
+        session.get(Quote, request.quote_id)
+        if request.quote_id is not None
+        else session.get(Contract, request.contract_id)
+    )
+    assert about is not None
     steps = steps_of(session, request.id)
     current = next(s for s in steps if s.seq == request.current_step)
-    return _Open(request=request, contract=contract, steps=steps, current=current)
+    return _Open(
+        request=request,
+        steps=steps,
+        current=current,
+        number=about.number,
+        owner_id=about.owner_id,
+    )
 
 
 _ONLY_CURRENT_APPROVE = N_(
@@ -139,8 +163,8 @@ def _require_decider(session: Session, actor: User, loaded: _Open, *, verb: str)
         current_step=loaded.current.seq,
         amount=request.amount,
         submitted_by=request.submitted_by,
-        owner=owner.login if (owner := session.get(User, loaded.contract.owner_id)) else None,
-        contract=loaded.contract.number,
+        owner=owner.login if (owner := session.get(User, loaded.owner_id)) else None,
+        contract=loaded.number,
         decided={
             s.seq: s.decided_by for s in loaded.steps if s.status == rules.APPROVED and s.decided_by
         },
@@ -168,7 +192,7 @@ def _audit(
         before=before,
         after={
             **snapshot(loaded.request, loaded.steps),
-            "contract": loaded.contract.number,
+            loaded.subject: loaded.number,
             **extra,
         },
     )

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
+from bizops.i18n import _
 from bizops.services.views.approvals import PendingRow
-from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, User
+from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, Quote, User
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,15 @@ class PendingStep:
     waiting_since: date | None
     due: date | None
     amendment_id: int | None
-    contract_id: int
-    contract: str
+    contract_id: int | None  # None for a quote's request
+    contract: str  # the contract's number, or the quote's
     title: str
     currency: str
     customer: str
     owner_id: int
     owner: str
     approved: Mapping[int, str] = field(default_factory=dict)
+    subject: str = "contract"  # or "quote"
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due).days if self.due is not None and self.due < today else 0
@@ -72,20 +74,34 @@ class PendingStep:
         return (-self.days_overdue(today), self.waiting_since or today, self.request_id)
 
 
-def _pending_query() -> Any:
+def _step_columns() -> tuple[Any, ...]:
     return (
+        col(ApprovalStep.id).label("step_id"),
+        col(ApprovalStep.seq),
+        col(ApprovalStep.role),
+        col(ApprovalStep.pending_since),
+        col(ApprovalStep.due),
+        col(ApprovalRequest.id).label("request_id"),
+        col(ApprovalRequest.chain),
+        col(ApprovalRequest.amount),
+        col(ApprovalRequest.submitted_by),
+        col(ApprovalRequest.submitted_on),
+        col(ApprovalRequest.amendment_id),
+    )
+
+
+def _waiting(query: Any) -> Any:
+    return query.where(
+        col(ApprovalStep.status) == rules.PENDING,
+        col(ApprovalRequest.status) == rules.PENDING,
+        col(ApprovalStep.seq) == col(ApprovalRequest.current_step),
+    )
+
+
+def _pending_query() -> Any:
+    return _waiting(
         select(
-            col(ApprovalStep.id).label("step_id"),
-            col(ApprovalStep.seq),
-            col(ApprovalStep.role),
-            col(ApprovalStep.pending_since),
-            col(ApprovalStep.due),
-            col(ApprovalRequest.id).label("request_id"),
-            col(ApprovalRequest.chain),
-            col(ApprovalRequest.amount),
-            col(ApprovalRequest.submitted_by),
-            col(ApprovalRequest.submitted_on),
-            col(ApprovalRequest.amendment_id),
+            *_step_columns(),
             col(Contract.id).label("contract_id"),
             col(Contract.number),
             col(Contract.title),
@@ -99,11 +115,25 @@ def _pending_query() -> Any:
         .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
         .join(Customer, col(Customer.id) == col(Contract.customer_id))
         .join(User, col(User.id) == col(Contract.owner_id))
-        .where(
-            col(ApprovalStep.status) == rules.PENDING,
-            col(ApprovalRequest.status) == rules.PENDING,
-            col(ApprovalStep.seq) == col(ApprovalRequest.current_step),
+    )
+
+
+def _pending_quotes_query() -> Any:
+    """The same for quotes' requests: the quote's number stands where a contract's would."""
+    return _waiting(
+        select(
+            *_step_columns(),
+            col(Quote.number),
+            col(Quote.currency),
+            col(Quote.owner_id),
+            col(Customer.name).label("customer"),
+            col(User.login).label("owner"),
         )
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalStep.request_id))
+        .join(Quote, col(Quote.id) == col(ApprovalRequest.quote_id))
+        .join(Customer, col(Customer.id) == col(Quote.customer_id))
+        .join(User, col(User.id) == col(Quote.owner_id))
     )
 
 
@@ -126,34 +156,39 @@ def _approved_so_far(session: Session) -> dict[int, dict[int, str]]:
 def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
     """The current step of every pending request, most urgent first (see ``urgency``)."""
     rows = session.execute(_pending_query()).all()
-    approved = _approved_so_far(session) if rows else {}
-    steps = [
-        PendingStep(
-            request_id=r.request_id,
-            step_id=r.step_id,
-            step=r.seq,
-            steps=len(r.chain or []),
-            chain=tuple(r.chain or ()),
-            role=r.role,
-            amount=r.amount,
-            submitted_by=r.submitted_by,
-            submitted_on=r.submitted_on,
-            waiting_since=r.pending_since,
-            due=r.due,
-            amendment_id=r.amendment_id,
-            contract_id=r.contract_id,
-            contract=r.number,
-            title=r.title,
-            currency=r.currency,
-            customer=r.customer,
-            owner_id=r.owner_id,
-            owner=r.owner,
-            approved=approved.get(r.request_id, {}),
-        )
-        for r in rows
-    ]
+    quote_rows = session.execute(_pending_quotes_query()).all()
+    approved = _approved_so_far(session) if rows or quote_rows else {}
+    steps = [_step(r, approved, subject="contract") for r in rows]
+    steps += [_step(r, approved, subject="quote") for r in quote_rows]
     steps.sort(key=lambda s: s.urgency(today))
     return steps
+
+
+def _step(r: Any, approved: Mapping[int, Mapping[int, str]], *, subject: str) -> PendingStep:
+    quote = subject == "quote"
+    return PendingStep(
+        request_id=r.request_id,
+        step_id=r.step_id,
+        step=r.seq,
+        steps=len(r.chain or []),
+        chain=tuple(r.chain or ()),
+        role=r.role,
+        amount=r.amount,
+        submitted_by=r.submitted_by,
+        submitted_on=r.submitted_on,
+        waiting_since=r.pending_since,
+        due=r.due,
+        amendment_id=r.amendment_id,
+        contract_id=None if quote else r.contract_id,
+        contract=r.number,
+        title=_("Quotation for {customer}").format(customer=r.customer) if quote else r.title,
+        currency=r.currency,
+        customer=r.customer,
+        owner_id=r.owner_id,
+        owner=r.owner,
+        approved=approved.get(r.request_id, {}),
+        subject=subject,
+    )
 
 
 def decider_of(user: User) -> rules.Decider:
@@ -190,6 +225,7 @@ def pending_rows(
         out.append(
             {
                 "id": s.request_id,
+                "subject": s.subject,
                 "contract": s.contract,
                 "title": s.title,
                 "step": s.step,

@@ -7,6 +7,7 @@ chain of roles are snapshotted, so a later policy change never touches an open r
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,15 @@ from bizops.services.approvals.routing import contract_terms
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
 from bizops.store import audit
-from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.models import (
+    Amendment,
+    ApprovalRequest,
+    ApprovalStep,
+    Contract,
+    Customer,
+    Quote,
+    User,
+)
 
 
 def step_due(policy: Policy, today: date) -> date:
@@ -73,23 +82,23 @@ def request_view(
 ) -> RequestView:
     """`approval show`: the request, its rule and reason, and each step's state."""
     assert request.id is not None
-    contract = session.get(Contract, request.contract_id)
-    assert contract is not None
+    number, title, currency = subject_of(session, request)
     amendment = session.get(Amendment, request.amendment_id) if request.amendment_id else None
     steps = steps_of(session, request.id)
     pending = request.status == rules.PENDING
     current = next((s for s in steps if s.seq == request.current_step), None)
     return {
         "id": request.id,
-        "contract": contract.number,
-        "title": contract.title,
+        "subject": "quote" if request.quote_id is not None else "contract",
+        "contract": number,
+        "title": title,
         "amendment": amendment.number if amendment else None,
         "status": request.status,
         "rule": request.rule_name,
         "reason": request.rule_reason,
         "chain": list(request.chain),
         "amount": request.amount,
-        "currency": contract.currency,
+        "currency": currency,
         "current_step": request.current_step if pending else None,
         "current_role": current.role if current and pending else None,
         "submitted_by": request.submitted_by,
@@ -97,6 +106,43 @@ def request_view(
         "closed_on": request.closed_on,
         "steps": [_step_view(s, today) for s in steps],
     }
+
+
+def subject_of(session: Session, request: ApprovalRequest) -> tuple[str, str, str]:
+    """What a request is about: the contract's (or quote's) number, its title and currency.
+    A quote has no title: its customer's name stands for it."""
+    if request.quote_id is not None:
+        quote = session.get(Quote, request.quote_id)
+        assert quote is not None
+        customer = session.get(Customer, quote.customer_id)
+        title = _("Quotation for {customer}").format(customer=customer.name if customer else "")
+        return quote.number, title, quote.currency
+    contract = session.get(Contract, request.contract_id)
+    assert contract is not None
+    return contract.number, contract.title, contract.currency
+
+
+def _quote_request(session: Session, text: str) -> ApprovalRequest | None:
+    """A quote's pending request, else its latest; ``None`` when ``text`` is no quote."""
+    quote_id = session.execute(
+        select(col(Quote.id)).where(col(Quote.number) == text.upper())
+    ).scalar_one_or_none()
+    if quote_id is None:
+        return None
+    found = session.execute(
+        select(ApprovalRequest)
+        .where(col(ApprovalRequest.quote_id) == quote_id)
+        .order_by(
+            (col(ApprovalRequest.status) == rules.PENDING).desc(),
+            col(ApprovalRequest.id).desc(),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(
+            _("request: quote {number} has no approval request").format(number=text.upper())
+        )
+    return found
 
 
 def find_request(session: Session, ref: str | int) -> ApprovalRequest:
@@ -112,6 +158,8 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
                 _("request: no approval request {ref}; see `bizops approval list`").format(ref=text)
             )
         return found
+    if (by_quote := _quote_request(session, text)) is not None:
+        return by_quote
     try:
         contract = find_contract(session, text, field="request")
     except NotFound:
@@ -276,13 +324,20 @@ def open_request(
     return request
 
 
-def void_approved(session: Session, *, contract_id: int) -> list[int]:
-    """Void the approved requests for a contract's own terms (not its amendments), so that
-    it must be approved again; returns their ids."""
+def void_approved(
+    session: Session, *, contract_id: int | None = None, quote_id: int | None = None
+) -> list[int]:
+    """Void the approved requests for a contract's own terms (not its amendments), or for a
+    quote, so that it must be approved again; returns their ids."""
     voided = []
+    about = (
+        col(ApprovalRequest.quote_id) == quote_id
+        if quote_id is not None
+        else col(ApprovalRequest.contract_id) == contract_id
+    )
     for request in session.execute(
         select(ApprovalRequest).where(
-            col(ApprovalRequest.contract_id) == contract_id,
+            about,
             col(ApprovalRequest.amendment_id).is_(None),
             col(ApprovalRequest.status) == rules.APPROVED,
         )
@@ -291,3 +346,66 @@ def void_approved(session: Session, *, contract_id: int) -> list[int]:
         session.add(request)
         voided.append(request.id)
     return [i for i in voided if i is not None]
+
+
+def open_quote_request(
+    session: Session,
+    *,
+    actor: User,
+    quote: Quote,
+    rule: str,
+    reason: str,
+    chain: tuple[str, ...],
+    amount: Decimal,
+    policy: Policy,
+    today: date,
+) -> ApprovalRequest:
+    """A request for a quote, routed by the quote matrix (the caller explains the route);
+    the same steps, SLA and decisions as a contract's. A quote with a pending request
+    already is a ``Conflict``."""
+    assert quote.id is not None
+    open_id = session.execute(
+        select(col(ApprovalRequest.id)).where(
+            col(ApprovalRequest.quote_id) == quote.id,
+            col(ApprovalRequest.status) == rules.PENDING,
+        )
+    ).scalar_one_or_none()
+    if open_id is not None:
+        raise Conflict(
+            _(
+                "quote {number} already has pending approval request {id}; "
+                "it must be decided or withdrawn first (bizops approval withdraw {id})"
+            ).format(number=quote.number, id=open_id)
+        )
+    request = ApprovalRequest(
+        quote_id=quote.id,
+        rule_name=rule,
+        rule_reason=reason,
+        chain=list(chain),
+        amount=amount,
+        status=rules.PENDING,
+        current_step=1,
+        submitted_by=actor.login,
+        submitted_on=today,
+        submitted_at=datetime.now(UTC),
+    )
+    session.add(request)
+    session.flush()
+    assert request.id is not None
+    steps = _add_steps(session, request.id, chain, policy=policy, today=today)
+    audit.record(
+        session,
+        actor=actor.login,
+        action="approval.open",
+        entity_type="approval",
+        entity_id=request.id,
+        after={
+            "quote": quote.number,
+            "rule": rule,
+            "reason": reason,
+            "chain": list(chain),
+            "amount": amount,
+            **snapshot(request, steps),
+        },
+    )
+    return request

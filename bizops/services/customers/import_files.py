@@ -26,10 +26,12 @@ from bizops.i18n import _
 
 __all__ = [
     "CONTACT_SEPARATOR",
+    "CUSTOMER_COLUMNS",
     "HEADER_ALIASES",
     "REJECT_COLUMNS",
     "REQUIRED",
     "TAG_SEPARATOR",
+    "ColumnSpec",
     "RawRow",
     "Table",
     "accepted_headers",
@@ -67,9 +69,25 @@ REQUIRED: tuple[str, ...] = ("name", "grade", "owner")
 TAG_SEPARATOR = ";"
 CONTACT_SEPARATOR = " | "
 
-_LOOKUP = {
-    fold(alias): fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases
-}
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """The columns a kind of file may hold: canonical field -> accepted headers, and the
+    required fields. Customers by default; `product import` passes its own."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        return {fold(alias): key for key, aliases in self.aliases.items() for alias in aliases}
+
+    def accepted(self) -> str:
+        return ", ".join(a for aliases in self.aliases.values() for a in aliases)
+
+
+CUSTOMER_COLUMNS = ColumnSpec(HEADER_ALIASES, REQUIRED)
+_LOOKUP = CUSTOMER_COLUMNS.lookup
 
 
 def _header_key(header: str) -> str:
@@ -129,8 +147,12 @@ REJECT_COLUMNS = ("source_line", "reason")
 
 
 def _map_headers(
-    headers: list[str], name: str, has_values: Callable[[int], bool]
+    headers: list[str],
+    name: str,
+    has_values: Callable[[int], bool],
+    spec: ColumnSpec = CUSTOMER_COLUMNS,
 ) -> list[str | None]:
+    lookup = _LOOKUP if spec is CUSTOMER_COLUMNS else spec.lookup
     fields: list[str | None] = []
     seen: dict[str, str] = {}
     for i, header in enumerate(headers):
@@ -147,11 +169,11 @@ def _map_headers(
                 )
             fields.append(None)
             continue
-        key = _LOOKUP.get(_header_key(text)) or _LOOKUP.get(fold(text))
+        key = lookup.get(_header_key(text)) or lookup.get(fold(text))
         if key is None:
             raise Invalid(
                 _("{file}: unknown column {column!r}; accepted columns: {accepted}").format(
-                    file=name, column=text, accepted=accepted_headers()
+                    file=name, column=text, accepted=spec.accepted()
                 )
             )
         if key in seen:
@@ -162,15 +184,13 @@ def _map_headers(
             )
         seen[key] = text
         fields.append(key)
-    missing = [f for f in REQUIRED if f not in seen]
+    missing = [f for f in spec.required if f not in seen]
     if missing:
         raise Invalid(
             _("{file}: required column(s) missing: {missing} (e.g. {examples})").format(
                 file=name,
                 missing=", ".join(missing),
-                examples=", ".join(
-                    HEADER_ALIASES[m][0] + "/" + HEADER_ALIASES[m][1] for m in missing
-                ),
+                examples=", ".join("/".join(spec.aliases[m][:2]) for m in missing),
             )
         )
     return fields
@@ -190,6 +210,7 @@ def _table(
     name: str,
     *,
     guarded: bool = True,
+    spec: ColumnSpec = CUSTOMER_COLUMNS,
 ) -> Table:
     records_list = list(records)
     if guarded:
@@ -198,6 +219,7 @@ def _table(
         headers,
         name,
         lambda i: any(i < len(cells) and cells[i].strip() for _, cells in records_list),
+        spec,
     )
     table = Table(headers=headers, fields=fields, rows=[])
     width = len(headers)
@@ -229,7 +251,7 @@ def _table(
     return table
 
 
-def read_csv_text(text: str, name: str) -> Table:
+def read_csv_text(text: str, name: str, spec: ColumnSpec = CUSTOMER_COLUMNS) -> Table:
     first_line = text.split("\n", 1)[0]
     # Comma, else tab or semicolon (what Excel writes where the decimal mark is a comma),
     # whichever the header line holds most of; a tie goes to the comma.
@@ -265,7 +287,7 @@ def read_csv_text(text: str, name: str) -> Table:
             previous = reader.line_num
 
     # Only a file holding a ' can hold a guarded cell: most files skip the pass.
-    return _table(headers, records(), name, guarded="'" in text)
+    return _table(headers, records(), name, guarded="'" in text, spec=spec)
 
 
 def _cell(value: Any) -> str:
@@ -284,7 +306,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, name: str) -> Table:
+def read_xlsx(path: Path, name: str, spec: ColumnSpec = CUSTOMER_COLUMNS) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -309,10 +331,10 @@ def read_xlsx(path: Path, name: str) -> Table:
         ]
     finally:
         book.close()
-    return _table(headers, iter(records), name)
+    return _table(headers, iter(records), name, spec=spec)
 
 
-def read_json_text(text: str, name: str) -> Table:
+def read_json_text(text: str, name: str, spec: ColumnSpec = CUSTOMER_COLUMNS) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -347,14 +369,17 @@ def read_json_text(text: str, name: str) -> Table:
                 value = sep.join(_cell(v) for v in value)
             cells.append(_cell(value))
         records.append((record.format(record=i), cells))
-    return _table(headers, iter(records), name, guarded=False)
+    return _table(headers, iter(records), name, guarded=False, spec=spec)
 
 
-def read_table(path: Path, data: bytes | None = None) -> Table:
+def read_table(
+    path: Path, data: bytes | None = None, *, spec: ColumnSpec = CUSTOMER_COLUMNS
+) -> Table:
+    """A customer file (or, with ``spec``, another kind) as rows under canonical fields."""
     name = path.name
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, name)
+        return read_xlsx(path, name, spec)
     if suffix == ".xls":
         raise Invalid(
             _("{file}: old .xls workbooks are not read; save it as .xlsx or CSV").format(file=name)
@@ -362,8 +387,8 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
     raw = data if data is not None else path.read_bytes()
     text = decode_text(raw, name)
     if suffix == ".json":
-        return read_json_text(text, name)
-    return read_csv_text(text, name)
+        return read_json_text(text, name, spec)
+    return read_csv_text(text, name, spec)
 
 
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:

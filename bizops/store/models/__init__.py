@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bizops.store.models.core import AuditEvent, Counter, User
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
+    from bizops.store.models.quotes import Product, Quote, QuoteLine
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
 
@@ -41,7 +42,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "followups": ("core", "customers"),
     "reports": ("core",),
     "contracts": ("core", "customers"),
-    "approvals": ("contracts",),
+    "quotes": ("core", "customers"),
+    "approvals": ("contracts", "quotes"),
 }
 
 _HOMES: dict[str, str] = {
@@ -64,6 +66,9 @@ _HOMES: dict[str, str] = {
     "FollowUp": "followups",
     "Interaction": "followups",
     "ReportDelivery": "reports",
+    "Product": "quotes",
+    "Quote": "quotes",
+    "QuoteLine": "quotes",
     "TemplateVersion": "templates",
 }
 
@@ -113,6 +118,9 @@ __all__ = [
     "FollowUp",
     "Interaction",
     "Milestone",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "ReportDelivery",
     "StageChange",
     "TemplateVersion",
