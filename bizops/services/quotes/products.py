@@ -294,6 +294,8 @@ def import_products(
     a new one adds it. Every row goes through `product add` / `product update`; the first bad
     row stops the import and nothing is kept."""
     _require_price_keeper(actor)
+    if not path.is_file():
+        raise Invalid(_("{file}: no such file").format(file=path))
     table = read_table(path, spec=PRODUCT_COLUMNS)
     if table.problems:
         raw, reason = table.problems[0]
