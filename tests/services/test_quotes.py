@@ -237,3 +237,100 @@ def test_product_import_reads_chinese_headers(db, team, policy, today, tmp_path)
     with db.read() as s:
         row = quotes.show_product(s, actor=team["mia"], ref="P-10")
     assert row["floor_price"] == Decimal("100000.00") and row["tax_rate"] == Decimal("13.00")
+
+
+def accepted(db, team, policy, today, customer) -> str:
+    q = quote_with(
+        db,
+        team,
+        policy,
+        today,
+        customer,
+        {"product": "P-1", "qty": "2"},
+        {"product": "P-2", "qty": "3", "discount": "4%"},
+    )
+    for move in ("submit", "send", "accept"):
+        quote_move(db, move, actor=team["alice"], number=q["number"], policy=policy, today=today)
+    return q["number"]
+
+
+def test_a_contract_from_an_accepted_quote_carries_its_lines(db, team, policy, today, shop) -> None:
+    number = accepted(db, team, policy, today, shop)
+    with db.write() as s:
+        made = contracts.contract_from_quote(
+            s, actor=team["alice"], quote=number, policy=policy, today=today
+        )
+    with db.read() as s:
+        shown = contracts.show_contract(s, ref=made["number"], today=today)
+        quote = quotes.show_quote(s, ref=number, policy=policy, today=today)
+    assert shown["amount"] == quote["gross"] and shown["currency"] == "CNY"
+    assert shown["customer_code"] == shop["code"] and shown["status"] == "draft"
+    goods = shown["fields"]["goods"]
+    assert [(g["code"], g["quantity"], g["unit_price"]) for g in goods] == [
+        ("P-1", "2.00", "100.00"),
+        ("P-2", "3.00", "48.00"),
+    ]
+    assert shown["fields"]["quote"] == number and quote["contract"] == made["number"]
+    with pytest.raises(Conflict, match="already became"), db.write() as s:
+        contracts.contract_from_quote(
+            s, actor=team["alice"], quote=number, policy=policy, today=today
+        )
+
+
+def test_no_contract_from_a_quote_that_is_not_accepted(db, team, policy, today, shop) -> None:
+    q = quote_with(db, team, policy, today, shop, {"product": "P-2", "qty": "1"})
+    with pytest.raises(Conflict, match="accepted quote"), db.write() as s:
+        contracts.contract_from_quote(
+            s, actor=team["alice"], quote=q["number"], policy=policy, today=today
+        )
+
+
+def test_negotiation_starts_from_an_accepted_quote(db, team, policy, today, shop) -> None:
+    from bizops.services import customers
+
+    def step(**kw):
+        with db.write() as s:
+            return customers.move_stage(
+                s, actor=team["alice"], ref=shop["code"], policy=policy, today=today, **kw
+            )
+
+    for stage in ("contacted", "needs", "proposal"):
+        step(stage=stage)
+    with pytest.raises(Conflict, match="accepted quote"):
+        step(step_next=True)
+    accepted(db, team, policy, today, shop)
+    assert step(step_next=True)["stage"] == "negotiation"
+
+
+def test_the_stage_rule_may_be_turned_off_or_overridden_with_a_reason(
+    db, team, today, shop
+) -> None:
+    from dataclasses import replace
+
+    from bizops.services import customers
+    from bizops.services.policy import default_policy
+
+    off = replace(default_policy(), quote_before_negotiation=False)
+    with db.write() as s:
+        customers.move_stage(
+            s,
+            actor=team["alice"],
+            ref=shop["code"],
+            stage="negotiation",
+            reason="framework agreement",
+            policy=default_policy(),
+            today=today,
+        )
+        customers.move_stage(
+            s,
+            actor=team["alice"],
+            ref=shop["code"],
+            stage="proposal",
+            reason="back",
+            policy=off,
+            today=today,
+        )
+        moved = customers.move_stage(
+            s, actor=team["alice"], ref=shop["code"], step_next=True, policy=off, today=today
+        )
+    assert moved["stage"] == "negotiation"

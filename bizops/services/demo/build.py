@@ -15,6 +15,7 @@ from bizops.services import users
 from bizops.services.demo.builder import Builder
 from bizops.services.demo.contracts import plan_contracts
 from bizops.services.demo.customers import plan_customers, plan_one_followup
+from bizops.services.demo.quotes import add_products, quotes_in_every_state
 from bizops.services.demo.scenario import load_scenario
 from bizops.services.demo.summary import DemoSummary, summarize
 from bizops.services.demo.team import add_team
@@ -60,9 +61,11 @@ def build_demo(
         )
     b = Builder(session, policy, today, scenario or load_scenario())
     add_team(b)
+    add_products(b)
     plan_customers(b)
     plan_contracts(b)
     b.timeline.run()
+    quotes_in_every_state(b)
     plan_one_followup(b)
     _check(b)
     drafted = (

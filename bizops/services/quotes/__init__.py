@@ -14,6 +14,7 @@ from bizops.services.quotes.editing import add_line, new_quote, remove_line, upd
 from bizops.services.quotes.lifecycle import (
     accept_quote,
     apply_outcome,
+    mark_contracted,
     reject_quote,
     route,
     send_quote,
@@ -60,6 +61,7 @@ __all__ = [
     "lines_of",
     "list_products",
     "list_quotes",
+    "mark_contracted",
     "new_quote",
     "reject_quote",
     "remove_line",

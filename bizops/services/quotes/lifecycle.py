@@ -178,3 +178,18 @@ def apply_outcome(session: Session, *, outcome: Outcome, actor: User, today: dat
     if quote.status not in qs.MOVES[move][0]:
         return
     _move(session, actor, quote, move, target, today, request=outcome.request_id)
+
+
+def mark_contracted(session: Session, *, actor: User, quote: Quote, contract: str) -> None:
+    """An accepted quote became ``contract`` (`contract new --from-quote`)."""
+    quote.contract_number = contract
+    session.add(quote)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.login,
+        action="quote.contract",
+        entity_type="quote",
+        entity_id=quote.number,
+        after={"contract": contract},
+    )
