@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bizops.cli.context import state
 from bizops.cli.output import (
+    DRAFT,
     Col,
     FormatOption,
     HeadersOption,
     LimitOption,
     Line,
     Listing,
+    OutputKind,
     OutputOption,
     Section,
     emit_object,
     emit_rows,
     note,
+    resolve_output,
     say,
+    write_document,
 )
 from bizops.i18n import N_, _, ngettext
 from bizops.services.quotes.views import QuoteLineView, QuoteRow, QuoteView
@@ -385,6 +390,58 @@ def reject(
     """
     view = _move("reject", quote, reason=reason)
     say(_("{number} rejected.").format(number=view["number"]))
+
+
+# Where a quotation document goes: the formats of contract drafts, and a workbook.
+QUOTE_DRAFT = OutputKind(
+    {**DRAFT.formats, "xlsx": (".xlsx",)},
+    default="md",
+    binary=frozenset({"docx", "xlsx"}),
+)
+
+
+@app.command("draft")
+def draft(
+    quote: QuoteArg,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html, docx or xlsx (default: from -o, else md).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE.", dir_okay=False, show_default=False),
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="quote-zh or quote-en (default: the quote's).")
+    ] = None,
+) -> None:
+    """Render the quotation document: our company, the customer, the lines, totals in
+    figures and in 大写, validity, payment and delivery terms.
+
+    Example: bizops quote draft Q-2026-0001 --format docx -o Q-2026-0001.docx
+    """
+    from bizops.services.quotes import draft_quote
+
+    target = resolve_output(fmt, output, kind=QUOTE_DRAFT)
+    policy, today = _policy_today()
+    with state().write() as (session, actor):
+        result = draft_quote(
+            session,
+            actor=actor,
+            ref=quote,
+            fmt=target.format,
+            template=template,
+            policy=policy,
+            today=today,
+        )
+        binary = target.format in QUOTE_DRAFT.binary
+        # Inside the transaction: a file that cannot be written records nothing.
+        write_document(target, result.content if binary else result.content.decode("utf-8"))
 
 
 app.add_typer(line_app, name="line")

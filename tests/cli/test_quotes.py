@@ -95,3 +95,21 @@ def test_quotes_speak_chinese_and_json_stays_the_same(run) -> None:
     zh = run("alice", "quote", "show", number, "--format", "json", lang="zh").stdout
     # The keys, codes and figures stay; only the route's explanation is in words.
     assert json.loads(en) | {"route": ""} == json.loads(zh) | {"route": ""}
+
+
+def test_the_quotation_document_in_each_format(run, tmp_path) -> None:
+    number = run("alice", "quote", "new", "--customer", "C0001", "--payment", "预付30%").stdout
+    number = number.strip()
+    run("alice", "quote", "line", "add", number, "--product", "P-100", "--qty", "3")
+    md = run("alice", "quote", "draft", number)
+    assert md.exit_code == 0, md.output
+    assert "上海华东机电有限公司" in md.stdout and "预付30%" in md.stdout
+    assert "叁仟叁佰玖拾元整" in md.stdout  # 3 x 1,000.00 + 13% VAT = 3,390.00
+    english = run("alice", "quote", "draft", number, "--template", "quote-en")
+    assert "Total including tax:** CNY 3,390.00" in english.stdout
+    for suffix in ("html", "docx", "xlsx"):
+        path = tmp_path / f"q.{suffix}"
+        done = run("alice", "quote", "draft", number, "-o", str(path))
+        assert done.exit_code == 0, done.output
+        assert path.stat().st_size > 0
+    assert "<html" in (tmp_path / "q.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from bizops.services.quotes.drafting import QuoteDraft, draft_quote
 from bizops.services.quotes.editing import add_line, new_quote, remove_line, update_quote
 from bizops.services.quotes.lifecycle import (
     accept_quote,
@@ -47,6 +48,7 @@ __all__ = [
     "ProductImport",
     "ProductRow",
     "ProductRowWithFloor",
+    "QuoteDraft",
     "QuoteLineView",
     "QuoteRouteView",
     "QuoteRow",
@@ -56,6 +58,7 @@ __all__ = [
     "add_product",
     "apply_outcome",
     "archive_product",
+    "draft_quote",
     "find_quote",
     "import_products",
     "lines_of",
