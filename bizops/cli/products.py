@@ -20,7 +20,7 @@ from bizops.cli.output import (
     say,
 )
 from bizops.i18n import N_, _
-from bizops.services.quotes.views import ProductRow, ProductRowWithFloor
+from bizops.services.views.quotes import ProductRow, ProductRowWithFloor
 
 app = typer.Typer(
     help="Products and their prices: list price, floor price (最低限价) and VAT rate.",

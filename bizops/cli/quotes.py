@@ -28,7 +28,7 @@ from bizops.cli.output import (
     write_document,
 )
 from bizops.i18n import N_, _, ngettext
-from bizops.services.quotes.views import QuoteLineView, QuoteRow, QuoteView
+from bizops.services.views.quotes import QuoteLineView, QuoteRow, QuoteView
 
 if TYPE_CHECKING:
     from bizops.domain.policy import Policy

@@ -210,6 +210,24 @@ FIELD_LABELS: dict[str, str] = {
     "path": N_("Path"),
     "size_bytes": N_("Size (bytes)"),
     "journal_mode": N_("Journal mode"),
+    # products and quotations
+    "subject": N_("About"),
+    "spec": N_("Spec"),
+    "unit": N_("Unit"),
+    "price": N_("Price"),
+    "floor_price": N_("Floor price"),
+    "tax_rate": N_("Tax %"),
+    "customer_name": N_("Customer name"),
+    "discount_pct": N_("Discount %"),
+    "discount_amount": N_("Discount"),
+    "valid_until": N_("Valid until"),
+    "line": N_("Line"),
+    "quantity": N_("Qty"),
+    "unit_price": N_("Unit price"),
+    "list_price": N_("List price"),
+    "tax": N_("Tax"),
+    "gross": N_("Incl. tax"),
+    "below_floor": N_("Below floor"),
 }
 
 # Fields whose name alone says which kind of code they hold (bizops.domain.vocab); a column

@@ -34,7 +34,7 @@ from bizops.services.quotes.products import (
     update_product,
 )
 from bizops.services.quotes.records import find_quote, lines_of
-from bizops.services.quotes.views import (
+from bizops.services.views.quotes import (
     ProductRow,
     ProductRowWithFloor,
     QuoteLineView,

@@ -21,7 +21,7 @@ from bizops.domain.policy import Policy
 from bizops.i18n import _
 from bizops.library import read_text
 from bizops.services.quotes.records import find_quote, quote_view
-from bizops.services.quotes.views import QuoteView
+from bizops.services.views.quotes import QuoteView
 from bizops.store import audit
 from bizops.store.models import Contact, Customer, User
 

@@ -38,7 +38,7 @@ from bizops.services.quotes.records import (
     refresh,
     require_quote_writer,
 )
-from bizops.services.quotes.views import QuoteView
+from bizops.services.views.quotes import QuoteView
 from bizops.store import audit
 from bizops.store.counters import next_value
 from bizops.store.models import Quote, QuoteLine, User

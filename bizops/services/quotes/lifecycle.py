@@ -29,7 +29,7 @@ from bizops.services.quotes.records import (
     route_of,
     totals_of,
 )
-from bizops.services.quotes.views import QuoteRouteView, QuoteView
+from bizops.services.views.quotes import QuoteRouteView, QuoteView
 from bizops.store import audit
 from bizops.store.models import Quote, User
 

@@ -13,8 +13,8 @@ from bizops.domain.policy import Policy
 from bizops.domain.vocab import one_of
 from bizops.services.lookup import find_customer
 from bizops.services.quotes.records import find_quote, quote_view
-from bizops.services.quotes.views import QuoteRow, QuoteView
 from bizops.services.users import find_user
+from bizops.services.views.quotes import QuoteRow, QuoteView
 from bizops.store.models import Customer, Quote, User
 
 

@@ -25,7 +25,7 @@ from bizops.domain.roles import ADMIN, FINANCE, GM, MANAGER
 from bizops.domain.validate import check_text
 from bizops.i18n import _
 from bizops.services.customers.import_files import ColumnSpec, read_table
-from bizops.services.quotes.views import ProductRow, ProductRowWithFloor
+from bizops.services.views.quotes import ProductRow, ProductRowWithFloor
 from bizops.store import audit
 from bizops.store.models import Product, User
 

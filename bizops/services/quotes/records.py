@@ -14,7 +14,7 @@ from bizops.domain.policy.quotes import QuoteRoute, QuoteTerms, route_quote
 from bizops.domain.quotes import LineTerms, QuoteTotals, quote_totals, shown_pct
 from bizops.domain.roles import ADMIN, MANAGER
 from bizops.i18n import _
-from bizops.services.quotes.views import QuoteLineView, QuoteView
+from bizops.services.views.quotes import QuoteLineView, QuoteView
 from bizops.store.models import Customer, Quote, QuoteLine, User
 
 
