@@ -334,3 +334,28 @@ def test_the_stage_rule_may_be_turned_off_or_overridden_with_a_reason(
             s, actor=team["alice"], ref=shop["code"], step_next=True, policy=off, today=today
         )
     assert moved["stage"] == "negotiation"
+
+
+def test_quote_report_win_rate_discount_and_days(db, team, policy, today, shop) -> None:
+    won = accepted(db, team, policy, today, shop)
+    lost = quote_with(db, team, policy, today, shop, {"product": "P-2", "qty": "1"})
+    for move in ("submit", "send"):
+        quote_move(db, move, actor=team["alice"], number=lost["number"], policy=policy, today=today)
+    quote_move(
+        db,
+        "reject",
+        actor=team["alice"],
+        number=lost["number"],
+        policy=policy,
+        today=today,
+        reason="price",
+    )
+    with db.read() as s:
+        (row,) = quotes.quote_stats(s, today=today)
+    assert won and (row["owner"], row["sent"], row["accepted"], row["rejected"]) == (
+        "alice",
+        2,
+        1,
+        1,
+    )
+    assert row["win_rate"] == Decimal("50.0") and row["average_days_to_accept"] == 0

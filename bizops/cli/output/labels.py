@@ -228,6 +228,13 @@ FIELD_LABELS: dict[str, str] = {
     "tax": N_("Tax"),
     "gross": N_("Incl. tax"),
     "below_floor": N_("Below floor"),
+    "sent": N_("Sent"),
+    "accepted": N_("Accepted"),
+    "expired": N_("Expired"),
+    "open": N_("Open"),
+    "win_rate": N_("Win rate %"),
+    "average_discount": N_("Avg. discount %"),
+    "average_days_to_accept": N_("Days to accept"),
 }
 
 # Fields whose name alone says which kind of code they hold (bizops.domain.vocab); a column

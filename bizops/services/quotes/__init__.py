@@ -6,6 +6,7 @@
   approvals' decisions.
 - ``listing``: `quote list`, `quote show`.
 - ``records``: finding a quote and the figures of its lines.
+- ``stats``: `report quotes`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bizops.services.quotes.products import (
     update_product,
 )
 from bizops.services.quotes.records import find_quote, lines_of
+from bizops.services.quotes.stats import quote_stats
 from bizops.services.views.quotes import (
     ProductRow,
     ProductRowWithFloor,
@@ -66,6 +68,7 @@ __all__ = [
     "list_quotes",
     "mark_contracted",
     "new_quote",
+    "quote_stats",
     "reject_quote",
     "remove_line",
     "route",
