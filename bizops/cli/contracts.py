@@ -131,43 +131,26 @@ def new(
     if from_quote is None:
         _required(ctx, customer=customer, type_=type_, title=title, amount=amount, risk=risk)
         _required(ctx, start=start, end=end)
+    terms: dict[str, Any] = {
+        "type": type_,
+        "title": title,
+        "risk": risk,
+        "start": start,
+        "end": end,
+        "template": template,
+        "values": values,
+        "notice_days": notice_days,
+        "owner": owner,
+        "policy": policy,
+        "today": today,
+    }
     with state().write() as (session, actor):
         if from_quote is not None:
-            row = contract_from_quote(
-                session,
-                actor=actor,
-                quote=from_quote,
-                type=type_,
-                title=title,
-                risk=risk,
-                start=start,
-                end=end,
-                template=template,
-                values=values,
-                notice_days=notice_days,
-                owner=owner,
-                policy=policy,
-                today=today,
-            )
+            row = contract_from_quote(session, actor=actor, quote=from_quote, **terms)
         else:
-            assert customer and type_ and title and amount and risk and start and end
+            assert customer is not None and amount is not None  # checked by _required
             row = create_contract(
-                session,
-                actor=actor,
-                customer=customer,
-                type=type_,
-                title=title,
-                amount=amount,
-                currency=currency,
-                risk=risk,
-                start=start,
-                end=end,
-                template=template,
-                values=values,
-                notice_days=notice_days,
-                owner=owner,
-                policy=policy,
-                today=today,
+                session, actor=actor, customer=customer, amount=amount, currency=currency, **terms
             )
     _created(row)
 
