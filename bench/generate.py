@@ -16,6 +16,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -236,6 +237,15 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
         "VALUES (?,?,?,?,?,?)",
         steps,
     )
+    receipts, milestones = _money_rows(contracts, today)
+    cur.executemany(
+        "INSERT INTO milestones (contract_id, kind, due, amount) VALUES (?,?,?,?)", milestones
+    )
+    cur.executemany(
+        "INSERT INTO receipts (contract_id, amount, applied, advance, received_on, method, "
+        "bank_ref, recorded_on, recorded_by) VALUES (?,?,?,?,?,?,?,?,?)",
+        receipts,
+    )
     cur.executemany(
         "INSERT INTO counters (name, value) VALUES (?, ?)",
         [("customer", n), ("contract-2026", contract_count), ("audit.events", 0)],
@@ -248,7 +258,30 @@ def generate(path: Path, n: int, *, today: date, seed: int = 20261127) -> dict[s
         "interactions": interaction_id,
         "contracts": contract_count,
         "pending_approvals": len(requests),
+        "receipts": len(receipts),
     }
+
+
+def _money_rows(contracts: list[tuple[Any, ...]], today: date) -> tuple[list[Any], list[Any]]:
+    """Ten receipts (each a twentieth of the amount) and two payment milestones per contract
+    in force: 50,000 receipts at 100,000 customers."""
+    receipts: list[Any] = []
+    milestones: list[Any] = []
+    for row in contracts:
+        cid, amount, status, start = row[0], row[6], row[9], date.fromisoformat(row[10])
+        if status not in ("signed", "active", "completed"):
+            continue
+        half = amount // 2
+        for k, due in enumerate((start + timedelta(days=30), start + timedelta(days=180))):
+            milestones.append((cid, "payment", due.isoformat(), half if k == 0 else amount - half))
+        for k in range(10):
+            day = min(start + timedelta(days=10 * k), today)
+            part = amount // 20
+            receipts.append(
+                (cid, part, part, 0, day.isoformat(), "transfer", f"B{cid}-{k}",
+                 today.isoformat(), "finance")
+            )  # fmt: skip
+    return receipts, milestones
 
 
 def _flush(

@@ -1,3 +1,3 @@
 """bizops: a business department's standard workflows on the command line."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -41,6 +41,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("BIZOPS_PAGER", "")  # a test that wants the pager names one
     reset_state()
     set_language("en")
     yield home

@@ -11,6 +11,7 @@ from bizops.cli import demo
 from bizops.cli.context import env, reset_state, state
 from bizops.cli.group import BizopsGroup
 from bizops.cli.output import say
+from bizops.cli.users import DbLoginOption, PasswordFileOption, db_password
 from bizops.domain.errors import Invalid
 from bizops.i18n import _, normalise_language
 
@@ -76,6 +77,13 @@ def root(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables straight to the terminal (also: BIZOPS_PAGER= ).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -87,7 +95,11 @@ def root(
     if lang is not None and normalise_language(lang) is None:
         raise Invalid(_("--lang: unknown language {value!r}; accepted: en, zh").format(value=lang))
     reset_state(
-        db_url=db or env("BIZOPS_DB"), as_user=as_user, config=config_file, today_text=today
+        db_url=db or env("BIZOPS_DB"),
+        as_user=as_user,
+        config=config_file,
+        today_text=today,
+        no_pager=no_pager,
     )
     if today:
         state().today  # noqa: B018  (refuse an unreadable --today before doing anything)
@@ -98,6 +110,8 @@ def init(
     admin: Annotated[str, typer.Option("--admin", help="Login of the first admin.")],
     name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email address.")] = None,
+    db_login: DbLoginOption = False,
+    password_file: PasswordFileOption = None,
 ) -> None:
     """Create the database and its first user, an admin.
 
@@ -105,8 +119,11 @@ def init(
     """
     from bizops.services.users import init_admin
 
+    password = db_password(admin, db_login, password_file)
     with state().database().write() as session:
-        user = init_admin(session, login=admin, name=name, email=email)
+        user = init_admin(
+            session, login=admin, name=name, email=email, db_login=db_login, password=password
+        )
     say(
         _("Initialised {database} with admin {login}.").format(
             database=state().database().display_url, login=user.login

@@ -9,6 +9,7 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -16,11 +17,14 @@ from bizops.cli.output import (
     Listing,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
+    note,
     say,
     value_label,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.views.approvals import MatrixRow, PendingRow, RequestRow, RequestView
 
@@ -30,7 +34,14 @@ app = typer.Typer(
 
 
 def _chain(value: Any) -> str:
-    return " → ".join(value or [])
+    """The chain drawn for people: ``manager → all of legal, finance → gm``; a group of roles
+    reads 会签 / 或签 in Chinese."""
+    from bizops.domain.approval_steps import parse_step
+
+    return " → ".join(
+        parse_step(label).describe() if parse_step(label).is_group else label
+        for label in value or []
+    )
 
 
 MATRIX = Listing(
@@ -45,6 +56,8 @@ MATRIX = Listing(
 )
 PENDING = Listing(
     name="approval_pending",
+    priority=("id", "contract", "due", "days_overdue", "amount", "role", "title"),
+    urgency=by_due("due"),
     fields=PendingRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -62,6 +75,7 @@ PENDING = Listing(
 )
 REQUESTS = Listing(
     name="approval_list",
+    priority=("id", "contract", "status", "current_role", "amount", "submitted_on"),
     fields=RequestRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -77,9 +91,13 @@ REQUESTS = Listing(
         Col("closed_on", N_("Closed")),
     ),
 )
+# How a row of a group step reads: 会签 (all) or 或签 (any); nothing for a single role.
+MODES = {"all": N_("all of"), "any": N_("any of"), "one": ""}
 STEP_COLUMNS = [
     Col("step", N_("Step"), justify="right"),
+    Col("mode", N_("Group"), fmt=lambda v: _(MODES[v]) if MODES.get(v) else ""),
     Col("role", N_("Role")),
+    Col("assignee", N_("Assigned to")),
     Col("status", N_("Status"), kind="approval_status"),
     Col("waiting_since", N_("Waiting since")),
     Col("due", N_("Due")),
@@ -102,6 +120,21 @@ VERBS = {"approved": N_("approved"), "rejected": N_("rejected"), "withdrawn": N_
 def _decided(view: RequestView, verb: str) -> str:
     if view["status"] == "pending":
         step = next(s for s in view["steps"] if s["step"] == view["current_step"])
+        label = view["current_role"] or step["role"]
+        partial = any(
+            s["step"] == step["step"] and s["status"] == "approved" for s in view["steps"]
+        )
+        if partial and verb == "approved":
+            return _(
+                "Request {id} ({contract}): approved; step {step} ({group}) waits for the others "
+                "of its group (due {due})."
+            ).format(
+                id=view["id"],
+                contract=view["contract"],
+                step=step["step"],
+                group=_chain([label]),
+                due=step["due"],
+            )
         return _(
             "Request {id} ({contract}): {verb} step {done}; now waiting for {role} "
             "(step {step} of {steps}, due {due})."
@@ -110,9 +143,11 @@ def _decided(view: RequestView, verb: str) -> str:
             contract=view["contract"],
             verb=_(VERBS.get(verb, verb)),
             done=step["step"] - 1,
-            role=value_label("role", step["role"]),
+            role=value_label("role", label)
+            if "+" not in label and "|" not in label
+            else _chain([label]),
             step=step["step"],
-            steps=len(view["steps"]),
+            steps=len(view["chain"]),
             due=step["due"],
         )
     return _("Request {id} ({contract}): {status}.").format(
@@ -127,6 +162,8 @@ def matrix(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Show the authority matrix: the rules in order, their conditions and chains.
@@ -168,14 +205,18 @@ def route(
 
     Example: bizops approval route --type sales --amount 250000 --risk low --format json
     """
-    from bizops.services.approvals import route as explain
+    from bizops.services.approvals import route_checked
 
-    found = explain(
-        state().policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
-    )
+    st = state()
+    with st.read() as session:
+        found, warnings = route_checked(
+            session, st.policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
+        )
     emit_object(
-        found.as_dict(), fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,)
+        dict(found), fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,)
     )
+    for warning in warnings:
+        note(_("Warning: {warning}").format(warning=warning))
 
 
 @app.command("pending")
@@ -183,6 +224,8 @@ def pending(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Your approval inbox: steps waiting for one of your roles, overdue first.
@@ -291,6 +334,75 @@ def withdraw(
     say(_decided(view, "withdrawn"))
 
 
+@app.command("delegate")
+def delegate(
+    request: RequestArg,
+    to: Annotated[str, typer.Option("--to", help="Another holder of the step's role.")],
+    comment: Annotated[str | None, typer.Option("--comment", "-m", help="A note.")] = None,
+) -> None:
+    """Hand your pending step over to another holder of its role (转交).
+
+    They must hold the role and an approval limit that covers the amount.
+
+    Example: bizops --as mia approval delegate 12 --to ned --comment "on leave"
+    """
+    from bizops.services.approvals import delegate as hand_over
+
+    st = state()
+    with st.write() as (session, actor):
+        view = hand_over(
+            session,
+            actor=actor,
+            ref=request,
+            to=to,
+            comment=comment,
+            today=st.today,
+            policy=st.policy(),
+        )
+    say(
+        _("Request {id} ({contract}): step {step} handed to {login}.").format(
+            id=view["id"], contract=view["contract"], step=view["current_step"], login=to
+        )
+    )
+
+
+@app.command("add-signer")
+def add_signer(
+    request: RequestArg,
+    role: Annotated[str | None, typer.Option("--role", help="The added step's role.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="The person who signs the added step.")
+    ] = None,
+    before: Annotated[
+        bool, typer.Option("--before/--after", help="Before the current step, or after it.")
+    ] = False,
+) -> None:
+    """Add a signer (加签): a step before or after the current one; by a manager or the
+    current step's approver. Recorded in the audit.
+
+    Example: bizops --as mia approval add-signer 12 --role legal --after
+    """
+    from bizops.services.approvals import add_signer as add
+
+    st = state()
+    with st.write() as (session, actor):
+        view = add(
+            session,
+            actor=actor,
+            ref=request,
+            role=role,
+            user=user,
+            before=before,
+            today=st.today,
+            policy=st.policy(),
+        )
+    say(
+        _("Request {id} ({contract}): chain now {chain}.").format(
+            id=view["id"], contract=view["contract"], chain=_chain(view["chain"])
+        )
+    )
+
+
 @app.command("show")
 def show(request: RequestArg, fmt: FormatOption = None, output: OutputOption = None) -> None:
     """Show a request: its rule, why it applies, and each step with who decided and when.
@@ -327,6 +439,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List approval requests, newest first.

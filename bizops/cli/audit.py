@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,10 +10,13 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     OutputOption,
+    WideOption,
+    emit_object,
     emit_rows,
     say,
 )
@@ -54,6 +58,8 @@ def log(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Show audit events, newest first.
@@ -80,22 +86,73 @@ def log(
     )
 
 
-@app.command("verify")
-def verify() -> None:
-    """Recompute the hash chain; name every edited, deleted or reordered event (exit 1 if any).
+@app.command("anchor")
+def anchor(fmt: FormatOption = None) -> None:
+    """Print the head of the log (event count and hash) to keep where the database is not.
 
-    Example: bizops audit verify
+    Example: bizops audit anchor >> ~/audit-anchors.txt
     """
-    from bizops.domain.errors import StorageError
-    from bizops.services.audit import verify as run_verify
+    from bizops.services.audit import current_anchor
 
     with state().read() as session:
-        result = run_verify(session)
-    if not result.ok:
+        view = current_anchor(session)
+    if fmt is None or fmt == "table":
+        say(view["anchor"])
+        return
+    emit_object(dict(view), fmt=fmt, title=_("Audit anchor"))
+
+
+@app.command("verify")
+def verify(
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            help="COUNT:HASH from `audit anchor`: prove the history up to it is unchanged "
+            "(repeatable).",
+        ),
+    ] = None,
+    anchors: Annotated[
+        Path | None, typer.Option("--anchors", help="A file of anchors, one a line.")
+    ] = None,
+    deep: Annotated[
+        bool,
+        typer.Option(
+            "--deep",
+            help="Also replay the log and compare users, contracts, approvals, customers and "
+            "milestones with the tables.",
+        ),
+    ] = False,
+) -> None:
+    """Recompute the hash chain; name every edited, deleted or reordered event (exit 1 if any).
+
+    Example: bizops audit verify --anchors ~/audit-anchors.txt --deep
+    """
+    from bizops.domain.errors import StorageError
+    from bizops.services.audit import parse_anchor, read_anchors
+    from bizops.services.audit import verify as run_verify
+
+    given = [parse_anchor(a) for a in anchor or []]
+    if anchors is not None:
+        given += read_anchors(anchors)
+    with state().read() as session:
+        result = run_verify(session, anchors=given, deep=deep)
+    if result.problems:
         raise StorageError(
             _("audit chain broken: {count} problem(s) in {events} events").format(
                 count=len(result.problems), events=result.events
             ),
-            details=[p.problem for p in result.problems],
+            details=[p.problem for p in result.problems] + [d.message for d in result.differences],
+        )
+    if result.differences:
+        raise StorageError(
+            _("the tables differ from the audit log in {count} place(s)").format(
+                count=len(result.differences)
+            ),
+            details=[d.message for d in result.differences],
         )
     say(_("Audit chain OK: {events} events verified.").format(events=result.events))
+    if given:
+        say(_("All {count} anchor(s) hold.").format(count=len(given)))
+    if deep:
+        say(_("The tables match what the log implies."))

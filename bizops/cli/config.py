@@ -90,6 +90,11 @@ def init(
     from bizops.services.policy import config_path, default_policy_text
 
     target = file or config_path(state().config)
+    if target.expanduser().parent.is_dir():
+        from bizops.cli.output import check_output_path
+
+        # Never the database, a directory or a device, even with --force.
+        check_output_path(target, option="FILE")
     if target.exists() and not force:
         raise Conflict(_("{file} exists; pass --force to overwrite it").format(file=target))
     try:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bizops.domain.policy import Policy
+    from bizops.services.identity import Acting
     from bizops.store.engine import Database
     from bizops.store.models import User
 
@@ -26,6 +27,10 @@ class AppState:
     as_user: str | None = None
     config: str | None = None
     today_text: str | None = None
+    # How listings are drawn: --columns, --wide (on each listing), --no-pager (global).
+    columns: str | None = None
+    wide: bool = False
+    no_pager: bool = False
     _db: Database | None = field(default=None, repr=False)
     _policy: Policy | None = field(default=None, repr=False)
 
@@ -63,11 +68,12 @@ class AppState:
 
     def protected_files(self) -> list[Path]:
         """Files no output may replace: the SQLite database in use (and, through it, its
-        side files)."""
+        side files), and the key that seals its audit chain."""
+        from bizops.store.audit_key import key_path
         from bizops.store.engine import resolve_url, sqlite_path
 
         path = sqlite_path(resolve_url(self.db_url))
-        return [path] if path is not None else []
+        return ([path] if path is not None else []) + [key_path()]
 
     def policy(self) -> Policy:
         if self._policy is None:
@@ -79,22 +85,45 @@ class AppState:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self.database().read() as session:
+            if not self.database().is_sqlite:
+                # Team mode: a login no user claims, or --as someone else, is refused on
+                # reads too.
+                from bizops.services.identity import check_team_read
+
+                check_team_read(session, self.as_user)
             yield session
 
     @contextmanager
     def write(self) -> Iterator[tuple[Session, User]]:
-        """One write transaction with the acting user resolved inside it."""
-        from bizops.services.users import resolve_actor
+        """One write transaction with the acting user resolved inside it.
 
+        In team mode the acting user comes from the database login; an admin acting as
+        someone else is recorded on every audit event of the transaction, and a write dated
+        other than today needs an admin's login.
+        """
         with self.database().write() as session:
-            actor = resolve_actor(session, self.as_user)
-            assert actor is not None
-            yield session, actor
+            acting = self._acting(session, required=True)
+            if not self.database().is_sqlite:
+                from bizops.services.identity import check_write_date
+
+                check_write_date(acting, today=self.today, real=date.today())
+            session.info["acting_admin"] = acting.acting_admin
+            assert acting.user is not None
+            yield session, acting.user
 
     def actor(self, session: Session, *, required: bool = False) -> User | None:
-        from bizops.services.users import resolve_actor
+        return self._acting(session, required=required).user
 
-        return resolve_actor(session, self.as_user, required=required)
+    def _acting(self, session: Session, *, required: bool) -> Acting:
+        from bizops.services.identity import Acting
+
+        if self.database().is_sqlite:
+            from bizops.services.users import resolve_actor
+
+            return Acting(resolve_actor(session, self.as_user, required=required))
+        from bizops.services.identity import resolve_team_actor
+
+        return resolve_team_actor(session, self.as_user, required=required)
 
     def close(self) -> None:
         if self._db is not None:

@@ -5,6 +5,7 @@ approving and rejecting are `bizops approval` commands."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,16 +16,27 @@ from bizops.cli.output import note, say, value_label
 from bizops.i18n import _
 
 
-def submit(contract: ContractArg) -> None:
+def submit(
+    contract: ContractArg,
+    cc: Annotated[
+        list[str] | None,
+        typer.Option("--cc", help="Copy the request to this user (repeatable); informed only."),
+    ] = None,
+) -> None:
     """Submit a draft for approval: the matrix picks the chain of approvers.
 
-    Example: bizops contract submit HT-2026-0001
+    The draft must be complete: every required field of its template set and valid. The
+    request keeps what is approved (terms, fields, template) with its hash; signing checks it.
+
+    Example: bizops contract submit HT-2026-0001 --cc gus
     """
     from bizops.services.contracts import submit_contract
 
     policy, today = policy_today()
     with state().write() as (session, actor):
-        out = submit_contract(session, actor=actor, ref=contract, policy=policy, today=today)
+        out = submit_contract(
+            session, actor=actor, ref=contract, policy=policy, today=today, cc=cc or ()
+        )
     say(
         _("Submitted {contract}: approval request {request} (rule {rule}: {chain}).").format(
             contract=out["contract"], request=out["request"], rule=out["rule"], chain=_chain(out)
@@ -33,17 +45,29 @@ def submit(contract: ContractArg) -> None:
 
 
 def _chain(out: Mapping[str, Any]) -> str:
-    return " -> ".join(value_label("role", role) for role in out["chain"])
+    from bizops.domain.approval_steps import parse_step
+
+    return " -> ".join(
+        parse_step(role).describe() if parse_step(role).is_group else value_label("role", role)
+        for role in out["chain"]
+    )
 
 
 def sign(
     contract: ContractArg,
     on: Annotated[str, typer.Option("--on", help="Date of signing.")],
     signatory: Annotated[str, typer.Option("--signatory", help="Who signed for the customer.")],
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="The signed copy (scan), attached with its SHA-256."),
+    ] = None,
 ) -> None:
     """Record the signing of an approved contract; its customer moves to `signed`.
 
-    Example: bizops contract sign HT-2026-0001 --on today --signatory "张伟"
+    Refused (exit 5) when the draft changed since it was approved, naming what changed, or
+    when the policy requires a seal and none is registered.
+
+    Example: bizops contract sign HT-2026-0001 --on today --signatory "张伟" --file scan.pdf
     """
     from bizops.services.contracts import sign_contract
 
@@ -57,8 +81,34 @@ def sign(
             signatory=signatory,
             policy=policy,
             today=today,
+            file=file,
         )
     say(_("Signed {number}.").format(number=row["number"]))
+
+
+def seal(
+    contract: ContractArg,
+    seal: Annotated[
+        str, typer.Option("--seal", help="contract (合同专用章) or company (公章).")
+    ] = "contract",
+    copies: Annotated[int, typer.Option("--copies", help="How many copies are sealed.")] = 2,
+) -> None:
+    """Seal an approved contract (用印) and record it in the seal register; by a seal_keeper.
+
+    Example: bizops --as sam contract seal HT-2026-0001 --seal contract --copies 2
+    """
+    from bizops.services.contracts import seal_contract
+
+    _policy, today = policy_today()
+    with state().write() as (session, actor):
+        row = seal_contract(
+            session, actor=actor, ref=contract, seal=seal, copies=copies, today=today
+        )
+    say(
+        _("Sealed {number}: {copies} copies with the {seal} seal (register #{id}).").format(
+            number=row["contract"], copies=row["copies"], seal=row["seal"], id=row["id"]
+        )
+    )
 
 
 def activate(

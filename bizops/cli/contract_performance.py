@@ -12,17 +12,20 @@ from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
     say,
     value_label,
 )
+from bizops.cli.output.columns import open_by_due
 from bizops.domain.errors import Conflict
 from bizops.i18n import N_, _, ngettext
 from bizops.services.views.contracts import DisputeRow, MilestoneListRow
@@ -34,6 +37,8 @@ dispute_app = typer.Typer(help="Disputes about a signed contract.", no_args_is_h
 
 MILESTONES = Listing(
     name="contract_milestone_list",
+    priority=("contract", "due", "kind", "amount", "days_overdue", "customer", "id"),
+    urgency=open_by_due("due", "done_on"),
     fields=MilestoneListRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -49,6 +54,7 @@ MILESTONES = Listing(
 )
 DISPUTES = Listing(
     name="contract_dispute_list",
+    priority=("id", "contract", "status", "summary"),
     fields=DisputeRow,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -219,6 +225,8 @@ def milestone_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List milestones by due date.
@@ -287,6 +295,8 @@ def dispute_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List disputes.

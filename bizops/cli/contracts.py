@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
-from bizops.cli import contract_lifecycle, contract_performance, drafting
+from bizops.cli import contract_lifecycle, contract_performance, drafting, money
 from bizops.cli.context import state
 from bizops.cli.contract_options import ContractArg, SetOption, policy_today
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -21,6 +22,7 @@ from bizops.cli.output import (
     OutputOption,
     Pairs,
     Section,
+    WideOption,
     cell,
     emit_object,
     emit_rows,
@@ -50,6 +52,7 @@ _COLUMNS = (
 CONTRACTS = Listing(name="contract_list", fields=ContractRow, columns=_COLUMNS)
 EXPIRING = Listing(
     name="contract_list_expiring",
+    priority=("number", "customer", "end", "days_left", "notice_days", "title"),
     fields=ExpiringContractRow,
     columns=(
         *_COLUMNS[:4],
@@ -89,13 +92,14 @@ def new(
         str | None, typer.Option("--type", help="sales, purchase, service, nda or framework.")
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Contract title.")] = None,
-    amount: Annotated[
-        str | None, typer.Option("--amount", help="Amount, e.g. 120000, 12万, 1.5亿.")
-    ] = None,
     risk: Annotated[str | None, typer.Option("--risk", help="low, medium or high.")] = None,
     start: Annotated[str | None, typer.Option("--start", help="Start date.")] = None,
     end: Annotated[
         str | None, typer.Option("--end", help="End date (not before the start).")
+    ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="Amount, e.g. 120000, 12万, 1.5亿 (an NDA may have none)."),
     ] = None,
     currency: Annotated[
         str | None, typer.Option("--currency", help="Currency code (default from the policy).")
@@ -129,7 +133,7 @@ def new(
     policy, today = policy_today()
     values = parse_assignments(set_)
     if from_quote is None:
-        _required(ctx, customer=customer, type_=type_, title=title, amount=amount, risk=risk)
+        _required(ctx, customer=customer, type_=type_, title=title, risk=risk)
         _required(ctx, start=start, end=end)
     terms: dict[str, Any] = {
         "type": type_,
@@ -148,7 +152,7 @@ def new(
         if from_quote is not None:
             row = contract_from_quote(session, actor=actor, quote=from_quote, **terms)
         else:
-            assert customer is not None and amount is not None  # checked by _required
+            assert customer is not None  # checked by _required
             row = create_contract(
                 session, actor=actor, customer=customer, amount=amount, currency=currency, **terms
             )
@@ -270,6 +274,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List contracts.
@@ -396,6 +402,7 @@ def show(contract: ContractArg, fmt: FormatOption = None, output: OutputOption =
 
 app.command("submit")(contract_lifecycle.submit)
 app.command("sign")(contract_lifecycle.sign)
+app.command("seal")(contract_lifecycle.seal)
 app.command("activate")(contract_lifecycle.activate)
 app.command("complete")(contract_lifecycle.complete)
 app.command("terminate")(contract_lifecycle.terminate)
@@ -407,3 +414,7 @@ app.command("verify")(contract_performance.verify)
 app.command("draft")(drafting.draft)
 app.add_typer(contract_performance.milestone_app, name="milestone")
 app.add_typer(contract_performance.dispute_app, name="dispute")
+app.add_typer(money.invoice_app, name="invoice")
+app.add_typer(money.receipt_app, name="receipt")
+app.add_typer(money.payment_app, name="payment")
+app.command("writeoff")(money.writeoff)

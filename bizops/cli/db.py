@@ -1,4 +1,4 @@
-"""bizops db: upgrade, backup, restore, check, info."""
+"""bizops db: upgrade, setup-roles, backup, restore, check, info."""
 
 from __future__ import annotations
 
@@ -34,6 +34,27 @@ def upgrade() -> None:
         )
 
 
+@app.command("setup-roles")
+def setup_roles() -> None:
+    """Team mode: create the roles bizops_owner and bizops_member, hand the tables to the
+    owner, grant members what they need and apply the row-level policies (idempotent; run by
+    the DBA or the owner role).
+
+    Example: bizops --db postgresql://postgres@db/bizops db setup-roles
+    """
+    from bizops.services.dbops import setup_roles as run_setup
+
+    result = run_setup(state().database())
+    say(
+        _("Roles {owner} and {member} ready; {tables} tables granted, {policies} policies.").format(
+            owner=result["owner"],
+            member=result["member"],
+            tables=result["tables"],
+            policies=result["policies"],
+        )
+    )
+
+
 @app.command("backup")
 def backup(
     file: Annotated[Path, typer.Argument(help="Backup file to write.")],
@@ -43,14 +64,24 @@ def backup(
 
     Example: bizops db backup ~/backups/bizops-$(date +%F).db
     """
+    from bizops.cli.output import check_output_path
     from bizops.services.dbops import backup as run_backup
 
+    # Refused before the database is even opened: never the database itself, its side
+    # files, a directory or a device (not even with --force).
+    check_output_path(file, option=_("backup file"))
     result = run_backup(state().database(), file, force=force)
     say(
         _("Backed up to {file} ({size} bytes).").format(
             file=result["file"], size=f"{result['size_bytes']:,}"
         )
     )
+    if result.get("attachments"):
+        say(
+            _("Copied {count} attachment file(s) to {folder}.").format(
+                count=result["attachments"], folder=result["file"] + ".attachments"
+            )
+        )
 
 
 @app.command("restore")
@@ -60,17 +91,23 @@ def restore(
 ) -> None:
     """Replace the SQLite database with a backup (checked before anything is replaced).
 
+    Only an admin may restore. The database replaced is kept as
+    <db>.before-restore-<time>, the attachment copies saved beside the backup are put back,
+    and the restore is recorded in the audit log of the restored database.
+
     Example: bizops --db bizops.db db restore backup.db --force
     """
     from bizops.services.dbops import restore as run_restore
 
     db = state().database(migrate=False)
-    result = run_restore(db, file, force=force)
+    result = run_restore(db, file, force=force, as_user=state().as_user, now=state().now())
     say(
         _("Restored {file} from {backup} (schema {schema}).").format(
             file=result["file"], backup=result["from"], schema=result["schema"]
         )
     )
+    if result["safety_copy"]:
+        say(_("The database replaced is kept as {file}.").format(file=result["safety_copy"]))
 
 
 @app.command("check")

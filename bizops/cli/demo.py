@@ -82,8 +82,23 @@ def _clear(path: Path, *, force: bool) -> None:
                 path=path, example=path / "demo.db"
             )
         )
+    from bizops.store.files import belongs_to
+
+    for kept in state().protected_files():
+        if belongs_to(path, kept):
+            raise Conflict(
+                _("--db: {path} is one of the files of your own database {database}").format(
+                    path=path, database=kept
+                )
+            )
     if not path.exists():
         return
+    if not path.is_file():
+        raise Invalid(
+            _("--db: {path} is not a regular file; give a file path such as {example}").format(
+                path=path, example=path.parent / "demo.db"
+            )
+        )
     if not force:
         raise Conflict(
             _(

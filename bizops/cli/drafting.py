@@ -55,21 +55,12 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
     return value
 
 
-def _check_output(output: Path) -> None:
-    """Refuse an output path that cannot be written before anything is recorded."""
-    import os
+def _check_output(output: Path) -> Path:
+    """Refuse, before anything is recorded, a target that cannot or must not be written (the
+    database or its side files, a directory, a device)."""
+    from bizops.cli.output import check_output_path
 
-    if output.is_dir():
-        raise Invalid(_("-o: {file} is a directory; give a file name").format(file=output))
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise Invalid(
-            _("-o: cannot write {file}: directory {directory} does not exist").format(
-                file=output, directory=parent
-            )
-        )
-    if (output.exists() and not os.access(output, os.W_OK)) or not os.access(parent, os.W_OK):
-        raise Invalid(_("-o: cannot write {file}: permission denied").format(file=output))
+    return check_output_path(output)
 
 
 def draft(
@@ -101,7 +92,7 @@ def draft(
 
     chosen = _choose_format(fmt, output)
     if output is not None:
-        _check_output(output)
+        output = _check_output(output)
     with state().write() as (session, actor):
         result = draft_contract(
             session,

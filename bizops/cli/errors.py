@@ -20,6 +20,7 @@ import typer
 
 from bizops.cli.lang import translate_usage
 from bizops.domain.errors import BizopsError
+from bizops.domain.text import has_surrogates
 from bizops.i18n import _
 
 
@@ -55,8 +56,9 @@ def exit_codes() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
+        # The reader has what it wanted (`bizops audit log | head -1`): not an error.
         _quiet_stdout()
-        raise typer.Exit(1) from None
+        raise typer.Exit(0) from None
     except Exception as exc:
         if type(exc).__module__.startswith(("typer", "click")):
             raise
@@ -65,6 +67,19 @@ def exit_codes() -> Iterator[None]:
         text = _("unexpected {kind}: {error} (set BIZOPS_DEBUG=1 to see the traceback)")
         sys.stderr.write(error_line(text.format(kind=type(exc).__name__, error=exc)) + "\n")
         raise typer.Exit(1) from None
+
+
+def undecodable_argument(args: Any) -> str | None:
+    """Why the command line cannot be read, if an argument is not valid UTF-8 (Python keeps
+    such bytes as lone surrogates, which no database, file or terminal can store)."""
+    for position, arg in enumerate(args or (), start=1):
+        if isinstance(arg, str) and has_surrogates(arg):
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return _(
+                "argument {position} ('{text}') is not valid UTF-8; check the terminal's "
+                "encoding (a UTF-8 locale such as zh_CN.UTF-8 or en_US.UTF-8)"
+            ).format(position=position, text=shown)
+    return None
 
 
 def usage_errors(run: Callable[[], Any]) -> int:

@@ -10,11 +10,13 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_rows,
     note,
     say,
@@ -22,6 +24,7 @@ from bizops.cli.output import (
     with_weekday,
     write_bytes,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.followups.rows import DueFollowUp, HistoryRow
 
@@ -40,6 +43,8 @@ def _on_time(value: Any) -> str:
 
 DUE = Listing(
     name="followups_due",
+    priority=("customer", "due", "days_overdue", "code", "id", "last_contact", "channel"),
+    urgency=by_due("due"),
     fields=DueFollowUp,
     columns=(
         Col("id", N_("ID"), justify="right"),
@@ -57,6 +62,7 @@ DUE = Listing(
 
 HISTORY = Listing(
     name="followups_list",
+    priority=("date", "type", "summary", "via", "status", "due"),
     fields=HistoryRow,
     columns=(
         Col("date", N_("Date")),
@@ -188,6 +194,8 @@ def due(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """What is overdue and due today (or within a period), most urgent first.
@@ -296,6 +304,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """A customer's follow-up history, newest first: the open follow-up, interactions, and
@@ -341,8 +351,11 @@ def ics(
 
     Example: bizops followups ics --within 2w -o ~/followups.ics
     """
+    from bizops.cli.output import check_output_path
     from bizops.services.followups import due_calendar, owner_scope, window_until
 
+    if str(output) != "-":
+        check_output_path(output)  # before anything is read
     st = state()
     today = st.today
     if within is None and until is None:

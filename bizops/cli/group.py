@@ -14,8 +14,8 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from bizops.cli.errors import exit_codes, usage_errors
-from bizops.cli.lang import speak, translate_tree
+from bizops.cli.errors import error_line, exit_codes, undecodable_argument, usage_errors
+from bizops.cli.lang import first_paragraph, speak, translate_tree
 
 # Command group -> the module whose Typer `app` is that group.
 LAZY_GROUPS: dict[str, str] = {
@@ -26,6 +26,9 @@ LAZY_GROUPS: dict[str, str] = {
     "quote": "bizops.cli.quotes",
     "template": "bizops.cli.templates",
     "approval": "bizops.cli.approvals",
+    "invoice": "bizops.cli.money",
+    "receipts": "bizops.cli.receipts",
+    "seal": "bizops.cli.seals",
     "report": "bizops.cli.reports",
     "user": "bizops.cli.users",
     "config": "bizops.cli.config",
@@ -40,12 +43,31 @@ def _tidy(command: Any) -> Any:
     if command is None:
         return None
     if command.help and not command.short_help:
-        # The first paragraph, in the language the help was translated into.
-        first = command.help.strip().split("\n\n")[0]
-        command.short_help = " ".join(first.split())
+        # The first paragraph, in the language the help was translated into (and again in
+        # the language of each later run: see translate_tree).
+        command.__dict__["_bizops_short_from_help"] = True
+        command.short_help = first_paragraph(command.help)
     for sub in getattr(command, "commands", {}).values():
         _tidy(sub)
     return command
+
+
+def _flags_without_placeholders() -> None:
+    """Help lists a flag as ``--overdue``, not ``--overdue <bool>``: a flag takes no value."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_bizops", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> Any:
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._bizops = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_placeholders()
 
 
 class BizopsGroup(TyperGroup):
@@ -97,6 +119,10 @@ class BizopsGroup(TyperGroup):
     ) -> Any:
         speak(sys.argv[1:] if args is None else args)
         translate_tree(self)
+        refused = undecodable_argument(sys.argv[1:] if args is None else args)
+        if refused is not None:
+            sys.stderr.write(error_line(refused) + "\n")
+            sys.exit(2)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
         sys.exit(

@@ -320,12 +320,23 @@ def _translate(obj: Any, attr: str) -> None:
     setattr(obj, attr, _(sources[attr]))
 
 
+def first_paragraph(text: str | None) -> str | None:
+    """A help text's first paragraph on one line: a command's summary in a listing."""
+    if not text:
+        return text
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def translate_tree(command: Any) -> Any:
     """Translate a built command's help, and its parameters', and its subcommands'."""
     if command is None:
         return None
-    for attr in ("help", "short_help", "epilog"):
+    for attr in ("help", "epilog"):
         _translate(command, attr)
+    if command.__dict__.get("_bizops_short_from_help"):
+        command.short_help = first_paragraph(command.help)
+    else:
+        _translate(command, "short_help")
     for param in getattr(command, "params", ()):
         _translate(param, "help")
     for sub in getattr(command, "commands", {}).values():

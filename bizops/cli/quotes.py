@@ -12,6 +12,7 @@ from bizops.cli.context import state
 from bizops.cli.output import (
     DRAFT,
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -20,6 +21,7 @@ from bizops.cli.output import (
     OutputKind,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -278,6 +280,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List quotations, newest first.

@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from bizops.cli import money_reports
 from bizops.cli.context import state
 from bizops.cli.errors import error_line
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -127,6 +130,9 @@ SKIP_REASONS = {
     "no email address": N_("no email address"),
     "already sent today": N_("already sent today"),
     "being sent by another run": N_("being sent by another run"),
+    "delivery uncertain (the connection dropped after sending); --force sends again": N_(
+        "delivery uncertain (the connection dropped after sending); --force sends again"
+    ),
 }
 
 
@@ -180,7 +186,15 @@ def _send(
         else:
             failed = _("message to {user} {where} failed: {error}")
         note(error_line(failed.format(user=item["user"], where=_where(item), error=item["error"])))
-    if outcome.failed:
+    for item in outcome.uncertain:
+        uncertain = _(
+            "delivery to {user} {where} is uncertain: {error}; not sent again "
+            "(check with {user}; --force sends it again)"
+        )
+        note(
+            error_line(uncertain.format(user=item["user"], where=_where(item), error=item["error"]))
+        )
+    if outcome.failed or outcome.uncertain:
         raise typer.Exit(1)
 
 
@@ -240,8 +254,11 @@ def daily(
 
     Example: bizops --as mia report daily --all --send --quiet-if-empty
     """
+    from bizops.cli.output import check_output_path
     from bizops.reports.daily import is_empty
 
+    if output is not None and str(output) != "-":
+        check_output_path(output)  # before anything is read, let alone sent
     channel = via.value if via else None
     reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
     everyone = everyone or bool(owner and owner.strip().lower() == "all")
@@ -275,6 +292,8 @@ def funnel(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Pipeline funnel: per stage, customers now, entered and moved on in the period,
@@ -336,6 +355,8 @@ def compliance(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Follow-up compliance, the measure of the standard: of the follow-ups that fell due in
@@ -380,6 +401,8 @@ def contracts(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Contracts: count and value by status, approval cycle time, non-standard ratio,
@@ -408,6 +431,10 @@ def contracts(
     )
 
 
+app.command("receivables")(money_reports.receivables)
+app.command("payables")(money_reports.payables)
+
+
 QUOTES = Listing(
     name="report_quotes",
     fields=QuoteStatsRow,
@@ -432,6 +459,8 @@ def quotes(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Quotations per owner: sent, accepted, rejected, expired, the win rate, the average

@@ -10,15 +10,18 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     Format,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     field_label,
+    note,
     render_text,
     say,
 )
@@ -32,6 +35,7 @@ app = typer.Typer(
 
 TEMPLATES = Listing(
     name="template_list",
+    priority=("name", "title", "type", "language"),
     fields=TemplateRow,
     columns=(
         Col("name", N_("Name"), meaning=N_("Template name")),
@@ -79,6 +83,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List the templates (the newest version of each).
@@ -134,6 +140,8 @@ def fields(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List a template's fields: type, whether required, default, choices, and what each means.
@@ -183,6 +191,13 @@ def validate(
     if fmt is not Format.json:
         template = report.template
         assert template is not None
+        for finding in report.findings:
+            where = (
+                _("line {line} of the sample draft").format(line=finding.line)
+                if finding.line
+                else _("the sample draft")
+            )
+            note(_("{where}: {finding}").format(where=where, finding=finding.text()))
         say(
             _("OK: {name} ({type}, {language}) with {count} field(s); includes: {includes}").format(
                 name=template.name,
@@ -237,13 +252,16 @@ def render(
     from bizops.cli.output import write_bytes
     from bizops.documents.fields import parse_assignments
     from bizops.services.templates import material_document, render_material
-    from bizops.services.users import resolve_actor
 
     suffix = output.suffix.lower() if output is not None else ""
     fmt = {".html": "html", ".htm": "html", ".docx": "docx"}.get(suffix, "md")
+    if output is not None and str(output) != "-":
+        from bizops.cli.output import check_output_path
+
+        check_output_path(output)  # before anything is read or rendered
     values = parse_assignments(set_ or [])
     with state().read() as session:
-        actor = resolve_actor(session, state().as_user)
+        actor = state().actor(session, required=True)
         assert actor is not None
         text = render_material(
             session,

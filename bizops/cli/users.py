@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,10 +10,12 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     say,
@@ -31,6 +34,47 @@ COLUMNS = [
     Col("active", N_("Active")),
 ]
 
+DbLoginOption = Annotated[
+    bool,
+    typer.Option(
+        "--db-login",
+        help="Team mode: also create the PostgreSQL login of the same name, a member of "
+        "bizops_member (password prompted, or --password-file).",
+    ),
+]
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file",
+        help="Read the database login's password from this file (an empty file: no "
+        "password, for peer or certificate authentication).",
+    ),
+]
+
+
+def db_password(login: str, db_login: bool, password_file: Path | None) -> str | None:
+    """The new database login's password: from the file, else asked for twice."""
+    if not db_login:
+        return None
+    if password_file is not None:
+        from bizops.domain.errors import Invalid
+
+        try:
+            return password_file.expanduser().read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise Invalid(
+                _("--password-file: cannot read {path}: {error}").format(
+                    path=password_file, error=exc.strerror
+                )
+            ) from None
+    value = typer.prompt(
+        _("Password for database login {login}").format(login=login),
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    return str(value) or None
+
+
 RoleOption = Annotated[
     list[str] | None,
     typer.Option("--role", "-r", help="sales, manager, finance, legal, gm or admin (repeatable)."),
@@ -44,6 +88,8 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Display name, e.g. 张伟.")] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     limit: Annotated[str | None, typer.Option("--limit", help="Approval limit, e.g. 50万.")] = None,
+    db_login: DbLoginOption = False,
+    password_file: PasswordFileOption = None,
 ) -> None:
     """Add a user.
 
@@ -51,9 +97,18 @@ def add(
     """
     from bizops.services.users import add_user
 
+    password = db_password(login, db_login, password_file)
     with state().write() as (session, actor):
         user = add_user(
-            session, actor=actor, login=login, name=name, email=email, roles=role or [], limit=limit
+            session,
+            actor=actor,
+            login=login,
+            name=name,
+            email=email,
+            roles=role or [],
+            limit=limit,
+            db_login=db_login,
+            password=password,
         )
     say(_("Added user {login} ({roles}).").format(login=user.login, roles=_roles(user.roles)))
 
@@ -65,6 +120,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List users.
@@ -162,6 +219,40 @@ def deactivate(user: Annotated[str, typer.Argument(help="Login, id or name.")]) 
     with state().write() as (session, actor):
         view = deactivate_user(session, actor=actor, ref=user)
     say(_("Deactivated user {login}.").format(login=view.login))
+
+
+@app.command("away")
+def away(
+    user: Annotated[str, typer.Argument(help="Login of the user who is away.")],
+    starts: Annotated[str, typer.Option("--from", help="First day away.")],
+    until: Annotated[str, typer.Option("--until", help="Last day away.")],
+    delegate: Annotated[
+        str, typer.Option("--delegate", help="Who stands in: same roles, a covering limit.")
+    ],
+) -> None:
+    """Record an absence (out of office): from --from to --until, what waits for the user in
+    person goes to the delegate.
+
+    Example: bizops user away mia --from 2026-12-07 --until 2026-12-11 --delegate ned
+    """
+    from bizops.services.approvals import set_away
+
+    st = state()
+    with st.write() as (session, actor):
+        row = set_away(
+            session,
+            actor=actor,
+            login=user,
+            delegate=delegate,
+            starts=starts,
+            ends=until,
+            today=st.today,
+        )
+    say(
+        _("{login} is away from {starts} to {ends}; {delegate} stands in.").format(
+            login=row["login"], starts=row["starts"], ends=row["ends"], delegate=row["delegate"]
+        )
+    )
 
 
 def _roles(roles: list[str]) -> str:

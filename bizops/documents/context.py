@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.documents.fields import typed, with_defaults
+from bizops.documents.goods import GOODS_KEY
 from bizops.documents.library import Template
 
 CONTRACT_KEYS = (
@@ -47,13 +48,19 @@ PARTY_KEYS = (
     "name",
     "address",
     "representative",
+    "rep_title",
     "contact",
     "phone",
     "email",
     "bank",
     "bank_account",
     "tax_id",
+    "invoice_name",
+    "invoice_address",
+    "invoice_phone",
 )
+# A customer's invoicing details (开票信息), as stored on the customer.
+INVOICING_KEYS = ("name", "tax_id", "address", "phone", "bank", "bank_account")
 # Which side is 甲方 (party A): the customer buys in sales, service and framework contracts;
 # in a purchase the customer supplies and we buy; in an NDA we disclose first.
 CUSTOMER_IS_PARTY_A = {"sales": True, "service": True, "framework": True, "purchase": False}
@@ -66,6 +73,71 @@ def _complete(data: dict[str, Any] | None, keys: tuple[str, ...]) -> dict[str, A
     return out
 
 
+def is_branch(name: str) -> bool:
+    """A branch (分公司) is represented by its 负责人, not a 法定代表人."""
+    text = str(name or "")
+    return "分公司" in text or "branch" in text.casefold()
+
+
+def representative_title(name: str, language: str) -> str:
+    if language == "en":
+        return "Person in charge" if is_branch(name) else "Legal representative"
+    return "负责人" if is_branch(name) else "法定代表人"
+
+
+def document_name(title: str, language: str) -> str:
+    """How a document calls itself: 本协议 for an 协议 (or an Agreement), else 本合同."""
+    if language == "en":
+        return "this agreement" if "agreement" in title.casefold() else "this contract"
+    return "本协议" if title.strip().endswith("协议") else "本合同"
+
+
+def _ours(company: dict[str, Any], owner: dict[str, Any], en: bool) -> dict[str, Any]:
+    name = (company.get("name_en") if en else None) or company.get("name", "")
+    address = (company.get("address_en") if en else None) or company.get("address", "")
+    return {
+        "name": name,
+        "address": address,
+        "representative": company.get("legal_representative", ""),
+        "contact": owner.get("name") or company.get("contact", ""),
+        "phone": company.get("phone", ""),
+        "email": owner.get("email") or company.get("email", ""),
+        "bank": company.get("bank", ""),
+        "bank_account": company.get("bank_account", ""),
+        "tax_id": company.get("tax_id", ""),
+        # Invoices carry the registered Chinese name and address whatever the language.
+        "invoice_name": company.get("name", "") or name,
+        "invoice_address": company.get("invoice_address") or company.get("address", ""),
+        "invoice_phone": company.get("invoice_phone") or company.get("phone", ""),
+    }
+
+
+def _theirs(
+    customer: dict[str, Any], contact: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """The counterparty: values typed on the contract first, then the customer's records."""
+    billing = customer.get("invoicing") or {}
+
+    def pick(value_name: str, billing_key: str) -> Any:
+        return values.get(value_name) or billing.get(billing_key) or ""
+
+    address = values.get("counterparty_address") or billing.get("address") or ""
+    return {
+        "name": customer.get("name", ""),
+        "address": address,
+        "representative": values.get("counterparty_representative") or "",
+        "contact": contact.get("name", ""),
+        "phone": contact.get("phone", ""),
+        "email": contact.get("email", ""),
+        "bank": pick("counterparty_bank", "bank"),
+        "bank_account": pick("counterparty_bank_account", "bank_account"),
+        "tax_id": pick("counterparty_tax_id", "tax_id"),
+        "invoice_name": billing.get("name") or customer.get("name", ""),
+        "invoice_address": billing.get("address") or address,
+        "invoice_phone": billing.get("phone") or contact.get("phone", ""),
+    }
+
+
 def parties(
     *,
     contract_type: str,
@@ -76,30 +148,10 @@ def parties(
     values: dict[str, Any],
     owner: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    en = language == "en"
-    owner = owner or {}
-    ours = {
-        "name": (company.get("name_en") if en else None) or company.get("name", ""),
-        "address": (company.get("address_en") if en else None) or company.get("address", ""),
-        "representative": company.get("legal_representative", ""),
-        "contact": owner.get("name") or company.get("contact", ""),
-        "phone": company.get("phone", ""),
-        "email": owner.get("email") or company.get("email", ""),
-        "bank": company.get("bank", ""),
-        "bank_account": company.get("bank_account", ""),
-        "tax_id": company.get("tax_id", ""),
-    }
-    theirs = {
-        "name": customer.get("name", ""),
-        "address": values.get("counterparty_address") or "",
-        "representative": values.get("counterparty_representative") or "",
-        "contact": contact.get("name", ""),
-        "phone": contact.get("phone", ""),
-        "email": contact.get("email", ""),
-        "bank": values.get("counterparty_bank") or "",
-        "bank_account": values.get("counterparty_bank_account") or "",
-        "tax_id": values.get("counterparty_tax_id") or "",
-    }
+    ours = _ours(company, owner or {}, language == "en")
+    theirs = _theirs(customer, contact, values)
+    for party in (ours, theirs):
+        party["rep_title"] = representative_title(str(party["name"]), language)
     if CUSTOMER_IS_PARTY_A.get(contract_type, False):
         return _complete(theirs, PARTY_KEYS), _complete(ours, PARTY_KEYS)
     return _complete(ours, PARTY_KEYS), _complete(theirs, PARTY_KEYS)
@@ -148,20 +200,67 @@ def build_context(
         "party_b": party_b,
         "today": today,
         "language": template.language,
-        "template": {"name": template.name, "version": template.version, "title": template.title},
+        "template": {
+            "name": template.name,
+            "version": template.version,
+            "title": template.title,
+            "this": document_name(template.title, template.language),
+        },
         "fields": field_values,
+        "goods": goods_table(values.get(GOODS_KEY), field_values, contract_data),
         "extra": dict(extra or {}),
     }
     context.update(field_values)
     return context
 
 
+def goods_table(
+    lines: Any, fields: dict[str, Any], contract: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The goods table to print: the contract's lines, or one line from its goods fields."""
+    if lines:
+        return [
+            {
+                **line,
+                "quantity": Decimal(str(line["quantity"])),
+                "unit_price": Decimal(str(line["unit_price"])),
+                "amount": Decimal(str(line["amount"])),
+                "tax_rate": Decimal(str(line["tax_rate"])),
+            }
+            for line in lines
+        ]
+    if not fields.get("goods_name"):
+        return []
+    amount = contract.get("amount")
+    quantity = fields.get("quantity") or 1
+    price = (
+        (Decimal(amount) / Decimal(quantity)).quantize(Decimal("0.01"))
+        if isinstance(amount, Decimal)
+        else ""
+    )
+    return [
+        {
+            "name": fields.get("goods_name", ""),
+            "spec": fields.get("specification", ""),
+            "unit": fields.get("unit", ""),
+            "quantity": Decimal(quantity),
+            "unit_price": price,
+            "amount": amount if isinstance(amount, Decimal) else "",
+            "tax_rate": fields.get("tax_rate", ""),
+        }
+    ]
+
+
 def sample_values(template: Template, today: date) -> dict[str, Any]:
     """A plausible value for each required field without a default (for trial renders)."""
+    from bizops.documents.checks import CHECKS
     from bizops.documents.fields import normalise
 
     out: dict[str, Any] = {}
     for spec in template.fields:
+        if spec.check and spec.default is None:
+            out[spec.name] = CHECKS[spec.check].example
+            continue
         if spec.default is not None or not spec.required:
             continue
         if spec.type == "enum":

@@ -5,7 +5,9 @@
 fail), refuses to mutate lists and dicts, and checks ``str.format`` fields. On top of it:
 ``StrictUndefined`` (a missing value is an error, never an empty string), no autoescape
 (the body is Markdown; the HTML writer escapes), bounded ``*`` and ``**`` so that a template
-cannot exhaust memory, and includes limited to the shipped clause library.
+cannot exhaust memory, and includes limited to the shipped clause library. Every rendering
+also runs within the limits of ``bizops.documents.limits`` (output size, string size, loop
+iterations, wall time): binary operators, ``~``, calls, filters and loops are checked.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import FunctionLoader, StrictUndefined, nodes
+from jinja2 import FunctionLoader, StrictUndefined, nodes, pass_environment
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import (
     SecurityError,
     TemplateError,
@@ -25,10 +28,19 @@ from jinja2.exceptions import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bizops.documents.filters import FILTERS
+from bizops.documents.limits import (
+    MAX_OUTPUT,
+    OUTPUT,
+    Budget,
+    LimitExceeded,
+    bounded_filter,
+    check_binop,
+    check_size,
+    check_str_method,
+)
 from bizops.domain.errors import Invalid
 from bizops.i18n import _
 
-MAX_REPEAT = 100_000
 MAX_POWER = 1_000
 _CLAUSE_NAME = re.compile(r"^clauses/(zh|en)/[a-z0-9_\-]+\.j2$")
 # Globals a template may use besides its context; everything else of Jinja's is removed.
@@ -37,7 +49,15 @@ ALLOWED_GLOBALS = ("range", "dict", "namespace", "cycler", "joiner")
 # table cell, "*加急*" would lose its asterisks, two blanks "____" in a paragraph would pair up
 # as bold. Every value a template prints is escaped, so the writers show it as typed.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>|]|_+")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
+# A run of white space; the runs that hold a line break become one space. (One pass over the
+# text: the former pattern "[ \t]*[\r\n]\s*" retried its leading "[ \t]*" at every blank of
+# a long run without a line break, quadratic in the run's length.)
+_WHITE_RUN = re.compile(r"\s+")
+
+
+def _one_space_at_breaks(match: re.Match[str]) -> str:
+    run = match.group()
+    return " " if "\n" in run or "\r" in run else run
 
 
 def escape_markdown(value: Any) -> Any:
@@ -48,7 +68,8 @@ def escape_markdown(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    value = _LINE_BREAKS.sub(" ", value)
+    if "\n" in value or "\r" in value:
+        value = _WHITE_RUN.sub(_one_space_at_breaks, value)
 
     def escape(match: re.Match[str]) -> str:
         text, start, end = match.string, match.start(), match.end()
@@ -71,22 +92,61 @@ def _clause_source(name: str) -> tuple[str, str | None, Callable[[], bool]] | No
     return node.read_text(encoding="utf-8"), name, lambda: True
 
 
+_LOOP_FILTER = "bizops_loop"
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` into a call the environment checks (Jinja joins the parts itself)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_checked((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+@pass_environment
+def _loop(env: Any, items: Any) -> Any:
+    return env.budget.loop(items)
+
+
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _BoundedCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = Budget()
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every ``{% for %}`` loop iterates through the budget, which counts its steps."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None)
+        return tree
+
+    def concat_checked(self, parts: tuple[Any, ...]) -> str:
+        self.budget.tick()
+        texts = [str(p) for p in parts]
+        if sum(len(t) for t in texts) > 0:
+            check_size("".join(texts))
+        return "".join(texts)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            if isinstance(right, int | float) and abs(right) > MAX_POWER:
-                raise SecurityError(_("the exponent {value} is too large").format(value=right))
-            return left**right
-        for seq, times in ((left, right), (right, left)):
-            if (
-                isinstance(seq, str | list | tuple)
-                and isinstance(times, int)
-                and len(seq) * times > MAX_REPEAT
-            ):
-                raise SecurityError(_("the repeated text would be too long"))
-        return left * right
+        self.budget.tick()
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise SecurityError(_("the exponent {value} is too large").format(value=right))
+        check_binop(operator, left, right)
+        return check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        __self.budget.tick()
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str):
+            check_str_method(owner, getattr(method, "__name__", ""), args, kwargs)
+        return check_size(super().call(__context, __obj, *args, **kwargs))
 
 
 def make_environment() -> TemplateEnvironment:
@@ -103,7 +163,24 @@ def make_environment() -> TemplateEnvironment:
         if key not in ALLOWED_GLOBALS:
             del env.globals[key]
     env.filters.update(FILTERS)
+    for key, function in list(env.filters.items()):
+        env.filters[key] = bounded_filter(key, function)
+    env.filters[_LOOP_FILTER] = _loop
     return env
+
+
+def _render_bounded(env: TemplateEnvironment, template: Any, context: dict[str, Any]) -> str:
+    """The rendered text, stopped as soon as it passes the output limit or the time limit."""
+    env.budget.start()
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise LimitExceeded(OUTPUT, MAX_OUTPUT)
+        env.budget.tick()
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def _line_of(exc: BaseException, name: str) -> str | None:
@@ -134,7 +211,19 @@ def render(body: str, context: dict[str, Any], *, name: str) -> str:
             )
         ) from None
     try:
-        return template.render(context)
+        return _render_bounded(env, template, context)
+    except LimitExceeded as exc:
+        raise Invalid(
+            _("template {name}: stopped at the limit of {limit}; simplify the template").format(
+                name=name, limit=_(exc.what).format(limit=f"{exc.limit:,}")
+            )
+        ) from None
+    except MemoryError:
+        raise Invalid(
+            _("template {name}: stopped at the limit of {limit}; simplify the template").format(
+                name=name, limit=_("the memory available")
+            )
+        ) from None
     except TemplateSyntaxError as exc:
         where = exc.name or exc.filename or name
         raise Invalid(

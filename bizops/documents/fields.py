@@ -17,9 +17,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bizops.documents.checks import CHECKS
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Invalid
 from bizops.domain.money import money_str, parse_money
+from bizops.domain.text import has_control_chars
+from bizops.domain.validate import check_line
 from bizops.i18n import N_, _
 
 FIELD_TYPES: tuple[str, ...] = (
@@ -41,6 +44,8 @@ FIELD_KEYS: tuple[str, ...] = (
     "min",
     "max",
     "pattern",
+    "check",
+    "required_if",
     "label",
     "help",
 )
@@ -74,6 +79,8 @@ class FieldSpec:
     min: Any = None
     max: Any = None
     pattern: str | None = None
+    check: str | None = None  # a named rule of CHECKS, e.g. credit_code
+    required_if: str | None = None  # "other_field=value": required when that holds
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -89,6 +96,8 @@ class FieldSpec:
             "min": self.min,
             "max": self.max,
             "pattern": self.pattern,
+            "check": self.check,
+            "required_if": self.required_if,
         }
 
     def accepted(self) -> str:
@@ -265,6 +274,32 @@ def _field_limits(
     return choices, str(pattern) if pattern is not None else None
 
 
+def _field_rules(
+    item: dict[str, Any], ftype: str, at: str, problems: list[str]
+) -> tuple[str | None, str | None]:
+    """A named check (text fields) and the condition that makes the field required."""
+    check = item.get("check")
+    if check is not None and (ftype != "text" or str(check) not in CHECKS):
+        problems.append(
+            _("{where}: a text field's check is one of {checks}").format(
+                where=f"{at}.check", checks=", ".join(CHECKS)
+            )
+        )
+        check = None
+    condition = item.get("required_if")
+    if condition is not None and not re.fullmatch(r"[a-z][a-z0-9_]*=\S*", str(condition)):
+        problems.append(
+            _("{where}: expected FIELD=VALUE, e.g. dispute_resolution=arbitration").format(
+                where=f"{at}.required_if"
+            )
+        )
+        condition = None
+    return (
+        str(check) if check is not None else None,
+        str(condition) if condition is not None else None,
+    )
+
+
 def _parse_field(
     item: dict[str, Any],
     at: str,
@@ -292,6 +327,7 @@ def _parse_field(
         return None
     label, help_text, required = _field_texts(item, at, problems)
     choices, pattern = _field_limits(item, ftype, at, problems)
+    check, required_if = _field_rules(item, ftype, at, problems)
     spec = FieldSpec(
         name=name,
         type=ftype,
@@ -302,6 +338,8 @@ def _parse_field(
         min=_bound(ftype, item.get("min"), f"{at}.min", problems),
         max=_bound(ftype, item.get("max"), f"{at}.max", problems),
         pattern=pattern,
+        check=check,
+        required_if=required_if,
     )
     default = item.get("default")
     if default is not None:
@@ -339,7 +377,7 @@ def normalise(spec: FieldSpec, value: Any, today: date | None = None) -> Any:
 
 def _normalise_text(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -> Any:
     text = str(value).strip()
-    if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+    if has_control_chars(text):
         raise bad(_("contains control characters"))
     length = len(text)
     if spec.min is not None and length < int(spec.min):
@@ -348,6 +386,12 @@ def _normalise_text(spec: FieldSpec, value: Any, today: date | None, bad: Bad) -
         raise bad(_("{n} characters is too long").format(n=length))
     if spec.pattern and text and not re.fullmatch(spec.pattern, text):
         raise bad(_("{value} does not match the pattern").format(value=repr(text)))
+    if spec.check and text:
+        rule = CHECKS[spec.check]
+        problem = rule.problem(text)
+        if problem:
+            raise bad(_(problem))
+        text = rule.clean(text)
     return text
 
 
@@ -465,7 +509,10 @@ def check_values(
         name = str(key).strip()
         spec = by_name.get(name)
         if spec is None:
-            unknown[name] = raw.strip() if isinstance(raw, str) else raw
+            try:
+                unknown[name] = check_unlisted(name, raw)
+            except Invalid as exc:
+                problems.append(exc.message)
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
@@ -474,12 +521,36 @@ def check_values(
         except Invalid as exc:
             problems.append(describe(spec, exc.message))
             refused.add(name)
+    full = {s.name: out.get(s.name, s.default) for s in specs}
     missing = [
         s.name
         for s in specs
-        if s.required and s.name not in out and s.default is None and s.name not in refused
+        if (s.required or _condition_holds(s.required_if, full))
+        and s.name not in out
+        and s.default is None
+        and s.name not in refused
     ]
     return Checked(values=out, unknown=unknown, problems=problems, missing=missing)
+
+
+def _condition_holds(condition: str | None, values: dict[str, Any]) -> bool:
+    if not condition:
+        return False
+    name, _sep, wanted = condition.partition("=")
+    value = values.get(name)
+    if isinstance(value, bool):
+        return wanted.casefold() in _TRUE if value else wanted.casefold() in _FALSE
+    return str("" if value is None else value) == wanted
+
+
+def check_unlisted(name: str, value: Any) -> Any:
+    """A value for a field outside the schema (``--set note=...``): it reaches the template
+    and the documents like any field, so it gets the checks of a one-line text field: at most
+    MAX_TEXT characters, no control characters, line breaks or bidi overrides."""
+    check_line(name, _("--set field name"), max_length=64)
+    if not isinstance(value, str):
+        return value
+    return check_line(value, name, max_length=MAX_TEXT) or ""
 
 
 def with_defaults(specs: list[FieldSpec], values: dict[str, Any]) -> dict[str, Any]:

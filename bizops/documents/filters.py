@@ -242,6 +242,62 @@ def yes_no(value: Any, language: str = "zh") -> str:
     return "是" if value else "否"
 
 
+# Two-character surnames; any other Chinese name starts with a one-character surname.
+_COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "令狐",
+        "端木",
+        "南宫",
+        "西门",
+        "独孤",
+    ]
+)
+# A title's word -> how Chinese business writing addresses its holder after the surname.
+_ADDRESS_BY_TITLE: tuple[tuple[str, str], ...] = (
+    ("董事长", "董"),
+    ("总经理", "总"),
+    ("总裁", "总"),
+    ("总监", "总监"),
+    ("经理", "经理"),
+    ("主任", "主任"),
+    ("主管", "主管"),
+    ("部长", "部长"),
+    ("工程师", "工"),
+    ("教授", "教授"),
+    ("老师", "老师"),
+    ("律师", "律师"),
+)
+
+
+def salutation(name: Any, title: Any = "") -> str:
+    """``王伟`` the ``采购经理`` -> ``王经理``: surname and title, as Chinese letters address people.
+
+    A name that is not Chinese, or a title without a known word, gives the name unchanged.
+    """
+    text = str(name or "").strip()
+    if not text or not all("\u4e00" <= ch <= "\u9fff" for ch in text) or len(text) > 4:
+        return text
+    surname = text[:2] if text[:2] in _COMPOUND_SURNAMES and len(text) > 2 else text[:1]
+    role = str(title or "")
+    for word, address in _ADDRESS_BY_TITLE:
+        if word in role:
+            return surname + address
+    return text
+
+
 FILTERS = {
     "money": money,
     "money_code": money_code,
@@ -254,4 +310,5 @@ FILTERS = {
     "iso_date": iso_date,
     "blank": blank,
     "yes_no": yes_no,
+    "salutation": salutation,
 }

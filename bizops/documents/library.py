@@ -53,6 +53,7 @@ CONTEXT_NAMES: frozenset[str] = frozenset(
         "today",
         "fields",
         "extra",
+        "goods",
         "language",
         "template",
     }

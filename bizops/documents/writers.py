@@ -78,7 +78,30 @@ def _set_east_asian_font(style: Any, name: str) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _new_document(title: str, language: str) -> Any:
+def _page_numbers(section: Any, language: str) -> None:
+    """A centred footer "第 X 页 共 Y 页" (or "Page X of Y") with Word's PAGE/NUMPAGES fields."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    words = ("Page ", " of ", "") if language == "en" else ("第 ", " 页 共 ", " 页")
+    for text, field in ((words[0], "PAGE"), (words[1], "NUMPAGES")):
+        paragraph.add_run(text)
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), field)
+        run = OxmlElement("w:r")
+        shown = OxmlElement("w:t")
+        shown.text = "1"
+        run.append(shown)
+        simple.append(run)
+        paragraph._p.append(simple)
+    if words[2]:
+        paragraph.add_run(words[2])
+
+
+def _new_document(title: str, language: str, author: str = "") -> Any:
     from docx import Document
     from docx.shared import Mm, Pt
 
@@ -96,6 +119,11 @@ def _new_document(title: str, language: str) -> Any:
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.core_properties.title = title
     doc.core_properties.language = "zh-CN" if language == "zh" else "en-GB"
+    # The document is ours: the library's default author ("python-docx") would show instead.
+    doc.core_properties.author = author
+    doc.core_properties.last_modified_by = author
+    doc.core_properties.comments = ""
+    _page_numbers(section, language)
     return doc
 
 
@@ -225,13 +253,13 @@ class _DocxBuilder:
                         run.bold = True
 
 
-def docx_document(text: str, *, title: str, language: str) -> Any:
-    doc = _new_document(title, language)
+def docx_document(text: str, *, title: str, language: str, author: str = "") -> Any:
+    doc = _new_document(title, language, author)
     return _DocxBuilder(doc, _parser().parse(text)).build()
 
 
-def docx_bytes(text: str, *, title: str, language: str) -> bytes:
-    doc = docx_document(text, title=title, language=language)
+def docx_bytes(text: str, *, title: str, language: str, author: str = "") -> bytes:
+    doc = docx_document(text, title=title, language=language, author=author)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

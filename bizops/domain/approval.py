@@ -1,4 +1,4 @@
-"""The authority matrix in words, and who may decide an approval step (K3, C5).
+"""The authority matrix in words, and who may decide an approval step.
 
 Pure functions: routing explains which rule decides and why the rules before it did not;
 ``decision_refusal`` says, in one sentence, why a user may not decide a step (or ``None``).
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bizops.domain.approval_steps import chain_steps, parse_step
 from bizops.domain.errors import Invalid
 from bizops.domain.money import format_amount
 from bizops.domain.policy import ApprovalRule, Policy
@@ -178,6 +179,34 @@ class Decider:
     limit: Decimal | None
 
 
+def _decided_pairs(
+    decided: Mapping[int, str] | Sequence[tuple[int, str]],
+) -> list[tuple[int, str]]:
+    return list(decided.items()) if isinstance(decided, Mapping) else list(decided)
+
+
+def _wrong_role(
+    decider: Decider, *, request_id: int, chain: Sequence[str], current_step: int, role: str
+) -> str:
+    held = ", ".join(decider.roles) or _("no role")
+    message = _("step {step} of request {request} waits for role {role}; {login} holds {held}")
+    message = message.format(
+        step=current_step, request=request_id, role=role, login=decider.login, held=held
+    )
+    later = [
+        (seq, r)
+        for seq, step in enumerate(chain_steps(chain), start=1)
+        for r in step.roles
+        if seq > current_step and r in decider.roles
+    ]
+    if later:
+        seq, r = later[0]
+        message += _(" (their role {role} comes at step {step}, after {waiting} approves)").format(
+            role=r, step=seq, waiting=role
+        )
+    return message
+
+
 def decision_refusal(
     decider: Decider,
     *,
@@ -188,33 +217,35 @@ def decision_refusal(
     submitted_by: str,
     owner: str | None,
     contract: str,
-    decided: Mapping[int, str],
+    decided: Mapping[int, str] | Sequence[tuple[int, str]],
     verb: str = "approve",
+    roles: Sequence[str] | None = None,
+    assignee: str | None = None,
+    limit_applies: bool = True,
 ) -> str | None:
     """Why ``decider`` may not decide the current step, or ``None`` when they may.
 
-    ``decided`` maps the steps already approved in this request to who approved them. The
-    same rules hold for approving and rejecting, and for admins too.
+    ``chain`` holds the steps' labels (a role, or a group: see ``approval_steps``); ``roles``
+    the roles of the current step still open (default: all of them). ``decided`` maps the
+    steps already approved in this request to who approved them (or lists the pairs, when a
+    group step has several). ``assignee``: the one person the step was handed to. The same
+    rules hold for approving and rejecting, and for admins too, except the approval limit: a
+    rejection approves nothing, so the limit does not apply to it, nor to a step before the
+    last when the rule's limits are ``last`` (``limit_applies`` false).
     """
     login = decider.login
-    role = chain[current_step - 1]
-    if role not in decider.roles:
-        held = ", ".join(decider.roles) or _("no role")
-        message = _("step {step} of request {request} waits for role {role}; {login} holds {held}")
-        message = message.format(
-            step=current_step, request=request_id, role=role, login=login, held=held
+    label = chain[current_step - 1]
+    step = parse_step(label)
+    open_roles = tuple(roles) if roles is not None else step.roles
+    if assignee is not None and assignee != login:
+        return _(
+            "step {step} of request {request} was handed to {assignee}; only they may decide it"
+        ).format(step=current_step, request=request_id, assignee=assignee)
+    if assignee is None and not set(open_roles) & set(decider.roles):
+        role = label if open_roles == step.roles else "/".join(open_roles)
+        return _wrong_role(
+            decider, request_id=request_id, chain=chain, current_step=current_step, role=role
         )
-        later = [
-            (seq, r)
-            for seq, r in enumerate(chain, start=1)
-            if seq > current_step and r in decider.roles
-        ]
-        if later:
-            seq, r = later[0]
-            message += _(
-                " (their role {role} comes at step {step}, after {waiting} approves)"
-            ).format(role=r, step=seq, waiting=role)
-        return message
     if login == submitted_by:
         return _(
             "{login} submitted request {request} and may not {verb} it; "
@@ -225,14 +256,14 @@ def decision_refusal(
             "{login} owns contract {contract} and may not {verb} its request {request}; "
             "another holder of the role must decide (segregation of duties)"
         ).format(login=login, contract=contract, request=request_id, verb=_verb(verb))
-    mine = sorted(seq for seq, who in decided.items() if who == login)
+    mine = sorted(seq for seq, who in _decided_pairs(decided) if who == login)
     if mine:
         seq = mine[0]
         return _(
             "{login} already approved step {step} ({role}) of request {request}; "
             "one person approves at most one step of a request"
         ).format(login=login, step=seq, role=chain[seq - 1], request=request_id)
-    if decider.limit is not None and amount > decider.limit:
+    if verb == "approve" and limit_applies and decider.limit is not None and amount > decider.limit:
         return _(
             "{login}'s approval limit {limit} does not cover the amount {amount} of request "
             "{request}"
@@ -246,7 +277,7 @@ def decision_refusal(
 
 
 # The verbs a decision refusal names, in words (the code passes the English verb).
-_VERBS = {"approve": N_("approve"), "reject": N_("reject")}
+_VERBS = {"approve": N_("approve"), "reject": N_("reject"), "delegate": N_("hand over")}
 
 
 def _verb(verb: str) -> str:

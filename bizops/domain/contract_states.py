@@ -1,4 +1,4 @@
-"""The contract lifecycle (seed K1) as data: states, moves, and the guards on each move.
+"""The contract lifecycle as data: states, moves, and the guards on each move.
 
 ```
 draft -> pending_approval -> approved -> signed -> active -> completed  -> archived
@@ -62,6 +62,8 @@ class Facts:
     open_amendment: str | None = None
     has_signed_copy: bool = False
     reason: str | None = None
+    # What is still to be received on a contract whose money is followed, in words.
+    money_outstanding: str | None = None
 
 
 Guard = Callable[[Facts], str | None]
@@ -74,6 +76,15 @@ def _milestones_done(f: Facts) -> str | None:
     return _(
         "{count} milestone(s) not done ({ids}); mark them with `bizops contract milestone done ID`"
     ).format(count=len(f.open_milestones), ids=ids)
+
+
+def _money_settled(f: Facts) -> str | None:
+    if f.money_outstanding is None:
+        return None
+    return _(
+        "{amount} is still outstanding; record the receipts with `bizops contract receipt add`, "
+        "or write off the rest with `bizops contract writeoff`"
+    ).format(amount=f.money_outstanding)
 
 
 def _no_open_dispute(f: Facts) -> str | None:
@@ -113,6 +124,7 @@ def _reason_given(f: Facts) -> str | None:
 GUARDS: dict[str, Guard] = {
     "milestones_done": _milestones_done,
     "no_open_dispute": _no_open_dispute,
+    "money_settled": _money_settled,
     "no_open_amendment": _no_open_amendment,
     "signed_copy_or_reason": _signed_copy_or_reason,
     "reason_given": _reason_given,
@@ -146,7 +158,7 @@ MOVES: dict[str, Move] = {
             "complete",
             (ACTIVE,),
             COMPLETED,
-            guards=("milestones_done", "no_open_dispute", "no_open_amendment"),
+            guards=("milestones_done", "no_open_dispute", "no_open_amendment", "money_settled"),
             help="every milestone done",
         ),
         Move(

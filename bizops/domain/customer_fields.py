@@ -1,5 +1,5 @@
 """A customer's fields as people type them, checked: one set of rules for `customer add`,
-`customer update`, contacts and `customer import` (seed C1-C3). Pure: no I/O.
+`customer update`, contacts and `customer import`. Pure: no I/O.
 
 ``check_new_customer`` runs the checks of one new customer in one order for both ways in:
 `customer add` stops at the first problem, an import row collects every problem of the row.
@@ -21,7 +21,7 @@ from bizops.domain.errors import BizopsError, Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.pipeline import check_starting_stage
 from bizops.domain.text import fold, name_key
-from bizops.domain.validate import check_email, check_phone, check_text
+from bizops.domain.validate import check_email, check_line, check_phone, check_text
 from bizops.domain.vocab import GRADES, INTENTS, STAGES, one_of
 from bizops.i18n import _, current_language
 
@@ -140,7 +140,7 @@ def _contact_labels(field: str, language: str) -> tuple[str, str, str, str]:
 
 def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
     name_label, title_label, phone_label, email_label = _contact_labels(field, current_language())
-    name = text_field(contact.name, name_label, required=True, max_length=200)
+    name = check_line(contact.name, name_label, required=True, max_length=200)
     assert name is not None
     if "@" in name and contact.email is None:
         raise Invalid(
@@ -150,7 +150,7 @@ def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
         )
     return ContactIn(
         name=name,
-        title=text_field(contact.title, title_label, max_length=100),
+        title=check_line(contact.title, title_label, max_length=100),
         phone=check_phone(contact.phone, phone_label),
         email=check_email(contact.email, email_label),
         primary=contact.primary,
@@ -205,7 +205,7 @@ def parse_tags(values: Iterable[str], *, field: str = "--tag") -> list[str]:
 
 
 def check_name(name: str | None, field: str = "name") -> str:
-    text = text_field(name, field, required=True, max_length=300)
+    text = check_line(name, field, required=True, max_length=300)
     assert text is not None
     if not name_key(text):
         raise Invalid(

@@ -55,6 +55,12 @@ _HAS_MONTH_NAME = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 
+# The dates bizops accepts from people (typed dates, --today, imported dates). Far enough for
+# any contract, close enough that every later step (a cadence, a reminder window, a year of
+# working days) stays inside Python's calendar instead of failing with OverflowError.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
 ACCEPTED = N_(
     "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m, -1w, a weekday name (fri), eow, eom, eoq"
 )
@@ -164,10 +170,17 @@ def _relative(value: str, raw: str, today: date, field: str) -> date | None:
 
 def _outside(field: str, raw: str) -> Invalid:
     return Invalid(
-        _("{field}: {text} is outside the calendar (years 1 to 9999)").format(
-            field=field, text=repr(raw)
+        _("{field}: {text} is outside the calendar bizops accepts ({earliest} to {latest})").format(
+            field=field, text=repr(raw), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
         )
     )
+
+
+def in_range(day: date, raw: str, field: str) -> date:
+    """``day`` if it lies in the accepted calendar (EARLIEST to LATEST); else ``Invalid``."""
+    if not EARLIEST <= day <= LATEST:
+        raise _outside(field, raw)
+    return day
 
 
 # --------------------------------------------------------------------------- in Chinese
@@ -296,10 +309,14 @@ def _unreadable(field: str, raw: str) -> Invalid:
 
 
 def parse_date(text: str | date, today: date, *, field: str = "date") -> date:
-    """Read a date in any of the accepted forms; anything unreadable is ``Invalid``."""
+    """Read a date in any of the accepted forms; anything unreadable or outside the accepted
+    calendar (EARLIEST to LATEST) is ``Invalid``."""
     if isinstance(text, date) and not isinstance(text, datetime):
-        return text
-    raw = str(text).strip()
+        return in_range(text, text.isoformat(), field)
+    return in_range(_read_date(str(text).strip(), today, field), str(text).strip(), field)
+
+
+def _read_date(raw: str, today: date, field: str) -> date:
     value = raw.lower()
     if not value:
         raise Invalid(
@@ -357,17 +374,20 @@ def parse_duration_days(text: str, today: date, *, field: str = "duration") -> i
     value = str(text).strip().lower()
     match = _DURATION.match(value)
     written = None if match or value.isascii() else _ZH_AMOUNT.match(_fold(value))
-    if written and zh_number(written.group(1)) is not None:  # 7天, 两周, 一个月
-        amount = zh_number(written.group(1)) or 0
-        return (_offset(today, "+", amount, _zh_unit(written.group(2))) - today).days
-    if not match:
-        raise Invalid(
-            _("{field}: cannot read {text}; use a number of days such as 7d, 2w or 1m").format(
-                field=field, text=repr(text)
-            )
+    try:
+        if written and zh_number(written.group(1)) is not None:  # 7天, 两周, 一个月
+            amount = zh_number(written.group(1)) or 0
+            return (_offset(today, "+", amount, _zh_unit(written.group(2))) - today).days
+        if match:
+            amount, unit = int(match.group(1)), match.group(2) or "d"
+            return (_offset(today, "+", amount, unit) - today).days
+    except (ValueError, OverflowError):
+        raise _outside(field, str(text)) from None
+    raise Invalid(
+        _("{field}: cannot read {text}; use a number of days such as 7d, 2w or 1m").format(
+            field=field, text=repr(text)
         )
-    amount, unit = int(match.group(1)), match.group(2) or "d"
-    return (_offset(today, "+", amount, unit) - today).days
+    )
 
 
 def shift_off_weekend(

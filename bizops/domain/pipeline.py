@@ -1,4 +1,4 @@
-"""Stage moves along the pipeline (seed C1), as pure rules.
+"""Stage moves along the pipeline, as pure rules.
 
 The pipeline runs prospect -> contacted -> needs -> proposal -> negotiation -> signed ->
 maintenance; ``lost`` and ``dormant`` are side exits. One step forward (``--next``) needs no

@@ -1,4 +1,4 @@
-"""Roles a user may hold: sales, manager, finance, legal, gm, admin."""
+"""Roles a user may hold: sales, manager, finance, legal, gm, admin, seal_keeper."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ FINANCE = "finance"
 LEGAL = "legal"
 GM = "gm"
 ADMIN = "admin"
+SEAL_KEEPER = "seal_keeper"  # keeps the company's seals and records each use (用印)
 
-ROLES: tuple[str, ...] = (SALES, MANAGER, FINANCE, LEGAL, GM, ADMIN)
+ROLES: tuple[str, ...] = (SALES, MANAGER, FINANCE, LEGAL, GM, ADMIN, SEAL_KEEPER)
 APPROVER_ROLES: tuple[str, ...] = (MANAGER, FINANCE, LEGAL, GM)
 # Roles are separated by commas, Chinese ones too (销售，经理 / 销售、经理).
 _SEPARATORS = re.compile(r"[,，、]")

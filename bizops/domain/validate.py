@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bizops.domain.errors import Invalid
-from bizops.domain.text import has_control_chars
-from bizops.i18n import _
+from bizops.domain.text import has_control_chars, is_invisible, line_problem
+from bizops.i18n import N_, _
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()./]+(?:\s*(?:ext\.?|x|转)\s*\d{1,6})?$", re.IGNORECASE)
@@ -64,6 +64,62 @@ def check_text(
     text = value.strip()
     if has_control_chars(text):
         raise Invalid(_("{field}: contains control characters").format(field=field))
+    if len(text) > max_length:
+        raise Invalid(
+            _("{field}: is {length} characters long; the limit is {limit}").format(
+                field=field, length=len(text), limit=max_length
+            )
+        )
+    return text
+
+
+# Longer than any name, email or phone number; SQLite refuses LIKE patterns over 50,000 bytes
+# ("LIKE or GLOB pattern too complex"), and a search needs no more than a few words.
+MAX_SEARCH = 200
+
+
+def check_search(value: str, field: str = "--search") -> str:
+    """A search text: no control characters, at most MAX_SEARCH characters."""
+    text = value.strip()
+    if has_control_chars(text):
+        raise Invalid(_("{field}: contains control characters").format(field=field))
+    if len(text) > MAX_SEARCH:
+        raise Invalid(
+            _("{field}: is {length} characters long; the limit is {limit}").format(
+                field=field, length=len(text), limit=MAX_SEARCH
+            )
+        )
+    return text
+
+
+_LINE_PROBLEMS = {
+    "control": N_("{field}: contains control characters"),
+    "line break": N_("{field}: contains a line break; it must fit on one line"),
+    "bidi": N_(
+        "{field}: contains a bidirectional override (U+202A-U+202E, U+2066-U+2069), "
+        "which would show the text in another order than it is stored"
+    ),
+}
+
+
+def check_line(
+    value: str | None, field: str, *, required: bool = False, max_length: int = 300
+) -> str | None:
+    """Text shown on one line (a name, a value that reaches a mail header or a table cell):
+    trimmed, bounded, no control characters, line breaks or bidi overrides, and not made only
+    of invisible characters. Empty is None."""
+    if value is None or not value.strip():
+        if required:
+            raise Invalid(_("{field}: must not be empty").format(field=field))
+        return None
+    text = value.strip()
+    problem = line_problem(text)
+    if problem is not None:
+        raise Invalid(_(_LINE_PROBLEMS[problem]).format(field=field))
+    if is_invisible(text):
+        raise Invalid(
+            _("{field}: {value} has no visible characters").format(field=field, value=repr(text))
+        )
     if len(text) > max_length:
         raise Invalid(
             _("{field}: is {length} characters long; the limit is {limit}").format(

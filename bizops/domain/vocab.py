@@ -90,6 +90,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "legal": ("法务",),
         "gm": ("总经理",),
         "admin": ("管理员", "系统管理员"),
+        "seal_keeper": ("印章管理员", "用印管理员"),
     },
     "milestone_kind": {
         "payment": ("付款", "收款", "回款"),

@@ -9,6 +9,7 @@ reports service's, the same for every channel.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
@@ -17,11 +18,31 @@ from bizops.domain.policy import MailSettings
 from bizops.domain.policy.model import DELIVERY_CHANNELS, ROBOT_CHANNELS
 from bizops.i18n import _
 from bizops.reports.daily import DailyReport
-from bizops.reports.mailer import Mailer, MailError, Outgoing, build_message, check_settings
-from bizops.reports.robots import RobotError, RobotPoster
+from bizops.reports.mailer import (
+    Mailer,
+    MailError,
+    Outgoing,
+    Uncertain,
+    build_message,
+    check_settings,
+)
+from bizops.reports.robots import RobotError, RobotPoster, RobotUncertain
 
 # What a failed delivery raises: the report is recorded as failed and the others go on.
 DELIVERY_ERRORS = (MailError, RobotError)
+# What a delivery raises when it may or may not have arrived: recorded as uncertain, and
+# not sent again without --force.
+UNCERTAIN_ERRORS = (Uncertain, RobotUncertain)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What a delivery record keeps: our id of the message, and the server's answer."""
+
+    id: str
+    reply: str | None = None
+
+
 Subject = Callable[[MailSettings, DailyReport], str]
 
 
@@ -34,8 +55,8 @@ class Channel(Protocol):
     def why_not(self, report: DailyReport) -> str:
         """Why ``address`` is None, as the skipped reason."""
 
-    def deliver(self, report: DailyReport) -> str:
-        """Send it; return the id the delivery record keeps."""
+    def deliver(self, report: DailyReport) -> Delivered:
+        """Send it; return what the delivery record keeps."""
 
     def __enter__(self) -> Channel: ...
 
@@ -61,7 +82,7 @@ class EmailChannel:
     def why_not(self, report: DailyReport) -> str:
         return "no email address"
 
-    def deliver(self, report: DailyReport) -> str:
+    def deliver(self, report: DailyReport) -> Delivered:
         from bizops.reports.render import render_daily
 
         assert report["email"]
@@ -75,8 +96,8 @@ class EmailChannel:
                 html=render_daily([report], "html"),
             ),
         )
-        self.mailer.send(message)
-        return str(message["Message-ID"])
+        accepted = self.mailer.send(message)
+        return Delivered(str(message["Message-ID"]), accepted.reply)
 
     def __enter__(self) -> EmailChannel:
         self.mailer.connect()
@@ -112,13 +133,15 @@ class RobotChannel:
             return f"no {self.via} robot"
         return f"robot {robot.name} has no url"
 
-    def deliver(self, report: DailyReport) -> str:
+    def deliver(self, report: DailyReport) -> Delivered:
         from bizops.reports.render import render_daily
 
         robot = self.mail.robot_for(report["user"], self.via)
         assert robot is not None
-        return self.poster.send(
-            robot, title=self.subject(self.mail, report), text=render_daily([report], "md")
+        return Delivered(
+            self.poster.send(
+                robot, title=self.subject(self.mail, report), text=render_daily([report], "md")
+            )
         )
 
     def __enter__(self) -> RobotChannel:

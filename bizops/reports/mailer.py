@@ -1,14 +1,17 @@
 """Sending reports over SMTP with the policy's mail settings (smtplib, EmailMessage).
 
 One connection is opened before anything is claimed, so that an unreachable server is one
-error and nothing is marked as sent; if the server drops the connection between messages,
-the next message reconnects once.
+error and nothing is marked as sent; if the server drops the connection before a message's
+data went out, the message is tried once more on a fresh connection. Once the data has been
+transmitted, a dropped connection cannot tell whether the server kept the message: that is
+``Uncertain``, and the message is not sent again automatically.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -26,6 +29,19 @@ class MailError(BizopsError):
     """The mail server could not be reached or refused a message (exit 1)."""
 
     exit_code = 1
+
+
+class Uncertain(MailError):
+    """The message data went out but the server's answer never came: it may have been
+    delivered. Not retried automatically."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What the server answered to the message's data (``250 2.0.0 Ok: queued as ...``)."""
+
+    code: int
+    reply: str
 
 
 @dataclass(frozen=True)
@@ -139,25 +155,44 @@ class Mailer:
             ) from exc
         self._smtp = smtp
 
-    def send(self, message: EmailMessage) -> None:
-        """Send one message; a dropped connection is retried once on a fresh one."""
+    def send(self, message: EmailMessage) -> Accepted:
+        """Send one message; a connection dropped before its data went out is retried once
+        on a fresh one, one dropped after that is ``Uncertain``."""
         for attempt in (1, 2):
             if self._smtp is None:
                 self.connect()
             assert self._smtp is not None
+            stage = _Stage()
             try:
-                self._smtp.send_message(message)
-                return
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                # The connection is gone (timeouts are OSErrors too): drop it, try a fresh one.
-                self._drop()
-                if attempt == 2:
-                    raise MailError(
-                        _("SMTP server {where}: {why}").format(where=self.where, why=_describe(exc))
-                    ) from exc
+                return _transmit(self._smtp, message, stage)
+            except smtplib.SMTPServerDisconnected as exc:
+                self._lost(exc, stage, last=attempt == 2)
             except smtplib.SMTPException as exc:
-                # Refused sender, recipient or data: smtplib has reset the session already.
+                # Refused sender, recipient or data (smtplib's errors are OSErrors too, so
+                # they come first): reset the session for the next message.
+                with contextlib.suppress(OSError, smtplib.SMTPException):
+                    self._smtp.rset()
                 raise MailError(_describe(exc)) from exc
+            except OSError as exc:
+                # The connection is gone (timeouts are OSErrors too).
+                self._lost(exc, stage, last=attempt == 2)
+        raise AssertionError("unreachable")
+
+    def _lost(self, exc: BaseException, stage: _Stage, *, last: bool) -> None:
+        """The connection died: drop it; after the data went out that is ``Uncertain``,
+        before it a second failure is a ``MailError`` (the first is retried)."""
+        self._drop()
+        if stage.data_sent:
+            raise Uncertain(
+                _(
+                    "SMTP server {where}: the connection dropped after the message "
+                    "was transmitted ({why}); it may have been delivered"
+                ).format(where=self.where, why=_describe(exc))
+            ) from exc
+        if last:
+            raise MailError(
+                _("SMTP server {where}: {why}").format(where=self.where, why=_describe(exc))
+            ) from exc
 
     def _drop(self) -> None:
         if self._smtp is not None:
@@ -184,3 +219,47 @@ class Mailer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@dataclass
+class _Stage:
+    data_sent: bool = False
+
+
+_EOL = re.compile(rb"\r\n|\n|\r(?!\n)")
+_DOT = re.compile(rb"(?m)^\.")
+
+
+def _transmit(smtp: smtplib.SMTP, message: EmailMessage, stage: _Stage) -> Accepted:
+    """MAIL, RCPT, DATA step by step (what ``send_message`` does), noting in ``stage`` the
+    moment the message's data has been written to the connection."""
+    sender = str(message["From"])
+    from email.utils import getaddresses
+
+    recipients = [addr for _name, addr in getaddresses([str(message["To"])]) if addr]
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(getaddresses([sender])[0][1] or sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for rcpt in recipients:
+        code, reply = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    data = _DOT.sub(
+        b"..", _EOL.sub(b"\r\n", message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+    )
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    smtp.send(data + b".\r\n")
+    stage.data_sent = True
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return Accepted(code, f"{code} {text}".strip())

@@ -73,6 +73,18 @@ class OverdueMilestones(TypedDict):
 
 
 # "from" is a Python keyword: the functional form keeps the JSON key as it is.
+class CollectionRow(TypedDict):
+    """Money on sales and service contracts in force, per currency: invoiced and received
+    against the amount, and the collection rate (received / amount, %)."""
+
+    currency: str
+    contracts: int
+    amount: str
+    invoiced: str
+    received: str
+    rate: str | None
+
+
 ContractsReport = TypedDict(
     "ContractsReport",
     {
@@ -84,6 +96,7 @@ ContractsReport = TypedDict(
         "non_standard": NonStandard,
         "expiring": list[Expiring],
         "overdue_milestones": OverdueMilestones,
+        "collection": list[CollectionRow],
     },
 )
 

@@ -25,6 +25,7 @@ from bizops.domain.vocab import PIPELINE, STAGES
 from bizops.i18n import _
 from bizops.reports.metric_rows import (
     ApprovalCycle,
+    CollectionRow,
     ComplianceRow,
     ContractRow,
     ContractsReport,
@@ -389,7 +390,54 @@ def contracts(session: Session, *, start: date, end: date, today: date) -> Contr
         "non_standard": _non_standard(session, start=start, end=end),
         "expiring": _expiring(session, today=today),
         "overdue_milestones": _overdue_milestones(session, today=today),
+        "collection": _collection(session),
     }
+
+
+def _collection(session: Session) -> list[CollectionRow]:
+    """Per currency, over sales and service contracts signed and not archived: the amount,
+    what was invoiced (not void) and received (advances aside), and the collection rate."""
+    from bizops.domain import money_rules as mr
+    from bizops.store.models import Invoice, Receipt
+
+    live = col(Contract.status).in_(("signed", "active", "completed", "terminated"))
+    scope = select(col(Contract.id)).where(col(Contract.type).in_(mr.INCOMING_TYPES), live)
+    amounts = session.execute(
+        select(col(Contract.currency), func.count(), func.sum(col(Contract.amount)))
+        .where(col(Contract.id).in_(scope))
+        .group_by(col(Contract.currency))
+    ).all()
+    invoiced = dict(
+        session.execute(
+            select(col(Contract.currency), func.sum(col(Invoice.amount)))
+            .join(Contract, col(Contract.id) == col(Invoice.contract_id))
+            .where(col(Contract.id).in_(scope), col(Invoice.status) == mr.ISSUED)
+            .group_by(col(Contract.currency))
+        ).all()
+    )
+    received = dict(
+        session.execute(
+            select(col(Contract.currency), func.sum(col(Receipt.applied)))
+            .join(Contract, col(Contract.id) == col(Receipt.contract_id))
+            .where(col(Contract.id).in_(scope))
+            .group_by(col(Contract.currency))
+        ).all()
+    )
+    rows: list[CollectionRow] = []
+    for currency, count, total in sorted(amounts):
+        got = Decimal(received.get(currency) or 0)
+        rate = mr.collection_rate(got, Decimal(total))
+        rows.append(
+            {
+                "currency": currency,
+                "contracts": int(count),
+                "amount": money_str(Decimal(total)) or "0.00",
+                "invoiced": money_str(Decimal(invoiced.get(currency) or 0)) or "0.00",
+                "received": money_str(got) or "0.00",
+                "rate": None if rate is None else str(rate),
+            }
+        )
+    return rows
 
 
 def _per_currency_rows(
@@ -461,4 +509,17 @@ def contracts_rows(report: ContractsReport) -> list[ContractRow]:
         rows += _per_currency_rows("expiring", key, window["value"], window["counts"])
     overdue = report["overdue_milestones"]
     rows += _per_currency_rows("overdue_milestones", "overdue", overdue["value"], overdue["counts"])
+    rows += [
+        {
+            "section": "collection",
+            "key": "received",
+            "currency": c["currency"],
+            "count": c["contracts"],
+            "value": c["received"],
+            "detail": _("invoiced {invoiced}, received {received} of {amount} ({rate}%)").format(
+                invoiced=c["invoiced"], received=c["received"], amount=c["amount"], rate=c["rate"]
+            ),
+        }
+        for c in report["collection"]
+    ]
     return rows

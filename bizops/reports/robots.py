@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import time
@@ -37,6 +38,13 @@ from bizops.i18n import _
 LIMITS: dict[str, int] = {"wecom": 4000, "dingtalk": 18000}
 MAX_PARTS = 3
 PER_MINUTE = 20
+
+
+class RobotUncertain(BizopsError):
+    """The request went out but no answer came back (a timeout, a dropped connection), or
+    only some parts of a long message were posted: it may have arrived (exit 1)."""
+
+    exit_code = 1
 
 
 class RobotError(BizopsError):
@@ -161,7 +169,10 @@ class RobotPoster:
             answer = self.post(url, body, self.timeout)
         except urllib.error.HTTPError as exc:
             raise RobotError(self._failed(robot, f"HTTP {exc.code} {exc.reason}")) from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (TimeoutError, http.client.RemoteDisconnected) as exc:
+            # The request was sent; its answer never came.
+            raise RobotUncertain(self._failed(robot, str(exc) or type(exc).__name__)) from exc
+        except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise RobotError(self._failed(robot, str(reason))) from exc
         try:
@@ -190,5 +201,11 @@ class RobotPoster:
         for i, part in enumerate(parts, start=1):
             shown = part if len(parts) == 1 else f"**({i}/{len(parts)})**\n\n{part}"
             body = json.dumps(payload(robot.via, title, shown), ensure_ascii=False).encode()
-            self._post_one(robot, body, secret)
+            try:
+                self._post_one(robot, body, secret)
+            except RobotError as exc:
+                if i == 1:
+                    raise
+                # Earlier parts are in the group already: part of the report arrived.
+                raise RobotUncertain(exc.message) from exc
         return f"{robot.via}:{robot.name}:{started}"

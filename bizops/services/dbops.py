@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from bizops.domain.errors import Invalid, StorageError
+from bizops.domain.errors import Invalid, NotPermitted
 from bizops.i18n import N_, _
+from bizops.services.backups import attachment_problems, backup, restore
+from bizops.services.money.checks import money_agrees
 from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD
@@ -24,7 +21,12 @@ SHOWN = 20  # problems of one kind listed by name; the rest are counted
 
 # The names `db check` gives its own checks (the first lines of their docstrings), for the
 # catalog: they are translated where the check is listed.
-_CHECK_NAMES = (N_("one open follow-up per active customer"), N_("contract states and approvals"))
+_CHECK_NAMES = (
+    N_("one open follow-up per active customer"),
+    N_("contract states and approvals"),
+    N_("archived attachment copies"),
+)
+__all__ = ["CHECKS", "CheckResult", "backup", "check", "info", "restore"]
 
 
 def _listed(kind: str, rows: list[Any], describe: Callable[[Any], str]) -> list[str]:
@@ -109,7 +111,17 @@ def contract_states(session: Session) -> list[str]:
 
 
 # The product's own rules, checked beside SQLite's integrity and the audit chain.
-CHECKS: list[Callable[[Session], list[str]]] = [followup_invariant, contract_states]
+def attachment_copies(session: Session) -> list[str]:
+    """archived attachment copies"""
+    return _listed(_("attachments"), attachment_problems(session), str)
+
+
+CHECKS: list[Callable[[Session], list[str]]] = [
+    followup_invariant,
+    contract_states,
+    attachment_copies,
+    money_agrees,
+]
 
 
 def info(db: Database) -> dict[str, Any]:
@@ -190,102 +202,31 @@ def check(db: Database) -> CheckResult:
     return result
 
 
-def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]:
-    """A consistent copy while others keep writing: SQLite's online backup, or pg_dump."""
-    target = target.expanduser()
-    if target.exists() and not force:
-        raise Invalid(
-            _("backup file {path} exists; pass --force to overwrite it").format(path=target)
-        )
-    if not target.parent.exists():
-        raise Invalid(
-            _("cannot write {path}: directory {directory} does not exist").format(
-                path=target, directory=target.parent
-            )
-        )
+def setup_roles(db: Database) -> dict[str, Any]:
+    """Team mode's roles, grants and policies (bizops.store.pgroles), idempotently."""
     if db.is_sqlite:
-        if db.path is None or not db.path.exists():
-            raise StorageError(_("there is no database file to back up"))
-        tmp = target.with_name(target.name + ".partial")
-        try:
-            src = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=60)
-            dst = sqlite3.connect(tmp)
-            with dst:
-                src.backup(dst, pages=1024)
-            dst.close()
-            src.close()
-            os.replace(tmp, target)
-        except sqlite3.Error as exc:
-            tmp.unlink(missing_ok=True)
-            raise StorageError(_("backup failed: {error}").format(error=exc)) from None
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise Invalid(
-                _("cannot write {path}: {error}").format(path=target, error=exc.strerror)
-            ) from None
-        return {"backend": "sqlite", "file": str(target), "size_bytes": target.stat().st_size}
-    pg_dump = shutil.which("pg_dump")
-    if not pg_dump:
-        raise StorageError(
-            _("backing up PostgreSQL needs pg_dump on the PATH (package postgresql-client)")
-        )
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db.url).set(drivername="postgresql")
-    proc = subprocess.run(
-        [
-            pg_dump,
-            "--format=custom",
-            "--file",
-            str(target),
-            url.render_as_string(hide_password=False),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        error = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
-        raise StorageError(_("pg_dump failed: {error}").format(error=error))
-    return {"backend": "postgresql", "file": str(target), "size_bytes": target.stat().st_size}
-
-
-def restore(db: Database, source: Path, *, force: bool = False) -> dict[str, Any]:
-    """Replace a SQLite database with a backup, after checking the backup is sound."""
-    if not db.is_sqlite or db.path is None:
         raise Invalid(
-            _("restore works on SQLite files; for PostgreSQL use pg_restore (see docs/backup.md)")
-        )
-    source = source.expanduser()
-    if not source.exists():
-        raise Invalid(_("backup file {path} does not exist").format(path=source))
-    try:
-        probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        ok = probe.execute("PRAGMA integrity_check").fetchone()[0]
-        version = probe.execute("SELECT version_num FROM alembic_version").fetchone()
-        probe.close()
-    except sqlite3.Error as exc:
-        raise Invalid(
-            _("{path} is not a bizops backup: {error}").format(path=source, error=exc)
-        ) from None
-    if ok != "ok" or not version:
-        raise Invalid(
-            _("{path} is not a sound bizops backup (integrity: {result})").format(
-                path=source, result=ok
+            _(
+                "setup-roles is for team mode on PostgreSQL; a SQLite file is personal mode "
+                "and has no database roles"
             )
         )
-    if db.path.exists() and not force:
-        raise Invalid(
-            _("{path} exists; pass --force to replace it with {backup}").format(
-                path=db.path, backup=source
+    from bizops.store.engine import translate_errors
+    from bizops.store.migrate import MIGRATE_LOCK_KEY
+    from bizops.store.pgroles import MEMBER, OWNER, POLICIES, current_login
+    from bizops.store.pgroles import setup_roles as apply
+
+    with translate_errors(db), db.engine.begin() as conn:
+        if not current_login(conn).privileged:
+            raise NotPermitted(
+                _(
+                    "setup-roles needs a superuser or a member of {owner}; database login "
+                    "{login} is neither"
+                ).format(owner=OWNER, login=current_login(conn).name)
             )
-        )
-    db.dispose()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(db.path, timeout=60)
-    try:
-        with dst:
-            src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return {"file": str(db.path), "from": str(source), "schema": version[0]}
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
+        apply(conn)
+        tables = conn.execute(
+            text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalar_one()
+    return {"owner": OWNER, "member": MEMBER, "tables": int(tables), "policies": len(POLICIES)}

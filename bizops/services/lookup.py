@@ -1,6 +1,8 @@
-"""Finding records by id, code or unambiguous name (PRODUCT section 2)."""
+"""Finding records by id, code or unambiguous name."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -22,8 +24,22 @@ def as_id(text: str) -> int | None:
     return None
 
 
+# A reference written like a row id (70) or a code (C0070, HT-2026-0007): it names one record
+# exactly, so when no record has that id or code it is not a fragment of a name either
+# (`customer archive 70` must not archive "Shop 70 Trading").
+_ID_OR_CODE = re.compile(r"^(?:\d+|[A-Za-z]{1,6}-?\d+(?:-\d+)*)$")
+
+
+def looks_like_id_or_code(text: str) -> bool:
+    return bool(_ID_OR_CODE.match(text.strip()))
+
+
 def find_customer(session: Session, ref: str | int, *, field: str = "customer") -> Customer:
-    """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates."""
+    """By id, code (C0042) or a name that matches one customer; ambiguity lists candidates.
+
+    A reference written like an id or a code matches an id, a code or a whole name, never a
+    part of a name: exit 3 (``NotFound``) rather than a guess, for reads and writes alike.
+    """
     text = str(ref).strip()
     if not text:
         raise Invalid(_("{field}: empty customer reference").format(field=field))
@@ -43,9 +59,18 @@ def find_customer(session: Session, ref: str | int, *, field: str = "customer") 
         )
         if len(exact) == 1:
             return exact[0]
+        if not exact and looks_like_id_or_code(text):
+            raise NotFound(
+                _(
+                    "{field}: no customer with the id or code {ref!r}; to look for names that "
+                    "contain it, use `bizops customer list --search {ref}`"
+                ).format(field=field, ref=text)
+            )
         candidates = list(exact) or list(
             session.execute(
-                select(Customer).where(col(Customer.name_key).contains(key)).limit(11)
+                select(Customer)
+                .where(col(Customer.name_key).contains(key, autoescape=True))
+                .limit(11)
             ).scalars()
         )
         if len(candidates) == 1:

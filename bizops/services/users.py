@@ -1,4 +1,4 @@
-"""Users and roles (PRODUCT section 3), and who is acting."""
+"""Users and roles, and who is acting."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import money_str, parse_money
 from bizops.domain.roles import ADMIN, parse_roles
-from bizops.domain.validate import check_email, check_login, check_text
+from bizops.domain.validate import check_email, check_line, check_login
 from bizops.i18n import _
 from bizops.store import audit
 from bizops.store.models import User
@@ -57,6 +57,14 @@ def view(user: User) -> UserView:
 
 def _snapshot(user: User) -> dict[str, Any]:
     return view(user).as_dict()
+
+
+def _logged(user: User) -> dict[str, Any]:
+    """What an audit event keeps of a user: the view, and the database login if any."""
+    snap = _snapshot(user)
+    if user.db_login:
+        snap["db_login"] = user.db_login
+    return snap
 
 
 def require_admin(actor: User) -> None:
@@ -149,15 +157,50 @@ def _limit(value: str | Decimal | None) -> Decimal | None:
 
 
 def _check_name(name: str | None, login: str) -> str:
-    return check_text(name, "name", max_length=200) or login
+    # The display name reaches mail headers ("To: 王芳 <wang@...>") and terminals: one line.
+    return check_line(name, "name", max_length=200) or login
 
 
 def count_users(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(User)).scalar_one())
 
 
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _link_db_login(session: Session, user: User, password: str | None) -> str:
+    """Team mode: create the PostgreSQL login named like the user (or make an existing
+    non-privileged role a member login) and tie it to the user; returns what was done."""
+    if not _is_postgres(session):
+        raise Invalid(
+            _(
+                "--db-login: database logins exist in team mode (PostgreSQL); this database is "
+                "a SQLite file"
+            )
+        )
+    from bizops.store.pgroles import create_login
+
+    done = create_login(session.connection(), user.login, password)
+    user.db_login = user.login
+    return done
+
+
+def _set_db_login_enabled(session: Session, user: User, enabled: bool) -> None:
+    if user.db_login and _is_postgres(session):
+        from bizops.store.pgroles import set_login_enabled
+
+        set_login_enabled(session.connection(), user.db_login, enabled)
+
+
 def init_admin(
-    session: Session, *, login: str, name: str | None = None, email: str | None = None
+    session: Session,
+    *,
+    login: str,
+    name: str | None = None,
+    email: str | None = None,
+    db_login: bool = False,
+    password: str | None = None,
 ) -> UserView:
     """The very first user, an admin. Refused once any user exists."""
     if count_users(session):
@@ -176,6 +219,8 @@ def init_admin(
         active=True,
         created_at=datetime.now(UTC),
     )
+    if db_login:
+        _link_db_login(session, user, password)
     session.add(user)
     session.flush()
     audit.record(
@@ -184,7 +229,7 @@ def init_admin(
         action="user.init",
         entity_type="user",
         entity_id=login,
-        after=_snapshot(user),
+        after=_logged(user),
     )
     return view(user)
 
@@ -198,7 +243,10 @@ def add_user(
     email: str | None = None,
     roles: list[str] | tuple[str, ...] = (),
     limit: str | Decimal | None = None,
+    db_login: bool = False,
+    password: str | None = None,
 ) -> UserView:
+    """Add a user; with ``db_login`` (team mode) also their PostgreSQL login."""
     require_admin(actor)
     login = check_login(login)
     role_list = parse_roles(list(roles))
@@ -217,6 +265,8 @@ def add_user(
     )
     if session.execute(select(col(User.id)).where(col(User.login) == login)).first():
         raise Conflict(_("login {login!r} is already taken").format(login=login))
+    if db_login:
+        _link_db_login(session, user, password)
     session.add(user)
     session.flush()
     audit.record(
@@ -225,7 +275,7 @@ def add_user(
         action="user.add",
         entity_type="user",
         entity_id=login,
-        after=_snapshot(user),
+        after=_logged(user),
     )
     return view(user)
 
@@ -324,6 +374,8 @@ def update_user(
         user.email = check_email(email)
     user.roles = ",".join(_new_roles(session, user, roles, add_roles, remove_roles))
     _set_limit(user, limit, clear_limit)
+    if activate and not user.active:
+        _set_db_login_enabled(session, user, True)
     if activate:
         user.active = True
     after = _snapshot(user)
@@ -359,6 +411,7 @@ def deactivate_user(session: Session, *, actor: User, ref: str) -> UserView:
         )
     before = _snapshot(user)
     user.active = False
+    _set_db_login_enabled(session, user, False)
     session.add(user)
     session.flush()
     audit.record(

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session as _OrmSession
 
-from bizops.domain.errors import Invalid, StorageError
+from bizops.domain.errors import Invalid, NotPermitted, StorageError
 from bizops.i18n import _
 
 if TYPE_CHECKING:
@@ -97,7 +97,15 @@ class Database:
 
     def _make_engine(self, url: URL) -> Engine:
         if not self.is_sqlite:
-            return create_engine(url, pool_pre_ping=False, future=True)
+            try:
+                return create_engine(url, pool_pre_ping=False, future=True)
+            except ModuleNotFoundError as exc:
+                raise Invalid(
+                    _(
+                        "{url}: the database driver {module} is not installed; for PostgreSQL "
+                        "install bizops with its postgres extra: pip install 'bizops[postgres]'"
+                    ).format(url=self.display_url, module=exc.name)
+                ) from None
         if self.path is not None:
             if not self.path.parent.exists():
                 raise StorageError(
@@ -163,6 +171,13 @@ def translate_errors(db: Database) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":
+            # PostgreSQL refused a member's login: a grant or a row-level policy says no.
+            raise NotPermitted(
+                _("the database refused: {error}").format(
+                    error=str(exc.orig).strip().splitlines()[0]
+                )
+            ) from exc
         if isinstance(exc, IntegrityError | ProgrammingError | DataError):
             # Integrity and programming errors are bugs or races the services did not foresee.
             orig = exc.orig

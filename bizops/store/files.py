@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bizops.domain.errors import Invalid
 from bizops.i18n import _
@@ -79,3 +80,12 @@ def check_target(target: Path, *, protected: Iterable[Path] = (), option: str = 
             _("{option}: cannot write {path}: permission denied").format(option=option, path=target)
         )
     return path
+
+
+def database_files(session: Any) -> list[Path]:
+    """The SQLite file a session works on (as ``protected`` for ``check_target``)."""
+    bind = session.get_bind()
+    name = bind.engine.url.database
+    if bind.dialect.name != "sqlite" or not name or name == ":memory:":
+        return []
+    return [Path(name)]

@@ -107,6 +107,60 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+def refuse_member(db: Database, state: SchemaState) -> None:
+    """Team mode: a member's login cannot change the schema; the DBA upgrades it."""
+    if db.is_sqlite:
+        return
+    from bizops.store.pgroles import current_login, roles_exist
+
+    with db.engine.connect() as conn:
+        if not roles_exist(conn) or current_login(conn).privileged:
+            return
+        login = current_login(conn).name
+    raise StorageError(
+        _(
+            "database {path} has schema revision {revision} and this bizops needs {head}; "
+            "database login {login} may not change the schema: ask the DBA to run "
+            "`bizops db upgrade` (as the owner role or a superuser)"
+        ).format(path=db.display_url, revision=state.revision or _("empty"), head=HEAD, login=login)
+    )
+
+
+def _reapply_privileges(db: Database) -> None:
+    """New tables get the members' grants and policies as soon as they exist."""
+    if db.is_sqlite:
+        return
+    from bizops.store.pgroles import apply_privileges, roles_exist
+
+    with db.engine.begin() as conn:
+        if roles_exist(conn):
+            apply_privileges(conn)
+
+
+def _upgrade_sqlite(db: Database, target: str) -> None:
+    """SQLite changes a column by rebuilding its table, which a table that others point at
+    cannot survive with foreign keys enforced: they are off while the revisions run (SQLite
+    ignores the switch inside a transaction), and every reference is checked afterwards."""
+    from alembic import command
+
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), target)
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+    if broken:
+        raise StorageError(
+            _(
+                "the upgrade left {count} row(s) pointing at missing rows, first in table {table}"
+            ).format(count=len(broken), table=broken[0][0])
+        )
+
+
 def upgrade(db: Database, *, target: str = "head", backup: bool = True) -> tuple[str | None, str]:
     """Upgrade to ``target``; returns (from, to). A SQLite file with data is copied first."""
     with translate_errors(db), _migration_lock(db):
@@ -114,14 +168,19 @@ def upgrade(db: Database, *, target: str = "head", backup: bool = True) -> tuple
         refuse_newer(db, state)
         if state.revision == (HEAD if target == "head" else target):
             return state.revision, state.revision or HEAD
+        refuse_member(db, state)
         if backup and state.revision is not None and db.path is not None and db.path.exists():
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copy2(db.path, db.path.with_name(f"{db.path.name}.before-{HEAD}.bak"))
         from alembic import command
 
-        with db.engine.begin() as conn:
-            command.upgrade(alembic_config(conn), target)
+        if db.is_sqlite:
+            _upgrade_sqlite(db, target)
+        else:
+            with db.engine.begin() as conn:
+                command.upgrade(alembic_config(conn), target)
+        _reapply_privileges(db)
         return state.revision, schema_state(db).revision or HEAD
 
 

@@ -10,6 +10,12 @@ REVISIONS: tuple[str, ...] = (
     "0003_contracts",
     "0004_reports",
     "0005_customer_pinyin",
+    "0012_report_delivery_states",
+    "0008_money",
+    "0011_invoicing_details",
+    "0007_team_controls",
+    "0013_invisible_name_keys",
+    "0009_approval_flows",
     "0010_quotes",
 )
 HEAD = REVISIONS[-1]

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from bizops.cli import output
 from tests.cli.snapshot import assert_snapshot
 from tests.conftest import Cli
+from tests.support.databases import shared_audit_key
 
 DAY = "2026-11-27"
 LANGUAGES = ("en", "zh")
@@ -31,10 +32,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("demo-home")
     target = home / "demo.db"
     env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
-    result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
-    assert result.exit_code == 0, result.output
-    reset_state()
-    yield target
+    with shared_audit_key(home):
+        result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
+        assert result.exit_code == 0, result.output
+        reset_state()
+        yield target
 
 
 @pytest.fixture
@@ -158,7 +160,8 @@ def test_the_demo_speaks_chinese_and_keeps_its_commands(cli: Cli, tmp_path: Path
     assert "接下来可以试试" in out and "zhangwei 今天的到期清单：" in out
     assert f"bizops --db {target} --today {DAY} --as zhangwei followups due" in out
     assert '--summary "电话沟通报价"' in out
-    assert out.splitlines()[-6].startswith("ID\t编号\t客户\t等级")
+    header = next(line for line in out.splitlines() if line.startswith("ID\t"))
+    assert header.startswith("ID\t编号\t客户\t等级")
 
 
 def test_help_of_a_group_and_a_command_in_chinese(cli: Cli) -> None:
@@ -175,6 +178,7 @@ def test_the_language_of_one_run_does_not_leak_into_the_next(cli: Cli) -> None:
     assert "用法：" in cli("--lang", "zh", "--help").stdout
     assert "Usage:" in cli("--lang", "en", "--help").stdout
     assert "客户与销售管道" in cli("--lang", "zh", "customer", "--help").stdout
+    assert "List customers" in cli("--lang", "en", "customer", "--help").stdout
     english = cli("--lang", "en", "customer", "list", "--help").stdout
     assert "Example: bizops customer list" in english and "示例" not in english
     from typer.main import get_command

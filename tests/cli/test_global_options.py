@@ -3,6 +3,8 @@ its example."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.cli import one_error_line
 
 
@@ -33,3 +35,10 @@ def test_every_foundation_command_has_an_example(cli) -> None:  # type: ignore[n
             r = cli(group, command, "--help")
             assert r.exit_code == 0 and "Example: bizops" in r.stdout, (group, command)
     assert "Example: bizops init" in cli("init", "--help").stdout
+
+
+@pytest.mark.parametrize("command", [(), ("followups", "due"), ("customer", "list")])
+def test_help_shows_no_value_placeholder_on_flags(cli, command) -> None:  # type: ignore[no-untyped-def]
+    out = cli(*command, "--help").stdout
+    assert "<bool>" not in out
+    assert "--help" in out

@@ -60,7 +60,7 @@ def test_send_via_wecom_names_the_robot(seeded_cli, tmp_path):
             "--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send", "--via", "wecom"
         )
         assert result.exit_code == 0, result.output
-        assert "sent: alice wecom robot east (8 item(s))" in result.stdout
+        assert "sent: alice wecom robot east (9 item(s))" in result.stdout
         assert "skipped: fay — no wecom robot" in result.stdout
         assert len(hook.messages) == 2
         again = cli(

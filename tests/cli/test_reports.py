@@ -42,7 +42,7 @@ def test_daily_json_for_one_and_for_all(cli_with_scenario):
     one = cli("--as", "alice", *TODAY, "report", "daily", "--format", "json")
     assert one.exit_code == 0, one.output
     report = json.loads(one.stdout)
-    assert report["user"] == "alice" and report["items"] == 8
+    assert report["user"] == "alice" and report["items"] == 9
     assert set(report) >= {
         "user",
         "name",
@@ -149,7 +149,7 @@ def test_send_once_a_day_then_force(cli_with_scenario, tmp_path):
         cfg = ("--config", str(_config(tmp_path, port)))
         first = cli("--as", "root", *cfg, *TODAY, "report", "daily", "--all", "--send")
         assert first.exit_code == 0, first.output
-        assert "sent: alice <alice@example.com> (8 item(s))" in first.stdout
+        assert "sent: alice <alice@example.com> (9 item(s))" in first.stdout
         assert "skipped: leo — nothing to report" in first.stdout
         assert inbox.to() == [f"{u}@example.com" for u in ("alice", "bob", "fay", "gus", "mia")]
         second = cli(

@@ -49,7 +49,7 @@ def test_daily_text_and_md_in_chinese(team_cli):
     text = team_cli("--lang", "zh", "--as", "alice", *TODAY, "report", "daily")
     assert text.exit_code == 0, text.output
     assert text.stdout.startswith(
-        "bizops 每日提醒：Alice Chen（alice） — 2026-11-27\n共 8 项待办。\n"
+        "bizops 每日提醒：Alice Chen（alice） — 2026-11-27\n共 9 项待办。\n"
     )
     assert "逾期跟进（2）" in text.stdout
     assert "拜访 华为技术有限公司（A，signed） — 已逾期3天（原定 2026-11-24）" in text.stdout

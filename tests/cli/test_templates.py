@@ -82,7 +82,7 @@ def test_list_show_fields(cli_admin):
     r = cli_admin("template", "list", "--format", "json")
     assert r.exit_code == 0
     rows = json.loads(r.stdout)
-    assert len(rows) == len(builtin_templates()) == 22
+    assert len(rows) == len(builtin_templates()) == 26
     assert set(rows[0]) >= {"name", "version", "type", "language", "title"}
     sales = json.loads(cli_admin("template", "list", "--type", "sales", "--format", "json").stdout)
     assert sorted(r["name"] for r in sales) == ["sales-en", "sales-zh"]
@@ -303,3 +303,37 @@ def test_draft_output_name_and_format_must_agree(world, tmp_path):
     assert not list(tmp_path.glob("x.*")) and _drafts(world) == 0
     named = world(*base, "--format", "html", "-o", str(tmp_path / "x.pdf"))
     assert named.exit_code == 0 and (tmp_path / "x.pdf").read_text().startswith("<!DOCTYPE")
+
+
+def test_validate_reports_the_contract_lint_with_lines(cli_admin, tmp_path):
+    """A user's contract template is drafted with sample values and checked as a lawyer would."""
+    folder = Path(builtin_templates()["sales-zh"].body and __file__).parents[2]
+    source = folder / "bizops" / "library" / "templates"
+    toml = (
+        (source / "sales-zh.toml")
+        .read_text(encoding="utf-8")
+        .replace('name = "sales-zh"', 'name = "my-sales"')
+    )
+    body = (source / "sales-zh.md.j2").read_text(encoding="utf-8")
+    (tmp_path / "my-sales.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "my-sales.md.j2").write_text(body, encoding="utf-8")
+    clean = cli_admin("template", "validate", str(tmp_path / "my-sales.toml"))
+    assert clean.exit_code == 0 and clean.stderr == "", clean.output
+    broken = body.replace("{{ template.this }}有效期自", "本协议有效期自", 1).replace(
+        '## 第三条 发票\n\n{% include "clauses/zh/invoicing.j2" %}', ""
+    )
+    (tmp_path / "my-sales.md.j2").write_text(broken, encoding="utf-8")
+    r = cli_admin("template", "validate", str(tmp_path / "my-sales.toml"))
+    assert r.exit_code == 0 and r.stdout.startswith("OK: my-sales")
+    assert "the document calls itself by another name" in r.stderr
+    assert "line " in r.stderr and "no invoicing clause" in r.stderr
+    data = json.loads(
+        cli_admin(
+            "template", "validate", str(tmp_path / "my-sales.toml"), "--format", "json"
+        ).stdout
+    )
+    codes = {f["code"] for f in data["findings"]}
+    assert {"name", "invoicing.clause", "invoicing.details"} <= codes
+    assert all(isinstance(f["line"], int) for f in data["findings"])
+    zh = cli_admin("--lang", "zh", "template", "validate", str(tmp_path / "my-sales.toml"))
+    assert "文书自称与文书名称不一致" in zh.stderr and "示例草稿第" in zh.stderr

@@ -83,6 +83,16 @@ def _snapshot(url: str) -> tuple[list[str], list[tuple[int, str]], int, list[str
     return hashes, customers, interactions, problems
 
 
+def _last_action(url: str) -> str:
+    db = Database(url)
+    with db.read() as session:
+        action = session.execute(
+            select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)  # type: ignore[attr-defined]
+        ).scalar_one()
+    db.dispose()
+    return str(action)
+
+
 @pytest.mark.slow
 def test_backups_taken_while_another_process_writes_restore_to_a_consistent_prefix(
     tmp_path: Path, cli: Cli
@@ -131,6 +141,9 @@ def test_backups_taken_while_another_process_writes_restore_to_a_consistent_pref
         assert checked.exit_code == 0, checked.output
         hashes, customers, interactions, problems = _snapshot(f"sqlite:///{restored}")
         assert problems == []  # audit chain, one open follow-up each, counters
+        # The restore records itself last in the restored log; before it, the backup's.
+        assert _last_action(f"sqlite:///{restored}") == "db.restore"
+        hashes = hashes[:-1]
         assert hashes == final_hashes[: len(hashes)]  # a prefix of the live history
         assert customers == final_customers[: len(customers)]
         # Each customer's follow-up is its own transaction: a backup may fall between the two.

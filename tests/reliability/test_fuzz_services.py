@@ -32,6 +32,7 @@ from bizops.services.policy import default_policy
 from bizops.store.engine import Database
 from bizops.store.migrate import ensure_schema
 from bizops.store.models import ApprovalRequest, Contract, User
+from tests.support.databases import shared_audit_key
 from tests.support.factories import add_users
 from tests.support.invariants import invariant_problems
 
@@ -253,17 +254,18 @@ def template() -> Iterator[Path]:
     """A migrated SQLite file with the team, copied for every example."""
     folder = Path(tempfile.mkdtemp(prefix="bizops-fuzz-"))
     path = folder / "template.db"
-    db = Database(f"sqlite:///{path}")
-    ensure_schema(db)
-    add_users(db, TEAM)
-    policy = default_policy()
-    with db.write() as session:  # two customers and a draft, so most commands have a target
-        for step in OPENING:
-            run_step(session, step, policy)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    yield path
+    with shared_audit_key(folder):
+        db = Database(f"sqlite:///{path}")
+        ensure_schema(db)
+        add_users(db, TEAM)
+        policy = default_policy()
+        with db.write() as session:  # two customers and a draft, so most commands have a target
+            for step in OPENING:
+                run_step(session, step, policy)
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.dispose()
+        yield path
     shutil.rmtree(folder, ignore_errors=True)
 
 

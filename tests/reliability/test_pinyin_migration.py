@@ -10,8 +10,7 @@ from sqlalchemy import MetaData, insert, select
 from bizops.store.engine import Database
 from bizops.store.revisions import HEAD
 from tests.support.cli import Cli
-from tests.support.databases import upgrade_to
-from tests.support.factories import add_users
+from tests.support.databases import add_users_before_keys, upgrade_to
 
 AT = datetime(2026, 3, 1, 8, 30, 15, tzinfo=UTC)
 NAMES = ["上海鼎盛电子有限公司", "重庆银行股份有限公司", "Acme Trading Ltd."]
@@ -20,7 +19,7 @@ NAMES = ["上海鼎盛电子有限公司", "重庆银行股份有限公司", "Ac
 def test_existing_customers_get_their_pinyin(empty_url: str, cli: Cli) -> None:
     db = Database(empty_url)
     upgrade_to(db, "0004_reports")
-    add_users(db, {"alice": ["sales"]})
+    add_users_before_keys(db, {"alice": ["sales"]})
     meta = MetaData()
     with db.engine.begin() as conn:
         meta.reflect(conn)

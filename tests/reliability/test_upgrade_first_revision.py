@@ -20,8 +20,7 @@ from bizops.store.engine import Database
 from bizops.store.migrate import schema_state
 from bizops.store.revisions import HEAD, REVISIONS
 from tests.support.cli import Cli
-from tests.support.databases import upgrade_to
-from tests.support.factories import add_users
+from tests.support.databases import add_users_before_keys, upgrade_to
 
 AT = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 LONG = "长文本 long text ✓ " * 300
@@ -504,7 +503,7 @@ def test_a_first_revision_database_upgrades_step_by_step_with_every_row_intact(
     db = Database(empty_url)
     upgrade_to(db, "0001_foundation")
     # Users, audit events and counters, written the way bizops writes them.
-    add_users(db, {"alice": ["sales"], "bob": ["sales", "manager"], "mia": ["manager"]})
+    add_users_before_keys(db, {"alice": ["sales"], "bob": ["sales", "manager"], "mia": ["manager"]})
     first = dump(db)
     assert sorted(first) == ["audit_events", "counters", "users"]
     assert len(first["users"]) == 4 and len(first["audit_events"]) == 4 and first["counters"]

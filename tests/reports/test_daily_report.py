@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.reports.daily import Recipient, is_empty
+from bizops.reports.render import render_daily
 from bizops.services import customers, followups
 from bizops.services import reports as svc
 from bizops.services.contracts import notice_trigger
@@ -118,8 +119,10 @@ def test_alice_item_by_item(db, team, policy, today, scenario):
         "contracts_notice": 1,
         "milestones": 2,
         "new_customers": 1,
+        "receipts_overdue": 1,
+        "invoices_to_issue": 0,
     }
-    assert r["items"] == 8
+    assert r["items"] == 9
 
 
 def test_approvers_and_team(db, team, policy, today, scenario):
@@ -253,3 +256,27 @@ def test_new_customer_with_a_planned_first_contact_is_still_never_contacted(
     (r,) = _reports(db, team["bob"], policy, today)
     planned = [i for i in r["new_customers"] if i["code"] == newco]
     assert len(planned) == 1 and planned[0]["due"] == "2026-12-01"
+
+
+def test_money_sections_for_the_owner_and_finance(db, team, policy, today, scenario):
+    """Receipts overdue (逾期回款) reach the contract's owner and finance; invoices to issue
+    (待开票) reach finance only."""
+    from bizops.services import money
+
+    with db.write() as s:
+        money.request_invoice(
+            s, actor=team["alice"], ref=scenario["ending"], amount="60000", type="special",
+            today=today,
+        )  # fmt: skip
+    reports = _by_user(_reports(db, team["root"], policy, today, everyone=True))
+    alice, fay, bob = reports["alice"], reports["fay"], reports["bob"]
+    (late,) = alice["receipts_overdue"]
+    assert late["contract"] == scenario["ending"] and late["overdue"] == "60000.00"
+    assert late["oldest_due"] == "2026-11-25" and late["days_overdue"] == 2
+    assert late["action"].startswith("Chase 60,000.00 CNY overdue on " + scenario["ending"])
+    assert fay["receipts_overdue"] == alice["receipts_overdue"]
+    assert bob["receipts_overdue"] == [] and alice["invoices_to_issue"] == []
+    (invoice,) = fay["invoices_to_issue"]
+    assert invoice["amount"] == "60000.00" and "invoice issue" in invoice["action"]
+    text = render_daily([fay], "text")
+    assert "Receipts overdue (1)" in text and "Invoices to issue (1)" in text

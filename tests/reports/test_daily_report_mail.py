@@ -39,9 +39,9 @@ def _deliveries(db):
         return {
             login: (items, msg_id)
             for login, items, msg_id in s.execute(
-                select(User.login, ReportDelivery.items, ReportDelivery.message_id).join(
-                    User, User.id == ReportDelivery.user_id
-                )
+                select(User.login, ReportDelivery.items, ReportDelivery.message_id)
+                .join(User, User.id == ReportDelivery.user_id)
+                .where(ReportDelivery.status == "sent")
             )
         }
 
@@ -86,7 +86,7 @@ def test_once_per_user_per_day_then_force(db, team, policy, today, scenario):
 
     rows = _deliveries(db)
     assert set(rows) == set(WITH_ITEMS)
-    assert rows["alice"][0] == 8
+    assert rows["alice"][0] == 9
     last_alice = [m for m in inbox.messages if "alice" in str(m["To"])][-1]
     assert _audit(db, "report.sent") == 2 * len(WITH_ITEMS)
     assert _audit(db, "report.resent") == len(WITH_ITEMS)
@@ -100,7 +100,7 @@ def test_message_is_multipart_utf8(db, team, policy, today, scenario):
     (msg,) = inbox.messages
     assert msg.get_content_type() == "multipart/alternative"
     assert str(msg["Subject"]) == (
-        "bizops: what is due on 2026-11-27 — Alice Chen: 8 项待办 / item(s)"
+        "bizops: what is due on 2026-11-27 — Alice Chen: 9 项待办 / item(s)"
     )
     assert str(msg["From"]) == "bizops@example.com"
     assert msg["To"].addresses[0].display_name == "Alice Chen"
@@ -193,3 +193,21 @@ def test_claims_exclude_each_other(db, team, today):
     with db.write() as s:
         svc.release_claim(s, claim=fresh)
     assert "bob" not in _deliveries(db)
+
+
+def test_managers_and_admins_get_the_audit_anchor(db, team, policy, today, scenario):
+    reports = [r for r in _everyone(db, team, policy, today) if r["user"] in ("alice", "mia")]
+    with db.read() as s:
+        from bizops.services.audit import current_anchor
+
+        anchor = current_anchor(s)["anchor"]
+    with smtp_server() as (inbox, port):
+        svc.send_daily(db, actor="root", reports=reports, policy=mail_policy(port), today=today)
+    bodies = {
+        msg["To"].addresses[0].display_name: msg.get_body(("plain",)).get_content()
+        for msg in inbox.messages
+    }
+    by_login = {r["user"]: r["name"] for r in reports}
+    assert "Audit anchor (keep it; " in bodies[by_login["mia"]]
+    assert anchor in bodies[by_login["mia"]]
+    assert "Audit anchor" not in bodies[by_login["alice"]]

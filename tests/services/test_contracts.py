@@ -183,6 +183,7 @@ def test_who_may_create(db, team, policy, today, acme):
 
 
 def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, tmp_path):
+    from bizops.services import money
     from bizops.services.contracts import attachments
 
     alice, mia = team["alice"], team["mia"]
@@ -211,9 +212,13 @@ def test_every_state_with_audit_trail(db, team, policy, today, acme, approvers, 
         assert s.get(Customer, acme["id"]).stage == "maintenance"
     with pytest.raises(Conflict, match="milestone"), db.write() as s:
         svc.complete_contract(s, actor=alice, ref=number, today=later)
+    # A payment milestone is done when finance records the money, not by hand.
     with db.write() as s:
         milestone = svc.list_milestones(s, contract=number, today=later)[0]
-        svc.complete_milestone(s, actor=team["fay"], ref=milestone["id"], today=later)
+        with pytest.raises(Conflict, match="recorded in full"):
+            svc.complete_milestone(s, actor=team["fay"], ref=milestone["id"], today=later)
+    with db.write() as s:
+        money.add_receipt(s, actor=team["fay"], ref=number, amount="150000", today=later)
     with db.write() as s:
         svc.complete_contract(s, actor=alice, ref=number, today=later)
     signed = tmp_path / "signed.pdf"

@@ -36,7 +36,7 @@ from bizops.store.models import (
     User,
 )
 from tests.support import TODAY
-from tests.support.databases import BACKENDS, empty_database
+from tests.support.databases import BACKENDS, empty_database, shared_audit_key
 from tests.support.factories import add_user
 
 CONTRACT_STATES = (
@@ -65,7 +65,10 @@ def demo(
 ) -> Iterator[tuple[Database, DemoSummary]]:
     """One demo per backend for the whole module: the tests below only read it."""
     tmp = tmp_path_factory.mktemp("demo")
-    with empty_database(request.param, tmp, _sqlite_template, _pg_template) as db:
+    with (
+        shared_audit_key(tmp),
+        empty_database(request.param, tmp, _sqlite_template, _pg_template) as db,
+    ):
         yield db, _build(db, default_policy(), TODAY)
 
 

@@ -266,10 +266,14 @@ def test_a_contract_from_an_accepted_quote_carries_its_lines(db, team, policy, t
     assert shown["amount"] == quote["gross"] and shown["currency"] == "CNY"
     assert shown["customer_code"] == shop["code"] and shown["status"] == "draft"
     goods = shown["fields"]["goods"]
-    assert [(g["code"], g["quantity"], g["unit_price"]) for g in goods] == [
-        ("P-1", "2.00", "100.00"),
-        ("P-2", "3.00", "48.00"),
+    # The contract's goods table states prices tax-inclusive, as contracts do.
+    assert [
+        (g["name"], g["quantity"], g["unit_price"], g["amount"], g["tax_rate"]) for g in goods
+    ] == [
+        (goods[0]["name"], "2", "113.00", "226.00", "13"),
+        (goods[1]["name"], "3", "54.24", "162.72", "13"),
     ]
+    assert sum(Decimal(g["amount"]) for g in goods) == shown["amount"]
     assert shown["fields"]["quote"] == number and quote["contract"] == made["number"]
     with pytest.raises(Conflict, match="already became"), db.write() as s:
         contracts.contract_from_quote(

@@ -47,7 +47,7 @@ def test_daily_text_in_chinese(db, team, policy, today, data, zh):
     text = render_daily([report], "text")
     lines = text.splitlines()
     assert lines[0] == "bizops 每日提醒：Alice Chen（alice） — 2026-11-27"
-    assert lines[1] == "共 8 项待办。"
+    assert lines[1] == "共 9 项待办。"
     assert "逾期跟进（2）" in lines and "今日跟进（1）" in lines
     assert "超时审批（1）" in lines and "合同到期提醒（1）" in lines
     assert "未联系的新客户（1）" in lines
@@ -83,7 +83,7 @@ def test_daily_md_and_html_in_chinese(db, team, policy, today, data, zh):
     small = data["small_request"]
     assert (
         "- 请以 manager 身份同意或驳回 HT-2026-0003 Service renewal（Old Co，50,000.00 CNY），"
-        f"第 1/2 环节 — 4天后到期（2026-12-01）；\\`bizops approval show {small}\\`"
+        f"第 1/2 环节 — 还有 2 个工作日到期（2026-12-01）；\\`bizops approval show {small}\\`"
     ) in md
     assert "## 按负责人统计的团队逾期跟进（2）" in md
     assert "| 负责人 | 姓名 | 逾期 | 最早到期日 | 天数 |" in md

@@ -61,9 +61,9 @@ def _deliveries(db):
     with db.read() as s:
         return dict(
             s.execute(
-                select(User.login, ReportDelivery.recipient).join(
-                    User, User.id == ReportDelivery.user_id
-                )
+                select(User.login, ReportDelivery.recipient)
+                .join(User, User.id == ReportDelivery.user_id)
+                .where(ReportDelivery.status == "sent")
             ).all()
         )
 

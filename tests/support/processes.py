@@ -57,3 +57,35 @@ def imported_modules(*args: str) -> set[str]:
             names.add(match.group(2).split(".")[0])
     assert "typer" in names, "importtime output was not parsed"
     return names
+
+
+def run_in_terminal(
+    args: list[str], *, columns: int, lines: int = 50, env: dict[str, str] | None = None
+) -> str:
+    """Run ``python -m bizops ARGS`` in a pseudo-terminal of ``columns`` x ``lines`` (as a
+    person at a terminal of that size would), and return the screen's text, colours removed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its stdin, stdout and stderr are the terminal
+        os.environ.update(env or {})
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
+        os.execv(sys.executable, [sys.executable, "-m", "bizops", *args])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    text = screen.decode("utf-8", "replace").replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)

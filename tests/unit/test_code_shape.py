@@ -35,3 +35,19 @@ def test_no_function_is_longer_than_80_lines() -> None:
                 if length > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}"] = length
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_the_project_speaks_of_itself_only() -> None:
+    """Code, docs and shipped data refer to things inside the repository (docs/standard.md
+    describes the workflow standard), not to the notes it was built from."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    outside = re.compile(r"PRODUCT(\.md| section)|\bseed [CK]\d|[（(][CK]\d(-\d)?[)）]")
+    found = []
+    for folder in ("bizops", "docs", "bench", "scripts", "tests"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in {".py", ".md", ".toml", ".j2", ".html", ".txt"} and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += [f"{path.relative_to(root)}: {m[0]}" for m in outside.finditer(text)]
+    assert not found, found

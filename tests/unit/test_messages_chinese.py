@@ -138,7 +138,7 @@ def test_policy_problems_for_config_check(zh: None) -> None:
     problem = refusal(lambda: build_policy(data))
     assert problem.message == "制度配置有 2 处问题"
     assert problem.details == [
-        "currency：'RMBX' 不是三位字母的币种代码",
+        "currency：'RMBX' 不是 ISO 4217 规定的三位字母货币代码",
         "approval.sla_days：0；应为 >= 1 的整数工作日数",
     ]
 

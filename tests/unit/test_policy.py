@@ -286,3 +286,35 @@ def test_shipped_file_is_valid_toml_and_complete() -> None:
         "mail",
     }
     build_policy(data)
+
+
+def test_chain_groups_and_limits_in_the_policy():
+    from bizops.domain.policy import build_policy, merge_policy
+    from bizops.services.policy import default_policy_data
+
+    rules = [
+        {
+            "name": "groups",
+            "risk": ["high"],
+            "chain": ["manager", {"all": ["legal", "finance"]}, {"any": ["gm", "manager2"]}],
+        },
+        {"name": "rest", "chain": ["manager"], "limits": "sometimes"},
+    ]
+    data = merge_policy(default_policy_data(), {"approval": {"rules": rules}})
+    with pytest.raises(Invalid) as caught:
+        build_policy(data)
+    details = "\n".join(caught.value.details)
+    assert "approval.rules[1].chain[3].any: unknown value 'manager2'" in details
+    assert "approval.rules[2].limits: 'sometimes'; accepted: every, last" in details
+    rules[0]["chain"] = ["manager", {"all": ["legal", "finance"]}, {"any": ["gm"]}]
+    rules[1]["limits"] = "last"
+    with pytest.raises(Invalid) as caught:
+        build_policy(data)
+    assert "a group needs at least two roles" in "\n".join(caught.value.details)
+    rules[0]["chain"] = ["manager", {"all": ["legal", "finance"]}, {"any": ["gm", "legal"]}]
+    with pytest.raises(Invalid, match="problem"):
+        build_policy(data)  # legal twice
+    rules[0]["chain"] = ["manager", {"all": ["legal", "finance"]}, "gm"]
+    policy = build_policy(data)
+    assert policy.approval_rules[0].chain == ("manager", "legal+finance", "gm")
+    assert policy.approval_rules[1].limits == "last"

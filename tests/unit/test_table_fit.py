@@ -67,3 +67,8 @@ def test_english_names_fold_between_words() -> None:
 def test_a_word_wider_than_the_column_is_cut_by_characters() -> None:
     lines = fold_text("Supercalifragilistic", 8).split("\n")
     assert all(cell_len(line) <= 8 for line in lines) and "".join(lines) == "Supercalifragilistic"
+
+
+def test_a_company_name_folds_before_its_kind_when_the_name_fits_a_line() -> None:
+    assert fold_text("武汉鼎盛电子科技有限公司", 16) == "武汉鼎盛电子科技\n有限公司"
+    assert fold_text("青岛金桥食品股份有限公司", 12) == "青岛金桥食品\n股份有限公司"

@@ -10,11 +10,13 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import CustomerArg, contact_app
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_rows,
     say,
 )
@@ -23,6 +25,7 @@ from bizops.services.customers.views import ContactView
 
 CONTACT_LIST = Listing(
     name="customer_contact_list",
+    priority=("name", "phone", "email", "title"),
     fields=ContactView,
     columns=(
         Col("id", N_("Id"), justify="right"),
@@ -74,6 +77,8 @@ def contact_list(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List a customer's contacts, the primary first.

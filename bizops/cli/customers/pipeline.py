@@ -10,12 +10,14 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import CustomerArg, ReasonOption, app
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     Format,
     FormatOption,
     HeadersOption,
     LimitOption,
     Listing,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -155,6 +157,8 @@ def regrade(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """Regrade every customer by the policy's rules; --dry-run lists the changes only.

@@ -10,6 +10,8 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import CustomerArg, app
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
+    Format,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -17,17 +19,21 @@ from bizops.cli.output import (
     Listing,
     OutputOption,
     Section,
+    WideOption,
     emit_object,
     emit_rows,
     note,
     say,
     value_label,
 )
+from bizops.cli.output.columns import by_due
 from bizops.i18n import N_, _
 from bizops.services.customers.views import CustomerListRow
 
 CUSTOMER_LIST = Listing(
     name="customer_list",
+    priority=("name", "code", "next_due", "grade", "stage", "last_contact"),
+    urgency=by_due("next_due"),
     fields=CustomerListRow,
     columns=(
         Col("code", N_("Code")),
@@ -141,6 +147,8 @@ def list_(
     fmt: FormatOption = None,
     output: OutputOption = None,
     limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
     """List customers (archived ones only with --archived or --all).
@@ -324,6 +332,57 @@ def update(
             allow_duplicate=allow_duplicate,
         )
     say(_("Updated {code} {name}.").format(code=view["code"], name=view["name"]))
+
+
+@app.command("invoicing")
+def invoicing(
+    customer: CustomerArg,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="KEY=VALUE; keys: name, tax_id, address, phone, bank, bank_account "
+            "(an empty value clears one).",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Set the customer's invoicing details (开票信息) that contracts print.
+
+    The owner or a manager may. The unified social credit code is checked with its
+    check digit. Without --set, shows them.
+
+    Example: bizops customer invoicing C0001 --set tax_id=91320500MA1XXXXX0J --set bank=中国银行苏州分行
+    """
+    from bizops.services.contracts.terms import parse_assignments
+    from bizops.services.customers import set_invoicing, show_customer
+
+    st = state()
+    values = parse_assignments(assignments)
+    view: dict[str, Any]
+    if values:
+        with st.write() as (session, actor):
+            view = dict(set_invoicing(session, actor=actor, ref=customer, values=values))
+    else:
+        with st.read() as session:
+            shown = show_customer(session, ref=customer, today=st.today)
+            view = {"code": shown["code"], "name": shown["name"], "invoicing": shown["invoicing"]}
+    if fmt is Format.json:
+        emit_object(view, fmt=fmt)
+        return
+    say(_("Invoicing details of {code} {name}:").format(code=view["code"], name=view["name"]))
+    for key, value in view["invoicing"].items():
+        say(f"  {_(INVOICING_LABELS[key])}: {value}")
+
+
+INVOICING_LABELS = {
+    "name": N_("Name"),
+    "tax_id": N_("Unified social credit code"),
+    "address": N_("Address"),
+    "phone": N_("Phone"),
+    "bank": N_("Bank"),
+    "bank_account": N_("Bank account"),
+}
 
 
 @app.command("archive")

@@ -42,6 +42,13 @@ def import_(
         Path | None,
         typer.Option("--rejects", help="Write the bad rows, with a reason, to this CSV file."),
     ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Write every problem (line, column, value, problem) to this CSV file.",
+        ),
+    ] = None,
     fmt: FormatOption = None,
 ) -> None:
     """Import customers: every bad row is reported; all or nothing unless --skip-invalid.
@@ -49,12 +56,20 @@ def import_(
     Rows whose name already exists (case, width and punctuation ignored) are skipped as
     "already present", so importing the same file again adds nothing.
 
+    The terminal lists the first 50 problems; --errors FILE gets all of them.
+
     Example: bizops customer import 客户名单.csv --skip-invalid --rejects rejects.csv
     """
     import sys
 
+    from bizops.cli.output import check_output_path
     from bizops.services.customers import import_customers
 
+    # Checked before anything is read: never the database, a directory or a device.
+    if rejects is not None:
+        rejects = check_output_path(rejects, option="--rejects")
+    if errors is not None:
+        errors = check_output_path(errors, option="--errors")
     st = state()
     progress_bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
@@ -67,6 +82,7 @@ def import_(
                 today=st.today,
                 skip_invalid=skip_invalid,
                 rejects=rejects,
+                errors=errors,
                 progress=progress_bar.update if progress_bar else _quiet,
             )
     finally:
@@ -75,6 +91,13 @@ def import_(
     if fmt is Format.json or fmt is Format.csv:
         emit_object(dict(result.as_dict()), fmt=fmt)
         return
+    _summarise(result, errors_given=errors is not None)
+
+
+def _summarise(result: Any, *, errors_given: bool) -> None:
+    """What an import did, with its problems (the first ``SHOWN`` of them) on stderr."""
+    from bizops.services.customers.import_guards import SHOWN, bounded
+
     counts = {
         "count": result.imported,
         "file": result.file,
@@ -92,10 +115,15 @@ def import_(
             "Imported {count} customer(s) from {file}; {present} already present; {rejected} rejected."
         )
         say(text.format(**counts))
-    for line in result.problems:
+    shown = bounded(result.problems, errors_option=not errors_given)
+    for line in shown[:SHOWN]:
         note(_("  rejected {problem}").format(problem=line))
+    for line in shown[SHOWN:]:
+        note(f"  {line}")
     if result.rejects_file:
         note(_("Wrote the rejected rows to {file}").format(file=result.rejects_file))
+    if result.errors_file:
+        note(_("Wrote every problem to {file}").format(file=result.errors_file))
 
 
 def _quiet(_phase: str, _done: int, _total: int) -> None:

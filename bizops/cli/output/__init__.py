@@ -9,7 +9,14 @@ from bizops.cli.output.listing import (
     write_json,
     write_plain,
 )
-from bizops.cli.output.options import FormatOption, HeadersOption, LimitOption, OutputOption
+from bizops.cli.output.options import (
+    ColumnsOption,
+    FormatOption,
+    HeadersOption,
+    LimitOption,
+    OutputOption,
+    WideOption,
+)
 from bizops.cli.output.record import Extra, Line, Pairs, Section, draw_sections, emit_object
 from bizops.cli.output.table import TERMINAL_ROWS
 from bizops.cli.output.targets import (
@@ -49,7 +56,9 @@ __all__ = [
     "LISTINGS",
     "REPORT",
     "TERMINAL_ROWS",
+    "WideOption",
     "Col",
+    "ColumnsOption",
     "Extra",
     "Format",
     "FormatOption",

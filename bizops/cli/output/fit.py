@@ -19,8 +19,10 @@ from rich.cells import cell_len
 # A Rich table without its outer edge: one space either side of each cell, one rule between.
 CELL_PADDING = 2
 RULE = 1
-# A folding column is never narrower than this (or its header, or its widest value).
+# A folding column is never narrower than this (or its header, or its widest value), nor
+# than its longest Latin word up to WORD_MAX.
 FOLD_MIN = 8
+WORD_MAX = 14
 
 # Endings that name the kind of company: kept on one line when a name folds.
 COMPANY_SUFFIXES = (
@@ -43,6 +45,10 @@ COMPANY_SUFFIXES = (
 )
 
 
+# A folding column asks for about half its widest value (a name on two lines), up to this.
+COMFORT_MAX = 24
+
+
 @dataclass(frozen=True)
 class ColumnFit:
     """What fitting needs of one column."""
@@ -51,6 +57,14 @@ class ColumnFit:
     minimum: int  # the narrowest it may be drawn
     folds: bool  # names and text fold; codes, dates and numbers never do
     priority: int  # 1 is kept longest; ties drop the later column first
+
+    @property
+    def comfortable(self) -> int:
+        """The width worth keeping a column narrower than this for: about two lines of its
+        widest value for names and text, all of it for the rest."""
+        if not self.folds:
+            return self.natural
+        return max(self.minimum, min(-(-self.natural // 2), COMFORT_MAX))
 
 
 def table_width(widths: Sequence[int]) -> int:
@@ -67,8 +81,18 @@ def column_fit(
     natural = max(widest, cell_len(header))
     if not folds:
         return ColumnFit(natural, natural, False, priority)
-    minimum = min(natural, max(cell_len(header), min_width or FOLD_MIN))
+    word = min(max((_longest_word(v) for v in values), default=0), WORD_MAX)
+    minimum = min(natural, max(cell_len(header), min_width or FOLD_MIN, word))
     return ColumnFit(natural, minimum, True, priority)
+
+
+_LATIN_WORD = re.compile(r"[\x21-\x7e]+")
+
+
+def _longest_word(text: str) -> int:
+    """The longest run of Latin letters, digits and signs: a word that folding would cut
+    (Chinese breaks between any two characters)."""
+    return max((len(w) for w in _LATIN_WORD.findall(text)), default=0)
 
 
 def _longest_line(text: str) -> int:
@@ -77,10 +101,21 @@ def _longest_line(text: str) -> int:
 
 def fit(columns: Sequence[ColumnFit], width: int) -> tuple[list[int], list[int]]:
     """The columns to keep (indexes, in their order) and the width of each, for a table at
-    most ``width`` cells wide. The first column by priority is always kept."""
+    most ``width`` cells wide. The first column by priority is always kept. A less important
+    column goes before a more important name is squeezed below its comfortable width; a
+    column of priority 0 (one the person named) is never dropped."""
     keep = list(range(len(columns)))
-    while len(keep) > 1 and table_width([columns[i].minimum for i in keep]) > width:
-        keep.remove(max(keep, key=lambda i: (columns[i].priority, i)))
+    while len(keep) > 1:
+        droppable = [i for i in keep if columns[i].priority > 0]
+        if not droppable:
+            break
+        last = max(droppable, key=lambda i: (columns[i].priority, i))
+        # The least important column stays, at its narrowest, if the others keep their
+        # comfortable widths beside it.
+        wanted = [columns[i].minimum if i == last else columns[i].comfortable for i in keep]
+        if table_width(wanted) <= width:
+            break
+        keep.remove(last)
     widths = {i: columns[i].natural for i in keep}
     excess = table_width(list(widths.values())) - width
     # Take the excess from the folding columns, the widest first, down to their minimums.

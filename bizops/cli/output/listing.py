@@ -21,6 +21,7 @@ from bizops.cli.output.columns import Col, Listing, declared_columns, own_labels
 from bizops.cli.output.labels import HeaderStyle, header_row
 from bizops.cli.output.targets import LISTING, Format, OutputKind, open_text, resolve_output
 from bizops.cli.output.values import cell, jsonable, note
+from bizops.cli.output.view import View, choose_view
 from bizops.domain.text import neutralise_formula
 from bizops.i18n import _
 
@@ -40,9 +41,13 @@ def emit_rows(
 ) -> int:
     """Write rows in the chosen format; returns how many were written. ``headers`` chooses
     the header row of CSV and xlsx: the field names (default) or their Chinese labels."""
-    columns, keys = declared_columns(listing)
     target = resolve_output(fmt, output, kind=kind)
     chosen = Format(target.format)
+    table = chosen is Format.table and target.to_stdout and values.stdout_is_terminal()
+    view = _view(listing, table=table)
+    columns, keys = list(view.columns), view.keys or declared_columns(listing)[1]
+    if view.keys is not None:
+        rows = ({k: row.get(k) for k in view.keys} for row in rows)
     labels = own_labels(listing)
     if chosen is Format.xlsx:
         from bizops.cli.output.workbook import write_workbook
@@ -63,14 +68,48 @@ def emit_rows(
         elif chosen is Format.csv:
             named = (lambda names: header_row(names, headers, labels)) if headers else None
             count = write_csv(stream, _limited(rows, limit), columns, keys, header=named)
-        elif target.to_stdout and values.stdout_is_terminal():
+        elif table:
             from bizops.cli.output.table import write_table
 
-            count = write_table(rows, columns, limit, title, empty, total)
+            count = write_table(rows, _spec(listing, view, title, empty), limit, total)
         else:
             count = write_plain(stream, _limited(rows, limit), columns)
     _wrote(target.path, count)
     return count
+
+
+def _view(listing: Listing | Sequence[Col], *, table: bool) -> View:
+    """The columns chosen for this run: ``--columns`` for every format; ``--wide`` and the
+    personal config's ``[columns]`` for the terminal's table."""
+    from bizops.cli.context import state
+
+    current = state()
+    preferred = None
+    if table and isinstance(listing, Listing) and current.columns is None and not current.wide:
+        from bizops.services.prefs import listing_columns
+
+        preferred = listing_columns(listing.name)
+    return choose_view(
+        listing, names=current.columns, wide=current.wide and table, preferred=preferred
+    )
+
+
+def _spec(listing: Listing | Sequence[Col], view: View, title: str | None, empty: str) -> Any:
+    from bizops.cli.context import state
+    from bizops.cli.output.table import TableSpec
+
+    current = state()
+    if not isinstance(listing, Listing):
+        return TableSpec(view, title=title, empty=empty, no_pager=current.no_pager)
+    return TableSpec(
+        view,
+        priority=listing.priority,
+        urgency=listing.urgency,
+        today=current.today if listing.urgency else None,
+        title=title,
+        empty=empty,
+        no_pager=current.no_pager,
+    )
 
 
 def _wrote(path: Path | None, count: int) -> None:

@@ -10,6 +10,23 @@ import typer
 from bizops.cli.output.labels import HeaderStyle
 from bizops.cli.output.targets import Format
 
+
+def _keep_columns(value: str | None) -> str | None:
+    if value is not None:
+        from bizops.cli.context import state
+
+        state().columns = value
+    return value
+
+
+def _keep_wide(value: bool) -> bool:
+    if value:
+        from bizops.cli.context import state
+
+        state().wide = True
+    return value
+
+
 FormatOption = Annotated[
     Format | None,
     typer.Option(
@@ -36,5 +53,25 @@ HeadersOption = Annotated[
         "--headers",
         help="CSV and xlsx header row: keys (the field names, as in JSON) or zh (Chinese labels).",
         show_default=False,
+    ),
+]
+# Every listing takes these two (a test checks it); the output layer reads them from the
+# run's state, so a command only declares them.
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="A,B,...",
+        callback=_keep_columns,
+        help="Show these columns, in this order (names as the JSON keys).",
+        show_default=False,
+    ),
+]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        callback=_keep_wide,
+        help="Show every column at full width; the terminal wraps long lines.",
     ),
 ]

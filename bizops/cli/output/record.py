@@ -16,6 +16,9 @@ from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
 from bizops.cli.output.values import cell, console, jsonable, note
 from bizops.i18n import _
 
+# From this many terminal columns, a record's fields are laid out in two columns.
+TWO_COLUMNS = 100
+
 
 @dataclass(frozen=True)
 class Section:
@@ -98,17 +101,31 @@ def _write_rich_object(
     from rich.text import Text
 
     con = console()
+    pairs = [
+        (
+            Text(field_label(key, labels)),
+            Text(cell(value_label(kinds.get(key) or FIELD_KINDS.get(key), value))),
+        )
+        for key, value in obj.items()
+        if not isinstance(value, list | dict)
+    ]
     # Text, not markup: a title or note such as "测试[/]结束" must print as typed.
     table = Table(
         show_header=False, box=None, title=Text(title) if title else None, title_justify="left"
     )
     table.title_style = "bold"
-    table.add_column(style="bold cyan")
-    table.add_column()
-    for key, value in obj.items():
-        if not isinstance(value, list | dict):
-            shown = value_label(kinds.get(key) or FIELD_KINDS.get(key), value)
-            table.add_row(Text(field_label(key, labels)), Text(cell(shown)))
+    # Two columns of fields side by side on a wide terminal, one below TWO_COLUMNS.
+    halves = 2 if con.width >= TWO_COLUMNS and len(pairs) > 4 else 1
+    rows = -(-len(pairs) // halves)
+    for _half in range(halves):
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(ratio=1)
+    for r in range(rows):
+        cells: list[Any] = []
+        for half in range(halves):
+            n = half * rows + r
+            cells += list(pairs[n]) if n < len(pairs) else [Text(), Text()]
+        table.add_row(*cells)
     con.print(table)
     draw_sections(con, obj, sections)
 

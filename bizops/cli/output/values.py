@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from bizops.domain.text import visible
 from bizops.i18n import N_, _
 
 # Weekday names as strftime's %a writes them in the C locale, for the catalog.
@@ -42,7 +43,7 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
-    return str(value)
+    return visible(str(value))
 
 
 def with_weekday(day: date) -> str:
@@ -58,7 +59,8 @@ def use_colour() -> bool:
     return stdout_is_terminal() and not os.environ.get("NO_COLOR")
 
 
-def console(stderr: bool = False) -> Any:
+def console(stderr: bool = False, width: int | None = None) -> Any:
+    """A Rich console on stdout (or stderr); ``width`` draws wider than the terminal."""
     from rich.console import Console
 
     return Console(
@@ -66,16 +68,17 @@ def console(stderr: bool = False) -> Any:
         no_color=not use_colour() if not stderr else None,
         highlight=False,
         soft_wrap=False,
+        width=width,
     )
 
 
 def say(message: str) -> None:
-    """The result of a command, on stdout."""
-    sys.stdout.write(message + "\n")
+    """The result of a command, on stdout (stored text in it shown, never obeyed)."""
+    sys.stdout.write(visible(message) + "\n")
     sys.stdout.flush()
 
 
 def note(message: str) -> None:
     """Commentary for people, on stderr, so that stdout stays parseable."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(visible(message) + "\n")
     sys.stderr.flush()

@@ -15,6 +15,7 @@ from bizops.domain.policy import sections
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import (
     ApprovalRule,
+    CcRule,
     GradingRule,
     MailSettings,
     Policy,
@@ -27,6 +28,7 @@ __all__ = [
     "WEEKDAY_NAMES",
     "WEEKEND_RULES",
     "ApprovalRule",
+    "CcRule",
     "GradingRule",
     "MailSettings",
     "Policy",

@@ -53,6 +53,7 @@ class ApprovalRule:
     amount_max: Decimal | None = None  # exclusive
     risks: tuple[str, ...] = ()
     non_standard: bool | None = None
+    limits: str = "every"  # every: limits apply at each step; last: only at the last step
 
     @property
     def is_catch_all(self) -> bool:
@@ -91,6 +92,18 @@ class ApprovalRule:
 
     def describe(self) -> str:
         return _(" and ").join(self.conditions()) or _("any contract")
+
+
+@dataclass(frozen=True)
+class CcRule:
+    """Who is copied (抄送) on the requests of the named rules (none named: every rule)."""
+
+    rules: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+
+    def applies(self, rule: str) -> bool:
+        return not self.rules or rule in self.rules
 
 
 # Where `report daily --send` delivers: mail, or a WeCom (企业微信) / DingTalk (钉钉) group robot.
@@ -164,6 +177,11 @@ class Policy:
     weekend_days: frozenset[int]
     calendar: WorkCalendar  # working days: weekends, holidays and make-up days
     mail: MailSettings
+    # Payments on purchase contracts and write-offs route through matrices of their own.
+    payment_rules: tuple[ApprovalRule, ...] = ()
+    writeoff_rules: tuple[ApprovalRule, ...] = ()
+    approval_cc: tuple[CcRule, ...] = ()
+    seal_required: bool = False  # contracts are sealed (用印) between approval and signing
     quote_rules: tuple[QuoteRule, ...] = ()
     quote_number: str = "Q-{year}-{seq:04d}"
     quote_valid_days: int = 30

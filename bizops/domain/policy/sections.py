@@ -3,24 +3,24 @@ with the department's changes over them) and returns the ``Policy`` fields it ow
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bizops.domain import workdays
+from bizops.domain.currencies import ISO_4217
+from bizops.domain.invoicing import INVOICING_KEYS, clean_invoicing_value, invoicing_problem
 from bizops.domain.policy import check
+from bizops.domain.policy.approval_section import approval
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import (
     DELIVERY_CHANNELS,
     ROBOT_CHANNELS,
-    ApprovalRule,
     GradingRule,
     MailSettings,
     RobotSettings,
 )
 from bizops.domain.policy.quotes import quotes
-from bizops.domain.roles import APPROVER_ROLES, ROLES
-from bizops.domain.vocab import CHANNELS, CONTRACT_TYPES, GRADES, INTENTS, RISKS, STAGES
+from bizops.domain.vocab import CHANNELS, GRADES, INTENTS, STAGES
 from bizops.i18n import N_, _
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,16 +32,27 @@ Fields = dict[str, Any]
 
 def currency(data: dict[str, Any], problems: Problems) -> Fields:
     code = str(check.required(data, "currency", "currency", problems)).upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
+    if code not in ISO_4217:
         problems.add(
-            _("currency: {code} is not a three-letter currency code").format(code=repr(code))
+            _("currency: {code} is not a three-letter currency code of ISO 4217").format(
+                code=repr(code)
+            )
         )
     return {"currency": code}
 
 
 def company(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "company", "company", problems)
-    return {"company": {str(k): str(v) for k, v in raw.items()}}
+    out = {str(k): str(v) for k, v in raw.items()}
+    # Our invoicing details (开票信息) are printed on every contract: checked as a customer's.
+    for key in INVOICING_KEYS:
+        value = out.get(key)
+        problem = invoicing_problem(key, value) if value else None
+        if problem:
+            problems.add(_("company.{key}: {problem}").format(key=key, problem=_(problem)))
+        elif value:
+            out[key] = clean_invoicing_value(key, value)
+    return {"company": out}
 
 
 def _days(value: Any, where: str, problems: Problems) -> int | None:
@@ -164,101 +175,6 @@ def grading(data: dict[str, Any], problems: Problems) -> Fields:
     return {"grading_rules": tuple(r for r in found if r), "grading_default": default}
 
 
-APPROVAL_RULE_KEYS = {"name", "chain", "types", "amount_min", "amount_max", "risk", "non_standard"}
-
-
-def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
-    if not value:
-        problems.add(_("{where}: a rule needs a chain of at least one role").format(where=where))
-        return ()
-    chain = check.string_list(value, where, ROLES, problems)
-    for role in chain:
-        if role not in APPROVER_ROLES:
-            problems.add(
-                _("{where}: role {role} cannot approve; approver roles are {roles}").format(
-                    where=where, role=repr(role), roles=", ".join(APPROVER_ROLES)
-                )
-            )
-    if len(set(chain)) != len(chain):
-        problems.add(
-            _("{where}: a role appears twice; one person approves one step").format(where=where)
-        )
-    return chain
-
-
-def _approval_rule(i: int, rule: Any, names: set[str], problems: Problems) -> ApprovalRule | None:
-    where = f"approval.rules[{i}]"
-    if not isinstance(rule, dict):
-        problems.add(_("{where}: expected a table").format(where=where))
-        return None
-    check.unknown_keys(rule, APPROVAL_RULE_KEYS, where, problems)
-    name = str(rule.get("name") or f"rule-{i}")
-    if name in names:
-        problems.add(
-            _("{where}: {name} is used twice").format(where=f"{where}.name", name=repr(name))
-        )
-    names.add(name)
-    amount_min = check.amount(rule.get("amount_min"), f"{where}.amount_min", problems)
-    amount_max = check.amount(rule.get("amount_max"), f"{where}.amount_max", problems)
-    if amount_min is not None and amount_max is not None and amount_max <= amount_min:
-        problems.add(_("{where}: amount_max must be greater than amount_min").format(where=where))
-    non_standard = rule.get("non_standard")
-    if non_standard is not None and not isinstance(non_standard, bool):
-        problems.add(_("{where}: expected true or false").format(where=f"{where}.non_standard"))
-        non_standard = None
-    return ApprovalRule(
-        name=name,
-        chain=_chain(rule.get("chain"), f"{where}.chain", problems),
-        types=check.string_list(rule.get("types"), f"{where}.types", CONTRACT_TYPES, problems),
-        amount_min=amount_min,
-        amount_max=amount_max,
-        risks=check.string_list(rule.get("risk"), f"{where}.risk", RISKS, problems),
-        non_standard=non_standard,
-    )
-
-
-def _check_matrix(matrix: list[ApprovalRule], problems: Problems) -> None:
-    """Every contract must be routable, and no rule may hide behind the catch-all."""
-    if not matrix:
-        problems.add(_("approval.rules: the matrix is empty; every contract must be routable"))
-        return
-    catch_alls = [i for i, r in enumerate(matrix) if r.is_catch_all]
-    if not catch_alls:
-        problems.add(
-            _(
-                "approval.rules: no catch-all rule (one without conditions); some contracts "
-                "would match no rule and could never be submitted"
-            )
-        )
-    elif catch_alls[0] != len(matrix) - 1:
-        later = ", ".join(r.name for r in matrix[catch_alls[0] + 1 :])
-        problems.add(
-            _(
-                "approval.rules: rule {rule} matches everything, so "
-                "the rules after it ({later}) can never apply"
-            ).format(rule=repr(matrix[catch_alls[0]].name), later=later)
-        )
-
-
-def approval(data: dict[str, Any], problems: Problems) -> Fields:
-    raw = check.table(data, "approval", "approval", problems)
-    names: set[str] = set()
-    found = [
-        _approval_rule(i, rule, names, problems)
-        for i, rule in enumerate(check.rules(raw, "rules", "approval.rules", problems), start=1)
-    ]
-    matrix = [r for r in found if r is not None]
-    _check_matrix(matrix, problems)
-    sla = check.whole(
-        check.required(raw, "sla_days", "approval.sla_days", problems),
-        "approval.sla_days",
-        problems,
-        minimum=1,
-        expected=N_("a whole number of working days"),
-    )
-    return {"approval_rules": tuple(matrix), "approval_sla_days": sla or 2}
-
-
 def numbering(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "numbering", "numbering", problems)
     contract_keys = {"year": 2026, "month": 1, "seq": 1, "type": "sales"}
@@ -297,9 +213,14 @@ def contracts(data: dict[str, Any], problems: Problems) -> Fields:
                 )
             )
         reminders = [30, 7, 0]
+    seal = raw.get("seal_required", False)
+    if not isinstance(seal, bool):
+        problems.add(_("{where}: expected true or false").format(where="contracts.seal_required"))
+        seal = False
     return {
         "notice_days": 30 if notice is None else notice,
         "reminder_days": tuple(sorted(set(reminders), reverse=True)),
+        "seal_required": seal,
     }
 
 

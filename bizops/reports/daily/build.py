@@ -18,6 +18,7 @@ from bizops.reports.daily.common import SECTIONS, PerUser, Recipient
 from bizops.reports.daily.contracts import milestone_section, notice_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section
 from bizops.reports.daily.items import DailyReport, TeamSummary
+from bizops.reports.daily.money import money_sections
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class DailyRows:
     notices: Sequence[Mapping[str, Any]]  # contracts.notice_reminders
     milestones: Sequence[Mapping[str, Any]]  # contracts.due_milestones, a week ahead
     team: TeamSummary | None = None  # followups.team_section, for those who see the team
+    receipts: Sequence[Mapping[str, Any]] = ()  # money.overdue_receivables
+    invoices: Sequence[Mapping[str, Any]] = ()  # money.invoices_to_issue
 
 
 def is_empty(report: Mapping[str, Any]) -> bool:
@@ -53,6 +56,9 @@ def build_daily(
     new = new_customer_section(
         rows.new_customers, recipients=recipients, policy=policy, today=today
     )
+    receipts, invoices = money_sections(
+        rows.receipts, rows.invoices, recipients=recipients, today=today
+    )
     per: dict[str, PerUser[Any]] = {
         "followups_overdue": overdue,
         "followups_due_today": due_today,
@@ -61,6 +67,8 @@ def build_daily(
         "contracts_notice": notices,
         "milestones": milestones,
         "new_customers": new,
+        "receipts_overdue": receipts,
+        "invoices_to_issue": invoices,
     }
     reports: list[DailyReport] = []
     for r in recipients:
@@ -82,6 +90,8 @@ def build_daily(
                 "contracts_notice": notices[r.id],
                 "milestones": milestones[r.id],
                 "new_customers": new[r.id],
+                "receipts_overdue": receipts[r.id],
+                "invoices_to_issue": invoices[r.id],
                 "team": rows.team if r.sees_team else None,
             }
         )

@@ -27,6 +27,8 @@ SECTIONS: tuple[str, ...] = (
     "contracts_notice",
     "milestones",
     "new_customers",
+    "receipts_overdue",
+    "invoices_to_issue",
 )
 # In English; each is translated where it is shown (``_(SECTION_TITLES[key])``).
 SECTION_TITLES: dict[str, str] = {
@@ -37,6 +39,8 @@ SECTION_TITLES: dict[str, str] = {
     "contracts_notice": N_("Contracts reaching their notice days"),
     "milestones": N_("Milestones due or overdue"),
     "new_customers": N_("New customers never contacted"),
+    "receipts_overdue": N_("Receipts overdue"),
+    "invoices_to_issue": N_("Invoices to issue"),
 }
 
 

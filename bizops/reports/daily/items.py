@@ -6,7 +6,7 @@ the items as they are. Every item carries an ``action``: what to do and by when.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class FollowupItem(TypedDict):
@@ -100,6 +100,36 @@ class MilestoneItem(TypedDict):
     action: str
 
 
+class ReceiptOverdueItem(TypedDict):
+    """``receipts_overdue``: a contract with money past due (逾期回款), for its owner and
+    for finance."""
+
+    contract: str
+    title: str
+    customer: str
+    owner: str
+    currency: str
+    overdue: str
+    outstanding: str
+    oldest_due: str
+    days_overdue: int
+    action: str
+
+
+class InvoiceToIssueItem(TypedDict):
+    """``invoices_to_issue``: an invoice request waiting for finance (待开票)."""
+
+    id: int  # as in `bizops contract invoice issue ID`
+    contract: str
+    customer: str
+    type: str
+    amount: str
+    currency: str
+    requested_on: str
+    requested_by: str
+    action: str
+
+
 class OwnerOverdue(TypedDict):
     owner: str
     name: str
@@ -131,4 +161,8 @@ class DailyReport(TypedDict):
     contracts_notice: list[NoticeItem]
     milestones: list[MilestoneItem]
     new_customers: list[NewCustomerItem]
+    receipts_overdue: list[ReceiptOverdueItem]
+    invoices_to_issue: list[InvoiceToIssueItem]
     team: TeamSummary | None
+    # The head of the audit log (COUNT:HASH), in the reports mailed to managers and admins.
+    audit_anchor: NotRequired[str]

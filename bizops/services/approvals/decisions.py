@@ -16,11 +16,19 @@ from typing import Any
 from sqlmodel import Session
 
 from bizops.domain import approval as rules
+from bizops.domain.approval_steps import limit_applies, step_complete
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
 from bizops.i18n import N_, _
-from bizops.services.approvals.requests import find_request, snapshot, step_due, steps_of
+from bizops.services.approvals.absences import stand_in
+from bizops.services.approvals.requests import (
+    current_label,
+    find_request,
+    snapshot,
+    step_due,
+    steps_of,
+)
 from bizops.store import audit
 from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Quote, User
 
@@ -38,6 +46,8 @@ class Outcome:
     contract_id: int | None
     amendment_id: int | None
     status: str
+    payment_id: int | None = None
+    writeoff_id: int | None = None
     quote_id: int | None = None
 
     def __post_init__(self) -> None:
@@ -54,9 +64,13 @@ class Outcome:
 
     @property
     def about(self) -> str:
-        """``contract``, ``amendment`` or ``quote``."""
+        """``contract``, ``amendment``, ``payment``, ``writeoff`` or ``quote``."""
         if self.quote_id is not None:
             return "quote"
+        if self.payment_id is not None:
+            return "payment"
+        if self.writeoff_id is not None:
+            return "writeoff"
         return "contract" if self.amendment_id is None else "amendment"
 
     @classmethod
@@ -67,21 +81,39 @@ class Outcome:
             request.contract_id,
             request.amendment_id,
             request.status,
+            payment_id=request.payment_id,
+            writeoff_id=request.writeoff_id,
             quote_id=request.quote_id,
         )
 
 
 @dataclass
-class _Open:
+class OpenRequest:
     request: ApprovalRequest
     steps: list[ApprovalStep]
-    current: ApprovalStep
+    current: list[ApprovalStep]  # the open rows of the current step (several for a group)
     number: str  # the contract's, or the quote's
-    owner_id: int
+    owner_id: int  # the owner of that contract or quote
 
     @property
     def subject(self) -> str:
         return "quote" if self.request.quote_id is not None else "contract"
+
+    @property
+    def seq(self) -> int:
+        return self.request.current_step
+
+    @property
+    def label(self) -> str:
+        return current_label(self.request) or (self.current[0].role if self.current else "")
+
+    def rows_at(self, seq: int) -> list[ApprovalStep]:
+        return [s for s in self.steps if s.seq == seq]
+
+    def contract_owner(self, session: Session) -> str | None:
+        """The login of the owner of what the request is about (a contract or a quote)."""
+        owner = session.get(User, self.owner_id)
+        return owner.login if owner is not None else None
 
 
 # Why a closed request cannot be decided, by what was tried (``doing``).
@@ -94,7 +126,9 @@ _NOT_PENDING = {
 }
 
 
-def _load_pending(session: Session, ref: str | int, *, doing: str) -> _Open:
+def load_pending(session: Session, ref: str | int, *, doing: str) -> OpenRequest:
+    """A pending request with its contract (or quote), its steps and the open rows of its
+    current step."""
     request = find_request(session, ref)
     assert request.id is not None
     if request.status != rules.PENDING:
@@ -106,8 +140,8 @@ def _load_pending(session: Session, ref: str | int, *, doing: str) -> _Open:
     )
     assert about is not None
     steps = steps_of(session, request.id)
-    current = next(s for s in steps if s.seq == request.current_step)
-    return _Open(
+    current = [s for s in steps if s.seq == request.current_step and s.status == rules.PENDING]
+    return OpenRequest(
         request=request,
         steps=steps,
         current=current,
@@ -126,59 +160,95 @@ _ONLY_CURRENT_REJECT = N_(
 )
 
 
-def _check_step(loaded: _Open, step: int | None, *, verb: str) -> None:
-    if step is None or step == loaded.current.seq:
+def _check_step(loaded: OpenRequest, step: int | None, *, verb: str) -> None:
+    if step is None or step == loaded.seq:
         return
     request = loaded.request
     known = {s.seq: s for s in loaded.steps}
-    current = loaded.current
     if step not in known:
         raise Invalid(
             _(
                 "--step: request {id} has steps 1 to {last}; the current one is {current} ({role})"
-            ).format(id=request.id, last=len(loaded.steps), current=current.seq, role=current.role)
+            ).format(id=request.id, last=max(known), current=loaded.seq, role=loaded.label)
         )
     message = _ONLY_CURRENT_APPROVE if verb == "approve" else _ONLY_CURRENT_REJECT
     raise Conflict(
         _(message).format(
             step=step,
-            step_role=known[step].role,
+            step_role=request.chain[step - 1] if step <= len(request.chain) else known[step].role,
             id=request.id,
             status=known[step].status,
-            current=current.seq,
-            role=current.role,
+            current=loaded.seq,
+            role=loaded.label,
         )
     )
 
 
-def _require_decider(session: Session, actor: User, loaded: _Open, *, verb: str) -> None:
-    """The rules of the matrix: the step's role, segregation of duties, one step per person,
-    the approval limit."""
+def _decided_so_far(loaded: OpenRequest) -> list[tuple[int, str]]:
+    return [
+        (s.seq, s.decided_by) for s in loaded.steps if s.status == rules.APPROVED and s.decided_by
+    ]
+
+
+def candidates(
+    loaded: OpenRequest, actor: User, today: date, session: Session
+) -> list[ApprovalStep]:
+    """The open rows ``actor`` might decide: handed to them (or to someone they stand in
+    for), else of a role they hold."""
+    mine = []
+    for row in loaded.current:
+        if row.assignee:
+            if actor.login in (row.assignee, stand_in(session, row.assignee, today)):
+                mine.append(row)
+        elif actor.has_role(row.role):
+            mine.append(row)
+    return mine
+
+
+def require_decider(
+    session: Session, actor: User, loaded: OpenRequest, *, verb: str, today: date
+) -> ApprovalStep:
+    """The row of the current step that ``actor`` decides, under the rules of the matrix: the
+    step's role, segregation of duties, one step per person, the approval limit."""
     request = loaded.request
     assert request.id is not None
+    found = candidates(loaded, actor, today, session)
+    row = found[0] if found else None
+    if row is not None:
+        assignee = actor.login if row.assignee else None
+    else:
+        # Nothing for the actor: name whom the step waits for, a person if it was handed over.
+        handed = [r.assignee for r in loaded.current if r.assignee]
+        whole = handed and len(handed) == len(loaded.current)
+        assignee = stand_in(session, handed[0], today) if whole else None
     refusal = rules.decision_refusal(
         rules.Decider(login=actor.login, roles=tuple(actor.role_list), limit=actor.approval_limit),
         request_id=request.id,
-        chain=[s.role for s in loaded.steps],
-        current_step=loaded.current.seq,
+        chain=list(request.chain),
+        current_step=loaded.seq,
         amount=request.amount,
         submitted_by=request.submitted_by,
-        owner=owner.login if (owner := session.get(User, loaded.owner_id)) else None,
+        owner=loaded.contract_owner(session),
         contract=loaded.number,
-        decided={
-            s.seq: s.decided_by for s in loaded.steps if s.status == rules.APPROVED and s.decided_by
-        },
+        decided=_decided_so_far(loaded),
         verb=verb,
+        roles=[row.role] if row is not None else [s.role for s in loaded.current],
+        assignee=assignee,
+        limit_applies=limit_applies(
+            request.limits, step=loaded.seq, last_step=max(s.seq for s in loaded.steps)
+        ),
     )
     if refusal:
         raise NotPermitted(refusal)
+    assert row is not None
+    return row
 
 
-def _audit(
+def audit_decision(
     session: Session,
     actor: User,
     action: str,
-    loaded: _Open,
+    loaded: OpenRequest,
     before: dict[str, Any],
     **extra: Any,
 ) -> None:
@@ -205,6 +275,27 @@ def _decide(step: ApprovalStep, status: str, actor: User, today: date, comment: 
     step.comment = comment
 
 
+def _advance(session: Session, loaded: OpenRequest, *, policy: Policy, today: date) -> None:
+    """The current step is done: its other open rows (或签) are cancelled, the next step's rows
+    become pending, or the request closes as approved."""
+    request = loaded.request
+    for other in loaded.rows_at(loaded.seq):
+        if other.status == rules.PENDING:
+            other.status = rules.CANCELLED
+            session.add(other)
+    following = loaded.rows_at(loaded.seq + 1)
+    for row in following:
+        row.status = rules.PENDING
+        row.pending_since = today
+        row.due = step_due(policy, today)
+        session.add(row)
+    if following:
+        request.current_step = loaded.seq + 1
+    else:
+        request.status = rules.APPROVED
+        request.closed_on = today
+
+
 def approve(
     session: Session,
     *,
@@ -215,35 +306,30 @@ def approve(
     comment: str | None = None,
     step: int | None = None,
 ) -> Outcome:
-    """Approve the current step; the last approval closes the request as approved."""
+    """Approve the current step (the actor's role of it, for a group); the step is done when
+    its role approved, every role of a 会签 group, or one of a 或签 group. The last step done
+    closes the request as approved."""
     comment = check_text(comment, "--comment")
-    loaded = _load_pending(session, ref, doing="approved")
+    loaded = load_pending(session, ref, doing="approved")
     _check_step(loaded, step, verb="approve")
-    _require_decider(session, actor, loaded, verb="approve")
-    request, current = loaded.request, loaded.current
+    row = require_decider(session, actor, loaded, verb="approve", today=today)
+    request = loaded.request
+    seq = loaded.seq
     before = snapshot(request, loaded.steps)
-    _decide(current, rules.APPROVED, actor, today, comment)
-    session.add(current)
-    following = next((s for s in loaded.steps if s.seq == current.seq + 1), None)
-    if following is not None:
-        following.status = rules.PENDING
-        following.pending_since = today
-        following.due = step_due(policy, today)
-        session.add(following)
-        request.current_step = following.seq
-    else:
-        request.status = rules.APPROVED
-        request.closed_on = today
+    _decide(row, rules.APPROVED, actor, today, comment)
+    session.add(row)
+    if step_complete(row.mode, [s.status for s in loaded.rows_at(seq)]):
+        _advance(session, loaded, policy=policy, today=today)
     session.add(request)
     session.flush()
-    _audit(
+    audit_decision(
         session,
         actor,
         "approval.approve",
         loaded,
         before,
-        step=current.seq,
-        role=current.role,
+        step=seq,
+        role=row.role,
         comment=comment,
     )
     return Outcome.of(request)
@@ -259,35 +345,36 @@ def reject(
     policy: Policy,
     step: int | None = None,
 ) -> Outcome:
-    """Reject at the current step: the request closes as rejected, later steps are cancelled."""
+    """Reject at the current step: the request closes as rejected, later steps are cancelled.
+    A reviewer whose limit is below the amount may reject (a rejection approves nothing)."""
     text = check_text(reason, "--reason")
     if not text:
         raise Invalid(
             _('--reason: a rejection needs a reason, e.g. --reason "payment terms too long"')
         )
-    loaded = _load_pending(session, ref, doing="rejected")
+    loaded = load_pending(session, ref, doing="rejected")
     _check_step(loaded, step, verb="reject")
-    _require_decider(session, actor, loaded, verb="reject")
-    request, current = loaded.request, loaded.current
+    row = require_decider(session, actor, loaded, verb="reject", today=today)
+    request = loaded.request
     before = snapshot(request, loaded.steps)
-    _decide(current, rules.REJECTED, actor, today, text)
-    for later in loaded.steps:
-        if later.seq > current.seq:
-            later.status = rules.CANCELLED
-            session.add(later)
-    session.add(current)
+    _decide(row, rules.REJECTED, actor, today, text)
+    for other in loaded.steps:
+        if other is not row and other.status in (rules.PENDING, rules.WAITING):
+            other.status = rules.CANCELLED
+            session.add(other)
+    session.add(row)
     request.status = rules.REJECTED
     request.closed_on = today
     session.add(request)
     session.flush()
-    _audit(
+    audit_decision(
         session,
         actor,
         "approval.reject",
         loaded,
         before,
-        step=current.seq,
-        role=current.role,
+        step=loaded.seq,
+        role=row.role,
         reason=text,
     )
     return Outcome.of(request)
@@ -304,7 +391,7 @@ def withdraw(
 ) -> Outcome:
     """The submitter takes the request back: open steps are cancelled."""
     text = check_text(reason, "--reason")
-    loaded = _load_pending(session, ref, doing="withdrawn")
+    loaded = load_pending(session, ref, doing="withdrawn")
     request = loaded.request
     if actor.login != request.submitted_by:
         raise NotPermitted(
@@ -325,5 +412,5 @@ def withdraw(
     request.closed_on = today
     session.add(request)
     session.flush()
-    _audit(session, actor, "approval.withdraw", loaded, before, reason=text)
+    audit_decision(session, actor, "approval.withdraw", loaded, before, reason=text)
     return Outcome.of(request)

@@ -18,9 +18,18 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
+from bizops.domain.approval_steps import limit_applies
 from bizops.i18n import _
 from bizops.services.views.approvals import PendingRow
-from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Customer, Quote, User
+from bizops.store.models import (
+    Absence,
+    ApprovalRequest,
+    ApprovalStep,
+    Contract,
+    Customer,
+    Quote,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,10 @@ class PendingStep:
     customer: str
     owner_id: int
     owner: str
-    approved: Mapping[int, str] = field(default_factory=dict)
+    approved: Mapping[int, str] | Sequence[tuple[int, str]] = field(default_factory=dict)
+    mode: str | None = None  # all / any: the step is a group; this row is one of its roles
+    assignee: str | None = None  # handed to this person (their delegate while they are away)
+    limit_applies: bool = True
     subject: str = "contract"  # or "quote"
 
     def days_overdue(self, today: date) -> int:
@@ -67,7 +79,16 @@ class PendingStep:
             owner=self.owner,
             contract=self.contract,
             decided=self.approved,
+            roles=(self.role,),
+            assignee=self.assignee,
+            limit_applies=self.limit_applies,
         )
+
+    def waits_for(self, decider: rules.Decider) -> bool:
+        """Whether this row is in ``decider``'s inbox: handed to them, or of their role."""
+        if self.assignee is not None:
+            return self.assignee == decider.login
+        return self.role in decider.roles
 
     def urgency(self, today: date) -> tuple[int, date, int]:
         """Most overdue first, then the longest waiting, then the request."""
@@ -81,7 +102,10 @@ def _step_columns() -> tuple[Any, ...]:
         col(ApprovalStep.role),
         col(ApprovalStep.pending_since),
         col(ApprovalStep.due),
+        col(ApprovalStep.mode),
+        col(ApprovalStep.assignee),
         col(ApprovalRequest.id).label("request_id"),
+        col(ApprovalRequest.limits),
         col(ApprovalRequest.chain),
         col(ApprovalRequest.amount),
         col(ApprovalRequest.submitted_by),
@@ -137,9 +161,9 @@ def _pending_quotes_query() -> Any:
     )
 
 
-def _approved_so_far(session: Session) -> dict[int, dict[int, str]]:
+def _approved_so_far(session: Session) -> dict[int, list[tuple[int, str]]]:
     """For each pending request, who approved which step (one person, one step)."""
-    out: dict[int, dict[int, str]] = defaultdict(dict)
+    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for request_id, seq, login in session.execute(
         select(col(ApprovalStep.request_id), col(ApprovalStep.seq), col(ApprovalStep.decided_by))
         .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalStep.request_id))
@@ -149,8 +173,20 @@ def _approved_so_far(session: Session) -> dict[int, dict[int, str]]:
             col(ApprovalStep.decided_by).is_not(None),
         )
     ):
-        out[request_id][seq] = login
+        out[request_id].append((seq, login))
     return out
+
+
+def _stand_ins(session: Session, today: date) -> dict[str, str]:
+    """Who is away today, and their delegate."""
+    return {
+        a.login: a.delegate
+        for a in session.execute(
+            select(Absence)
+            .where(col(Absence.starts) <= today, col(Absence.ends) >= today)
+            .order_by(col(Absence.id))
+        ).scalars()
+    }
 
 
 def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
@@ -158,13 +194,20 @@ def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
     rows = session.execute(_pending_query()).all()
     quote_rows = session.execute(_pending_quotes_query()).all()
     approved = _approved_so_far(session) if rows or quote_rows else {}
-    steps = [_step(r, approved, subject="contract") for r in rows]
-    steps += [_step(r, approved, subject="quote") for r in quote_rows]
+    away = _stand_ins(session, today) if rows or quote_rows else {}
+    steps = [_step(r, approved, away, subject="contract") for r in rows]
+    steps += [_step(r, approved, away, subject="quote") for r in quote_rows]
     steps.sort(key=lambda s: s.urgency(today))
     return steps
 
 
-def _step(r: Any, approved: Mapping[int, Mapping[int, str]], *, subject: str) -> PendingStep:
+def _step(
+    r: Any,
+    approved: Mapping[int, list[tuple[int, str]]],
+    away: Mapping[str, str],
+    *,
+    subject: str,
+) -> PendingStep:
     quote = subject == "quote"
     return PendingStep(
         request_id=r.request_id,
@@ -186,7 +229,10 @@ def _step(r: Any, approved: Mapping[int, Mapping[int, str]], *, subject: str) ->
         customer=r.customer,
         owner_id=r.owner_id,
         owner=r.owner,
-        approved=approved.get(r.request_id, {}),
+        approved=approved.get(r.request_id, []),
+        mode=r.mode,
+        assignee=away.get(r.assignee, r.assignee) if r.assignee else None,
+        limit_applies=limit_applies(r.limits, step=r.seq, last_step=len(r.chain or []) or r.seq),
         subject=subject,
     )
 
@@ -216,7 +262,7 @@ def pending_rows(
         steps = pending_steps(session, today=today)
     out: list[PendingRow] = []
     for s in steps:
-        if s.role not in decider.roles:
+        if not s.waits_for(decider):
             continue
         refusal = s.refusal(decider)
         overdue = s.is_overdue(today)

@@ -6,8 +6,8 @@ chain of roles are snapshotted, so a later policy change never touches an open r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -15,10 +15,13 @@ from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
 from bizops.domain.approval import Route, Terms
+from bizops.domain.approval_steps import ONE, parse_step
 from bizops.domain.dates import add_working_days
 from bizops.domain.errors import Conflict, Invalid, NotFound
-from bizops.domain.policy import Policy
+from bizops.domain.policy import ApprovalRule, Policy
 from bizops.i18n import _
+from bizops.services.approvals.copies import add_copies, check_cc, copied_to, policy_cc
+from bizops.services.approvals.coverage import uncovered_steps
 from bizops.services.approvals.routing import contract_terms
 from bizops.services.lookup import as_id, find_contract
 from bizops.services.views.approvals import ContractRequestRow, RequestView, StepView
@@ -29,8 +32,10 @@ from bizops.store.models import (
     ApprovalStep,
     Contract,
     Customer,
+    Payment,
     Quote,
     User,
+    WriteOff,
 )
 
 
@@ -49,22 +54,44 @@ def steps_of(session: Session, request_id: int) -> list[ApprovalStep]:
     )
 
 
+def _step_state(s: ApprovalStep) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "step": s.seq,
+        "role": s.role,
+        "status": s.status,
+        "decided_by": s.decided_by,
+    }
+    # Only what a plain one-role step does not have, so that older events keep their shape.
+    if s.mode:
+        out["mode"] = s.mode
+    if s.assignee:
+        out["assignee"] = s.assignee
+    return out
+
+
 def snapshot(request: ApprovalRequest, steps: list[ApprovalStep]) -> dict[str, Any]:
     """The request's state as an audit event records it."""
     return {
         "status": request.status,
         "current_step": request.current_step,
-        "steps": [
-            {"step": s.seq, "role": s.role, "status": s.status, "decided_by": s.decided_by}
-            for s in steps
-        ],
+        "steps": [_step_state(s) for s in steps],
     }
+
+
+def current_label(request: ApprovalRequest) -> str | None:
+    """The label of the request's current step (a role, or a group such as ``legal+finance``)."""
+    chain = list(request.chain or [])
+    if 1 <= request.current_step <= len(chain):
+        return str(chain[request.current_step - 1])
+    return None
 
 
 def _step_view(step: ApprovalStep, today: date | None) -> StepView:
     return {
         "step": step.seq,
         "role": step.role,
+        "mode": step.mode or ONE,
+        "assignee": step.assignee,
         "status": step.status,
         "waiting_since": step.pending_since,
         "due": step.due,
@@ -86,7 +113,6 @@ def request_view(
     amendment = session.get(Amendment, request.amendment_id) if request.amendment_id else None
     steps = steps_of(session, request.id)
     pending = request.status == rules.PENDING
-    current = next((s for s in steps if s.seq == request.current_step), None)
     return {
         "id": request.id,
         "subject": "quote" if request.quote_id is not None else "contract",
@@ -100,11 +126,14 @@ def request_view(
         "amount": request.amount,
         "currency": currency,
         "current_step": request.current_step if pending else None,
-        "current_role": current.role if current and pending else None,
+        "current_role": current_label(request) if pending else None,
         "submitted_by": request.submitted_by,
         "submitted_on": request.submitted_on,
         "closed_on": request.closed_on,
         "steps": [_step_view(s, today) for s in steps],
+        "limits": request.limits,
+        "draft_sha256": request.draft_sha256,
+        "copied_to": copied_to(session, request.id),
     }
 
 
@@ -220,6 +249,8 @@ def _refuse_a_second_request(session: Session, contract: Contract) -> None:
         select(col(ApprovalRequest.id)).where(
             col(ApprovalRequest.contract_id) == contract.id,
             col(ApprovalRequest.status) == rules.PENDING,
+            col(ApprovalRequest.payment_id).is_(None),
+            col(ApprovalRequest.writeoff_id).is_(None),
         )
     ).scalar_one_or_none()
     if open_id is not None:
@@ -231,16 +262,59 @@ def _refuse_a_second_request(session: Session, contract: Contract) -> None:
         )
 
 
-def _route(policy: Policy, terms: Terms, subject: str) -> Route:
-    found = rules.route_terms(policy.approval_rules, terms)
+def _route(
+    policy: Policy, terms: Terms, subject: str, matrix: tuple[ApprovalRule, ...] | None = None
+) -> Route:
+    chosen = policy.approval_rules if matrix is None else matrix
+    found = rules.route_terms(chosen, terms)
     if found is None:
         raise Invalid(
             _("{subject} cannot be submitted: {why}").format(
                 subject=subject,
-                why=rules.unrouted_message(policy.approval_rules, terms, subject=_("it")),
+                why=rules.unrouted_message(chosen, terms, subject=_("it")),
             )
         )
     return found
+
+
+def _money_subject(
+    policy: Policy, contract: Contract, payment: Payment | None, writeoff: WriteOff | None
+) -> tuple[str, Terms, tuple[ApprovalRule, ...]]:
+    """A payment or a write-off routes on the contract's terms with its own amount, through
+    its own matrix (approval.payment_rules / approval.writeoff_rules)."""
+    base = contract_terms(contract)
+    if payment is not None:
+        subject = _("payment request {id} of contract {number}").format(
+            id=payment.id, number=contract.number
+        )
+        amount, matrix = payment.amount, policy.payment_rules
+    else:
+        assert writeoff is not None
+        subject = _("write-off {id} of contract {number}").format(
+            id=writeoff.id, number=contract.number
+        )
+        amount, matrix = writeoff.amount, policy.writeoff_rules
+    terms = Terms(type=base.type, amount=amount, risk=base.risk, non_standard=base.non_standard)
+    return subject, terms, matrix
+
+
+def step_rows(
+    request_id: int, seq: int, label: str, *, pending: bool, due: date | None, today: date
+) -> list[ApprovalStep]:
+    """The rows of one step: one per role, sharing ``seq`` (a group's rows carry its mode)."""
+    step = parse_step(label)
+    return [
+        ApprovalStep(
+            request_id=request_id,
+            seq=seq,
+            role=role,
+            mode=step.mode if step.is_group else None,
+            status=rules.PENDING if pending else rules.WAITING,
+            pending_since=today if pending else None,
+            due=due if pending else None,
+        )
+        for role in step.roles
+    ]
 
 
 def _add_steps(
@@ -248,20 +322,60 @@ def _add_steps(
 ) -> list[ApprovalStep]:
     """The chain as steps: the first pending (its SLA running), the others waiting."""
     steps = []
-    for seq, role in enumerate(chain, start=1):
+    for seq, label in enumerate(chain, start=1):
         first = seq == 1
-        step = ApprovalStep(
-            request_id=request_id,
-            seq=seq,
-            role=role,
-            status=rules.PENDING if first else rules.WAITING,
-            pending_since=today if first else None,
+        rows = step_rows(
+            request_id,
+            seq,
+            label,
+            pending=first,
             due=step_due(policy, today) if first else None,
+            today=today,
         )
-        session.add(step)
-        steps.append(step)
+        session.add_all(rows)
+        steps.extend(rows)
     session.flush()
     return steps
+
+
+def _refuse_uncovered(session: Session, found: Route, terms: Terms, subject: str) -> None:
+    missing = uncovered_steps(
+        session, chain=found.chain, amount=terms.amount, limits=found.rule.limits
+    )
+    if missing:
+        raise Invalid(
+            _(
+                "{subject} cannot be submitted: no one could approve it; {why}; "
+                "give a holder of the role a higher limit (`bizops user update`)"
+            ).format(
+                subject=subject,
+                why=_("; ").join(m.message(terms.amount) for m in missing),
+            )
+        )
+
+
+def _route_subject(
+    session: Session,
+    policy: Policy,
+    contract: Contract,
+    *,
+    amendment: Amendment | None,
+    payment: Payment | None,
+    writeoff: WriteOff | None,
+) -> tuple[Terms, Any, str]:
+    """The terms a request routes on, the rule that matched, and the request's subject."""
+    subject = _("contract {number}").format(number=contract.number)
+    if amendment is not None:
+        subject = _("amendment {amendment} of contract {number}").format(
+            amendment=amendment.number, number=contract.number
+        )
+    if payment is not None or writeoff is not None:
+        # Several payments of one contract may wait for approval at once.
+        subject, terms, matrix = _money_subject(policy, contract, payment, writeoff)
+        return terms, _route(policy, terms, subject, matrix), subject
+    _refuse_a_second_request(session, contract)
+    terms = contract_terms(contract, amendment)
+    return terms, _route(policy, terms, subject), subject
 
 
 def open_request(
@@ -272,25 +386,30 @@ def open_request(
     policy: Policy,
     today: date,
     amendment: Amendment | None = None,
+    payment: Payment | None = None,
+    writeoff: WriteOff | None = None,
+    cc: Sequence[str] = (),
+    draft: Mapping[str, Any] | None = None,
 ) -> ApprovalRequest:
     """Route the contract (or the amendment's terms) and open a request with its steps.
 
-    Refused (``Invalid``) when no rule matches, naming the contract's terms; a contract with a
-    pending request already is a ``Conflict``. The caller (``contract submit`` / ``amend``)
-    owns the contract's status.
+    Refused (``Invalid``) when no rule matches, naming the contract's terms, or when no active
+    user could approve a step (naming it); a contract with a pending request already is a
+    ``Conflict``. ``cc``: logins copied (抄送) besides the policy's; ``draft``: what is
+    approved (``{"sha256": ..., ...}``). The caller (``contract submit`` / ``amend``) owns the
+    contract's status.
     """
     assert contract.id is not None
-    subject = _("contract {number}").format(number=contract.number)
-    if amendment is not None:
-        subject = _("amendment {amendment} of contract {number}").format(
-            amendment=amendment.number, number=contract.number
-        )
-    _refuse_a_second_request(session, contract)
-    terms = contract_terms(contract, amendment)
-    found = _route(policy, terms, subject)
+    terms, found, subject = _route_subject(
+        session, policy, contract, amendment=amendment, payment=payment, writeoff=writeoff
+    )
+    _refuse_uncovered(session, found, terms, subject)
+    copies = check_cc(session, cc)
     request = ApprovalRequest(
         contract_id=contract.id,
         amendment_id=amendment.id if amendment is not None else None,
+        payment_id=payment.id if payment is not None else None,
+        writeoff_id=writeoff.id if writeoff is not None else None,
         rule_name=found.rule.name,
         rule_reason=found.reason,
         chain=list(found.chain),
@@ -300,11 +419,22 @@ def open_request(
         submitted_by=actor.login,
         submitted_on=today,
         submitted_at=datetime.now(UTC),
+        limits=found.rule.limits,
+        draft_sha256=draft.get("sha256") if draft else None,
+        draft=dict(draft) if draft else None,
     )
     session.add(request)
     session.flush()
     assert request.id is not None
     steps = _add_steps(session, request.id, found.chain, policy=policy, today=today)
+    copied = add_copies(
+        session,
+        request,
+        given=copies,
+        from_policy=policy_cc(session, policy, found.rule.name),
+        today=today,
+        skip=(actor.login,),
+    )
     audit.record(
         session,
         actor=actor.login,
@@ -314,11 +444,16 @@ def open_request(
         after={
             "contract": contract.number,
             "amendment": amendment.number if amendment is not None else None,
+            **({"payment": payment.id} if payment is not None else {}),
+            **({"writeoff": writeoff.id} if writeoff is not None else {}),
             "rule": found.rule.name,
             "reason": found.reason,
             "chain": list(found.chain),
             "amount": terms.amount,
             **snapshot(request, steps),
+            **({"limits": found.rule.limits} if found.rule.limits != "every" else {}),
+            **({"cc": copied} if copied else {}),
+            **({"draft_sha256": request.draft_sha256} if request.draft_sha256 else {}),
         },
     )
     return request
@@ -339,6 +474,8 @@ def void_approved(
         select(ApprovalRequest).where(
             about,
             col(ApprovalRequest.amendment_id).is_(None),
+            col(ApprovalRequest.payment_id).is_(None),
+            col(ApprovalRequest.writeoff_id).is_(None),
             col(ApprovalRequest.status) == rules.APPROVED,
         )
     ).scalars():
@@ -346,66 +483,3 @@ def void_approved(
         session.add(request)
         voided.append(request.id)
     return [i for i in voided if i is not None]
-
-
-def open_quote_request(
-    session: Session,
-    *,
-    actor: User,
-    quote: Quote,
-    rule: str,
-    reason: str,
-    chain: tuple[str, ...],
-    amount: Decimal,
-    policy: Policy,
-    today: date,
-) -> ApprovalRequest:
-    """A request for a quote, routed by the quote matrix (the caller explains the route);
-    the same steps, SLA and decisions as a contract's. A quote with a pending request
-    already is a ``Conflict``."""
-    assert quote.id is not None
-    open_id = session.execute(
-        select(col(ApprovalRequest.id)).where(
-            col(ApprovalRequest.quote_id) == quote.id,
-            col(ApprovalRequest.status) == rules.PENDING,
-        )
-    ).scalar_one_or_none()
-    if open_id is not None:
-        raise Conflict(
-            _(
-                "quote {number} already has pending approval request {id}; "
-                "it must be decided or withdrawn first (bizops approval withdraw {id})"
-            ).format(number=quote.number, id=open_id)
-        )
-    request = ApprovalRequest(
-        quote_id=quote.id,
-        rule_name=rule,
-        rule_reason=reason,
-        chain=list(chain),
-        amount=amount,
-        status=rules.PENDING,
-        current_step=1,
-        submitted_by=actor.login,
-        submitted_on=today,
-        submitted_at=datetime.now(UTC),
-    )
-    session.add(request)
-    session.flush()
-    assert request.id is not None
-    steps = _add_steps(session, request.id, chain, policy=policy, today=today)
-    audit.record(
-        session,
-        actor=actor.login,
-        action="approval.open",
-        entity_type="approval",
-        entity_id=request.id,
-        after={
-            "quote": quote.number,
-            "rule": rule,
-            "reason": reason,
-            "chain": list(chain),
-            "amount": amount,
-            **snapshot(request, steps),
-        },
-    )
-    return request

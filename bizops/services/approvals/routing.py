@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from sqlmodel import Session
+
 from bizops.domain import approval as rules
 from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
 from bizops.i18n import _
-from bizops.services.views.approvals import MatrixRow
+from bizops.services.approvals.coverage import uncovered_steps
+from bizops.services.views.approvals import MatrixRow, RouteView
 from bizops.store.models import Amendment, Contract
 
 
@@ -41,6 +44,28 @@ def route(
     )
 
 
+def route_checked(
+    session: Session,
+    policy: Policy,
+    *,
+    type: str,
+    amount: str | Decimal,
+    risk: str,
+    non_standard: bool = False,
+) -> tuple[RouteView, list[str]]:
+    """`approval route`: the route, and a warning for each step that no active user could
+    approve for this amount (`contract submit` refuses such a route)."""
+    found = route(policy, type=type, amount=amount, risk=risk, non_standard=non_standard)
+    money = parse_money(amount, field="--amount")
+    missing = uncovered_steps(session, chain=found.chain, amount=money, limits=found.rule.limits)
+    view: RouteView = {
+        "rule": found.rule.name,
+        "reason": found.reason,
+        "chain": list(found.chain),
+    }
+    return view, [m.message(money) for m in missing]
+
+
 def matrix(policy: Policy) -> list[MatrixRow]:
     """`approval matrix`: the rules in order with their conditions and chains."""
     return cast(list[MatrixRow], rules.matrix_rows(policy))
@@ -54,7 +79,8 @@ def contract_terms(contract: Contract, amendment: Amendment | None = None) -> ru
     """The terms to route on: the contract's, or the amended ones for an amendment."""
     terms: dict[str, Any] = {
         "type": contract.type,
-        "amount": contract.amount,
+        # A contract without an amount (an NDA) routes as the smallest amount.
+        "amount": contract.amount if contract.amount is not None else Decimal(0),
         "risk": contract.risk,
         "non_standard": bool(contract.non_standard),
     }

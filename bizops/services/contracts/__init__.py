@@ -50,6 +50,7 @@ from bizops.services.contracts.outcomes import (
     reject_request,
     withdraw_request,
 )
+from bizops.services.contracts.seals import SEALS, SealRow, seal_contract, seal_log
 from bizops.services.contracts.show import show_contract
 from bizops.services.contracts.statuses import AMENDMENT_PENDING, DISPUTE_OPEN, DISPUTE_RESOLVED
 from bizops.services.contracts.terms import MAX_NOTICE_DAYS, parse_assignments
@@ -77,6 +78,10 @@ from bizops.services.views.contracts import (
 )
 
 __all__ = [
+    "SEALS",
+    "SealRow",
+    "seal_contract",
+    "seal_log",
     "AMENDABLE_FIELDS",
     "AMENDMENT_PENDING",
     "DISPUTE_OPEN",

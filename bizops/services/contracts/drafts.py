@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from bizops.documents.goods import GOODS_KEY
 from bizops.domain import contract_states as cs
+from bizops.domain.currencies import check_written_currency
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
@@ -18,6 +21,7 @@ from bizops.domain.roles import FINANCE, GM, LEGAL
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
 from bizops.i18n import N_, _
+from bizops.services.approvals import void_approved
 from bizops.services.contracts.access import is_manager, require_contract_role
 from bizops.services.contracts.changes import apply_assessment, record, save, snapshot
 from bizops.services.contracts.listing import contract_summary
@@ -27,6 +31,7 @@ from bizops.services.contracts.terms import (
     check_amount,
     check_currency,
     check_notice_days,
+    check_optional_amount,
     check_period,
     check_title,
     template_ref,
@@ -46,7 +51,7 @@ class _NewTerms:
     type: str
     risk: str
     title: str
-    amount: Decimal
+    amount: Decimal | None
     currency: str
     start: date
     end: date
@@ -57,7 +62,7 @@ def _new_terms(
     *,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
@@ -70,8 +75,9 @@ def _new_terms(
     contract_type = one_of(type, CONTRACT_TYPES, "--type")
     risk_level = one_of(risk, RISKS, "--risk")
     clean_title = check_title(title)
-    value = check_amount(amount)
+    value = check_optional_amount(amount, contract_type)
     code = check_currency(currency, policy)
+    check_written_currency(amount, code)
     start_on = parse_date(start, today, field="--start")
     end_on = parse_date(end, today, field="--end")
     check_period(start_on, end_on)
@@ -121,7 +127,7 @@ def create_contract(
     customer: str | int,
     type: str,
     title: str,
-    amount: str | Decimal,
+    amount: str | Decimal | None,
     risk: str,
     start: str | date,
     end: str | date,
@@ -153,6 +159,7 @@ def create_contract(
         template=template,
         values=dict(values or {}),
         today=today,
+        amount=terms.amount,
     )
     assert cust.id is not None and owner_user.id is not None
     contract = Contract(
@@ -192,12 +199,6 @@ _NOT_EDITABLE = {
         "once signed change them with "
         "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
     ),
-    cs.APPROVED: N_(
-        "contract {number} is {status}: its terms cannot be edited after submission; "
-        "reopen it (`bizops contract reopen {number} --reason ...`) to edit the draft, or "
-        "once signed change them with "
-        "`bizops contract amend {number} --set FIELD=VALUE --reason TEXT`"
-    ),
 }
 _NOT_EDITABLE_SIGNED = N_(
     "contract {number} is {status}: its terms cannot be edited after submission; "
@@ -206,7 +207,8 @@ _NOT_EDITABLE_SIGNED = N_(
 
 
 def _require_editable(contract: Contract) -> None:
-    if contract.status in cs.EDITABLE:
+    # An approved contract may still change; the change sends it back to draft (see below).
+    if contract.status in cs.EDITABLE or contract.status == cs.APPROVED:
         return
     message = _NOT_EDITABLE.get(contract.status, _NOT_EDITABLE_SIGNED)
     raise Conflict(_(message).format(number=contract.number, status=contract.status))
@@ -234,6 +236,8 @@ def _change_terms(
         contract.amount = check_amount(amount)
     if currency is not None:
         contract.currency = check_currency(currency, policy)
+    if amount is not None:
+        check_written_currency(amount, contract.currency)
     if risk is not None:
         contract.risk = one_of(risk, RISKS, "--risk")
     new_start = parse_date(start, today, field="--start") if start is not None else contract.start
@@ -246,9 +250,12 @@ def _change_terms(
 
 def _changed_fields(
     contract: Contract, values: dict[str, str] | None, unset: Iterable[str]
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The contract's template fields as text, with ``unset`` removed and ``values`` set."""
-    fields = {k: as_text(v) for k, v in (contract.fields or {}).items()}
+    # The goods table stays a list of lines; every other field is edited as text.
+    fields: dict[str, Any] = {
+        k: v if k == GOODS_KEY else as_text(v) for k, v in (contract.fields or {}).items()
+    }
     for name in unset:
         if name not in fields:
             known = ", ".join(sorted(fields)) or _("none")
@@ -317,6 +324,7 @@ def update_contract(
         template=_chosen_template(contract, template, no_template),
         values=fields,
         today=today,
+        amount=contract.amount,
     )
     apply_assessment(contract, assessment)
     after = snapshot(contract)
@@ -327,11 +335,34 @@ def update_contract(
                 "--end, --template, --set, --unset or --notice-days"
             )
         )
+    if contract.status == cs.APPROVED:
+        _back_to_draft(session, actor, contract)
+        after = snapshot(contract)
     save(session, contract)
     record(
         session, actor, "contract.update", "contract", contract.number, before=before, after=after
     )
     return contract_summary(session, contract)
+
+
+def _back_to_draft(session: Session, actor: User, contract: Contract) -> None:
+    """A change to an approved contract voids its approval: what was approved is no longer
+    what would be signed. It goes back to draft and must be submitted again."""
+    assert contract.id is not None
+    voided = void_approved(session, contract_id=contract.id)
+    before = {"status": contract.status, "approved_on": contract.approved_on}
+    contract.status = cs.DRAFT
+    contract.approved_on = None
+    contract.submitted_on = None
+    record(
+        session,
+        actor,
+        "contract.back_to_draft",
+        "contract",
+        contract.number,
+        before=before,
+        after={"status": contract.status, "voided_requests": voided},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

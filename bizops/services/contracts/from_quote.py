@@ -1,25 +1,28 @@
 """`contract new --from-quote`: a draft contract carrying an accepted quote's customer,
 amount (tax-inclusive), currency and lines.
 
-The lines go into the contract's fields as ``goods``: a list of rows a template can render
-as the goods table, each with ``line``, ``code``, ``name``, ``spec``, ``unit``,
-``quantity``, ``unit_price`` (excluding tax), ``tax_rate`` (percent), ``amount`` (excluding
-tax), ``tax`` and ``gross`` (including tax), figures as two-decimal strings. The quote's
-number is kept in the field ``quote``.
+The lines become the contract's goods table (``goods`` in its fields, the form of
+bizops/documents/goods.py): ``name``, ``spec``, ``unit``, ``quantity``, ``unit_price`` and
+``amount`` tax-inclusive, ``tax_rate`` in percent, as text. A line's amount is the quote
+line's exact tax-inclusive amount, so the table adds up to the contract amount; its unit
+price is that amount per unit to the cent. The quote's number is kept in the field
+``quote``.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from decimal import Decimal
 
 from sqlmodel import Session
 
+from bizops.documents.goods import GoodsLine
 from bizops.domain import quote_states as qs
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict
 from bizops.domain.money import money_str
 from bizops.domain.policy import Policy
+from bizops.domain.quotes import cents
 from bizops.i18n import _
 from bizops.services import quotes
 from bizops.services.contracts.changes import record, save
@@ -29,24 +32,24 @@ from bizops.services.views.contracts import CreatedContract
 from bizops.store.models import User
 
 
-def goods_rows(view: quotes.QuoteView) -> list[dict[str, Any]]:
-    """A quote's lines as the contract's goods table."""
-    return [
-        {
-            "line": line["line"],
-            "code": line["code"],
-            "name": line["name"],
-            "spec": line["spec"],
-            "unit": line["unit"],
-            "quantity": money_str(line["quantity"]),
-            "unit_price": money_str(line["unit_price"]),
-            "tax_rate": money_str(line["tax_rate"]),
-            "amount": money_str(line["amount"]),
-            "tax": money_str(line["tax"]),
-            "gross": money_str(line["gross"]),
-        }
-        for line in view["lines"]
-    ]
+def goods_rows(view: quotes.QuoteView) -> list[GoodsLine]:
+    """A quote's lines as the contract's goods table (tax-inclusive, as contracts state it)."""
+    rows: list[GoodsLine] = []
+    for line in view["lines"]:
+        quantity = Decimal(line["quantity"])
+        gross = Decimal(line["gross"])
+        rows.append(
+            {
+                "name": line["name"],
+                "spec": line["spec"] or "",
+                "unit": line["unit"],
+                "quantity": format(quantity.normalize(), "f"),
+                "unit_price": money_str(cents(gross / quantity)) or "0.00",
+                "amount": money_str(gross) or "0.00",
+                "tax_rate": format(Decimal(line["tax_rate"]).normalize(), "f"),
+            }
+        )
+    return rows
 
 
 def contract_from_quote(

@@ -7,8 +7,9 @@ moves the approval flow makes (approve, reject, withdraw) are applied in ``outco
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -22,12 +23,20 @@ from bizops.domain.validate import check_text
 from bizops.i18n import N_, _
 from bizops.services.approvals import open_request, void_approved
 from bizops.services.contracts.access import require_contract_role
+from bizops.services.contracts.approved_draft import (
+    approved_draft,
+    check_complete,
+    require_unchanged,
+)
+from bizops.services.contracts.attachments import attach_file
 from bizops.services.contracts.changes import record, save, snapshot
 from bizops.services.contracts.listing import contract_summary
+from bizops.services.contracts.seals import require_sealed
 from bizops.services.contracts.statuses import AMENDMENT_PENDING, DISPUTE_OPEN
 from bizops.services.contracts.terms import check_reason, not_future
 from bizops.services.customers import apply_contract_stage
 from bizops.services.lookup import find_contract
+from bizops.services.money import outstanding_text
 from bizops.services.views.contracts import ContractRow, Submission
 from bizops.store.models import (
     Amendment,
@@ -69,6 +78,7 @@ def facts(session: Session, contract: Contract, reason: str | None = None) -> cs
         open_amendment=amendment,
         has_signed_copy=signed is not None,
         reason=reason,
+        money_outstanding=outstanding_text(session, contract),
     )
 
 
@@ -109,14 +119,32 @@ def _move(
 
 
 def submit_contract(
-    session: Session, *, actor: User, ref: str | int, policy: Policy, today: date
+    session: Session,
+    *,
+    actor: User,
+    ref: str | int,
+    policy: Policy,
+    today: date,
+    cc: Sequence[str] = (),
 ) -> Submission:
-    """Open the approval request (routed by the matrix) and move draft -> pending_approval."""
+    """Open the approval request (routed by the matrix) and move draft -> pending_approval.
+
+    The draft must be complete (its template's required fields set and valid); the request
+    keeps what is approved with its hash, which signing checks. ``cc``: logins copied (抄送)."""
     contract = find_contract(session, ref)
     require_contract_role(session, actor, contract, _MAY["submit"])
     cs.check_move(contract.number, contract.status, "submit", facts(session, contract))
+    check_complete(session, contract)
     before = snapshot(contract)
-    request = open_request(session, actor=actor, contract=contract, policy=policy, today=today)
+    request = open_request(
+        session,
+        actor=actor,
+        contract=contract,
+        policy=policy,
+        today=today,
+        cc=cc,
+        draft=approved_draft(session, contract),
+    )
     assert request.id is not None
     contract.status = cs.PENDING
     contract.submitted_on = today
@@ -143,12 +171,20 @@ def sign_contract(
     signatory: str,
     policy: Policy,
     today: date,
+    file: str | Path | None = None,
 ) -> ContractRow:
-    """approved -> signed; the customer moves to the ``signed`` stage."""
+    """approved -> signed; the customer moves to the ``signed`` stage.
+
+    Refused (``Conflict``) when the draft differs from the approved one, or when the policy
+    requires a seal (用印) and none is registered. ``file``: the signed copy, attached with
+    its SHA-256 in the same transaction."""
     signed_on = not_future(parse_date(on, today, field="--on"), today, "--on")
     name = check_text(signatory, "--signatory", required=True, max_length=200)
 
     def change(c: Contract) -> dict[str, Any]:
+        approved_hash = require_unchanged(session, c)
+        if policy.seal_required:
+            require_sealed(session, c)
         if c.approved_on is not None and signed_on < c.approved_on:
             raise Invalid(
                 _(
@@ -157,9 +193,16 @@ def sign_contract(
                 ).format(day=signed_on.isoformat(), approved=c.approved_on.isoformat())
             )
         c.signed_on, c.signatory = signed_on, name
-        return {"signed_on": signed_on, "signatory": name}
+        extra: dict[str, Any] = {"signed_on": signed_on, "signatory": name}
+        if approved_hash:
+            extra["draft_sha256"] = approved_hash
+        return extra
 
     contract = _move(session, actor=actor, ref=ref, move="sign", change=change)
+    if file is not None:
+        attach_file(
+            session, actor=actor, ref=contract.number, path=file, kind="signed", today=today
+        )
     apply_contract_stage(
         session,
         actor=actor,

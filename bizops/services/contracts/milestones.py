@@ -73,7 +73,7 @@ def _check_payments(session: Session, contract: Contract, kind: str, value: Deci
         )
     ).scalars()
     total = sum((a for a in planned if a is not None), Decimal(0)) + value
-    if total > contract.amount:
+    if contract.amount is None or total > contract.amount:
         raise Invalid(
             _(
                 "--amount: payment milestones would total {total} {currency}, "
@@ -141,6 +141,19 @@ def complete_milestone(
         raise Conflict(
             _("contract {number} is archived; its milestones are closed").format(
                 number=contract.number
+            )
+        )
+    if milestone.kind == "payment" and milestone.amount is not None:
+        raise Conflict(
+            _(
+                "milestone #{id} is a payment of {amount} {currency}; it is done when the money "
+                "is recorded in full, not by hand: `bizops contract receipt add {number} "
+                "--milestone {id}` (sales) or `bizops contract payment pay` (purchase)"
+            ).format(
+                id=milestone.id,
+                amount=format_money(milestone.amount),
+                currency=contract.currency,
+                number=contract.number,
             )
         )
     day = not_future(parse_date(on or today, today, field="--on"), today, "--on")

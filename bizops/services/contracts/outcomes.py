@@ -22,6 +22,7 @@ from bizops.services import approvals, quotes
 from bizops.services.approvals import Outcome
 from bizops.services.contracts.amendments import close_amendment
 from bizops.services.contracts.changes import record, save, snapshot
+from bizops.services.money import close_money_request
 from bizops.services.views.approvals import RequestView
 from bizops.store.models import Contract, User
 
@@ -48,6 +49,9 @@ def apply_outcome(session: Session, *, outcome: Outcome, actor: User, today: dat
                 request=outcome.request_id, contract=outcome.contract_id
             )
         )
+    if outcome.payment_id is not None or outcome.writeoff_id is not None:
+        close_money_request(session, outcome=outcome, actor=actor, today=today)
+        return
     if outcome.amendment_id is not None:
         close_amendment(session, outcome=outcome, contract=contract, actor=actor, today=today)
         return

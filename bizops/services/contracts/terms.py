@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bizops.domain.currencies import check_currency_code
 from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
@@ -34,15 +34,26 @@ def check_amount(value: str | Decimal, field: str = "--amount") -> Decimal:
     return amount
 
 
-def check_currency(value: str | None, policy: Policy) -> str:
-    text = (value or policy.currency).strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", text):
+# Contract types that may have no amount: an NDA has no price.
+AMOUNT_OPTIONAL: frozenset[str] = frozenset({"nda"})
+
+
+def check_optional_amount(value: str | Decimal | None, contract_type: str) -> Decimal | None:
+    """The amount, which only a contract type in AMOUNT_OPTIONAL may leave out."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if contract_type in AMOUNT_OPTIONAL:
+            return None
         raise Invalid(
-            _("--currency: {value!r} is not a three-letter currency code such as CNY").format(
-                value=value
+            _("--amount: a {type} contract needs an amount (only an NDA may have none)").format(
+                type=contract_type
             )
         )
-    return text
+    return check_amount(value)
+
+
+def check_currency(value: str | None, policy: Policy) -> str:
+    """An ISO 4217 code (the policy's currency when none is given)."""
+    return check_currency_code(value or policy.currency, "--currency")
 
 
 def check_notice_days(value: int | None, policy: Policy) -> int:

@@ -1,4 +1,4 @@
-"""Customers and the pipeline (PRODUCT section 4; seed C1-C3).
+"""Customers and the pipeline.
 
 Who may write: an active user with the role sales, manager or admin. A sales rep changes only
 the customers they own; managers and admins change any. Reading is open to every user.
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bizops.services.customers.import_rows import *  # noqa: F403
     from bizops.services.customers.import_writer import *  # noqa: F403
     from bizops.services.customers.importing import *  # noqa: F403
+    from bizops.services.customers.invoicing import *  # noqa: F403
     from bizops.services.customers.permissions import *  # noqa: F403
     from bizops.services.customers.profile import *  # noqa: F403
     from bizops.services.customers.queries import *  # noqa: F403
@@ -55,6 +56,7 @@ MODULES: tuple[str, ...] = (
     f"{__name__}.import_rows",
     f"{__name__}.import_writer",
     f"{__name__}.importing",
+    f"{__name__}.invoicing",
     f"{__name__}.permissions",
     f"{__name__}.profile",
     f"{__name__}.queries",

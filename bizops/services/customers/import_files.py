@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bizops.domain.errors import Invalid
-from bizops.domain.text import fold, restore_formula
+from bizops.domain.text import fold, neutralise_formula, restore_formula
 from bizops.i18n import _
 
 __all__ = [
@@ -309,6 +309,9 @@ def _cell(value: Any) -> str:
 def read_xlsx(path: Path, name: str, spec: ColumnSpec = CUSTOMER_COLUMNS) -> Table:
     from openpyxl import load_workbook
 
+    from bizops.services.customers.import_guards import check_workbook
+
+    check_workbook(path, name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -343,6 +346,8 @@ def read_json_text(text: str, name: str, spec: ColumnSpec = CUSTOMER_COLUMNS) ->
                 file=name, error=exc.msg, line=exc.lineno
             )
         ) from None
+    except RecursionError:
+        raise Invalid(_("{file}: the JSON is nested too deeply").format(file=name)) from None
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise Invalid(
             _(
@@ -392,13 +397,11 @@ def read_table(
 
 
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:
-    """The bad rows as they were, plus the line they came from and the reason."""
-    if path.is_dir():
-        raise Invalid(_("--rejects: {path} is a directory").format(path=path))
-    if not path.parent.exists():
-        raise Invalid(
-            _("--rejects: directory {directory} does not exist").format(directory=path.parent)
-        )
+    """The bad rows as they were, plus the line they came from and the reason (cells that a
+    spreadsheet would run as formulas are guarded; importing the file removes the guard)."""
+    from bizops.store.files import check_target
+
+    path = check_target(path, option="--rejects")
     width = len(headers)
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as stream:
@@ -406,7 +409,9 @@ def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, st
             writer.writerow([*headers, "source_line", "reason"])
             for raw, reason in bad:
                 cells = (raw.cells + [""] * width)[:width]
-                writer.writerow([*cells, raw.where, reason])
+                writer.writerow(
+                    [*(neutralise_formula(c) for c in cells), raw.where, neutralise_formula(reason)]
+                )
     except OSError as exc:
         raise Invalid(
             _("--rejects: cannot write {path}: {error}").format(path=path, error=exc.strerror)

@@ -26,11 +26,13 @@ from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.i18n import N_, _
 from bizops.services.customers.import_files import read_table, write_rejects
+from bizops.services.customers.import_guards import bounded, problems_of, write_errors
 from bizops.services.customers.import_rows import RowChecker
 from bizops.services.customers.import_writer import Inserted, insert_customers, large_cache
 from bizops.services.customers.permissions import require_writer
 from bizops.services.customers.views import ImportSummary
 from bizops.store import audit
+from bizops.store.files import check_target, database_files
 from bizops.store.models import User
 
 __all__ = ["ImportResult", "Progress", "import_customers"]
@@ -51,6 +53,7 @@ class ImportResult:
     first_code: str | None = None
     last_code: str | None = None
     rejects_file: str | None = None
+    errors_file: str | None = None
 
     def as_dict(self) -> ImportSummary:
         return {
@@ -80,11 +83,15 @@ def import_customers(
     today: date,
     skip_invalid: bool = False,
     rejects: Path | None = None,
+    errors: Path | None = None,
     progress: Progress = _no_progress,
 ) -> ImportResult:
-    """Import customers from ``path`` by the rules in this module's docstring."""
+    """Import customers from ``path`` by the rules in this module's docstring; with
+    ``errors``, every problem is written to that CSV file (line, column, value, problem)."""
     require_writer(actor, N_("import customers"))
-    data = _read(path, rejects=rejects, skip_invalid=skip_invalid)
+    data = _read(
+        path, rejects=rejects, errors=errors, skip_invalid=skip_invalid, own=database_files(session)
+    )
     sha256 = hashlib.sha256(data).hexdigest()
     table = read_table(path, data)
     total = len(table.rows)
@@ -119,6 +126,12 @@ def import_customers(
         problems=[problem.format(where=raw.where, reason=reason) for raw, reason in bad],
         present=checker.present,
     )
+    if errors is not None:
+        write_errors(
+            errors,
+            (p for raw, reason in bad for p in problems_of(raw.where, raw.values, reason)),
+        )
+        result.errors_file = str(errors)
     if bad and not skip_invalid:
         # Raising rolls back the rows already written in this transaction.
         raise Invalid(
@@ -126,7 +139,7 @@ def import_customers(
                 "{file}: {bad} bad row(s) of {rows}; nothing was imported "
                 "(fix them, or load the good rows with --skip-invalid --rejects FILE)"
             ).format(file=path.name, bad=len(bad), rows=result.rows),
-            details=result.problems,
+            details=bounded(result.problems, errors_option=errors is None),
         )
     if bad and rejects is not None:
         write_rejects(rejects, table.headers, bad)
@@ -148,16 +161,29 @@ def _long_lived() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _read(path: Path, *, rejects: Path | None, skip_invalid: bool) -> bytes:
+def _read(
+    path: Path,
+    *,
+    rejects: Path | None,
+    errors: Path | None,
+    skip_invalid: bool,
+    own: list[Path],
+) -> bytes:
     if rejects is not None and not skip_invalid:
         raise Invalid(_("--rejects goes with --skip-invalid (which loads the good rows)"))
-    if rejects is not None and rejects.resolve() == path.resolve():
-        # Writing the rejects over the file being imported would destroy the user's data.
-        raise Invalid(
-            _("--rejects: {path} is the file being imported; name another file").format(
-                path=rejects
+    for option, target in (("--rejects", rejects), ("--errors", errors)):
+        if target is None:
+            continue
+        if target.resolve() == path.resolve():
+            # Writing over the file being imported would destroy the user's data.
+            raise Invalid(
+                _("{option}: {path} is the file being imported; name another file").format(
+                    option=option, path=target
+                )
             )
-        )
+        check_target(target, protected=own, option=option)
+    if rejects is not None and errors is not None and rejects.resolve() == errors.resolve():
+        raise Invalid(_("--errors: {path} is also the --rejects file").format(path=errors))
     try:
         return path.read_bytes()
     except FileNotFoundError:

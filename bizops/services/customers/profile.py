@@ -33,7 +33,7 @@ def login_of(session: Session, user_id: int) -> str:
 
 
 def customer_view(session: Session, customer: Customer) -> CustomerView:
-    """The customer as a plain dict: PRODUCT's keys id, code, name, grade, stage, owner, and more."""
+    """The customer as a plain dict: the documented keys id, code, name, grade, stage, owner, and more."""
     assert customer.id is not None
     followup = open_followup(session, customer.id)
     return {

@@ -14,6 +14,7 @@ from bizops.domain import pipeline
 from bizops.domain.customer_fields import parse_grade, parse_stage, parse_tags
 from bizops.domain.pinyin import search_term
 from bizops.domain.text import fold, name_key
+from bizops.domain.validate import check_search
 from bizops.domain.vocab import STAGES, one_of
 from bizops.services.customers.contacts import contact_view, contacts_of
 from bizops.services.customers.profile import customer_view, login_of
@@ -136,7 +137,7 @@ def _conditions(
     if tags:
         conditions.append(exists().where(t.customer_id == c.id, t.tag.in_(tags)))
     if search and search.strip():
-        conditions.append(_search_condition(search))
+        conditions.append(_search_condition(check_search(search)))
     if overdue:
         conditions.append(f.due < today)
     return conditions
@@ -234,6 +235,7 @@ def show_customer(session: Session, *, ref: str | int, today: date) -> CustomerS
         "followups": _recent_followups(session, customer.id),
         "interactions": _recent_interactions(session, customer.id),
         "contracts": _contracts(session, customer.id),
+        "invoicing": dict(customer.invoicing or {}),
     }
 
 

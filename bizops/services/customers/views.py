@@ -23,6 +23,7 @@ __all__ = [
     "GradeSuggestion",
     "ImportSummary",
     "InteractionItem",
+    "InvoicingView",
     "NextFollowUp",
     "RegradeChange",
     "RegradeRow",
@@ -165,6 +166,15 @@ class CustomerShow(CustomerView):
     followups: list[FollowUpItem]
     interactions: list[InteractionItem]
     contracts: list[ContractItem]
+    invoicing: dict[str, str]
+
+
+class InvoicingView(TypedDict):
+    """`customer invoicing`: the invoicing details (开票信息) contracts print."""
+
+    code: str
+    name: str
+    invoicing: dict[str, str]
 
 
 class GradeSuggestion(TypedDict):

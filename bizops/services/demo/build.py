@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bizops.domain.errors import Conflict
-from bizops.domain.policy import Policy
+from bizops.domain.policy import Policy, build_policy, merge_policy
 from bizops.i18n import _
 from bizops.services import users
 from bizops.services.demo.builder import Builder
@@ -48,6 +48,15 @@ def _check(b: Builder) -> None:
         raise ValueError("the demo scenario is inconsistent: " + "; ".join(problems))
 
 
+def demo_policy(policy: Policy, scenario: dict[str, Any]) -> Policy:
+    """The policy with the scenario's own approval rules first (a 会签 step to show)."""
+    extra = scenario.get("approval_rules") or []
+    if not extra:
+        return policy
+    rules = extra + list(policy.raw.get("approval", {}).get("rules", []))
+    return build_policy(merge_policy(policy.raw, {"approval": {"rules": rules}}))
+
+
 def build_demo(
     session: Session, *, policy: Policy, today: date, scenario: dict[str, Any] | None = None
 ) -> DemoSummary:
@@ -59,7 +68,8 @@ def build_demo(
                 "give `bizops demo` another --db (or --force to rebuild the demo file)"
             )
         )
-    b = Builder(session, policy, today, scenario or load_scenario())
+    scenario = scenario or load_scenario()
+    b = Builder(session, demo_policy(policy, scenario), today, scenario)
     add_team(b)
     add_products(b)
     plan_customers(b)

@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from bizops.domain.approval_steps import ALL, parse_step
 from bizops.domain.dates import add_months
-from bizops.services import contracts, templates
+from bizops.services import contracts, money, templates
 from bizops.services.demo.builder import Builder, CustomerPlan
+from bizops.services.lookup import find_contract
 from bizops.store.models import User
 
 
@@ -86,12 +88,25 @@ class _Contract:
         self.request.update(id=done["request"], chain=list(done["chain"]))
 
     def approve(self, step: int, day: date) -> None:
-        contracts.approve_request(
+        label = parse_step(self.request["chain"][step])
+        # A 会签 step: each of its roles approves; a 或签 step: its first role.
+        for role in label.roles if label.mode == ALL else label.roles[:1]:
+            contracts.approve_request(
+                self.b.session,
+                actor=self.b.holder(role),
+                ref=self.request["id"],
+                today=day,
+                policy=self.b.policy,
+            )
+
+    def seal(self, day: date) -> None:
+        contracts.seal_contract(
             self.b.session,
-            actor=self.b.holder(self.request["chain"][step]),
-            ref=self.request["id"],
+            actor=self.b.holder("seal_keeper"),
+            ref=self.number,
+            seal=self.spec.get("seal", "contract"),
+            copies=int(self.spec.get("copies", 2)),
             today=day,
-            policy=self.b.policy,
         )
 
     def reject(self, day: date) -> None:
@@ -142,6 +157,19 @@ class _Contract:
         )
 
     def complete(self, day: date) -> None:
+        # The customer paid the balance before the contract completes.
+        contract = find_contract(self.b.session, self.number)
+        left = money.totals(self.b.session, contract).outstanding
+        if money.outstanding_text(self.b.session, contract) is not None:
+            money.add_receipt(
+                self.b.session,
+                actor=self.b.holder("finance"),
+                ref=self.number,
+                amount=left,
+                on=day,
+                bank_ref=f"DEMO-{self.number}-FINAL",
+                today=day,
+            )
         contracts.complete_contract(self.b.session, actor=self.actor, ref=self.number, today=day)
 
     def terminate(self, day: date) -> None:
@@ -166,6 +194,7 @@ class _Contract:
 # The steps after approval, in the order they are planned (which orders steps on one day).
 _BEFORE_MILESTONES: tuple[tuple[str, Callable[[_Contract, date], None]], ...] = (
     ("rejected", _Contract.reject),
+    ("sealed", _Contract.seal),
     ("signed", _Contract.sign),
     ("activated", _Contract.activate),
 )
@@ -222,6 +251,19 @@ def _plan_milestone(run: _Contract, spec: dict[str, Any], planned: date) -> None
 
         def done(day: date) -> None:
             actor = b.holder(who) if who else run.actor
+            if spec["kind"] == "payment" and spec.get("amount"):
+                # A payment milestone is done when its money is recorded.
+                money.add_receipt(
+                    b.session,
+                    actor=actor,
+                    ref=run.number,
+                    amount=spec["amount"],
+                    on=day,
+                    milestone=ids[0],
+                    bank_ref=f"DEMO-{run.number}-M{ids[0]}",
+                    today=day,
+                )
+                return
             contracts.complete_milestone(b.session, actor=actor, ref=ids[0], today=day)
 
         b.timeline.at(max(b.ago(int(spec["done"])), planned), done)

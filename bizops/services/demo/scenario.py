@@ -43,6 +43,7 @@ def load_scenario() -> dict[str, Any]:
         "users": _load("team.toml")["user"],
         "customers": _load("customers.toml")["customer"],
         "contracts": _load("contracts.toml")["contract"],
+        "approval_rules": _load("contracts.toml").get("approval_rule", []),
         "phrases": _load("interactions.toml"),
     }
 

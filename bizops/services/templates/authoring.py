@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from bizops.documents.library import (
     parse_metadata,
     read_source,
 )
+from bizops.documents.lint import Finding, lint_draft
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.i18n import _
@@ -34,6 +35,8 @@ class Validation:
     variables: list[str]
     includes: list[str]
     template: Template | None = None
+    # What the contract lint found in the sample draft: advice, not a refusal.
+    findings: list[Finding] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +45,7 @@ class Validation:
             "problems": self.problems,
             "variables": self.variables,
             "includes": self.includes,
+            "findings": [f.as_dict() for f in self.findings],
         }
 
 
@@ -73,15 +77,24 @@ def validate_template_file(path: Path, *, policy: Policy, today: date) -> Valida
     template, declared = _metadata(data, body, toml_path, problems)
     check = check_body(body, declared, name=label)
     problems.extend(check.problems)
+    findings: list[Finding] = []
     if template is not None and not problems:
         try:
-            render(
+            text = render(
                 body,
                 sample_context(template, company=policy.company, today=today),
                 name=label,
             )
         except Invalid as exc:
             problems.append(exc.message)
+        else:
+            if template.is_contract:
+                findings = lint_draft(
+                    text,
+                    template_type=template.type,
+                    language=template.language,
+                    title=template.title,
+                )
     name = template.name if template else (str(data.get("name")) if data.get("name") else None)
     return Validation(
         name=name,
@@ -89,6 +102,7 @@ def validate_template_file(path: Path, *, policy: Policy, today: date) -> Valida
         variables=check.variables,
         includes=check.includes,
         template=template,
+        findings=findings,
     )
 
 

@@ -117,7 +117,13 @@ def draft_contract(
     assert row.id is not None
     template = _template_of(session, row)
     text, recorded = _render(session, row, template, policy=policy, today=today)
-    content = render_document(text, fmt=chosen, title=row.title, language=template.language)
+    company = policy.company
+    author = (company.get("name_en") if template.language == "en" else "") or company.get(
+        "name", ""
+    )
+    content = render_document(
+        text, fmt=chosen, title=row.title, language=template.language, author=author
+    )
     digest = hashlib.sha256(content).hexdigest()
     draft = Draft(
         contract_id=row.id,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.documents.fields import check_values, describe, with_defaults
+from bizops.documents.goods import GOODS_KEY, split_goods
 from bizops.documents.library import Template
 from bizops.documents.writers import docx_bytes, html_bytes, markdown_bytes
 from bizops.domain.errors import Invalid
@@ -41,6 +42,7 @@ def customer_dict(customer: Customer) -> dict[str, Any]:
         "industry": customer.industry,
         "region": customer.region,
         "source": customer.source,
+        "invoicing": dict(customer.invoicing or {}),
     }
 
 
@@ -75,6 +77,7 @@ def prepare_values(
     today: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check a contract's stored values for drafting; ``Invalid`` lists every problem."""
+    stored, lines = split_goods(stored)
     checked = check_values(list(template.fields), stored, today)
     problems = list(checked.problems)
     for name in checked.missing:
@@ -96,12 +99,15 @@ def prepare_values(
             ).format(count=len(problems), template=template.ref, names=names, fix=fix),
             details=problems,
         )
-    return with_defaults(list(template.fields), checked.values), checked.unknown
+    values = with_defaults(list(template.fields), checked.values)
+    if lines:
+        values[GOODS_KEY] = lines
+    return values, checked.unknown
 
 
-def render_document(text: str, *, fmt: str, title: str, language: str) -> bytes:
+def render_document(text: str, *, fmt: str, title: str, language: str, author: str = "") -> bytes:
     if fmt == "md":
         return markdown_bytes(text)
     if fmt == "html":
         return html_bytes(text, title=title, language=language)
-    return docx_bytes(text, title=title, language=language)
+    return docx_bytes(text, title=title, language=language, author=author)

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
 
 from bizops.documents.fields import check_values
+from bizops.documents.goods import (
+    GOODS_KEY,
+    GOODS_TYPES,
+    GoodsLine,
+    check_total,
+    normalise_lines,
+    split_goods,
+)
+from bizops.documents.library import Template
 from bizops.domain.errors import Invalid
 from bizops.domain.vocab import CONTRACT_TYPES
 from bizops.i18n import _
@@ -35,8 +45,9 @@ def assess_standard(
     *,
     contract_type: str,
     template: str | None,
-    values: dict[str, str],
+    values: dict[str, Any],
     today: date | None = None,
+    amount: Decimal | None = None,
 ) -> StandardAssessment:
     """Is a contract standard? Normalises its field values against the template's schema.
 
@@ -44,12 +55,19 @@ def assess_standard(
     another type or for values that do not fit their fields (all listed at once).
     """
     if template is None or not str(template).strip():
+        # Without a schema every value is outside one: the same one-line checks apply.
+        unlisted = check_values([], values, today)
+        if unlisted.problems:
+            raise Invalid(
+                _("--set: {count} value(s) refused").format(count=len(unlisted.problems)),
+                details=unlisted.problems,
+            )
         return StandardAssessment(
             template_name=None,
             template_version=None,
             non_standard=True,
             reasons=["no template: the contract is not drafted from the standard library"],
-            values={str(k).strip(): v for k, v in values.items()},
+            values=unlisted.unknown,
         )
     found = resolve_template(session, str(template))
     if found.type not in CONTRACT_TYPES:
@@ -66,6 +84,11 @@ def assess_standard(
                 "type {type} (see `bizops template list --type {type}`)"
             ).format(name=found.name, kind=found.type, type=contract_type)
         )
+    values, raw_lines = split_goods(values)
+    lines = None
+    if raw_lines is not None:
+        lines = goods_lines(found, values, raw_lines)
+        check_total(lines, amount)
     checked = check_values(list(found.fields), values, today)
     if checked.problems:
         raise Invalid(
@@ -83,5 +106,20 @@ def assess_standard(
         template_version=found.version,
         non_standard=bool(reasons),
         reasons=reasons,
-        values={**checked.values, **checked.unknown},
+        values={**checked.values, **checked.unknown, **({GOODS_KEY: lines} if lines else {})},
     )
+
+
+def goods_lines(
+    template: Template, values: dict[str, Any], raw: list[dict[str, Any]]
+) -> list[GoodsLine]:
+    """The goods table's lines checked against a template that has one (sales, purchase)."""
+    if template.type not in GOODS_TYPES:
+        raise Invalid(
+            _("goods: a {type} contract has no goods table; only {types} contracts do").format(
+                type=template.type, types=", ".join(sorted(GOODS_TYPES))
+            )
+        )
+    tax = template.field("tax_rate")
+    default = values.get("tax_rate") or (tax.default if tax else None)
+    return normalise_lines(raw, default)

@@ -21,9 +21,22 @@ class MatrixRow(TypedDict):
     non_standard: bool | None
 
 
+class RouteView(TypedDict):
+    """`approval route`: the rule, why, and its chain (a step is a role or a group)."""
+
+    rule: str
+    reason: str
+    chain: list[str]
+
+
 class StepView(TypedDict):
+    """A row of a request's steps: one per role; a group's roles share ``step``, with
+    ``mode`` all (会签) or any (或签); ``mode`` is one for a single role."""
+
     step: int
     role: str
+    mode: str
+    assignee: str | None
     status: str
     waiting_since: date | None
     due: date | None
@@ -55,6 +68,9 @@ class RequestView(TypedDict):
     submitted_on: date
     closed_on: date | None
     steps: list[StepView]
+    limits: str
+    draft_sha256: str | None
+    copied_to: list[str]
 
 
 class RequestRow(TypedDict):

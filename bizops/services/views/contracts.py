@@ -212,3 +212,16 @@ class ContractShow(ContractRow):
     amendments: list[AmendmentRow]
     approval_requests: list[ContractRequestRow]
     drafts: list[DraftRow]
+
+
+class SealRow(TypedDict):
+    """A use of a seal, as `bizops seal log` lists it."""
+
+    id: int
+    contract: str
+    title: str
+    seal: str
+    copies: int
+    draft_sha256: str | None
+    sealed_on: date
+    sealed_by: str

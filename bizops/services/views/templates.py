@@ -31,6 +31,8 @@ class FieldRow(TypedDict):
     min: Any
     max: Any
     pattern: str | None
+    check: str | None
+    required_if: str | None
 
 
 class VersionRow(TypedDict):

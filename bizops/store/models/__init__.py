@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from bizops.store.models.approvals import ApprovalRequest, ApprovalStep
+    from bizops.store.models.approvals import (
+        Absence,
+        ApprovalCopy,
+        ApprovalRequest,
+        ApprovalStep,
+        Seal,
+    )
     from bizops.store.models.contracts import (
         Amendment,
         Attachment,
@@ -27,9 +33,10 @@ if TYPE_CHECKING:
         Draft,
         Milestone,
     )
-    from bizops.store.models.core import AuditEvent, Counter, User
+    from bizops.store.models.core import AuditChain, AuditEvent, Counter, User
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
+    from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.quotes import Product, Quote, QuoteLine
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
@@ -42,11 +49,15 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "followups": ("core", "customers"),
     "reports": ("core",),
     "contracts": ("core", "customers"),
+    "money": ("contracts",),
     "quotes": ("core", "customers"),
-    "approvals": ("contracts", "quotes"),
+    "approvals": ("contracts", "money", "quotes"),
 }
 
 _HOMES: dict[str, str] = {
+    "Absence": "approvals",
+    "ApprovalCopy": "approvals",
+    "Seal": "approvals",
     "ApprovalRequest": "approvals",
     "ApprovalStep": "approvals",
     "Amendment": "contracts",
@@ -56,6 +67,12 @@ _HOMES: dict[str, str] = {
     "Dispute": "contracts",
     "Draft": "contracts",
     "Milestone": "contracts",
+    "Allocation": "money",
+    "AuditChain": "core",
+    "Invoice": "money",
+    "Payment": "money",
+    "Receipt": "money",
+    "WriteOff": "money",
     "AuditEvent": "core",
     "Counter": "core",
     "User": "core",
@@ -102,10 +119,14 @@ def all_tables() -> MetaData:
 
 
 __all__ = [
+    "Allocation",
+    "Absence",
     "Amendment",
+    "ApprovalCopy",
     "ApprovalRequest",
     "ApprovalStep",
     "Attachment",
+    "AuditChain",
     "AuditEvent",
     "Contact",
     "Contract",
@@ -117,12 +138,17 @@ __all__ = [
     "Draft",
     "FollowUp",
     "Interaction",
+    "Invoice",
     "Milestone",
+    "Payment",
     "Product",
     "Quote",
     "QuoteLine",
+    "Receipt",
     "ReportDelivery",
+    "Seal",
     "StageChange",
     "TemplateVersion",
     "User",
+    "WriteOff",
 ]

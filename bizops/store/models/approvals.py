@@ -1,11 +1,12 @@
-"""Approval requests: the matrix rule and chain snapshotted at submission (K3, C5)."""
+"""Approval requests: the matrix rule and chain snapshotted at submission."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bizops.store.types import Money
@@ -23,6 +24,14 @@ class ApprovalRequest(SQLModel, table=True):
     amendment_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("amendments.id"))
     )
+    # A purchase payment or a write-off routed through the matrix: the request stays on
+    # its contract, as an amendment's does.
+    payment_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("payments.id"))
+    )
+    writeoff_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("writeoffs.id"))
+    )
     quote_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("quotes.id"), index=True)
     )
@@ -37,6 +46,13 @@ class ApprovalRequest(SQLModel, table=True):
     submitted_on: date = Field(nullable=False)
     submitted_at: datetime = Field(nullable=False)
     closed_on: date | None = Field(default=None)
+    # every: each approver's limit must cover the amount; last: only the last step's
+    limits: str = Field(
+        default="every", sa_column=Column(String(8), nullable=False, server_default="every")
+    )
+    # What was approved: the draft's terms, fields and template at submission, and their hash.
+    draft_sha256: str | None = Field(default=None, sa_column=Column(String(64)))
+    draft: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class ApprovalStep(SQLModel, table=True):
@@ -56,3 +72,54 @@ class ApprovalStep(SQLModel, table=True):
     decided_by: str | None = Field(default=None, sa_column=Column(String(64)))
     decided_on: date | None = Field(default=None)
     comment: str | None = Field(default=None, sa_column=Column(Text))
+    # A group step has one row per role with the same seq: all (会签) or any (或签); else None.
+    mode: str | None = Field(default=None, sa_column=Column(String(8)))
+    # Set when the step is someone's in person: handed over (转交) or added for a user (加签).
+    assignee: str | None = Field(default=None, sa_column=Column(String(64)))
+    added_by: str | None = Field(default=None, sa_column=Column(String(64)))
+
+
+class ApprovalCopy(SQLModel, table=True):
+    """Someone copied on a request (抄送): informed in their daily report, not deciding."""
+
+    __tablename__ = "approval_copies"
+    __table_args__ = (UniqueConstraint("request_id", "login", name="uq_approval_copy"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("approval_requests.id"), nullable=False, index=True)
+    )
+    login: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    source: str = Field(sa_column=Column(String(8), nullable=False))  # submit | policy
+    added_on: date = Field(nullable=False)
+
+
+class Absence(SQLModel, table=True):
+    """A user out of office: their approval steps go to the delegate from ``starts`` to
+    ``ends`` (both included)."""
+
+    __tablename__ = "absences"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    starts: date = Field(nullable=False)
+    ends: date = Field(nullable=False)
+    delegate: str = Field(sa_column=Column(String(64), nullable=False))
+    created_by: str = Field(sa_column=Column(String(64), nullable=False))
+    created_on: date = Field(nullable=False)
+
+
+class Seal(SQLModel, table=True):
+    """The seal register (用印登记): each use of a company seal on a contract."""
+
+    __tablename__ = "seals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
+    )
+    seal: str = Field(sa_column=Column(String(16), nullable=False))  # contract | company
+    copies: int = Field(nullable=False)
+    draft_sha256: str | None = Field(default=None, sa_column=Column(String(64)))
+    sealed_on: date = Field(nullable=False)
+    sealed_by: str = Field(sa_column=Column(String(64), nullable=False))

@@ -1,4 +1,4 @@
-"""Contracts and everything around them (seed K1)."""
+"""Contracts and everything around them."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ class Contract(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
     )
     type: str = Field(sa_column=Column(String(16), nullable=False))
-    amount: Decimal = Field(sa_column=Column(Money(), nullable=False))
+    # None only for a contract without a price (an NDA; see AMOUNT_OPTIONAL).
+    amount: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
     currency: str = Field(sa_column=Column(String(3), nullable=False))
     risk: str = Field(sa_column=Column(String(8), nullable=False))
     status: str = Field(sa_column=Column(String(20), nullable=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, String, Text
+from sqlalchemy import Column, Index, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from bizops.store.types import Money
@@ -13,6 +13,7 @@ from bizops.store.types import Money
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_db_login", "db_login", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -23,6 +24,8 @@ class User(SQLModel, table=True):
     approval_limit: Decimal | None = Field(default=None, sa_column=Column(Money()))
     active: bool = Field(default=True, nullable=False)
     created_at: datetime = Field(nullable=False)
+    # Team mode: the PostgreSQL login (session_user) that acts as this user.
+    db_login: str | None = Field(default=None, sa_column=Column(String(63)))
 
     @property
     def role_list(self) -> list[str]:
@@ -52,6 +55,27 @@ class AuditEvent(SQLModel, table=True):
     after: str | None = Field(default=None, sa_column=Column(Text))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    # The admin who acted as ``actor`` (team mode, ``--as``), and the database login that
+    # wrote the event (set by PostgreSQL itself; None on SQLite).
+    acting_admin: str | None = Field(default=None, sa_column=Column(String(64)))
+    db_login: str | None = Field(default=None, sa_column=Column(String(63)))
+
+
+class AuditChain(SQLModel, table=True):
+    """One row: where the keyed chain starts, and (PostgreSQL only) its key.
+
+    Events with ``id <= keyed_after`` were written before the chain was keyed and keep their
+    plain SHA-256 hashes; later events carry an HMAC. On SQLite the key is a file in the data
+    directory and ``key_check`` (an HMAC of the boundary) ties the boundary to it; on
+    PostgreSQL the key is ``key``, a column member logins cannot read.
+    """
+
+    __tablename__ = "audit_chain"
+
+    id: int = Field(default=1, primary_key=True)
+    keyed_after: int = Field(default=0, nullable=False)
+    key_check: str | None = Field(default=None, sa_column=Column(String(64)))
+    key: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
 class Counter(SQLModel, table=True):

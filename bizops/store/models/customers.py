@@ -1,11 +1,12 @@
-"""Customers, their contacts, tags and stage history (seed C1-C3)."""
+"""Customers, their contacts, tags and stage history."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from bizops.store.types import Money
@@ -38,6 +39,8 @@ class Customer(SQLModel, table=True):
     intent: str | None = Field(default=None, sa_column=Column(String(8)))
     needs: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))
+    # 开票信息: name, tax_id, address, phone, bank, bank_account (see customer invoicing)
+    invoicing: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     # Days between follow-ups for this customer alone; overrides the policy cadence.
     cadence_days: int | None = Field(default=None)
     stage_since: date = Field(nullable=False)

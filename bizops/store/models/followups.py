@@ -1,4 +1,4 @@
-"""Follow-ups (one open per active customer) and the interactions that close them (C6, C7)."""
+"""Follow-ups (one open per active customer) and the interactions that close them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""One row per user and day once the daily report is mailed: sends happen once."""
+"""One row per user and day once the daily report is being delivered: sends happen once.
+
+``status`` is ``claimed`` (a run is sending it; ``claimed_by`` names the run), ``sent``
+(``message_id`` and the server's ``server_reply`` kept), ``failed`` (``error``; the next run
+retries) or ``uncertain`` (the connection died after the message went out: not resent
+without ``--force``)."""
 
 from __future__ import annotations
 
@@ -19,3 +24,10 @@ class ReportDelivery(SQLModel, table=True):
     recipient: str = Field(sa_column=Column(String(254), nullable=False))
     items: int = Field(default=0, nullable=False)
     message_id: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(
+        default="claimed",
+        sa_column=Column(String(12), nullable=False, server_default="sent"),
+    )
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(120)))
+    server_reply: str | None = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))

@@ -1,36 +1,21 @@
 """Products, quotations and their lines; an approval request may be about a quote
 
+SQLite rebuilds approval_requests to change it; the upgrade runs with foreign keys off
+(store/migrate.py), so the approval steps, copies and seals that point at it survive.
+
 Revision ID: 0010_quotes
-Revises: 0005_customer_pinyin
+Revises: 0009_approval_flows
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_quotes"
-down_revision = "0005_customer_pinyin"
+down_revision = "0009_approval_flows"
 branch_labels = None
 depends_on = None
-
-
-@contextmanager
-def _steps_aside() -> Iterator[None]:
-    """SQLite rebuilds approval_requests to change it (copy, drop, rename), and dropping the
-    old table would orphan the approval steps, which a foreign key refuses; so the steps are
-    set aside while it is rebuilt, then put back as they were."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute("CREATE TEMP TABLE steps_aside AS SELECT * FROM approval_steps")
-        op.execute("DELETE FROM approval_steps")
-    yield
-    if sqlite:
-        op.execute("INSERT INTO approval_steps SELECT * FROM steps_aside")
-        op.execute("DROP TABLE steps_aside")
 
 
 def upgrade() -> None:
@@ -97,7 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_quote_lines_quote_id", "quote_lines", ["quote_id"])
-    with _steps_aside(), op.batch_alter_table("approval_requests") as batch_op:
+    with op.batch_alter_table("approval_requests") as batch_op:
         batch_op.alter_column("contract_id", existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column("quote_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key("fk_approval_requests_quote_id", "quotes", ["quote_id"], ["id"])
@@ -105,7 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with _steps_aside(), op.batch_alter_table("approval_requests") as batch_op:
+    with op.batch_alter_table("approval_requests") as batch_op:
         batch_op.drop_index("ix_approval_requests_quote_id")
         batch_op.drop_constraint("fk_approval_requests_quote_id", type_="foreignkey")
         batch_op.drop_column("quote_id")

@@ -1,0 +1,237 @@
+"""`bizops receipts import`: a bank statement's credits recorded as receipts.
+
+Each credit line is matched to a contract by a contract number in its memo, else by the
+payer's name (a customer's) together with an amount that is open on exactly one of that
+customer's contracts (a payment milestone's open part, or the whole outstanding). A line that
+matches no contract, or more than one, is listed for finance and never guessed. A bank
+reference already recorded is skipped, so importing the same file twice records nothing new.
+Matched lines go through ``add_receipt``, the same rules as `contract receipt add`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.domain import money_rules as mr
+from bizops.domain.dates import parse_date
+from bizops.domain.errors import BizopsError, Conflict, Invalid
+from bizops.domain.money import parse_money
+from bizops.domain.text import fold, name_key
+from bizops.i18n import _
+from bizops.services.customers.import_files import decode_text
+from bizops.services.money.common import MONEY_STATES, open_items, require_finance, totals
+from bizops.services.money.receipts import add_receipt
+from bizops.services.views.money import BankLine
+from bizops.store.models import Contract, Customer, Receipt, User
+
+# Column headers banks use, by field (compared case- and width-insensitively).
+BANK_HEADERS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "日期", "交易日期", "记账日期", "入账日期"),
+    "amount": ("amount", "credit", "金额", "贷方金额", "收入金额", "入账金额"),
+    "payer": ("payer", "付款人", "对方户名", "对方账户名称", "付款人名称"),
+    "memo": ("memo", "摘要", "附言", "用途", "备注"),
+    "bank_ref": ("reference", "ref", "bank_ref", "流水号", "交易流水号", "银行流水号"),
+}
+_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]*")
+
+
+def _field_of(header: str, mapping: dict[str, str]) -> str | None:
+    key = fold(header.strip())
+    for column, target in mapping.items():
+        if fold(column) == key:
+            return target
+    for target, aliases in BANK_HEADERS.items():
+        if key in {fold(a) for a in aliases}:
+            return target
+    return None
+
+
+def _cells(path: Path) -> list[list[str]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [
+                ["" if v is None else (v.isoformat()[:10] if isinstance(v, date) else str(v))
+                 for v in row]
+                for row in book.worksheets[0].iter_rows(values_only=True)
+            ]  # fmt: skip
+        finally:
+            book.close()
+    text = decode_text(path.read_bytes(), path.name)
+    delimiter = max((",", "\t", ";"), key=text.split("\n", 1)[0].count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_bank_file(path: Path, mapping: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The statement's lines as {field: text}, with ``line`` (its line in the file)."""
+    rows = _cells(path)
+    if not rows:
+        raise Invalid(_("{file}: the file is empty").format(file=path.name))
+    fields = [_field_of(h, mapping or {}) for h in rows[0]]
+    missing = [f for f in ("date", "amount") if f not in fields]
+    if missing:
+        raise Invalid(
+            _(
+                "{file}: no column for {fields}; name them as a bank does ({known}) or map them "
+                "with --map COLUMN=FIELD"
+            ).format(
+                file=path.name,
+                fields=", ".join(missing),
+                known=", ".join(f"{k}: {'/'.join(v)}" for k, v in BANK_HEADERS.items()),
+            )
+        )
+    out = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not "".join(cells).strip():
+            continue
+        line = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        line["line"] = str(number)
+        out.append(line)
+    return out
+
+
+@dataclass
+class _Book:
+    """The open contracts, by number and by customer, read once per import."""
+
+    by_number: dict[str, Contract] = field(default_factory=dict)
+    by_payer: dict[str, list[Contract]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _book(session: Session) -> _Book:
+    book = _Book()
+    for contract, customer in session.execute(
+        select(Contract, Customer)
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .where(col(Contract.type).in_(mr.INCOMING_TYPES), col(Contract.status).in_(MONEY_STATES))
+    ).all():
+        book.by_number[contract.number.upper()] = contract
+        book.by_payer[name_key(customer.name)].append(contract)
+    return book
+
+
+def _open_amounts(session: Session, contract: Contract) -> set[Decimal]:
+    assert contract.id is not None
+    amounts = {i.open for i in open_items(session, contract.id)}
+    amounts.add(totals(session, contract).outstanding)
+    return amounts
+
+
+def _candidates(session: Session, book: _Book, line: dict[str, str], value: Decimal) -> list[str]:
+    named = sorted({t.upper() for t in _TOKENS.findall(line.get("memo", ""))} & set(book.by_number))
+    if named:
+        return named
+    payer = name_key(line.get("payer", ""))
+    if not payer:
+        return []
+    return sorted(
+        c.number for c in book.by_payer.get(payer, []) if value in _open_amounts(session, c)
+    )
+
+
+def _line(raw: dict[str, str], status: str, **kw: Any) -> BankLine:
+    base: BankLine = {
+        "line": int(raw["line"]),
+        "date": None,
+        "amount": None,
+        "payer": raw.get("payer") or None,
+        "memo": raw.get("memo") or None,
+        "bank_ref": raw.get("bank_ref") or None,
+        "status": status,
+        "contract": None,
+        "candidates": [],
+        "receipt": None,
+        "message": None,
+    }
+    base.update(kw)  # type: ignore[typeddict-item]
+    return base
+
+
+def _one(
+    session: Session, book: _Book, raw: dict[str, str], actor: User, dry_run: bool, today: date
+) -> BankLine:
+    try:
+        day = parse_date(raw.get("date", ""), today, field=_("date"))
+        value = parse_money(raw.get("amount", ""), field=_("amount"))
+    except Invalid as exc:
+        return _line(raw, "invalid", message=str(exc))
+    if value <= 0:
+        return _line(raw, "not_credit", date=day, amount=value)
+    ref = raw.get("bank_ref") or None
+    if ref and session.execute(select(col(Receipt.id)).where(col(Receipt.bank_ref) == ref)).first():
+        return _line(raw, "duplicate", date=day, amount=value)
+    found = _candidates(session, book, raw, value)
+    if len(found) != 1:
+        return _line(
+            raw, "ambiguous" if found else "unmatched", date=day, amount=value, candidates=found
+        )
+    if dry_run:
+        return _line(raw, "matched", date=day, amount=value, contract=found[0])
+    try:
+        with session.begin_nested():
+            row = add_receipt(
+                session,
+                actor=actor,
+                ref=found[0],
+                amount=value,
+                on=day,
+                bank_ref=ref,
+                payer=raw.get("payer") or None,
+                today=today,
+            )
+    except BizopsError as exc:
+        return _line(raw, "invalid", date=day, amount=value, contract=found[0], message=str(exc))
+    return _line(raw, "recorded", date=day, amount=value, contract=found[0], receipt=row["id"])
+
+
+def import_receipts(
+    session: Session,
+    *,
+    actor: User,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    today: date,
+) -> list[BankLine]:
+    """Match and (unless ``dry_run``) record a bank statement's credits; every line with
+    what became of it."""
+    require_finance(actor, _("import receipts"))
+    book = _book(session)
+    lines = read_bank_file(path, mapping)
+    checked = [_one(session, book, raw, actor, True, today) for raw in lines]
+    if dry_run:
+        return checked
+    ambiguous = [line for line in checked if line["status"] == "ambiguous"]
+    if ambiguous:
+        # A credit that could belong to two contracts is finance's call: nothing is recorded
+        # until the file says which (a contract number in the memo).
+        raise Conflict(
+            _(
+                "{file}: {count} line(s) match more than one contract; nothing was recorded: "
+                "{lines}; put the contract number in their memo (or record them with "
+                "`bizops contract receipt add`) and import again"
+            ).format(
+                file=path.name,
+                count=len(ambiguous),
+                lines="; ".join(
+                    _("line {line}: {contracts}").format(
+                        line=a["line"], contracts=", ".join(a["candidates"])
+                    )
+                    for a in ambiguous
+                ),
+            )
+        )
+    return [_one(session, book, raw, actor, False, today) for raw in lines]
