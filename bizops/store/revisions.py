@@ -17,5 +17,6 @@ REVISIONS: tuple[str, ...] = (
     "0013_invisible_name_keys",
     "0009_approval_flows",
     "0010_quotes",
+    "0018_needs",
 )
 HEAD = REVISIONS[-1]

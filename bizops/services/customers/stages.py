@@ -20,7 +20,7 @@ from bizops.services.followups import reschedule_open_followup
 from bizops.services.lookup import find_customer
 from bizops.store.models import Contract, Customer, Quote, StageChange, User
 
-__all__ = ["apply_contract_stage", "has_signed_contract", "move_stage"]
+__all__ = ["apply_contract_stage", "apply_needs_stage", "has_signed_contract", "move_stage"]
 
 
 def has_signed_contract(session: Session, customer_id: int) -> bool:
@@ -179,6 +179,30 @@ def apply_contract_stage(
         actor=actor,
         customer=customer,
         to_stage=stage,
+        reason=reason,
+        policy=policy,
+        today=today,
+    )
+
+
+def apply_needs_stage(
+    session: Session,
+    *,
+    actor: User,
+    customer: Customer,
+    reason: str,
+    policy: Policy,
+    today: date,
+) -> None:
+    """Called by needs analysis: the first complete answer set moves a ``contacted``
+    customer to ``needs``; at any other stage nothing moves."""
+    if customer.stage != "contacted":
+        return
+    _apply_stage(
+        session,
+        actor=actor,
+        customer=customer,
+        to_stage="needs",
         reason=reason,
         policy=policy,
         today=today,

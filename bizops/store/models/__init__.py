@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bizops.store.models.customers import Contact, Customer, CustomerTag, StageChange
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
+    from bizops.store.models.needs import NeedsRecord
     from bizops.store.models.quotes import Product, Quote, QuoteLine
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
@@ -51,6 +52,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "contracts": ("core", "customers"),
     "money": ("contracts",),
     "quotes": ("core", "customers"),
+    "needs": ("core", "customers"),
     "approvals": ("contracts", "money", "quotes"),
 }
 
@@ -83,6 +85,7 @@ _HOMES: dict[str, str] = {
     "FollowUp": "followups",
     "Interaction": "followups",
     "ReportDelivery": "reports",
+    "NeedsRecord": "needs",
     "Product": "quotes",
     "Quote": "quotes",
     "QuoteLine": "quotes",
@@ -140,6 +143,7 @@ __all__ = [
     "Interaction",
     "Invoice",
     "Milestone",
+    "NeedsRecord",
     "Payment",
     "Product",
     "Quote",
