@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -31,9 +32,9 @@ from bizops.cli.output import (
     note,
     say,
 )
-from bizops.cli.output.written import WriteFormatOption, emit_written
+from bizops.cli.output.written import WriteFormat, WriteFormatOption, emit_written
 from bizops.i18n import N_, _
-from bizops.services.views.contracts import ContractRow, ExpiringContractRow
+from bizops.services.views.contracts import ContractRow, CreatedContract, ExpiringContractRow
 
 app = typer.Typer(
     help="Contracts from draft to archive: terms, signing, milestones, amendments, disputes.",
@@ -71,16 +72,35 @@ EXPIRING = Listing(
 # Drafting
 
 
+def _required(ctx: typer.Context, **given: object) -> None:
+    """Without --from-quote, the terms are required options: missing ones are refused as
+    Click refuses any missing option (exit 2)."""
+    import importlib
+
+    # The Click that runs the command (Typer may carry its own copy of it).
+    package = type(ctx).__module__.rsplit(".", 1)[0]
+    missing = importlib.import_module(f"{package}.exceptions").MissingParameter
+    for name, value in given.items():
+        if value is None:
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise missing(ctx=ctx, param=param)
+
+
 @app.command("new")
 def new(
-    customer: Annotated[str, typer.Option("--customer", help="Customer code, id or name.")],
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Customer code, id or name.")
+    ] = None,
     type_: Annotated[
-        str, typer.Option("--type", help="sales, purchase, service, nda or framework.")
-    ],
-    title: Annotated[str, typer.Option("--title", help="Contract title.")],
-    risk: Annotated[str, typer.Option("--risk", help="low, medium or high.")],
-    start: Annotated[str, typer.Option("--start", help="Start date.")],
-    end: Annotated[str, typer.Option("--end", help="End date (not before the start).")],
+        str | None, typer.Option("--type", help="sales, purchase, service, nda or framework.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Contract title.")] = None,
+    risk: Annotated[str | None, typer.Option("--risk", help="low, medium or high.")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start date.")] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="End date (not before the start).")
+    ] = None,
     amount: Annotated[
         str | None,
         typer.Option("--amount", help="Amount, e.g. 120000, 12万, 1.5亿 (an NDA may have none)."),
@@ -99,36 +119,55 @@ def new(
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner (default: you; others: managers).")
     ] = None,
+    from_quote: Annotated[
+        str | None,
+        typer.Option(
+            "--from-quote",
+            help="An accepted quote: its customer, amount, currency and lines (the other "
+            "terms default to a low-risk sales contract for one year from today).",
+        ),
+    ] = None,
     fmt: WriteFormatOption = None,
 ) -> None:
     """Create a draft contract and print its number.
 
     Example: bizops contract new --customer C0001 --type sales --title "设备采购" --amount 12万 --risk low --start 2026-12-01 --end 2027-11-30 --template sales-zh
     """
-    from bizops.services.contracts import create_contract, parse_assignments
+    from bizops.services.contracts import contract_from_quote, create_contract, parse_assignments
 
     policy, today = policy_today()
     values = parse_assignments(set_)
+    if from_quote is None:
+        _required(ctx, customer=customer, type_=type_, title=title, risk=risk)
+        _required(ctx, start=start, end=end)
+    terms: dict[str, Any] = {
+        "type": type_,
+        "title": title,
+        "risk": risk,
+        "start": start,
+        "end": end,
+        "template": template,
+        "values": values,
+        "notice_days": notice_days,
+        "owner": owner,
+        "policy": policy,
+        "today": today,
+    }
     with state().write() as (session, actor):
-        row = create_contract(
-            session,
-            actor=actor,
-            customer=customer,
-            type=type_,
-            title=title,
-            amount=amount,
-            currency=currency,
-            risk=risk,
-            start=start,
-            end=end,
-            template=template,
-            values=values,
-            notice_days=notice_days,
-            owner=owner,
-            policy=policy,
-            today=today,
-        )
+        if from_quote is not None:
+            row = contract_from_quote(session, actor=actor, quote=from_quote, **terms)
+        else:
+            assert customer is not None  # checked by _required
+            row = create_contract(
+                session, actor=actor, customer=customer, amount=amount, currency=currency, **terms
+            )
         shown = shown_contract(session, fmt, row["number"])
+    _created(row, shown, fmt)
+
+
+def _created(
+    row: CreatedContract, shown: Mapping[str, Any] | None, fmt: WriteFormat | None
+) -> None:
     emit_written(shown, fmt, text=row["number"])
     reasons = "; ".join(row["non_standard_reasons"])
     if row["non_standard"]:

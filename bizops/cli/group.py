@@ -22,6 +22,8 @@ LAZY_GROUPS: dict[str, str] = {
     "customer": "bizops.cli.customers",
     "followups": "bizops.cli.followups",
     "contract": "bizops.cli.contracts",
+    "product": "bizops.cli.products",
+    "quote": "bizops.cli.quotes",
     "template": "bizops.cli.templates",
     "approval": "bizops.cli.approvals",
     "invoice": "bizops.cli.money",

@@ -29,6 +29,7 @@ from bizops.cli.output import (
 )
 from bizops.i18n import N_, _
 from bizops.reports.metric_rows import ComplianceRow, ContractRow, FunnelRow
+from bizops.services.views.quotes import QuoteStatsRow
 
 if TYPE_CHECKING:
     from bizops.domain.policy import Policy
@@ -461,3 +462,53 @@ def contracts(
 
 app.command("receivables")(money_reports.receivables)
 app.command("payables")(money_reports.payables)
+
+
+QUOTES = Listing(
+    name="report_quotes",
+    fields=QuoteStatsRow,
+    columns=(
+        Col("owner", N_("Owner")),
+        Col("sent", N_("Sent"), justify="right"),
+        Col("accepted", N_("Accepted"), justify="right"),
+        Col("rejected", N_("Rejected"), justify="right"),
+        Col("expired", N_("Expired"), justify="right"),
+        Col("open", N_("Open"), justify="right"),
+        Col("win_rate", N_("Win rate %"), justify="right"),
+        Col("average_discount", N_("Avg. discount %"), justify="right"),
+        Col("average_days_to_accept", N_("Days to accept"), justify="right"),
+    ),
+)
+
+
+@app.command("quotes")
+def quotes(
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    headers: HeadersOption = None,
+) -> None:
+    """Quotations per owner: sent, accepted, rejected, expired, the win rate, the average
+    discount and the days from sending to acceptance (default: the last 90 days).
+
+    Example: bizops report quotes --from 2026-10-01 --format json
+    """
+    from bizops.services.quotes import quote_stats
+
+    first, last = _period(start, end)
+    with state().read() as session:
+        rows = quote_stats(session, today=state().today, start=first, end=last)
+    emit_rows(
+        rows,
+        QUOTES,
+        fmt=fmt,
+        output=output,
+        limit=limit,
+        title=_("Quotations sent, per owner"),
+        empty=_("No quotations were sent in the period."),
+        headers=headers,
+    )

@@ -78,6 +78,13 @@ def list_(
         typer.Option("--type", help="sales, purchase, service, nda, framework, email or script."),
     ] = None,
     language: Annotated[str | None, typer.Option("--language", help="zh or en.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="contract, material (emails and call scripts) or needs (needs frameworks).",
+        ),
+    ] = None,
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="Every version, not only the newest.")
     ] = False,
@@ -89,14 +96,17 @@ def list_(
     wide: WideOption = False,
     headers: HeadersOption = None,
 ) -> None:
-    """List the templates (the newest version of each).
+    """List the templates (the newest version of each); --kind needs lists the needs
+    frameworks.
 
     Example: bizops template list --type sales --format json
     """
     from bizops.services.templates import list_template_rows
 
     with state().read() as session:
-        rows = list_template_rows(session, type=type_, language=language, all_versions=all_versions)
+        rows = list_template_rows(
+            session, type=type_, language=language, all_versions=all_versions, kind=kind
+        )
     emit_rows(
         rows,
         TEMPLATES,
@@ -158,18 +168,23 @@ def fields(
 
     Example: bizops template fields sales-zh --format json
     """
-    from bizops.services.templates import field_rows, resolve_template
+    from bizops.services.templates import field_rows, needs_field_rows, resolve_template
 
-    with state().read() as session:
-        found = resolve_template(session, template)
+    if template.strip().lower().startswith("needs-"):
+        # A needs framework: its questions, as fields.
+        ref, title, rows = needs_field_rows(template.partition("@")[0])
+    else:
+        with state().read() as session:
+            found = resolve_template(session, template)
+        ref, title, rows = found.ref, found.title, field_rows(found)
     emit_rows(
-        field_rows(found),
+        rows,
         FIELDS,
         fmt=fmt,
         output=output,
         limit=limit,
         offset=offset,
-        title=_("Fields of {template} ({title})").format(template=found.ref, title=found.title),
+        title=_("Fields of {template} ({title})").format(template=ref, title=title),
         headers=headers,
     )
 

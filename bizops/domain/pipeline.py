@@ -17,6 +17,7 @@ from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES, one_of
 from bizops.i18n import _
 
+NEGOTIATION = "negotiation"
 SIGNED = "signed"
 MAINTENANCE = "maintenance"
 # The stages that come after signing: reaching one needs a signed contract.
@@ -137,6 +138,12 @@ def plan_move(
             ).format(stage=target)
         )
     return PlannedMove(from_stage=current, to_stage=target, kind=kind, reason=reason)
+
+
+def enters_negotiation(current: str, target: str) -> bool:
+    """A move into ``negotiation`` from before it (or from lost or dormant): the step that
+    ``pipeline.quote_before_negotiation`` guards."""
+    return target == NEGOTIATION and stage_index(current) < stage_index(NEGOTIATION)
 
 
 def check_starting_stage(stage: str, *, imported: bool = False, field: str = "--stage") -> str:

@@ -305,6 +305,8 @@ def _approval_cycle(session: Session, *, start: date, end: date) -> ApprovalCycl
         select(col(ApprovalRequest.status), col(ApprovalRequest.submitted_on), closed_on).where(
             _visible_request(session),
             col(ApprovalRequest.status).in_(("approved", "rejected")),
+            # Contracts' approvals (a quote's request has no contract).
+            col(ApprovalRequest.contract_id).is_not(None),
             closed_on >= start,
             closed_on <= end,
         )

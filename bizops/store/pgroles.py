@@ -48,6 +48,7 @@ MEMBER_GRANTS: dict[str, str] = {
     "contacts": "SELECT, INSERT, UPDATE, DELETE",
     "policy_versions": "SELECT, INSERT",
     "customer_tags": "SELECT, INSERT, UPDATE, DELETE",
+    "quote_lines": "SELECT, INSERT, UPDATE, DELETE",
     "report_deliveries": "SELECT, INSERT, UPDATE, DELETE",
 }
 

@@ -18,5 +18,7 @@ REVISIONS: tuple[str, ...] = (
     "0009_approval_flows",
     "0006_controls",
     "0014_customer_company",
+    "0010_quotes",
+    "0018_needs",
 )
 HEAD = REVISIONS[-1]

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bizops.domain.policy import Policy
-from bizops.services import contracts, customers, followups, users
+from bizops.services import contracts, customers, followups, quotes, users
 from bizops.services.customers import CustomerView
 from bizops.services.followups import LogResult
 from bizops.store.engine import Database
@@ -340,3 +340,68 @@ def pending_contract_row(
         session.add(contract)
         session.flush()
         return contract
+
+
+# --- products and quotes ----------------------------------------------------------------
+
+
+def add_product(
+    db: Database,
+    *,
+    actor: User,
+    code: str,
+    policy: Policy,
+    today: date,
+    price: str = "100.00",
+    floor_price: str | None = None,
+    tax_rate: str = "13",
+    **fields: Any,
+) -> dict[str, Any]:
+    """A product through ``quotes.add_product`` (``actor`` keeps the price list)."""
+    with db.write() as session:
+        return dict(
+            quotes.add_product(
+                session,
+                actor=actor,
+                code=code,
+                name=fields.pop("name", f"Product {code}"),
+                unit=fields.pop("unit", "台"),
+                price=price,
+                floor_price=floor_price,
+                tax_rate=tax_rate,
+                policy=policy,
+                today=today,
+                **fields,
+            )
+        )
+
+
+def new_quote(
+    db: Database,
+    *,
+    actor: User,
+    customer: str | Mapping[str, Any],
+    policy: Policy,
+    today: date,
+    lines: Sequence[Mapping[str, Any]] = (),
+    **fields: Any,
+) -> dict[str, Any]:
+    """A draft quote with ``lines`` (each the keywords of ``quotes.add_line``)."""
+    with db.write() as session:
+        view = quotes.new_quote(
+            session, actor=actor, customer=_code(customer), policy=policy, today=today, **fields
+        )
+        for line in lines:
+            view = quotes.add_line(
+                session, actor=actor, ref=view["number"], policy=policy, today=today, **line
+            )
+        return dict(view)
+
+
+def quote_move(
+    db: Database, move: str, *, actor: User, number: str, policy: Policy, today: date, **kw: Any
+) -> dict[str, Any]:
+    """``quotes.<move>_quote`` (submit, send, accept, reject) on ``number``."""
+    with db.write() as session:
+        service = getattr(quotes, f"{move}_quote")
+        return dict(service(session, actor=actor, ref=number, policy=policy, today=today, **kw))

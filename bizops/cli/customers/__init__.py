@@ -2,7 +2,7 @@
 
 The group is defined in ``group``; each module registers its commands on it when imported,
 and `--help` lists them in that order: records (add, list, show, update, archive, restore),
-pipeline (stage, grade, regrade), transfer (import, export), contacts (`customer contact`).
+pipeline (stage, grade, regrade), transfer (import, export), contacts (`customer contact`), needs (`customer needs`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from bizops.cli.customers import records
 from bizops.cli.customers import pipeline
 from bizops.cli.customers import transfer
 from bizops.cli.customers import contacts
+from bizops.cli.customers import needs
 
 # isort: on
 
-__all__ = ["app", "contact_app", "contacts", "pipeline", "records", "transfer"]
+__all__ = ["app", "contact_app", "contacts", "needs", "pipeline", "records", "transfer"]

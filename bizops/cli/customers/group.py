@@ -30,3 +30,7 @@ CreditCodeOption = Annotated[
         "--credit-code", help="Unified social credit code (18 characters, check digit verified)."
     ),
 ]
+needs_app = typer.Typer(
+    help="Needs analysis: a customer's answers to a needs framework.", no_args_is_help=True
+)
+app.add_typer(needs_app, name="needs")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.domain.money import format_amount
+from bizops.domain.policy.quotes import QuoteRule
 from bizops.domain.workdays import WorkCalendar
 from bizops.i18n import _
 
@@ -185,6 +186,10 @@ class Policy:
     writeoff_rules: tuple[ApprovalRule, ...] = ()
     approval_cc: tuple[CcRule, ...] = ()
     seal_required: bool = False  # contracts are sealed (用印) between approval and signing
+    quote_rules: tuple[QuoteRule, ...] = ()
+    quote_number: str = "Q-{year}-{seq:04d}"
+    quote_valid_days: int = 30
+    quote_before_negotiation: bool = True
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The stored version this policy is (None: the shipped defaults, or a file being checked).
     version: int | None = field(default=None, compare=False)

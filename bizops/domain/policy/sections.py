@@ -19,6 +19,7 @@ from bizops.domain.policy.model import (
     MailSettings,
     RobotSettings,
 )
+from bizops.domain.policy.quotes import quotes
 from bizops.domain.vocab import CHANNELS, GRADES, INTENTS, STAGES
 from bizops.i18n import N_, _
 
@@ -432,4 +433,5 @@ ALL = (
     contracts,
     calendar,
     mail,
+    quotes,
 )

@@ -1,7 +1,8 @@
 """Approval requests through the authority matrix.
 
 - ``routing``: which rule routes a contract, and why (``route``, ``matrix``).
-- ``requests``: opening a request with its steps, finding and showing it.
+- ``requests``: opening a request with its steps (for a contract, an amendment, a payment or
+  a write-off), finding and showing it; ``quote_requests``: opening one for a quote.
 - ``decisions``: approve, reject, withdraw; each returns an ``Outcome`` that the contracts
   service applies. Approvals do not know contracts' states and never call back into them.
 - ``inbox``: what waits for a decision (``pending_steps``, ``pending_rows``).
@@ -24,6 +25,7 @@ from bizops.services.approvals.decisions import (
 from bizops.services.approvals.flows import add_signer, delegate
 from bizops.services.approvals.inbox import PendingStep, decider_of, pending_rows, pending_steps
 from bizops.services.approvals.listing import list_requests
+from bizops.services.approvals.quote_requests import open_quote_request
 from bizops.services.approvals.requests import (
     find_request,
     open_request,
@@ -68,6 +70,7 @@ __all__ = [
     "find_request",
     "list_requests",
     "matrix",
+    "open_quote_request",
     "open_request",
     "pending_rows",
     "pending_steps",

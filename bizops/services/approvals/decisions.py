@@ -30,7 +30,7 @@ from bizops.services.approvals.requests import (
     steps_of,
 )
 from bizops.store import audit
-from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.models import ApprovalRequest, ApprovalStep, Contract, Quote, User
 
 # What a decision may leave a request as: still pending, or closed one of three ways.
 OUTCOME_STATUSES: tuple[str, ...] = (rules.PENDING, rules.APPROVED, rules.REJECTED, rules.WITHDRAWN)
@@ -40,14 +40,15 @@ OUTCOME_STATUSES: tuple[str, ...] = (rules.PENDING, rules.APPROVED, rules.REJECT
 class Outcome:
     """A request after a decision: its status (``pending`` while later steps remain, else
     ``approved``, ``rejected`` or ``withdrawn``) and what it is about: the contract itself,
-    or one of its amendments."""
+    or one of its amendments, or a quote."""
 
     request_id: int
-    contract_id: int
+    contract_id: int | None
     amendment_id: int | None
     status: str
     payment_id: int | None = None
     writeoff_id: int | None = None
+    quote_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOME_STATUSES:
@@ -63,7 +64,9 @@ class Outcome:
 
     @property
     def about(self) -> str:
-        """``contract``, ``amendment``, ``payment`` or ``writeoff``."""
+        """``contract``, ``amendment``, ``payment``, ``writeoff`` or ``quote``."""
+        if self.quote_id is not None:
+            return "quote"
         if self.payment_id is not None:
             return "payment"
         if self.writeoff_id is not None:
@@ -80,15 +83,21 @@ class Outcome:
             request.status,
             payment_id=request.payment_id,
             writeoff_id=request.writeoff_id,
+            quote_id=request.quote_id,
         )
 
 
 @dataclass
 class OpenRequest:
     request: ApprovalRequest
-    contract: Contract
     steps: list[ApprovalStep]
     current: list[ApprovalStep]  # the open rows of the current step (several for a group)
+    number: str  # the contract's, or the quote's
+    owner_id: int  # the owner of that contract or quote
+
+    @property
+    def subject(self) -> str:
+        return "quote" if self.request.quote_id is not None else "contract"
 
     @property
     def seq(self) -> int:
@@ -102,7 +111,8 @@ class OpenRequest:
         return [s for s in self.steps if s.seq == seq]
 
     def contract_owner(self, session: Session) -> str | None:
-        owner = session.get(User, self.contract.owner_id)
+        """The login of the owner of what the request is about (a contract or a quote)."""
+        owner = session.get(User, self.owner_id)
         return owner.login if owner is not None else None
 
 
@@ -117,16 +127,27 @@ _NOT_PENDING = {
 
 
 def load_pending(session: Session, ref: str | int, *, doing: str) -> OpenRequest:
-    """A pending request with its contract, its steps and the open rows of its current step."""
+    """A pending request with its contract (or quote), its steps and the open rows of its
+    current step."""
     request = find_request(session, ref)
     assert request.id is not None
     if request.status != rules.PENDING:
         raise Conflict(_(_NOT_PENDING[doing]).format(id=request.id, status=request.status))
-    contract = session.get(Contract, request.contract_id)
-    assert contract is not None
+    about: Contract | Quote | None = (
+        session.get(Quote, request.quote_id)
+        if request.quote_id is not None
+        else session.get(Contract, request.contract_id)
+    )
+    assert about is not None
     steps = steps_of(session, request.id)
     current = [s for s in steps if s.seq == request.current_step and s.status == rules.PENDING]
-    return OpenRequest(request=request, contract=contract, steps=steps, current=current)
+    return OpenRequest(
+        request=request,
+        steps=steps,
+        current=current,
+        number=about.number,
+        owner_id=about.owner_id,
+    )
 
 
 _ONLY_CURRENT_APPROVE = N_(
@@ -208,7 +229,7 @@ def require_decider(
         amount=request.amount,
         submitted_by=request.submitted_by,
         owner=loaded.contract_owner(session),
-        contract=loaded.contract.number,
+        contract=loaded.number,
         decided=_decided_so_far(loaded),
         verb=verb,
         roles=[row.role] if row is not None else [s.role for s in loaded.current],
@@ -241,7 +262,7 @@ def audit_decision(
         before=before,
         after={
             **snapshot(loaded.request, loaded.steps),
-            "contract": loaded.contract.number,
+            loaded.subject: loaded.number,
             **extra,
         },
     )

@@ -62,7 +62,7 @@ def delegate(
         amount=request.amount,
         submitted_by=request.submitted_by,
         owner=loaded.contract_owner(session),
-        contract=loaded.contract.number,
+        contract=loaded.number,
         decided=[(s.seq, s.decided_by) for s in loaded.steps if s.decided_by],
         roles=[row.role],
         limit_applies=limit_applies(

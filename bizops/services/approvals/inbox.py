@@ -19,8 +19,17 @@ from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
 from bizops.domain.approval_steps import limit_applies
+from bizops.i18n import _
 from bizops.services.views.approvals import PendingRow
-from bizops.store.models import Absence, ApprovalRequest, ApprovalStep, Contract, Customer, User
+from bizops.store.models import (
+    Absence,
+    ApprovalRequest,
+    ApprovalStep,
+    Contract,
+    Customer,
+    Quote,
+    User,
+)
 from bizops.store.scope import scope_of
 
 
@@ -40,8 +49,8 @@ class PendingStep:
     waiting_since: date | None
     due: date | None
     amendment_id: int | None
-    contract_id: int
-    contract: str
+    contract_id: int | None  # None for a quote's request
+    contract: str  # the contract's number, or the quote's
     title: str
     currency: str
     customer: str
@@ -51,6 +60,7 @@ class PendingStep:
     mode: str | None = None  # all / any: the step is a group; this row is one of its roles
     assignee: str | None = None  # handed to this person (their delegate while they are away)
     limit_applies: bool = True
+    subject: str = "contract"  # or "quote"
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due).days if self.due is not None and self.due < today else 0
@@ -86,23 +96,37 @@ class PendingStep:
         return (-self.days_overdue(today), self.waiting_since or today, self.request_id)
 
 
-def _pending_query() -> Any:
+def _step_columns() -> tuple[Any, ...]:
     return (
+        col(ApprovalStep.id).label("step_id"),
+        col(ApprovalStep.seq),
+        col(ApprovalStep.role),
+        col(ApprovalStep.pending_since),
+        col(ApprovalStep.due),
+        col(ApprovalStep.mode),
+        col(ApprovalStep.assignee),
+        col(ApprovalRequest.id).label("request_id"),
+        col(ApprovalRequest.limits),
+        col(ApprovalRequest.chain),
+        col(ApprovalRequest.amount),
+        col(ApprovalRequest.submitted_by),
+        col(ApprovalRequest.submitted_on),
+        col(ApprovalRequest.amendment_id),
+    )
+
+
+def _waiting(query: Any) -> Any:
+    return query.where(
+        col(ApprovalStep.status) == rules.PENDING,
+        col(ApprovalRequest.status) == rules.PENDING,
+        col(ApprovalStep.seq) == col(ApprovalRequest.current_step),
+    )
+
+
+def _pending_query() -> Any:
+    return _waiting(
         select(
-            col(ApprovalStep.id).label("step_id"),
-            col(ApprovalStep.seq),
-            col(ApprovalStep.role),
-            col(ApprovalStep.pending_since),
-            col(ApprovalStep.due),
-            col(ApprovalStep.mode),
-            col(ApprovalStep.assignee),
-            col(ApprovalRequest.id).label("request_id"),
-            col(ApprovalRequest.limits),
-            col(ApprovalRequest.chain),
-            col(ApprovalRequest.amount),
-            col(ApprovalRequest.submitted_by),
-            col(ApprovalRequest.submitted_on),
-            col(ApprovalRequest.amendment_id),
+            *_step_columns(),
             col(Contract.id).label("contract_id"),
             col(Contract.number),
             col(Contract.title),
@@ -116,11 +140,25 @@ def _pending_query() -> Any:
         .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
         .join(Customer, col(Customer.id) == col(Contract.customer_id))
         .join(User, col(User.id) == col(Contract.owner_id))
-        .where(
-            col(ApprovalStep.status) == rules.PENDING,
-            col(ApprovalRequest.status) == rules.PENDING,
-            col(ApprovalStep.seq) == col(ApprovalRequest.current_step),
+    )
+
+
+def _pending_quotes_query() -> Any:
+    """The same for quotes' requests: the quote's number stands where a contract's would."""
+    return _waiting(
+        select(
+            *_step_columns(),
+            col(Quote.number),
+            col(Quote.currency),
+            col(Quote.owner_id),
+            col(Customer.name).label("customer"),
+            col(User.login).label("owner"),
         )
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalStep.request_id))
+        .join(Quote, col(Quote.id) == col(ApprovalRequest.quote_id))
+        .join(Customer, col(Customer.id) == col(Quote.customer_id))
+        .join(User, col(User.id) == col(Quote.owner_id))
     )
 
 
@@ -154,41 +192,55 @@ def _stand_ins(session: Session, today: date) -> dict[str, str]:
 
 def pending_steps(session: Session, *, today: date) -> list[PendingStep]:
     """The current step of every pending request, most urgent first (see ``urgency``)."""
-    rows = session.execute(scope_of(session).only_contracts(_pending_query())).all()
-    approved = _approved_so_far(session) if rows else {}
-    away = _stand_ins(session, today) if rows else {}
-    steps = [
-        PendingStep(
-            request_id=r.request_id,
-            step_id=r.step_id,
-            step=r.seq,
-            steps=len(r.chain or []),
-            chain=tuple(r.chain or ()),
-            role=r.role,
-            amount=r.amount,
-            submitted_by=r.submitted_by,
-            submitted_on=r.submitted_on,
-            waiting_since=r.pending_since,
-            due=r.due,
-            amendment_id=r.amendment_id,
-            contract_id=r.contract_id,
-            contract=r.number,
-            title=r.title,
-            currency=r.currency,
-            customer=r.customer,
-            owner_id=r.owner_id,
-            owner=r.owner,
-            approved=approved.get(r.request_id, []),
-            mode=r.mode,
-            assignee=away.get(r.assignee, r.assignee) if r.assignee else None,
-            limit_applies=limit_applies(
-                r.limits, step=r.seq, last_step=len(r.chain or []) or r.seq
-            ),
+    scope = scope_of(session)
+    rows = session.execute(scope.only_contracts(_pending_query())).all()
+    quote_rows = session.execute(
+        _pending_quotes_query().where(
+            scope.contract_clause(col(Quote.customer_id), col(Quote.owner_id))
         )
-        for r in rows
-    ]
+    ).all()
+    approved = _approved_so_far(session) if rows or quote_rows else {}
+    away = _stand_ins(session, today) if rows or quote_rows else {}
+    steps = [_step(r, approved, away, subject="contract") for r in rows]
+    steps += [_step(r, approved, away, subject="quote") for r in quote_rows]
     steps.sort(key=lambda s: s.urgency(today))
     return steps
+
+
+def _step(
+    r: Any,
+    approved: Mapping[int, list[tuple[int, str]]],
+    away: Mapping[str, str],
+    *,
+    subject: str,
+) -> PendingStep:
+    quote = subject == "quote"
+    return PendingStep(
+        request_id=r.request_id,
+        step_id=r.step_id,
+        step=r.seq,
+        steps=len(r.chain or []),
+        chain=tuple(r.chain or ()),
+        role=r.role,
+        amount=r.amount,
+        submitted_by=r.submitted_by,
+        submitted_on=r.submitted_on,
+        waiting_since=r.pending_since,
+        due=r.due,
+        amendment_id=r.amendment_id,
+        contract_id=None if quote else r.contract_id,
+        contract=r.number,
+        title=_("Quotation for {customer}").format(customer=r.customer) if quote else r.title,
+        currency=r.currency,
+        customer=r.customer,
+        owner_id=r.owner_id,
+        owner=r.owner,
+        approved=approved.get(r.request_id, []),
+        mode=r.mode,
+        assignee=away.get(r.assignee, r.assignee) if r.assignee else None,
+        limit_applies=limit_applies(r.limits, step=r.seq, last_step=len(r.chain or []) or r.seq),
+        subject=subject,
+    )
 
 
 def decider_of(user: User) -> rules.Decider:
@@ -225,6 +277,7 @@ def pending_rows(
         out.append(
             {
                 "id": s.request_id,
+                "subject": s.subject,
                 "contract": s.contract,
                 "title": s.title,
                 "step": s.step,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from bizops.domain import approval as rules
@@ -13,7 +13,7 @@ from bizops.domain.vocab import one_of
 from bizops.i18n import _
 from bizops.services.lookup import find_contract
 from bizops.services.views.approvals import RequestRow
-from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, User
+from bizops.store.models import Amendment, ApprovalRequest, ApprovalStep, Contract, Quote, User
 from bizops.store.scope import scope_of
 
 
@@ -21,7 +21,9 @@ def _requests_query() -> Any:
     return (
         select(
             col(ApprovalRequest.id),
-            col(Contract.number),
+            # A request is about a contract or a quote: the number of either.
+            func.coalesce(col(Contract.number), col(Quote.number)).label("number"),
+            col(ApprovalRequest.quote_id),
             col(Amendment.number).label("amendment"),
             col(ApprovalRequest.status),
             col(ApprovalRequest.rule_name),
@@ -33,7 +35,8 @@ def _requests_query() -> Any:
             col(ApprovalRequest.closed_on),
         )
         .select_from(ApprovalRequest)
-        .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
+        .outerjoin(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
+        .outerjoin(Quote, col(Quote.id) == col(ApprovalRequest.quote_id))
         .outerjoin(Amendment, col(Amendment.id) == col(ApprovalRequest.amendment_id))
         .order_by(col(ApprovalRequest.id).desc())
     )
@@ -65,6 +68,7 @@ def _request_row(r: Any) -> RequestRow:
     is_pending = r.status == rules.PENDING
     return {
         "id": r.id,
+        "subject": "quote" if r.quote_id is not None else "contract",
         "contract": r.number,
         "amendment": r.amendment,
         "status": r.status,

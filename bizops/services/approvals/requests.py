@@ -31,7 +31,9 @@ from bizops.store.models import (
     ApprovalRequest,
     ApprovalStep,
     Contract,
+    Customer,
     Payment,
+    Quote,
     User,
     WriteOff,
 )
@@ -108,15 +110,15 @@ def request_view(
 ) -> RequestView:
     """`approval show`: the request, its rule and reason, and each step's state."""
     assert request.id is not None
-    contract = session.get(Contract, request.contract_id)
-    assert contract is not None
+    number, title, currency = subject_of(session, request)
     amendment = session.get(Amendment, request.amendment_id) if request.amendment_id else None
     steps = steps_of(session, request.id)
     pending = request.status == rules.PENDING
     return {
         "id": request.id,
-        "contract": contract.number,
-        "title": contract.title,
+        "subject": "quote" if request.quote_id is not None else "contract",
+        "contract": number,
+        "title": title,
         "amendment": amendment.number if amendment else None,
         "status": request.status,
         "rule": request.rule_name,
@@ -124,7 +126,7 @@ def request_view(
         "policy_version": request.policy_version,
         "chain": list(request.chain),
         "amount": request.amount,
-        "currency": contract.currency,
+        "currency": currency,
         "current_step": request.current_step if pending else None,
         "current_role": current_label(request) if pending else None,
         "submitted_by": request.submitted_by,
@@ -135,6 +137,43 @@ def request_view(
         "draft_sha256": request.draft_sha256,
         "copied_to": copied_to(session, request.id),
     }
+
+
+def subject_of(session: Session, request: ApprovalRequest) -> tuple[str, str, str]:
+    """What a request is about: the contract's (or quote's) number, its title and currency.
+    A quote has no title: its customer's name stands for it."""
+    if request.quote_id is not None:
+        quote = session.get(Quote, request.quote_id)
+        assert quote is not None
+        customer = session.get(Customer, quote.customer_id)
+        title = _("Quotation for {customer}").format(customer=customer.name if customer else "")
+        return quote.number, title, quote.currency
+    contract = session.get(Contract, request.contract_id)
+    assert contract is not None
+    return contract.number, contract.title, contract.currency
+
+
+def _quote_request(session: Session, text: str) -> ApprovalRequest | None:
+    """A quote's pending request, else its latest; ``None`` when ``text`` is no quote."""
+    quote_id = session.execute(
+        select(col(Quote.id)).where(col(Quote.number) == text.upper())
+    ).scalar_one_or_none()
+    if quote_id is None:
+        return None
+    found = session.execute(
+        select(ApprovalRequest)
+        .where(col(ApprovalRequest.quote_id) == quote_id)
+        .order_by(
+            (col(ApprovalRequest.status) == rules.PENDING).desc(),
+            col(ApprovalRequest.id).desc(),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(
+            _("request: quote {number} has no approval request").format(number=text.upper())
+        )
+    return found
 
 
 def find_request(session: Session, ref: str | int) -> ApprovalRequest:
@@ -150,6 +189,8 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
                 _("request: no approval request {ref}; see `bizops approval list`").format(ref=text)
             )
         return found
+    if (by_quote := _quote_request(session, text)) is not None:
+        return by_quote
     try:
         contract = find_contract(session, text, field="request")
     except NotFound:
@@ -425,13 +466,20 @@ def open_request(
     return request
 
 
-def void_approved(session: Session, *, contract_id: int) -> list[int]:
-    """Void the approved requests for a contract's own terms (not its amendments), so that
-    it must be approved again; returns their ids."""
+def void_approved(
+    session: Session, *, contract_id: int | None = None, quote_id: int | None = None
+) -> list[int]:
+    """Void the approved requests for a contract's own terms (not its amendments), or for a
+    quote, so that it must be approved again; returns their ids."""
     voided = []
+    about = (
+        col(ApprovalRequest.quote_id) == quote_id
+        if quote_id is not None
+        else col(ApprovalRequest.contract_id) == contract_id
+    )
     for request in session.execute(
         select(ApprovalRequest).where(
-            col(ApprovalRequest.contract_id) == contract_id,
+            about,
             col(ApprovalRequest.amendment_id).is_(None),
             col(ApprovalRequest.payment_id).is_(None),
             col(ApprovalRequest.writeoff_id).is_(None),

@@ -27,6 +27,7 @@ from bizops.services.contracts.attachments import (
 from bizops.services.contracts.disputes import list_disputes, open_dispute, resolve_dispute
 from bizops.services.contracts.drafts import add_note, create_contract, notes_of, update_contract
 from bizops.services.contracts.expiry import ending_contracts, notice_reminders, notice_trigger
+from bizops.services.contracts.from_quote import contract_from_quote
 from bizops.services.contracts.lifecycle import (
     activate_contract,
     archive_contract,
@@ -117,6 +118,7 @@ __all__ = [
     "complete_contract",
     "complete_milestone",
     "contract_summary",
+    "contract_from_quote",
     "create_contract",
     "due_milestones",
     "ending_contracts",

@@ -18,7 +18,7 @@ from bizops.domain import contract_states as cs
 from bizops.domain.errors import NotFound
 from bizops.domain.policy import Policy
 from bizops.i18n import _
-from bizops.services import approvals
+from bizops.services import approvals, quotes
 from bizops.services.approvals import Outcome
 from bizops.services.contracts.amendments import close_amendment
 from bizops.services.contracts.changes import record, save, snapshot
@@ -35,9 +35,12 @@ _MOVES = {
 
 
 def apply_outcome(session: Session, *, outcome: Outcome, actor: User, today: date) -> None:
-    """Carry a decision over to the contract or the amendment; a request still pending
-    changes nothing."""
+    """Carry a decision over to the contract, the amendment or the quote; a request still
+    pending changes nothing."""
     if not outcome.closed:
+        return
+    if outcome.quote_id is not None:
+        quotes.apply_outcome(session, outcome=outcome, actor=actor, today=today)
         return
     contract = session.get(Contract, outcome.contract_id)
     if contract is None:

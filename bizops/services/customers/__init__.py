@@ -12,7 +12,8 @@ rules (``bizops.domain.customer_fields``) and write the rows of the same pure bu
 
 The modules, by seam: ``permissions``, ``duplicates``, ``views`` (the declared shapes of
 every result), ``profile``, ``adding``, ``updating``, ``stages``, ``grading``, ``contacts``,
-``archiving``, ``pool`` (the shared pool: release, claim, return), ``queries`` (list, show), ``import_files`` (reading), ``import_rows``
+``archiving``, ``pool`` (the shared pool: release, claim, return), ``queries`` (list, show),
+``needs`` (needs analysis), ``import_files`` (reading), ``import_rows``
 (checking), ``import_writer`` (bulk writing), ``importing``, ``exporting``. Their public
 names are re-exported here and load on first use, so that the command line can read the
 declared views at start-up without loading the database layer.
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from bizops.services.customers.import_writer import *  # noqa: F403
     from bizops.services.customers.importing import *  # noqa: F403
     from bizops.services.customers.invoicing import *  # noqa: F403
+    from bizops.services.customers.needs import *  # noqa: F403
     from bizops.services.customers.permissions import *  # noqa: F403
     from bizops.services.customers.pool import *  # noqa: F403
     from bizops.services.customers.profile import *  # noqa: F403
@@ -58,6 +60,7 @@ MODULES: tuple[str, ...] = (
     f"{__name__}.import_writer",
     f"{__name__}.importing",
     f"{__name__}.invoicing",
+    f"{__name__}.needs",
     f"{__name__}.permissions",
     f"{__name__}.pool",
     f"{__name__}.profile",

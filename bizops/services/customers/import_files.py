@@ -34,7 +34,9 @@ from bizops.services.customers.import_text import decode_text, parse_map, text_c
 
 __all__ = [
     "CONTACT_SEPARATOR",
+    "CUSTOMER_COLUMNS",
     "HEADER_ALIASES",
+    "ColumnSpec",
     "Columns",
     "REJECT_COLUMNS",
     "REQUIRED",
@@ -84,9 +86,25 @@ REQUIRED: tuple[str, ...] = ("name", "grade", "owner")
 TAG_SEPARATOR = ";"
 CONTACT_SEPARATOR = " | "
 
-_LOOKUP = {
-    fold(alias): fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases
-}
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """The columns a kind of file may hold: canonical field -> accepted headers, and the
+    required fields. Customers by default; `product import` passes its own."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        return {fold(alias): key for key, aliases in self.aliases.items() for alias in aliases}
+
+    def accepted(self) -> str:
+        return ", ".join(a for aliases in self.aliases.values() for a in aliases)
+
+
+CUSTOMER_COLUMNS = ColumnSpec(HEADER_ALIASES, REQUIRED)
+_LOOKUP = CUSTOMER_COLUMNS.lookup
 
 
 def _header_key(header: str) -> str:
@@ -121,15 +139,27 @@ class Table:
 
 @dataclass(frozen=True)
 class Columns:
-    """How the file's columns become fields: ``--map`` (folded source -> field) and
-    ``--ignore-unknown``."""
+    """How the file's columns become fields: ``--map`` (folded source -> field),
+    ``--ignore-unknown``, and the kind of file (``spec``: customers unless said)."""
 
     mapping: dict[str, str] = field(default_factory=dict)
     ignore_unknown: bool = False
+    spec: ColumnSpec = CUSTOMER_COLUMNS
 
     @classmethod
-    def of(cls, specs: Sequence[str] = (), *, ignore_unknown: bool = False) -> Columns:
-        return cls(parse_map(specs, _LOOKUP), ignore_unknown)
+    def of(
+        cls,
+        specs: Sequence[str] = (),
+        *,
+        ignore_unknown: bool = False,
+        spec: ColumnSpec = CUSTOMER_COLUMNS,
+    ) -> Columns:
+        lookup = _LOOKUP if spec is CUSTOMER_COLUMNS else spec.lookup
+        return cls(parse_map(specs, lookup), ignore_unknown, spec)
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        return _LOOKUP if self.spec is CUSTOMER_COLUMNS else self.spec.lookup
 
 
 # The columns ``write_rejects`` adds: a rejects file, once fixed, imports as it is.
@@ -143,7 +173,7 @@ def _unknown(text: str, name: str, columns: Columns, ignored: list[str]) -> None
             _(
                 "{file}: unknown column {column!r}; accepted columns: {accepted}; "
                 "name its field with --map '{column}=FIELD' or skip it with --ignore-unknown"
-            ).format(file=name, column=text, accepted=accepted_headers())
+            ).format(file=name, column=text, accepted=columns.spec.accepted())
         )
     ignored.append(text)
 
@@ -151,6 +181,7 @@ def _unknown(text: str, name: str, columns: Columns, ignored: list[str]) -> None
 def _map_headers(
     headers: list[str], name: str, columns: Columns, ignored: list[str]
 ) -> list[str | None]:
+    lookup = columns.lookup
     fields: list[str | None] = []
     seen: dict[str, str] = {}
     for header in headers:
@@ -163,8 +194,8 @@ def _map_headers(
             continue
         key = (
             columns.mapping.get(fold(text))
-            or _LOOKUP.get(_header_key(text))
-            or _LOOKUP.get(fold(text))
+            or lookup.get(_header_key(text))
+            or lookup.get(fold(text))
         )
         if key is None:
             _unknown(text, name, columns, ignored)
@@ -178,15 +209,13 @@ def _map_headers(
             )
         seen[key] = text
         fields.append(key)
-    missing = [f for f in REQUIRED if f not in seen]
+    missing = [f for f in columns.spec.required if f not in seen]
     if missing:
         raise Invalid(
             _("{file}: required column(s) missing: {missing} (e.g. {examples})").format(
                 file=name,
                 missing=", ".join(missing),
-                examples=", ".join(
-                    HEADER_ALIASES[m][0] + "/" + HEADER_ALIASES[m][1] for m in missing
-                ),
+                examples=", ".join("/".join(columns.spec.aliases[m][:2]) for m in missing),
             )
         )
     return fields

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain import pipeline
-from bizops.domain.errors import Invalid, NotFound
+from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import STAGES, one_of
@@ -18,9 +18,9 @@ from bizops.services.customers.profile import customer_view, now, record
 from bizops.services.customers.views import StageMoveView
 from bizops.services.followups import reschedule_open_followup
 from bizops.services.lookup import find_customer
-from bizops.store.models import Contract, Customer, StageChange, User
+from bizops.store.models import Contract, Customer, Quote, StageChange, User
 
-__all__ = ["apply_contract_stage", "has_signed_contract", "move_stage"]
+__all__ = ["apply_contract_stage", "apply_needs_stage", "has_signed_contract", "move_stage"]
 
 
 def has_signed_contract(session: Session, customer_id: int) -> bool:
@@ -36,6 +36,35 @@ def has_signed_contract(session: Session, customer_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def has_accepted_quote(session: Session, customer_id: int) -> bool:
+    return (
+        session.execute(
+            select(col(Quote.id))
+            .where(col(Quote.customer_id) == customer_id, col(Quote.status) == "accepted")
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _require_quote(session: Session, customer: Customer, move: pipeline.PlannedMove) -> None:
+    """``pipeline.quote_before_negotiation``: negotiation starts from an accepted quote. A
+    move made with a reason is an exception on record, as a skipped stage is."""
+    assert customer.id is not None
+    if (
+        pipeline.enters_negotiation(move.from_stage, move.to_stage)
+        and move.reason is None
+        and not has_accepted_quote(session, customer.id)
+    ):
+        raise Conflict(
+            _(
+                "stage: negotiation starts from an accepted quote, and {code} has none; "
+                "make one with `bizops quote new --customer {code}` (or give --reason to "
+                "record why not)"
+            ).format(code=customer.code)
+        )
 
 
 def _apply_stage(
@@ -107,6 +136,8 @@ def move_stage(
         reason=reason,
         has_signed_contract=needs_contract_check and has_signed_contract(session, customer.id),
     )
+    if policy.quote_before_negotiation:
+        _require_quote(session, customer, move)
     _apply_stage(
         session,
         actor=actor,
@@ -148,6 +179,30 @@ def apply_contract_stage(
         actor=actor,
         customer=customer,
         to_stage=stage,
+        reason=reason,
+        policy=policy,
+        today=today,
+    )
+
+
+def apply_needs_stage(
+    session: Session,
+    *,
+    actor: User,
+    customer: Customer,
+    reason: str,
+    policy: Policy,
+    today: date,
+) -> None:
+    """Called by needs analysis: the first complete answer set moves a ``contacted``
+    customer to ``needs``; at any other stage nothing moves."""
+    if customer.stage != "contacted":
+        return
+    _apply_stage(
+        session,
+        actor=actor,
+        customer=customer,
+        to_stage="needs",
         reason=reason,
         policy=policy,
         today=today,

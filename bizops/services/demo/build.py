@@ -16,6 +16,7 @@ from bizops.services.demo.builder import Builder
 from bizops.services.demo.contracts import plan_contracts
 from bizops.services.demo.customers import plan_customers, plan_one_followup
 from bizops.services.demo.money import plan_money
+from bizops.services.demo.quotes import add_products, quotes_in_every_state
 from bizops.services.demo.scenario import load_scenario
 from bizops.services.demo.summary import DemoSummary, summarize
 from bizops.services.demo.team import add_team
@@ -71,10 +72,12 @@ def build_demo(
     scenario = scenario or load_scenario()
     b = Builder(session, demo_policy(policy, scenario), today, scenario)
     add_team(b)
+    add_products(b)
     plan_customers(b)
     plan_contracts(b)
     plan_money(b)
     b.timeline.run()
+    quotes_in_every_state(b)
     plan_one_followup(b)
     _check(b)
     drafted = (

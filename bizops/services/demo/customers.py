@@ -12,6 +12,7 @@ from bizops.domain.vocab import PIPELINE, SIDE_EXITS
 from bizops.services import customers, followups
 from bizops.services.customers import ContactIn
 from bizops.services.demo.builder import Builder, CustomerPlan
+from bizops.services.demo.quotes import accepted_quote
 from bizops.services.demo.scenario import (
     CREATED_DAYS,
     KEY_ACCOUNT_TAG,
@@ -186,7 +187,9 @@ def touch(b: Builder, plan: CustomerPlan, day: date) -> None:
         now=b.moment(day),
     )
     while plan.moves and plan.moves[0][0] <= day:
-        plan.moves.pop(0)
+        _, stage = plan.moves.pop(0)
+        if stage == "negotiation" and b.policy.quote_before_negotiation:
+            accepted_quote(b, plan, day)
         customers.move_stage(
             b.session, actor=owner, ref=plan.code, step_next=True, policy=b.policy, today=day
         )

@@ -131,16 +131,44 @@ def field_rows(template: Template) -> list[FieldRow]:
     return cast(list[FieldRow], template.schema())
 
 
+# What `template list --kind` chooses: contract templates, first-contact material (emails,
+# call scripts) or needs frameworks (listed only when asked for).
+TEMPLATE_KINDS: tuple[str, ...] = ("contract", "material", "needs")
+
+
 def list_template_rows(
     session: Session,
     *,
     type: str | None = None,
     language: str | None = None,
     all_versions: bool = False,
+    kind: str | None = None,
 ) -> list[TemplateRow]:
-    """`template list`: the newest version of each template (or every version)."""
+    """`template list`: the newest version of each template (or every version); ``kind``
+    keeps one kind (``needs``: the needs frameworks)."""
+    chosen = one_of(kind, TEMPLATE_KINDS, "--kind") if kind else None
+    if chosen == "needs":
+        from bizops.documents.needs import builtin_frameworks
+
+        return [
+            cast(TemplateRow, f.summary())
+            for f in builtin_frameworks().values()
+            if language in (None, f.language) and type in (None, "needs")
+        ]
     found = list_templates(session, type=type, language=language, all_versions=all_versions)
+    if chosen is not None:
+        found = [t for t in found if t.is_contract == (chosen == "contract")]
     return [template_row(t) for t in found]
+
+
+def needs_field_rows(name: str) -> tuple[str, str, list[FieldRow]]:
+    """`template fields needs-...`: a needs framework's questions as fields, with its
+    reference and title."""
+    from bizops.documents.needs import find_framework
+
+    found = find_framework(name)
+    rows = [cast(FieldRow, q.as_dict()) for q in found.questions]
+    return f"{found.name}@{found.version}", found.title, rows
 
 
 def template_versions(session: Session, name: str) -> list[VersionRow]:

@@ -47,9 +47,12 @@ class StepView(TypedDict):
 
 
 class RequestView(TypedDict):
-    """`approval show`, and what a decision returns: the request and each step's state."""
+    """`approval show`, and what a decision returns: the request and each step's state.
+    ``subject`` says what it is about: a ``contract`` (or an amendment of one), or a
+    ``quote``; ``contract`` holds that contract's or quote's number."""
 
     id: int
+    subject: str
     contract: str
     title: str
     amendment: str | None
@@ -73,9 +76,11 @@ class RequestView(TypedDict):
 
 
 class RequestRow(TypedDict):
-    """A row of `approval list`."""
+    """A row of `approval list`; ``contract`` holds the number of what it is about (see
+    ``subject``: ``contract`` or ``quote``)."""
 
     id: int
+    subject: str
     contract: str
     amendment: str | None
     status: str
@@ -91,9 +96,11 @@ class RequestRow(TypedDict):
 
 class PendingRow(TypedDict):
     """A row of `approval pending`: a step waiting in a user's inbox. ``can_decide`` is false
-    for an overdue step of the user's role that someone else must decide; ``note`` says why."""
+    for an overdue step of the user's role that someone else must decide; ``note`` says why.
+    ``contract`` holds the number of what waits: a contract, or a quote (``subject``)."""
 
     id: int
+    subject: str
     contract: str
     title: str
     step: int

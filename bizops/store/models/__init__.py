@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     )
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
+    from bizops.store.models.needs import NeedsRecord
+    from bizops.store.models.quotes import Product, Quote, QuoteLine
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.templates import TemplateVersion
 
@@ -55,7 +57,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "reports": ("core",),
     "contracts": ("core", "customers"),
     "money": ("contracts",),
-    "approvals": ("contracts", "money"),
+    "quotes": ("core", "customers"),
+    "needs": ("core", "customers"),
+    "approvals": ("contracts", "money", "quotes"),
 }
 
 _HOMES: dict[str, str] = {
@@ -89,6 +93,10 @@ _HOMES: dict[str, str] = {
     "FollowUp": "followups",
     "Interaction": "followups",
     "ReportDelivery": "reports",
+    "NeedsRecord": "needs",
+    "Product": "quotes",
+    "Quote": "quotes",
+    "QuoteLine": "quotes",
     "TemplateVersion": "templates",
 }
 
@@ -143,9 +151,13 @@ __all__ = [
     "Interaction",
     "Invoice",
     "Milestone",
+    "NeedsRecord",
     "Payment",
     "PolicyVersion",
     "PoolMove",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "Receipt",
     "ReportDelivery",
     "Seal",

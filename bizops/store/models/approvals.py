@@ -17,8 +17,9 @@ class ApprovalRequest(SQLModel, table=True):
     __table_args__ = (Index("ix_approval_requests_status", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
+    # A request is about a contract (or one of its amendments) or about a quote.
+    contract_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contracts.id"), index=True)
     )
     amendment_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("amendments.id"))
@@ -30,6 +31,9 @@ class ApprovalRequest(SQLModel, table=True):
     )
     writeoff_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("writeoffs.id"))
+    )
+    quote_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("quotes.id"), index=True)
     )
     rule_name: str = Field(sa_column=Column(String(100), nullable=False))
     # The policy version the request was routed under (None: routed before versions existed).

@@ -1,0 +1,115 @@
+"""Approval requests about quotes: routed by the quote matrix, then the same steps, SLA,
+limits, copies and decisions as a contract's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bizops.domain import approval as rules
+from bizops.domain.approval_steps import LIMITS_EVERY
+from bizops.domain.errors import Conflict, Invalid
+from bizops.domain.policy import Policy
+from bizops.i18n import _
+from bizops.services.approvals.copies import add_copies, policy_cc
+from bizops.services.approvals.coverage import uncovered_steps
+from bizops.services.approvals.requests import _add_steps, snapshot
+from bizops.store import audit
+from bizops.store.models import ApprovalRequest, Quote, User
+
+
+def _refuse_a_second_request(session: Session, quote: Quote) -> None:
+    open_id = session.execute(
+        select(col(ApprovalRequest.id)).where(
+            col(ApprovalRequest.quote_id) == quote.id,
+            col(ApprovalRequest.status) == rules.PENDING,
+        )
+    ).scalar_one_or_none()
+    if open_id is not None:
+        raise Conflict(
+            _(
+                "quote {number} already has pending approval request {id}; "
+                "it must be decided or withdrawn first (bizops approval withdraw {id})"
+            ).format(number=quote.number, id=open_id)
+        )
+
+
+def _refuse_uncovered(
+    session: Session, quote: Quote, chain: tuple[str, ...], amount: Decimal
+) -> None:
+    missing = uncovered_steps(session, chain=chain, amount=amount, limits=LIMITS_EVERY)
+    if missing:
+        raise Invalid(
+            _(
+                "{subject} cannot be submitted: no one could approve it; {why}; "
+                "give a holder of the role a higher limit (`bizops user update`)"
+            ).format(
+                subject=_("quote {number}").format(number=quote.number),
+                why=_("; ").join(m.message(amount) for m in missing),
+            )
+        )
+
+
+def open_quote_request(
+    session: Session,
+    *,
+    actor: User,
+    quote: Quote,
+    rule: str,
+    reason: str,
+    chain: tuple[str, ...],
+    amount: Decimal,
+    policy: Policy,
+    today: date,
+) -> ApprovalRequest:
+    """A request for a quote, routed by the quote matrix (the caller explains the route);
+    the same steps, SLA, limits, copies and decisions as a contract's. A quote with a
+    pending request already is a ``Conflict``; a step no active user could approve for the
+    amount is ``Invalid``."""
+    assert quote.id is not None
+    _refuse_a_second_request(session, quote)
+    _refuse_uncovered(session, quote, chain, amount)
+    request = ApprovalRequest(
+        quote_id=quote.id,
+        rule_name=rule,
+        rule_reason=reason,
+        chain=list(chain),
+        amount=amount,
+        status=rules.PENDING,
+        current_step=1,
+        submitted_by=actor.login,
+        submitted_on=today,
+        submitted_at=datetime.now(UTC),
+    )
+    session.add(request)
+    session.flush()
+    assert request.id is not None
+    steps = _add_steps(session, request.id, chain, policy=policy, today=today)
+    copied = add_copies(
+        session,
+        request,
+        given=(),
+        from_policy=policy_cc(session, policy, rule),
+        today=today,
+        skip=(actor.login,),
+    )
+    audit.record(
+        session,
+        actor=actor.login,
+        action="approval.open",
+        entity_type="approval",
+        entity_id=request.id,
+        after={
+            "quote": quote.number,
+            "rule": rule,
+            "reason": reason,
+            "chain": list(chain),
+            "amount": amount,
+            **snapshot(request, steps),
+            **({"cc": copied} if copied else {}),
+        },
+    )
+    return request
