@@ -78,6 +78,8 @@ HISTORY = Listing(
         Col("on_time", N_("On time"), fmt=_on_time),
         Col("days_late", N_("Days late"), fmt=_days, justify="right"),
         Col("purpose", N_("Purpose")),
+        Col("place", N_("Place")),
+        Col("next_action", N_("Next action")),
     ),
 )
 
@@ -99,6 +101,44 @@ UntilOption = Annotated[
     str | None,
     typer.Option("--until", help="Also what falls due up to this date.", show_default=False),
 ]
+
+
+def _say_logged(result: Any) -> None:
+    say(
+        _("Logged {via} with {code} {name} on {day}.").format(
+            via=value_label("channel", result.via),
+            code=result.customer_code,
+            name=result.customer_name,
+            day=result.on.isoformat(),
+        )
+    )
+    if result.moved_to is not None:
+        say(
+            _("First contact: {code} moved to {stage}.").format(
+                code=result.customer_code, stage=value_label("stage", result.moved_to)
+            )
+        )
+    if result.history_only:
+        say(_("Older than the last contact: kept as history; the schedule is unchanged."))
+    elif result.closed is not None:
+        closed = result.closed
+        if closed.on_time:
+            state_text = _("on time")
+        else:
+            state_text = _("{days} day(s) late").format(days=closed.days_late)
+        say(
+            _("Closed follow-up {id} (due {due}): {state}.").format(
+                id=closed.id, due=closed.due.isoformat(), state=state_text
+            )
+        )
+    if result.next_due is not None:
+        say(
+            _("Next follow-up {id}: due {due}.").format(
+                id=result.next_id, due=with_weekday(result.next_due)
+            )
+        )
+    else:
+        say(_("No follow-up scheduled: the customer is out of the pipeline (lost or dormant)."))
 
 
 @app.command("log")
@@ -128,12 +168,26 @@ def log(
             show_default=False,
         ),
     ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option("--purpose", help="What the contact was for (拜访目的).", show_default=False),
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Where it happened (地点).", show_default=False)
+    ] = None,
+    next_action: Annotated[
+        str | None,
+        typer.Option("--next-action", help="What comes next (下一步).", show_default=False),
+    ] = None,
 ) -> None:
     """Log an interaction: closes the open follow-up and schedules the next one.
 
-    Example: bizops followups log C0042 --via phone --summary "谈了报价" --contact "张经理" --next +1w
+    The first contact logged with a prospect moves it to contacted.
+
+    Example: bizops followups log C0042 --via visit --summary "谈了报价" --next-action "寄样品"
     """
     from bizops.services.followups import log_followup
+    from bizops.services.followups.log import Details
 
     st = state()
     with st.write() as (session, actor):
@@ -150,36 +204,9 @@ def log(
             policy=st.policy(),
             today=st.today,
             now=st.now(),
+            details=Details(purpose=purpose, place=place, next_action=next_action),
         )
-    say(
-        _("Logged {via} with {code} {name} on {day}.").format(
-            via=value_label("channel", result.via),
-            code=result.customer_code,
-            name=result.customer_name,
-            day=result.on.isoformat(),
-        )
-    )
-    if result.history_only:
-        say(_("Older than the last contact: kept as history; the schedule is unchanged."))
-    elif result.closed is not None:
-        closed = result.closed
-        if closed.on_time:
-            state_text = _("on time")
-        else:
-            state_text = _("{days} day(s) late").format(days=closed.days_late)
-        say(
-            _("Closed follow-up {id} (due {due}): {state}.").format(
-                id=closed.id, due=closed.due.isoformat(), state=state_text
-            )
-        )
-    if result.next_due is not None:
-        say(
-            _("Next follow-up {id}: due {due}.").format(
-                id=result.next_id, due=with_weekday(result.next_due)
-            )
-        )
-    else:
-        say(_("No follow-up scheduled: the customer is out of the pipeline (lost or dormant)."))
+    _say_logged(result)
 
 
 @app.command("due")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -100,15 +101,21 @@ def build_reports(
         return []
     owner_ids = None if whole_team else [r.id for r in recipients]
     sees_team = any(r.sees_team for r in recipients)
-    due = list(
-        followups.due_rows(
+    due: list[dict[str, Any]] = [
+        dict(row)
+        for row in followups.due_rows(
             session,
             owner_ids=None if sees_team else owner_ids,
             until=today,
             today=today,
             policy=policy,
         )
+    ]
+    details = followups.last_contact_details(
+        session, [row["code"] for row in due if row["last_contact"] is not None]
     )
+    for row in due:
+        row["last_details"] = details.get(row["code"])
     team = None
     if sees_team:
         users = session.execute(select(col(User.login), col(User.name)))

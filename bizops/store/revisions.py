@@ -16,5 +16,6 @@ REVISIONS: tuple[str, ...] = (
     "0007_team_controls",
     "0013_invisible_name_keys",
     "0009_approval_flows",
+    "0015_followup_details",
 )
 HEAD = REVISIONS[-1]

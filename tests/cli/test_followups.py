@@ -108,7 +108,7 @@ def test_due_errors(cli, world):
     assert anonymous.exit_code == 4 and "who is acting" in anonymous.stderr
 
 
-def test_log_plan_snooze_list(cli, world):
+def test_log_plan_snooze_list(cli, world, tmp_path):
     code = world["Globex"]
     r = run(
         cli, "log", code, "--via", "phone", "--summary", "谈了报价", "--contact", "张经理",
@@ -118,17 +118,13 @@ def test_log_plan_snooze_list(cli, world):
     assert f"Logged phone with {code} Globex on 2026-11-27." in r.stdout
     assert "(due 2026-11-17): 10 day(s) late." in r.stdout
     assert "due 2026-12-28 (Mon)" in r.stdout  # +30 = Sunday 27 Dec -> Monday
-    r = run(
-        cli,
-        "log",
-        world["华信科技"],
-        "--via",
-        "visit",
-        "--summary",
-        "拜访",
-        "--at",
-        "2026-11-23 10:00",
-    )
+    # Four days back: within a policy that allows a week (the default allows three days).
+    week = tmp_path / "policy.toml"
+    week.write_text("[followups]\nbackdate_days = 7\n", encoding="utf-8")
+    r = cli(
+        *DAY, "--config", str(week), "--as", "alice", "followups", "log", world["华信科技"],
+        "--via", "visit", "--summary", "拜访", "--at", "2026-11-23 10:00",
+    )  # fmt: skip
     assert "): on time." in r.stdout and "due 2026-11-30 (Mon)" in r.stdout
 
     r = run(cli, "plan", code, "--due", "2026-12-02", "--purpose", "送合同")

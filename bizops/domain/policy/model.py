@@ -181,6 +181,8 @@ class Policy:
     writeoff_rules: tuple[ApprovalRule, ...] = ()
     approval_cc: tuple[CcRule, ...] = ()
     seal_required: bool = False  # contracts are sealed (用印) between approval and signing
+    # How many days before the real date a non-manager may log an interaction (`--at`).
+    backdate_days: int = 3
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def cadence_days(self, grade: str, stage: str) -> int | None:
