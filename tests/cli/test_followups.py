@@ -229,3 +229,20 @@ def test_due_bad_grade_fails_before_any_output(cli, world, tmp_path):
         == 2
     )
     assert not target.exists()
+
+
+def test_log_details_and_backdating_en_and_zh(cli, world):
+    code = world["Globex"]
+    r = run(
+        cli, "log", code, "--via", "visit", "--summary", "拜访", "--purpose", "确认报价",
+        "--place", "客户工厂", "--next-action", "寄样品",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads(run(cli, "list", code, "--format", "json").stdout)
+    (row,) = [x for x in rows if x["type"] == "interaction"]
+    assert (row["purpose"], row["place"], row["next_action"]) == ("确认报价", "客户工厂", "寄样品")
+    old = ["log", world["华信科技"], "--via", "phone", "--summary", "x", "--at", "2026-11-20"]
+    en = run(cli, *old)
+    assert en.exit_code == 2 and "at most 3 day(s) back" in en.stderr
+    zh = cli(*DAY, "--lang", "zh", "--as", "alice", "followups", *old)
+    assert zh.exit_code == 2 and "最多只能补录 3 天前" in zh.stderr
