@@ -81,6 +81,8 @@ HISTORY = Listing(
         Col("on_time", N_("On time"), fmt=_on_time),
         Col("days_late", N_("Days late"), fmt=_days, justify="right"),
         Col("purpose", N_("Purpose")),
+        Col("place", N_("Place")),
+        Col("next_action", N_("Next action")),
     ),
 )
 
@@ -131,13 +133,27 @@ def log(
             show_default=False,
         ),
     ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option("--purpose", help="What the contact was for (拜访目的).", show_default=False),
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Where it happened (地点).", show_default=False)
+    ] = None,
+    next_action: Annotated[
+        str | None,
+        typer.Option("--next-action", help="What comes next (下一步).", show_default=False),
+    ] = None,
     fmt: WriteFormatOption = None,
 ) -> None:
     """Log an interaction: closes the open follow-up and schedules the next one.
 
-    Example: bizops followups log C0042 --via phone --summary "谈了报价" --contact "张经理" --next +1w
+    The first contact logged with a prospect moves it to contacted.
+
+    Example: bizops followups log C0042 --via visit --summary "谈了报价" --next-action "寄样品"
     """
     from bizops.services.followups import log_followup
+    from bizops.services.followups.log import Details
 
     st = state()
     with st.write() as (session, actor):
@@ -154,6 +170,7 @@ def log(
             policy=st.policy(),
             today=st.today,
             now=st.now(),
+            details=Details(purpose=purpose, place=place, next_action=next_action),
         )
         shown = _logged(session, result, st.today) if wants_json(fmt) else None
     emit_written(shown, fmt, text=_logged_lines(result))
@@ -181,6 +198,12 @@ def _logged_lines(result: Any) -> list[str]:
             day=result.on.isoformat(),
         )
     ]
+    if result.moved_to is not None:
+        lines.append(
+            _("First contact: {code} moved to {stage}.").format(
+                code=result.customer_code, stage=value_label("stage", result.moved_to)
+            )
+        )
     if result.history_only:
         lines.append(_("Older than the last contact: kept as history; the schedule is unchanged."))
     elif result.closed is not None:

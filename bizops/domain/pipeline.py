@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.vocab import PIPELINE, SIDE_EXITS, STAGES, one_of
-from bizops.i18n import _
+from bizops.i18n import N_, _
 
 NEGOTIATION = "negotiation"
 SIGNED = "signed"
@@ -184,6 +184,45 @@ def contract_moves_customer(current: str, target: str) -> bool:
     return current in SIDE_EXITS or is_forward(current, target)
 
 
+# What moves a customer along the pipeline by itself (stored as the stage change's cause):
+# the code, and its words for the stage history.
+FIRST_CONTACT_LOGGED = "first_contact"
+NEEDS_RECORDED = "needs_recorded"
+CONTRACT_SIGNED = "contract_signed"
+CONTRACT_ACTIVE = "contract_active"
+CAUSES: dict[str, str] = {
+    FIRST_CONTACT_LOGGED: N_("first contact logged"),
+    NEEDS_RECORDED: N_("needs recorded"),
+    CONTRACT_SIGNED: N_("contract signed"),
+    CONTRACT_ACTIVE: N_("contract active"),
+}
+# The causes that come from a contract: they may take a customer out of lost or dormant.
+CONTRACT_CAUSES: frozenset[str] = frozenset({CONTRACT_SIGNED, CONTRACT_ACTIVE})
+
+
+def auto_move_applies(current: str, target: str, cause: str) -> bool:
+    """Whether an automatic move (``cause``, one of ``CAUSES``) takes a customer from
+    ``current`` to ``target``: only forward, never back; a contract also reopens a lost or
+    dormant customer, anything else leaves it where it is. A customer already at or past
+    ``target`` stays (nothing to record)."""
+    if cause not in CAUSES:
+        raise Invalid(
+            _("cause: {cause!r} is not an automatic move; causes: {causes}").format(
+                cause=cause, causes=", ".join(CAUSES)
+            )
+        )
+    if cause in CONTRACT_CAUSES:
+        return contract_moves_customer(current, target)
+    return is_forward(current, target)
+
+
+def cause_label(cause: str | None) -> str | None:
+    """The cause of a stage change in words (translated); None for a move made by hand."""
+    if cause is None:
+        return None
+    return _(CAUSES[cause]) if cause in CAUSES else cause
+
+
 @dataclass(frozen=True)
 class StageSpan:
     from_stage: str | None
@@ -193,18 +232,22 @@ class StageSpan:
     days: int
     actor: str
     reason: str | None
+    cause: str | None = None
 
 
 def stage_spans(
-    changes: list[tuple[str | None, str, date, str, str | None]], today: date
+    changes: list[tuple[str | None, str, date, str, str | None]],
+    today: date,
+    causes: list[str | None] | None = None,
 ) -> list[StageSpan]:
     """Stage history with the days spent in each stage, oldest first.
 
     ``changes`` are (from_stage, to_stage, on, actor, reason) in the order they happened; the
-    last stage runs until ``today``.
+    last stage runs until ``today``. ``causes``: each change's cause (None: by hand).
     """
     out: list[StageSpan] = []
     for i, (from_stage, to_stage, on, actor, reason) in enumerate(changes):
+        cause = causes[i] if causes is not None else None
         until = changes[i + 1][2] if i + 1 < len(changes) else None
         end = until if until is not None else today
         out.append(
@@ -216,6 +259,7 @@ def stage_spans(
                 days=max((end - on).days, 0),
                 actor=actor,
                 reason=reason,
+                cause=cause,
             )
         )
     return out

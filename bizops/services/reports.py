@@ -129,15 +129,21 @@ def build_reports(
         return []
     owner_ids = None if whole_team else [r.id for r in recipients]
     sees_team = any(r.sees_team for r in recipients)
-    due = list(
-        followups.due_rows(
+    due: list[dict[str, Any]] = [
+        dict(row)
+        for row in followups.due_rows(
             session,
             owner_ids=None if sees_team else owner_ids,
             until=today,
             today=today,
             policy=policy,
         )
+    ]
+    details = followups.last_contact_details(
+        session, [row["code"] for row in due if row["last_contact"] is not None]
     )
+    for row in due:
+        row["last_details"] = details.get(row["code"])
     team = None
     teams: dict[int, daily_report.TeamSummary] = {}
     if sees_team:

@@ -20,5 +20,6 @@ REVISIONS: tuple[str, ...] = (
     "0014_customer_company",
     "0010_quotes",
     "0018_needs",
+    "0015_followup_details",
 )
 HEAD = REVISIONS[-1]

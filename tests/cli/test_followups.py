@@ -108,7 +108,7 @@ def test_due_errors(cli, world):
     assert anonymous.exit_code == 4 and "who is acting" in anonymous.stderr
 
 
-def test_log_plan_snooze_list(cli, world):
+def test_log_plan_snooze_list(cli, world, tmp_path):
     code = world["Globex"]
     r = run(
         cli, "log", code, "--via", "phone", "--summary", "谈了报价", "--contact", "张经理",
@@ -118,17 +118,13 @@ def test_log_plan_snooze_list(cli, world):
     assert f"Logged phone with {code} Globex on 2026-11-27." in r.stdout
     assert "(due 2026-11-17): 10 day(s) late." in r.stdout
     assert "due 2026-12-28 (Mon)" in r.stdout  # +30 = Sunday 27 Dec -> Monday
-    r = run(
-        cli,
-        "log",
-        world["华信科技"],
-        "--via",
-        "visit",
-        "--summary",
-        "拜访",
-        "--at",
-        "2026-11-23 10:00",
-    )
+    # Four days back: within a policy that allows a week (the default allows three days).
+    week = tmp_path / "policy.toml"
+    week.write_text("[followups]\nbackdate_days = 7\n", encoding="utf-8")
+    r = cli(
+        *DAY, "--config", str(week), "--as", "alice", "followups", "log", world["华信科技"],
+        "--via", "visit", "--summary", "拜访", "--at", "2026-11-23 10:00",
+    )  # fmt: skip
     assert "): on time." in r.stdout and "due 2026-11-30 (Mon)" in r.stdout
 
     r = run(cli, "plan", code, "--due", "2026-12-02", "--purpose", "送合同")
@@ -233,3 +229,20 @@ def test_due_bad_grade_fails_before_any_output(cli, world, tmp_path):
         == 2
     )
     assert not target.exists()
+
+
+def test_log_details_and_backdating_en_and_zh(cli, world):
+    code = world["Globex"]
+    r = run(
+        cli, "log", code, "--via", "visit", "--summary", "拜访", "--purpose", "确认报价",
+        "--place", "客户工厂", "--next-action", "寄样品",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads(run(cli, "list", code, "--format", "json").stdout)
+    (row,) = [x for x in rows if x["type"] == "interaction"]
+    assert (row["purpose"], row["place"], row["next_action"]) == ("确认报价", "客户工厂", "寄样品")
+    old = ["log", world["华信科技"], "--via", "phone", "--summary", "x", "--at", "2026-11-20"]
+    en = run(cli, *old)
+    assert en.exit_code == 2 and "at most 3 day(s) back" in en.stderr
+    zh = cli(*DAY, "--lang", "zh", "--as", "alice", "followups", *old)
+    assert zh.exit_code == 2 and "最多只能补录 3 天前" in zh.stderr

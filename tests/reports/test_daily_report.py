@@ -47,7 +47,7 @@ def test_alice_item_by_item(db, team, policy, today, scenario):
         "code": old["code"],
         "customer": "Old Co",
         "grade": "C",
-        "stage": "prospect",
+        "stage": "contacted",  # its first contact moved it
         "owner": "alice",
         "due": "2026-11-02",
         "days_overdue": 25,
@@ -56,6 +56,9 @@ def test_alice_item_by_item(db, team, policy, today, scenario):
         "channels": ["email", "wechat"],
         "kind": "cadence",
         "purpose": None,
+        "last_purpose": None,
+        "last_place": None,
+        "next_action": None,
         "action": None,
     }
     assert overdue[1]["due"] == "2026-11-24" and overdue[1]["days_overdue"] == 3

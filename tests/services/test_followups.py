@@ -87,8 +87,9 @@ def test_log_records_interaction_and_one_audit_event(db, team, policy, today):
 
 def test_weekend_rule_and_customer_cadence(db, team, policy, today):
     code = add(db, team, policy, today, "Weekend Co", grade="A")
-    # A, prospect: 7 days from Saturday 21 Nov = Saturday 28 Nov -> Monday 30 Nov.
-    r = log(db, team["alice"], policy, today, code, at="2026-11-21 11:00")
+    # A, prospect: 7 days from Saturday 21 Nov = Saturday 28 Nov -> Monday 30 Nov. (Logged
+    # by a manager: six days back, and before the customer was added.)
+    r = log(db, team["mia"], policy, today, code, at="2026-11-21 11:00")
     assert r.next_due == date(2026, 11, 30)
     with db.write() as s:
         cs.update_customer(s, actor=team["alice"], ref=code, cadence=2, policy=policy, today=today)
@@ -189,14 +190,15 @@ def test_older_interaction_is_history_only(db, team, policy, today):
     code = add(db, team, policy, today - timedelta(days=30), "History Co")
     log(db, team["alice"], policy, today, code, at="2026-11-25 10:00")
     due = open_of(db, code).due
-    r = log(db, team["alice"], policy, today, code, at="2026-11-20 10:00")
+    # A week back: a manager may log it.
+    r = log(db, team["mia"], policy, today, code, at="2026-11-20 10:00")
     assert r.history_only and r.closed is None and r.next_due == due
     assert open_of(db, code).due == due
     with db.read() as s:
         last = s.execute(select(Customer.last_contact_on).where(Customer.code == code))
         assert last.scalar_one() == date(2026, 11, 25)
     with pytest.raises(Invalid, match="older than the last contact"):
-        log(db, team["alice"], policy, today, code, at="2026-11-20", next_due="+1w")
+        log(db, team["mia"], policy, today, code, at="2026-11-20", next_due="+1w")
 
 
 def test_plan(db, team, policy, today):

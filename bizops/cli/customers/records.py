@@ -229,6 +229,13 @@ def _next_followup(nxt: Any) -> str:
     return _("{due} ({kind})").format(due=nxt["due"], kind=nxt["kind"])
 
 
+def _cause(value: Any) -> str:
+    """What moved the customer, in words (empty for a move made by hand)."""
+    from bizops.domain.pipeline import cause_label
+
+    return cause_label(value) or ""
+
+
 SHOW_SECTIONS = (
     Section(
         "contacts",
@@ -250,6 +257,7 @@ SHOW_SECTIONS = (
             Col("days", N_("Days")),
             Col("actor", N_("Actor")),
             Col("reason", N_("Reason")),
+            Col("cause", N_("Cause"), fmt=_cause),
         ),
     ),
     Line("next_followup", N_("Next follow-up"), fmt=_next_followup, always=True),
@@ -272,6 +280,9 @@ SHOW_SECTIONS = (
             Col("via", N_("Via")),
             Col("summary", N_("Summary")),
             Col("contact", N_("Contact")),
+            Col("purpose", N_("Purpose")),
+            Col("place", N_("Place")),
+            Col("next_action", N_("Next action")),
             Col("by", N_("By")),
         ),
     ),

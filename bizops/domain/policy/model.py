@@ -190,6 +190,8 @@ class Policy:
     quote_number: str = "Q-{year}-{seq:04d}"
     quote_valid_days: int = 30
     quote_before_negotiation: bool = True
+    # How many days before the real date a non-manager may log an interaction (`--at`).
+    backdate_days: int = 3
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The stored version this policy is (None: the shipped defaults, or a file being checked).
     version: int | None = field(default=None, compare=False)

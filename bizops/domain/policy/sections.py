@@ -129,6 +129,20 @@ def cadence(data: dict[str, Any], problems: Problems) -> Fields:
     return {"cadence": per_grade, "first_contact": first_contact}
 
 
+def followups(data: dict[str, Any], problems: Problems) -> Fields:
+    raw = check.table(data, "followups", "followups", problems)
+    check.unknown_keys(raw, {"backdate_days"}, "followups", problems)
+    where = "followups.backdate_days"
+    days = check.whole(
+        raw.get("backdate_days", 3),
+        where,
+        problems,
+        maximum=365,
+        expected=N_("a whole number of days"),
+    )
+    return {"backdate_days": days if days is not None else 3}
+
+
 def channels(data: dict[str, Any], problems: Problems) -> Fields:
     raw = check.table(data, "channels", "channels", problems)
     out: dict[str, tuple[str, ...]] = {}
@@ -426,6 +440,7 @@ ALL = (
     currency,
     company,
     cadence,
+    followups,
     channels,
     grading,
     approval,

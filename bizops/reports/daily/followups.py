@@ -47,6 +47,18 @@ class _Words:
         return found
 
 
+def _details(details: Mapping[str, Any]) -> str:
+    """The purpose, place and next action of a contact, in words: "purpose: ...; next: ..."."""
+    words = (
+        ("purpose", N_("purpose: {value}")),
+        ("place", N_("place: {value}")),
+        ("next_action", N_("next step: {value}")),
+    )
+    return _("; ").join(
+        _(text).format(value=details[key]) for key, text in words if details.get(key)
+    )
+
+
 def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> FollowupItem:
     channels, suggested, todo = words(row["grade"])
     kind, purpose, due = row["kind"], row["purpose"], row["due"]
@@ -55,12 +67,21 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
         grade=label("grade", row["grade"]),
         stage=label("stage", row["stage"]),
     )
-    if kind == "first_contact":
+    if kind == "first_contact" and row["stage"] not in ("signed", "maintenance"):
+        # (A customer with a contract has been contacted, whatever its follow-up says.)
         todo = _("Make first contact with {what}")
     elif kind == "planned":
         what = _("({purpose}) {what}").format(purpose=purpose or _("planned"), what=what)
     overdue = row["days_overdue"]
     last = row["last_contact"]
+    details = row.get("last_details") or {}
+    action = _("{todo} — {when}; suggested: {channels}").format(
+        todo=todo.format(what=what), when=when(due, today), channels=suggested
+    )
+    if details:
+        action = _("{action}; last contact {day}: {details}").format(
+            action=action, day=last.isoformat() if last else "", details=_details(details)
+        )
     return {
         "id": row["id"],
         "code": row["code"],
@@ -75,9 +96,10 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
         "channels": list(channels),
         "kind": kind,
         "purpose": purpose,
-        "action": _("{todo} — {when}; suggested: {channels}").format(
-            todo=todo.format(what=what), when=when(due, today), channels=suggested
-        ),
+        "last_purpose": details.get("purpose"),
+        "last_place": details.get("place"),
+        "next_action": details.get("next_action"),
+        "action": action,
     }
 
 

@@ -25,6 +25,10 @@ class FollowupItem(TypedDict):
     channels: list[str]
     kind: str  # first_contact | cadence | planned
     purpose: str | None
+    # The last contact's purpose, place and next action (拜访目的, 地点, 下一步), if logged.
+    last_purpose: str | None
+    last_place: str | None
+    next_action: str | None
     action: str
 
 

@@ -264,11 +264,16 @@ def _stage_history(session: Session, customer_id: int, today: date) -> list[Stag
             col(StageChange.on),
             col(StageChange.actor),
             col(StageChange.reason),
+            col(StageChange.cause),
         )
         .where(col(StageChange.customer_id) == customer_id)
         .order_by(col(StageChange.at), col(StageChange.id))
     ).all()
-    spans = pipeline.stage_spans([(a, b, c, d, e) for a, b, c, d, e in changes], today)
+    spans = pipeline.stage_spans(
+        [(a, b, c, d, e) for a, b, c, d, e, _f in changes],
+        today,
+        causes=[f for *_x, f in changes],
+    )
     return [
         {
             "from": s.from_stage,
@@ -278,6 +283,7 @@ def _stage_history(session: Session, customer_id: int, today: date) -> list[Stag
             "days": s.days,
             "actor": s.actor,
             "reason": s.reason,
+            "cause": s.cause,
         }
         for s in spans
     ]
@@ -334,6 +340,9 @@ def _recent_interactions(session: Session, customer_id: int) -> list[Interaction
             "summary": i.summary,
             "contact": i.contact,
             "outcome": i.outcome,
+            "purpose": i.purpose,
+            "place": i.place,
+            "next_action": i.next_action,
             "by": login_of(session, i.actor_id) or "",
         }
         for i in session.execute(query).scalars()

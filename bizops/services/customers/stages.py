@@ -14,13 +14,19 @@ from bizops.domain.validate import check_text
 from bizops.domain.vocab import STAGES, one_of
 from bizops.i18n import _
 from bizops.services.customers.permissions import require_active, require_may_change
-from bizops.services.customers.profile import customer_view, now, record
+from bizops.services.customers.profile import customer_view
 from bizops.services.customers.views import StageMoveView
-from bizops.services.followups import reschedule_open_followup
+from bizops.services.followups.stage_moves import apply_stage, auto_advance
 from bizops.services.lookup import find_customer
-from bizops.store.models import Contract, Customer, Quote, StageChange, User
+from bizops.store.models import Contract, Customer, Quote, User
 
-__all__ = ["apply_contract_stage", "apply_needs_stage", "has_signed_contract", "move_stage"]
+__all__ = [
+    "apply_contract_stage",
+    "apply_needs_stage",
+    "auto_advance",
+    "has_signed_contract",
+    "move_stage",
+]
 
 
 def has_signed_contract(session: Session, customer_id: int) -> bool:
@@ -67,44 +73,6 @@ def _require_quote(session: Session, customer: Customer, move: pipeline.PlannedM
         )
 
 
-def _apply_stage(
-    session: Session,
-    *,
-    actor: User,
-    customer: Customer,
-    to_stage: str,
-    reason: str | None,
-    policy: Policy,
-    today: date,
-) -> None:
-    before = {"stage": customer.stage, "stage_since": customer.stage_since}
-    from_stage = customer.stage
-    customer.stage = to_stage
-    customer.stage_since = today
-    session.add(customer)
-    session.add(
-        StageChange(
-            customer_id=customer.id,  # type: ignore[arg-type]
-            from_stage=from_stage,
-            to_stage=to_stage,
-            on=today,
-            at=now(),
-            actor=actor.login,
-            reason=reason,
-        )
-    )
-    session.flush()
-    reschedule_open_followup(session, customer=customer, policy=policy, today=today)
-    record(
-        session,
-        actor,
-        "customer.stage",
-        customer,
-        before=before,
-        after={"stage": to_stage, "stage_since": today, "reason": reason},
-    )
-
-
 def move_stage(
     session: Session,
     *,
@@ -138,7 +106,7 @@ def move_stage(
     )
     if policy.quote_before_negotiation:
         _require_quote(session, customer, move)
-    _apply_stage(
+    apply_stage(
         session,
         actor=actor,
         customer=customer,
@@ -162,7 +130,9 @@ def apply_contract_stage(
 ) -> None:
     """Called by the contracts area: signing moves the customer to ``signed``, activation to
     ``maintenance`` — only forward, or out of lost/dormant; a customer already further along
-    stays where it is (and nothing is recorded)."""
+    stays where it is (and nothing is recorded). The move is an automatic one
+    (``auto_advance``): its cause is recorded, and a customer never contacted gets the
+    stage's cadence instead of a first-contact follow-up."""
     if stage not in pipeline.NEEDS_SIGNED_CONTRACT:
         raise Invalid(
             _("stage: a contract moves a customer to signed or maintenance, not {stage!r}").format(
@@ -172,13 +142,13 @@ def apply_contract_stage(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(_("customer: no customer with id {id}").format(id=customer_id))
-    if not pipeline.contract_moves_customer(customer.stage, stage):
-        return
-    _apply_stage(
+    cause = pipeline.CONTRACT_SIGNED if stage == pipeline.SIGNED else pipeline.CONTRACT_ACTIVE
+    auto_advance(
         session,
         actor=actor,
         customer=customer,
-        to_stage=stage,
+        to=stage,
+        cause=cause,
         reason=reason,
         policy=policy,
         today=today,
@@ -198,11 +168,12 @@ def apply_needs_stage(
     customer to ``needs``; at any other stage nothing moves."""
     if customer.stage != "contacted":
         return
-    _apply_stage(
+    auto_advance(
         session,
         actor=actor,
         customer=customer,
-        to_stage="needs",
+        to="needs",
+        cause=pipeline.NEEDS_RECORDED,
         reason=reason,
         policy=policy,
         today=today,

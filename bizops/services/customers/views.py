@@ -110,6 +110,7 @@ StageHistoryItem = TypedDict(
         "days": int,
         "actor": str,
         "reason": str | None,
+        "cause": str | None,  # what moved it when bizops did (pipeline.CAUSES); None: by hand
     },
 )
 RegradeRow = TypedDict("RegradeRow", {"code": str, "name": str, "from": str, "to": str, "why": str})
@@ -144,6 +145,9 @@ class InteractionItem(TypedDict):
     summary: str
     contact: str | None
     outcome: str | None
+    purpose: str | None  # 拜访目的
+    place: str | None  # 地点
+    next_action: str | None  # 下一步
     by: str
 
 

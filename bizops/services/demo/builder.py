@@ -26,6 +26,7 @@ class CustomerPlan:
     exit: tuple[date, str, str] | None  # (day, lost|dormant, reason)
     lateness: tuple[int, ...]
     neglect_after: date | None
+    created_ago: int = 0  # days before today, before the move off the weekend
     code: str = ""
     customer_id: int = 0
 

@@ -21,6 +21,7 @@ from bizops.services.demo.scenario import (
     NEW_PROSPECT_DAYS,
     OLD_PROSPECT_DAYS,
     PLANNED_PURPOSE,
+    REFERENCE_DAY,
     language,
     workday_back,
     workday_forward,
@@ -62,8 +63,8 @@ def _ages(
 
 def _plan_history(
     b: Builder, spec: dict[str, Any], lang: str, first_contract: dict[str, int]
-) -> tuple[date, list[tuple[date, str]], tuple[date, str, str] | None, date | None]:
-    """A customer past prospect: (created, its moves, its exit, neglected after)."""
+) -> tuple[int, list[tuple[date, str]], tuple[date, str, str] | None, date | None]:
+    """A customer past prospect: (created days ago, its moves, its exit, neglected after)."""
     rng = b.rng
     name, grade, stage = spec["name"], spec["grade"], spec["stage"]
     created_ago, settle_ago, exit_ago = _ages(b, name, stage, first_contract)
@@ -87,7 +88,28 @@ def _plan_history(
     neglect = None
     if name not in first_contract and rng.random() < NEGLECT_SHARE:
         neglect = b.ago(rng.randint(15, 35))
-    return created, moves, exit_, neglect
+    return created_ago, moves, exit_, neglect
+
+
+def _in_reference_order(b: Builder) -> list[CustomerPlan]:
+    """The plans in the order the customers are added on ``REFERENCE_DAY`` (by day, then as
+    listed), with their days moved earlier where needed so that they are added in that order
+    on any day: the codes do not depend on the day the demo is built. (Only days that the
+    weekend rule folds together on one day and not on the other move, by a day or two.)"""
+    order = sorted(
+        enumerate(b.plans.values()),
+        key=lambda item: (
+            workday_back(REFERENCE_DAY - timedelta(days=item[1].created_ago)),
+            item[0],
+        ),
+    )
+    plans = [plan for _, plan in order]
+    latest: date | None = None
+    for plan in reversed(plans):
+        if latest is not None and plan.created > latest:
+            plan.created = latest
+        latest = plan.created
+    return plans
 
 
 def plan_customers(b: Builder) -> None:
@@ -103,23 +125,24 @@ def plan_customers(b: Builder) -> None:
         lateness = LATENESS[sales.index(owner) % len(LATENESS)] if owner in sales else (0,)
         if spec["stage"] == "prospect":
             ages = NEW_PROSPECT_DAYS if prospects % 2 == 0 else OLD_PROSPECT_DAYS
-            created = b.ago(ages[(prospects // 2) % len(ages)])
+            created_ago = ages[(prospects // 2) % len(ages)]
             prospects += 1
             moves: list[tuple[date, str]] = []
             exit_, neglect = None, None
         else:
-            created, moves, exit_, neglect = _plan_history(b, spec, lang, first_contract)
+            created_ago, moves, exit_, neglect = _plan_history(b, spec, lang, first_contract)
         b.plans[name] = CustomerPlan(
             spec=spec,
             lang=lang,
             owner=owner,
-            created=created,
+            created=b.ago(created_ago),
             moves=moves,
             exit=exit_,
             lateness=lateness,
             neglect_after=neglect,
+            created_ago=created_ago,
         )
-    for plan in b.plans.values():
+    for plan in _in_reference_order(b):
         b.timeline.at(plan.created, partial(add_customer, b, plan))
 
 
@@ -187,8 +210,10 @@ def touch(b: Builder, plan: CustomerPlan, day: date) -> None:
         now=b.moment(day),
     )
     while plan.moves and plan.moves[0][0] <= day:
-        _, stage = plan.moves.pop(0)
-        if stage == "negotiation" and b.policy.quote_before_negotiation:
+        _, target = plan.moves.pop(0)
+        if PIPELINE.index(customer.stage) >= PIPELINE.index(target):
+            continue  # reached already: the first contact moved the prospect to contacted
+        if target == "negotiation" and b.policy.quote_before_negotiation:
             accepted_quote(b, plan, day)
         customers.move_stage(
             b.session, actor=owner, ref=plan.code, step_next=True, policy=b.policy, today=day

@@ -25,6 +25,9 @@ LATENESS: tuple[tuple[int, ...], ...] = (
 # (new customers never contacted), the others weeks ago (first contact overdue).
 NEW_PROSPECT_DAYS = (1, 2, 4, 6, 3)
 OLD_PROSPECT_DAYS = (12, 19, 26, 33, 40)
+# The day whose build numbers the customers: on any other day they are added in the order
+# they were on this one (same code, same customer, same owner), whatever the weekdays.
+REFERENCE_DAY = date(2026, 11, 27)
 # Customers without contracts were added this many days ago.
 CREATED_DAYS = (60, 90)
 # Customers that have not been followed up for a while, so they are overdue now.

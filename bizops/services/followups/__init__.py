@@ -5,7 +5,8 @@
 - ``due``: THE query of due follow-ups (``due_rows``), used by `followups due`, the calendar
   and the daily report, and the new customers never contacted;
 - ``log``: logging an interaction; ``planning``: plan and snooze; ``customer_history``: the
-  history of one customer; ``ics``: the calendar file; ``access``: who may act, whose
+  history of one customer; ``stage_moves``: recording a stage move and the automatic moves
+  (``auto_advance``); ``ics``: the calendar file; ``access``: who may act, whose
   follow-ups a listing shows; ``rows``: the shapes of the listings.
 
 Each name below is imported from its module on first use, so the command line can declare
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         STREAM_BATCH,
         channel_hint,
         due_rows,
+        last_contact_details,
         never_contacted_rows,
         window_until,
     )
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         open_followup,
         reschedule_open_followup,
     )
+    from bizops.services.followups.stage_moves import apply_stage, auto_advance
 
 _HOMES: dict[str, str] = {
     "owner_scope": "access",
@@ -54,6 +57,7 @@ _HOMES: dict[str, str] = {
     "STREAM_BATCH": "due",
     "channel_hint": "due",
     "due_rows": "due",
+    "last_contact_details": "due",
     "never_contacted_rows": "due",
     "window_until": "due",
     "due_calendar": "ics",
@@ -66,6 +70,8 @@ _HOMES: dict[str, str] = {
     "open_first_followup": "scheduling",
     "open_followup": "scheduling",
     "reschedule_open_followup": "scheduling",
+    "apply_stage": "stage_moves",
+    "auto_advance": "stage_moves",
 }
 
 
@@ -96,10 +102,13 @@ __all__ = [
     "HistoryRow",
     "LogResult",
     "NeverContacted",
+    "apply_stage",
+    "auto_advance",
     "channel_hint",
     "due_calendar",
     "due_rows",
     "history",
+    "last_contact_details",
     "log_followup",
     "never_contacted_rows",
     "open_first_followup",

@@ -32,6 +32,8 @@ def _row(kind: str, id: int) -> HistoryRow:
         "on_time": None,
         "days_late": None,
         "purpose": None,
+        "place": None,
+        "next_action": None,
     }
 
 
@@ -47,6 +49,9 @@ def _interactions(session: Session, customer_id: int) -> list[tuple[_SortKey, Hi
             col(Interaction.summary),
             col(Interaction.contact),
             col(Interaction.outcome),
+            col(Interaction.purpose),
+            col(Interaction.place),
+            col(Interaction.next_action),
             col(User.login),
         )
         .select_from(Interaction)
@@ -54,7 +59,9 @@ def _interactions(session: Session, customer_id: int) -> list[tuple[_SortKey, Hi
         .where(col(Interaction.customer_id) == customer_id)
     )
     rows = []
-    for iid, on, via, summary, contact, outcome, login in session.execute(query):
+    for iid, on, via, summary, contact, outcome, purpose, place, then, login in session.execute(
+        query
+    ):
         row = _row("interaction", iid)
         row.update(
             {
@@ -63,6 +70,9 @@ def _interactions(session: Session, customer_id: int) -> list[tuple[_SortKey, Hi
                 "summary": summary,
                 "contact": contact,
                 "outcome": outcome,
+                "purpose": purpose,
+                "place": place,
+                "next_action": then,
                 "by": login,
             }
         )

@@ -56,4 +56,6 @@ class HistoryRow(TypedDict):
     status: str | None
     on_time: bool | None
     days_late: int | None
-    purpose: str | None
+    purpose: str | None  # a follow-up's, or an interaction's (拜访目的)
+    place: str | None  # an interaction's (地点)
+    next_action: str | None  # an interaction's (下一步)

@@ -99,6 +99,9 @@ class StageChange(SQLModel, table=True):
     at: datetime = Field(nullable=False)
     actor: str = Field(sa_column=Column(String(64), nullable=False))
     reason: str | None = Field(default=None, sa_column=Column(Text))
+    # What moved it when bizops did (first_contact, contract_signed, contract_active, ...);
+    # None for a move made by hand.
+    cause: str | None = Field(default=None, sa_column=Column(String(32)))
 
 
 class PoolMove(SQLModel, table=True):

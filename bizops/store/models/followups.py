@@ -65,3 +65,10 @@ class Interaction(SQLModel, table=True):
     outcome: str | None = Field(default=None, sa_column=Column(Text))
     actor_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
     followup_id: int | None = Field(default=None)
+    # 拜访目的, 地点, 下一步: what the contact was for, where, and what comes next.
+    purpose: str | None = Field(default=None, sa_column=Column(Text))
+    place: str | None = Field(default=None, sa_column=Column(String(200)))
+    next_action: str | None = Field(default=None, sa_column=Column(Text))
+    # When it was logged (``at`` is when it happened); None for interactions logged before
+    # bizops recorded it.
+    logged_at: datetime | None = Field(default=None)
