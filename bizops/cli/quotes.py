@@ -52,7 +52,7 @@ QUOTES = Listing(
         Col("customer", N_("Customer")),
         Col("customer_name", N_("Name"), meaning=N_("Customer name")),
         Col("owner", N_("Owner")),
-        Col("status", N_("Status")),
+        Col("status", N_("Status"), kind="quote_state"),
         Col("amount", N_("Amount"), justify="right"),
         Col("discount_pct", N_("Discount %"), justify="right"),
         Col("valid_until", N_("Valid until")),

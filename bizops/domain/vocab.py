@@ -120,6 +120,38 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "withdrawn": ("已撤回", "撤回"),
         "void": ("已作废", "作废"),
     },
+    "invoice_type": {
+        "special": ("增值税专用发票", "专用发票", "专票"),
+        "normal": ("增值税普通发票", "普通发票", "普票"),
+        "electronic": ("电子发票", "电子普票", "数电票"),
+    },
+    "invoice_status": {
+        "requested": ("待开票", "已申请"),
+        "issued": ("已开票", "开票"),
+        "void": ("已作废", "作废"),
+    },
+    "receipt_method": {
+        "transfer": ("银行转账", "转账", "电汇"),
+        "acceptance_bill": ("承兑汇票", "银行承兑汇票", "汇票"),
+        "cash": ("现金",),
+        "other": ("其他", "其它"),
+    },
+    "payment_status": {
+        "pending_approval": ("审批中", "待审批"),
+        "approved": ("已审批", "审批通过"),
+        "rejected": ("已驳回", "驳回"),
+        "withdrawn": ("已撤回", "撤回"),
+        "paid": ("已付款", "已支付"),
+    },
+    "quote_state": {
+        "draft": ("草稿",),
+        "pending_approval": ("审批中", "待审批"),
+        "approved": ("已审批", "审批通过"),
+        "sent": ("已发送", "已报价"),
+        "accepted": ("已接受", "客户接受"),
+        "rejected": ("已拒绝", "客户拒绝"),
+        "expired": ("已过期", "过期"),
+    },
 }
 
 # Which kind a list of codes is, so that ``one_of(value, STAGES, ...)`` finds its words.

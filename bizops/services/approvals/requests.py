@@ -218,9 +218,15 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
 
 def show_request(session: Session, *, ref: str | int, today: date) -> RequestView:
     request = find_request(session, ref)
-    contract = session.get(Contract, request.contract_id)
-    assert contract is not None
-    scope_of(session).require_contract(session, contract)
+    if request.quote_id is not None:
+        quote = session.get(Quote, request.quote_id)
+        customer = session.get(Customer, quote.customer_id) if quote is not None else None
+        assert customer is not None
+        scope_of(session).require_customer(customer)
+    else:
+        contract = session.get(Contract, request.contract_id)
+        assert contract is not None
+        scope_of(session).require_contract(session, contract)
     return request_view(session, request, today=today)
 
 
