@@ -38,6 +38,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -97,8 +98,10 @@ def root(
     """Global options; each also reads its environment variable."""
     if lang is not None and normalise_language(lang) is None:
         raise Invalid(_("--lang: unknown language {value!r}; accepted: en, zh").format(value=lang))
+    source = ctx.get_parameter_source("db")
     reset_state(
         db_url=db or env("BIZOPS_DB"),
+        db_typed=db is not None and source is not None and source.name == "COMMANDLINE",
         as_user=as_user,
         config=config_file,
         today_text=today,

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 @dataclass
 class AppState:
     db_url: str | None = None
+    # The global --db was typed on the command line (not read from BIZOPS_DB).
+    db_typed: bool = False
     as_user: str | None = None
     config: str | None = None
     today_text: str | None = None

@@ -239,7 +239,7 @@ def demo(
 
     Example: bizops demo && bizops --db ~/.local/share/bizops/demo.db --as zhangwei followups due
     """
-    from bizops.domain.errors import Conflict
+    from bizops.domain.errors import Conflict, Invalid
     from bizops.services.demo import build_demo
     from bizops.services.policy import default_policy
     from bizops.services.users import count_users
@@ -247,6 +247,13 @@ def demo(
     from bizops.store.migrate import ensure_schema
 
     st = state()
+    if db is None and st.db_typed:
+        raise Invalid(
+            _(
+                "the demo is built in a database of its own: give it with `bizops demo --db "
+                "PATH` (the global --db names the database you work in)"
+            )
+        )
     today = st.today
     url = _target(db)
     path = _sqlite_file(url)

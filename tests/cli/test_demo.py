@@ -100,6 +100,10 @@ def test_default_path_refusals_and_force(cli: Cli, tmp_path: Path) -> None:
     clash = cli("--db", str(other), "demo", "--db", str(other))
     assert clash.exit_code == 5 and "your own database" in clash.stderr
     assert not other.exists()
+    # The global --db alone names the user's database: the demo says where it is built.
+    typed = cli("--db", str(other), "demo")
+    assert typed.exit_code == 2 and "bizops demo --db PATH" in typed.stderr
+    assert not other.exists() and default.stat().st_size == size
 
     folder = cli("demo", "--db", str(tmp_path))
     assert folder.exit_code == 2 and "directory" in folder.stderr
