@@ -11,11 +11,15 @@ import typer
 from bizops.cli.context import state
 from bizops.cli.output import (
     Col,
+    ColumnsOption,
     Format,
     FormatOption,
+    HeadersOption,
     LimitOption,
     Listing,
+    OffsetOption,
     OutputOption,
+    WideOption,
     emit_object,
     emit_rows,
     note,
@@ -144,7 +148,13 @@ def show(
 
 @app.command("history")
 def history(
-    fmt: FormatOption = None, output: OutputOption = None, limit: LimitOption = None
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    headers: HeadersOption = None,
 ) -> None:
     """List the stored versions of the policy, newest first: who applied each, and when.
 
@@ -160,7 +170,9 @@ def history(
         fmt=fmt,
         output=output,
         limit=limit,
+        offset=offset,
         title=_("Policy versions"),
+        headers=headers,
         empty=_("No policy stored yet: the built-in defaults apply."),
     )
 

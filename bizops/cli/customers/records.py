@@ -129,6 +129,10 @@ def add(
             show_customer(session, ref=view["code"], today=st.today) if wants_json(fmt) else None
         )
     emit_written(shown, fmt, text=view["code"])
+    _added(view)
+
+
+def _added(view: Any) -> None:
     note(
         _(
             "Added {code} {name} (grade {grade}, {stage}, owner {owner}); "
