@@ -41,3 +41,14 @@ def test_keys(name: str, full: str, initials: str) -> None:
 )
 def test_search_terms(text: str, term: str | None) -> None:
     assert search_term(text) == term
+
+
+def test_the_two_character_words_are_those_of_pypinyins_dictionary() -> None:
+    """The words are read from pypinyin's file without its package (which loads and copies
+    every dictionary); the compact table must hold what the package would give."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    from bizops.domain.pinyin import _words
+
+    expected = {w: (r[0][0], r[1][0]) for w, r in phrases_dict.items() if len(w) == 2}
+    assert _words() == expected

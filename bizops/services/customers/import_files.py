@@ -316,19 +316,20 @@ def read_csv_stream(
 
     def records() -> Iterator[tuple[str, list[str]]]:
         previous = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise Invalid(
-                    _("{file}: line {line}: {error}").format(
-                        file=name, line=previous + 1, error=exc
-                    )
-                ) from None
-            yield line.format(line=previous + 1), cells
-            previous = reader.line_num
+        with stream:  # closed once the rows are read (or given up)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise Invalid(
+                        _("{file}: line {line}: {error}").format(
+                            file=name, line=previous + 1, error=exc
+                        )
+                    ) from None
+                yield line.format(line=previous + 1), cells
+                previous = reader.line_num
 
     return _table(headers, records(), name, columns or Columns(), expected=expected)
 
@@ -447,9 +448,15 @@ def read_table(
     raw = data if data is not None else path.read_bytes()
     if suffix == ".json":
         return read_json_text(decode_text(raw, name, encoding), name, columns)
-    # The text is decoded as the rows are read, never held whole (a BytesIO shares the bytes).
-    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=text_codec(raw, name, encoding), newline="")
-    return read_csv_stream(stream, name, columns, expected=max(raw.count(b"\n") - 1, 0))
+    codec, expected = text_codec(raw, name, encoding), max(raw.count(b"\n") - 1, 0)
+    del raw  # the caller's bytes can go: the rows are read from the file again as they are
+    # iterated (the text decoded on the way, never held whole).
+    stream = open(path, encoding=codec, newline="")  # noqa: SIM115 (closed by the rows)
+    try:
+        return read_csv_stream(stream, name, columns, expected=expected)
+    except BaseException:
+        stream.close()
+        raise
 
 
 def write_rejects(path: Path, headers: Sequence[str], bad: list[tuple[RawRow, str]]) -> None:
