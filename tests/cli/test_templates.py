@@ -82,7 +82,7 @@ def test_list_show_fields(cli_admin):
     r = cli_admin("template", "list", "--format", "json")
     assert r.exit_code == 0
     rows = json.loads(r.stdout)
-    assert len(rows) == len(builtin_templates()) == 26
+    assert len(rows) == len(builtin_templates()) == 28
     assert set(rows[0]) >= {"name", "version", "type", "language", "title"}
     sales = json.loads(cli_admin("template", "list", "--type", "sales", "--format", "json").stdout)
     assert sorted(r["name"] for r in sales) == ["sales-en", "sales-zh"]
