@@ -71,6 +71,9 @@ def world(cli_admin):
     return cli
 
 
+LIBRARY = Path(__file__).resolve().parents[2] / "bizops" / "library" / "templates"
+
+
 def _drafts(cli) -> int:
     out = cli("audit", "log", "--format", "json")
     if out.exit_code != 0:
@@ -290,6 +293,20 @@ def test_render_first_contact_email(world):
         "colour=red",
     )
     assert bad.exit_code == 2 and "colour" in bad.stderr
+
+
+def test_the_supplementary_agreement_templates_are_listed_validated_not_rendered(world):
+    r = world("template", "list", "--type", "amendment", "--format", "json")
+    assert sorted(t["name"] for t in json.loads(r.stdout)) == ["amendment-en", "amendment-zh"]
+    for name in ("amendment-zh", "amendment-en"):
+        path = str(LIBRARY / f"{name}.toml")
+        r = world("template", "validate", path)
+        assert r.exit_code == 0 and f"OK: {name} (amendment" in r.stdout and not r.stderr
+    base = ("--as", "alice", "template", "render", "amendment-zh", "--customer", "C0001")
+    r = world(*base)
+    assert r.exit_code == 2 and "--amendment N" in r.stderr
+    r = world("--lang", "zh", *base)
+    assert r.exit_code == 2 and "是补充协议范本" in r.stderr
 
 
 def test_render_writes_the_format_of_the_output_extension(world, tmp_path):
