@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from bizops.cli.context import state
 from bizops.cli.output import note, values
 from bizops.domain.errors import Invalid
 from bizops.i18n import _
+
+if TYPE_CHECKING:
+    from bizops.services.templates import DraftResult
 
 FORMATS = ("md", "html", "docx")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -79,6 +82,15 @@ def draft(
         Path | None,
         typer.Option("--output", "-o", help="Write to FILE.", dir_okay=False, show_default=False),
     ] = None,
+    amendment: Annotated[
+        str | None,
+        typer.Option(
+            "--amendment",
+            help="Draft this amendment's supplementary agreement (补充协议) instead: "
+            "its number (1, A1 or HT-2026-0007-A1).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Draft a contract from its template: check every field, render, record the draft.
 
@@ -86,10 +98,18 @@ def draft(
     `bizops contract update X --set FIELD=VALUE`. The draft (template name@version, format,
     SHA-256 and values) is recorded with the contract.
 
+    With --amendment N, the supplementary agreement of the contract's amendment N, from
+    amendment-zh or amendment-en (the contract's language): the original contract cited, each
+    change as 原约定 / 现变更为, the rest kept in force. It is recorded the same way.
+
     Example: bizops --as alice contract draft HT-2026-0007 --format docx -o HT-2026-0007.docx
     """
     from bizops.documents.writers import write_file
     from bizops.services.templates import draft_contract
+
+    if amendment is not None:
+        _draft_amendment(contract, amendment, fmt, output)
+        return
 
     chosen = _choose_format(fmt, output)
     if output is not None:
@@ -106,6 +126,11 @@ def draft(
         if output is not None:
             # Inside the transaction: a file that cannot be written records nothing.
             write_file(output, result.content)
+    _emit(result, chosen, output)
+
+
+def _emit(result: DraftResult, chosen: str, output: Path | None) -> None:
+    """The draft on standard output (unless written to ``output``) and what was recorded."""
     if output is None:
         if chosen == "docx":
             sys.stdout.flush()
@@ -132,3 +157,30 @@ def draft(
                 sha256=result.sha256[:12],
             )
         )
+
+
+def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Path | None) -> None:
+    from bizops.cli.output import DRAFT, resolve_output, write_document
+    from bizops.services.templates import draft_amendment
+
+    target = resolve_output(fmt, output, kind=DRAFT)
+    with state().write() as (session, actor):
+        result = draft_amendment(
+            session,
+            actor=actor,
+            contract=contract,
+            amendment=amendment,
+            fmt=target.format,
+            policy=state().policy(),
+            today=state().today,
+        )
+        # Inside the transaction: a file that cannot be written records nothing.
+        write_document(target, result.content if target.format == "docx" else result.text)
+    note(
+        _("Drafted {contract} from {template} ({format}, sha256 {sha256}).").format(
+            contract=result.contract,
+            template=result.template,
+            format=result.format,
+            sha256=result.sha256[:12],
+        )
+    )

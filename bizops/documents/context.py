@@ -44,6 +44,7 @@ COMPANY_KEYS = (
     "bank_account",
     "tax_id",
 )
+AMENDMENT_KEYS = ("number", "seq", "reason", "created_on", "changes")
 PARTY_KEYS = (
     "name",
     "address",
@@ -168,8 +169,11 @@ def build_context(
     today: date,
     values: dict[str, Any],
     extra: dict[str, Any] | None = None,
+    amendment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The rendering context; ``values`` are normalised field values (defaults applied here)."""
+    """The rendering context; ``values`` are normalised field values (defaults applied here).
+    ``amendment`` (a supplementary agreement's) is ``number``, ``reason``, ``created_on`` and
+    ``changes``: a list of ``{"term", "old", "new"}``."""
     full = with_defaults(list(template.fields), values)
     field_values = {
         spec.name: typed(spec, full[spec.name]) if full[spec.name] is not None else ""
@@ -209,7 +213,10 @@ def build_context(
         "fields": field_values,
         "goods": goods_table(values.get(GOODS_KEY), field_values, contract_data),
         "extra": dict(extra or {}),
+        "amendment": _complete(amendment, AMENDMENT_KEYS),
     }
+    if not context["amendment"]["changes"]:
+        context["amendment"]["changes"] = []
     context.update(field_values)
     return context
 
@@ -298,6 +305,7 @@ def sample_context(template: Template, *, company: dict[str, Any], today: date) 
             "start": today,
             "end": date(today.year + 1, today.month, min(today.day, 28)),
             "notice_days": 30,
+            "signed_on": today,
         },
         customer={"code": "C0001", "name": "Sample Customer Ltd." if en else "示例客户有限公司"},
         contact={"name": "Li Lei" if en else "李雷", "title": "Manager" if en else "经理"},
@@ -305,4 +313,23 @@ def sample_context(template: Template, *, company: dict[str, Any], today: date) 
         owner={"login": "sales", "name": "Sales Rep" if en else "销售代表"},
         today=today,
         values=sample_values(template, today),
+        amendment=sample_amendment(today) if template.is_amendment else None,
     )
+
+
+def sample_amendment(today: date) -> dict[str, Any]:
+    """A demo amendment of the demo contract: its amount and its end date change."""
+    return {
+        "number": "HT-2026-0001-A1",
+        "seq": 1,
+        "reason": "",
+        "created_on": today,
+        "changes": [
+            {"term": "amount", "old": "120000.00", "new": "150000.00"},
+            {
+                "term": "end",
+                "old": today.isoformat(),
+                "new": date(today.year + 2, 1, 31).isoformat(),
+            },
+        ],
+    }

@@ -27,7 +27,9 @@ from bizops.domain.vocab import CONTRACT_TYPES
 from bizops.i18n import _
 
 MATERIAL_TYPES: tuple[str, ...] = ("email", "script")
-TEMPLATE_TYPES: tuple[str, ...] = CONTRACT_TYPES + MATERIAL_TYPES
+# A supplementary agreement (补充协议) drafted from a contract's amendment.
+AMENDMENT_TYPE = "amendment"
+TEMPLATE_TYPES: tuple[str, ...] = CONTRACT_TYPES + MATERIAL_TYPES + (AMENDMENT_TYPE,)
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 META_KEYS: tuple[str, ...] = (
     "name",
@@ -56,6 +58,7 @@ CONTEXT_NAMES: frozenset[str] = frozenset(
         "goods",
         "language",
         "template",
+        "amendment",
     }
 )
 _NAME = re.compile(r"^[a-z0-9][a-z0-9\-]{0,99}$")
@@ -88,6 +91,10 @@ class Template:
     @property
     def is_contract(self) -> bool:
         return self.type in CONTRACT_TYPES
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.type == AMENDMENT_TYPE
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -4,7 +4,9 @@
 findings with their line numbers: the elements of Civil Code art. 470, one effectiveness
 clause, the document's own name (本合同 or 本协议), a named arbitration institution when
 arbitration is chosen, invoicing details where money is invoiced, no unrendered tags, no
-label left without a value, and amounts in words (大写) equal to the figures. The library's
+label left without a value, and amounts in words (大写) equal to the figures. A supplementary
+agreement (补充协议) is checked for what it needs instead of art. 470: the original contract
+cited, each change as 原约定 / 现变更为, the rest kept in force. The library's
 tests draft every built-in template with every choice and expect no finding;
 ``template validate`` applies it to a user's own template.
 """
@@ -65,6 +67,20 @@ _ART470_EN: dict[str, tuple[str, ...]] = {
     "disputes": ("dispute", "Dispute"),
 }
 _NOT_FOR_NDA = frozenset({"quantity", "quality", "price"})
+# A supplementary agreement (type amendment) is not a contract of its own: instead of art.
+# 470 it cites the original contract, states each change and keeps the rest in force.
+_AMENDMENT_ZH: dict[str, tuple[str, tuple[str, ...]]] = {
+    "parties": (N_("the parties are not named (甲方/乙方)"), ("甲方", "乙方")),
+    "original": (N_("the original contract is not cited (原合同)"), ("原合同",)),
+    "changes": (N_("no change stated as 原约定 / 现变更为"), ("原约定", "现变更为")),
+    "rest": (N_("nothing says the other terms stay in force"), ("继续有效",)),
+}
+_AMENDMENT_EN: dict[str, tuple[str, ...]] = {
+    "parties": ("Party A", "Party B"),
+    "original": ("Original Contract",),
+    "changes": ("Originally agreed", "Now amended to"),
+    "rest": ("remain in full force",),
+}
 
 _TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _EFFECT_ZH = re.compile(r"(本合同|本协议)[^。；]{0,60}?(起|之日起|时)生效")
@@ -85,6 +101,7 @@ def lint_draft(text: str, *, template_type: str, language: str, title: str) -> l
         _tags,
         _empty_values,
         _art470,
+        _amendment,
         _effectiveness,
         _own_name,
         _arbitration,
@@ -118,7 +135,20 @@ def _empty_values(lines: list[str], kind: str, language: str, title: str) -> lis
     ]
 
 
+def _amendment(lines: list[str], kind: str, language: str, title: str) -> list[Finding]:
+    if kind != "amendment":
+        return []
+    text = "\n".join(lines)
+    return [
+        Finding(0, f"amendment.{element}", message)
+        for element, (message, words_zh) in _AMENDMENT_ZH.items()
+        if not all(w in text for w in (_AMENDMENT_EN[element] if language == "en" else words_zh))
+    ]
+
+
 def _art470(lines: list[str], kind: str, language: str, title: str) -> list[Finding]:
+    if kind == "amendment":
+        return []
     text = "\n".join(lines)
     findings = []
     for element, (message, words_zh) in _ART470_ZH.items():

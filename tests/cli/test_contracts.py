@@ -497,3 +497,32 @@ def test_group_help_imports_no_database_stack():
     for group in (["contract"], ["contract", "milestone"], ["approval"], ["template"]):
         names = imported_modules(*group, "--help")
         assert not names & set(HEAVY), (group, names & set(HEAVY))
+
+
+@pytest.mark.slow
+def test_an_amendment_drafts_its_supplementary_agreement(team, tmp_path):
+    number = created(team)
+    assert team("alice", "contract", "submit", number).exit_code == 0
+    team.approve(number)
+    sign = ("contract", "sign", number, "--on", "today", "--signatory", "王")
+    assert team("alice", *sign).exit_code == 0
+    result = team("alice", "contract", "draft", number, "--amendment", "1")
+    assert result.exit_code == 3 and f"contract {number} has no amendment '1'" in result.stderr
+    result = team("alice", "--lang", "zh", "contract", "draft", number, "--amendment", "1")
+    assert f"合同 {number} 没有变更 '1'" in result.stderr
+    args = ("contract", "amend", number, "--set", "amount=15万", "--reason", "追加")
+    assert team("alice", *args).exit_code == 0
+    result = team("alice", "contract", "draft", number, "--amendment", "1")
+    assert result.exit_code == 0, result.output
+    assert "# 补充协议" in result.stdout and "现变更为：¥150,000.00" in result.stdout
+    assert f"Drafted {number}-A1 from amendment-zh@1 (md, sha256 " in result.stderr
+    target = tmp_path / "A1.docx"
+    result = team("alice", "contract", "draft", number, "--amendment", "A1", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes()[:2] == b"PK"
+    result = team("alice", "contract", "draft", number, "--amendment", "1", "-o", "A1.pdf")
+    assert result.exit_code == 2 and "cannot tell the format" in result.stderr
+    result = team("alice", "--lang", "zh", "contract", "draft", number, "--amendment", "1")
+    assert result.exit_code == 0 and f"已根据 amendment-zh@1 起草 {number}-A1" in result.stderr
+    drafts = show(team, number)["drafts"]
+    assert [d["template"] for d in drafts][-3:] == ["amendment-zh@1"] * 3

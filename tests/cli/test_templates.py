@@ -71,6 +71,9 @@ def world(cli_admin):
     return cli
 
 
+LIBRARY = Path(__file__).resolve().parents[2] / "bizops" / "library" / "templates"
+
+
 def _drafts(cli) -> int:
     out = cli("audit", "log", "--format", "json")
     if out.exit_code != 0:
@@ -82,7 +85,7 @@ def test_list_show_fields(cli_admin):
     r = cli_admin("template", "list", "--format", "json")
     assert r.exit_code == 0
     rows = json.loads(r.stdout)
-    assert len(rows) == len(builtin_templates()) == 26
+    assert len(rows) == len(builtin_templates()) == 28
     assert set(rows[0]) >= {"name", "version", "type", "language", "title"}
     sales = json.loads(cli_admin("template", "list", "--type", "sales", "--format", "json").stdout)
     assert sorted(r["name"] for r in sales) == ["sales-en", "sales-zh"]
@@ -290,6 +293,20 @@ def test_render_first_contact_email(world):
         "colour=red",
     )
     assert bad.exit_code == 2 and "colour" in bad.stderr
+
+
+def test_the_supplementary_agreement_templates_are_listed_validated_not_rendered(world):
+    r = world("template", "list", "--type", "amendment", "--format", "json")
+    assert sorted(t["name"] for t in json.loads(r.stdout)) == ["amendment-en", "amendment-zh"]
+    for name in ("amendment-zh", "amendment-en"):
+        path = str(LIBRARY / f"{name}.toml")
+        r = world("template", "validate", path)
+        assert r.exit_code == 0 and f"OK: {name} (amendment" in r.stdout and not r.stderr
+    base = ("--as", "alice", "template", "render", "amendment-zh", "--customer", "C0001")
+    r = world(*base)
+    assert r.exit_code == 2 and "--amendment N" in r.stderr
+    r = world("--lang", "zh", *base)
+    assert r.exit_code == 2 and "是补充协议范本" in r.stderr
 
 
 def test_render_writes_the_format_of_the_output_extension(world, tmp_path):

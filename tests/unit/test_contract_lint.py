@@ -1,11 +1,12 @@
-"""Every built-in contract template, drafted with every choice, passes the lawyer's lint."""
+"""Every built-in contract template (and supplementary agreement), drafted with every choice,
+passes the lawyer's lint."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from bizops.documents.context import build_context, sample_values
+from bizops.documents.context import build_context, sample_amendment, sample_values
 from bizops.documents.env import render
 from bizops.documents.fields import normalise
 from bizops.documents.library import Template, builtin_templates
@@ -13,7 +14,7 @@ from bizops.documents.lint import lint_draft
 from bizops.services.policy import default_policy
 
 TODAY = date(2026, 11, 27)
-CONTRACTS = sorted(n for n, t in builtin_templates().items() if t.is_contract)
+CONTRACTS = sorted(n for n, t in builtin_templates().items() if t.is_contract or t.is_amendment)
 
 
 def draft(
@@ -34,7 +35,7 @@ def draft(
             contract={
                 "number": "HT-2026-0001",
                 "title": "数控机床采购",
-                "type": template.type,
+                "type": "sales" if template.is_amendment else template.type,
                 "amount": Decimal(amount) if amount else None,
                 "currency": "CNY",
                 "start": TODAY,
@@ -58,6 +59,7 @@ def draft(
             owner={"login": "alice", "name": "刘洋", "email": "alice@example.com"},
             today=TODAY,
             values=base,
+            amendment=sample_amendment(TODAY) if template.is_amendment else None,
         ),
         name=template.ref,
     )
@@ -109,7 +111,7 @@ def test_both_languages_and_every_kind_of_contract_are_covered():
     languages = {builtin_templates()[n].language for n in CONTRACTS}
     kinds = {builtin_templates()[n].type for n in CONTRACTS}
     assert languages == {"zh", "en"}
-    assert kinds == {"sales", "purchase", "service", "nda", "framework"}
+    assert kinds == {"sales", "purchase", "service", "nda", "framework", "amendment"}
     assert len(cases()) > 100
 
 
@@ -189,3 +191,17 @@ def test_scripts_and_emails_address_people_as_chinese_letters_do():
             name=name,
         )
         assert "王经理" in text and "王伟（采购经理）" not in text.split("\n\n", 2)[-1]
+
+
+def test_a_supplementary_agreement_states_its_changes():
+    template = builtin_templates()["amendment-zh"]
+    text = draft(template)
+    assert "原合同总价款，原约定：¥120,000.00（大写：人民币壹拾贰万元整）" in text
+    without = text.replace("原约定", "原定").replace("继续有效", "有效")
+    codes = {
+        f.code
+        for f in lint_draft(without, template_type="amendment", language="zh", title="补充协议")
+    }
+    assert codes == {"amendment.changes", "amendment.rest"}
+    # Art. 470 is the original contract's business, not the agreement's.
+    assert not any(c.startswith("art470") for c in codes)

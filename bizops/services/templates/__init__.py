@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from bizops.services.templates.amendment_drafts import draft_amendment
 from bizops.services.templates.authoring import Validation, add_template, validate_template_file
 from bizops.services.templates.drafting import DraftResult, draft_contract, drafts_of
 from bizops.services.templates.material import material_document, render_material
@@ -42,6 +43,7 @@ from bizops.services.views.templates import (
 __all__ = [
     "DRAFT_FORMATS",
     "DraftResult",
+    "draft_amendment",
     "DraftRow",
     "FieldRow",
     "StandardAssessment",

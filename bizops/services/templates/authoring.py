@@ -88,7 +88,7 @@ def validate_template_file(path: Path, *, policy: Policy, today: date) -> Valida
         except Invalid as exc:
             problems.append(exc.message)
         else:
-            if template.is_contract:
+            if template.is_contract or template.is_amendment:
                 findings = lint_draft(
                     text,
                     template_type=template.type,

@@ -47,7 +47,7 @@ class DraftResult:
         return self.content.decode("utf-8")
 
 
-def _contract_dict(contract: Contract) -> dict[str, Any]:
+def contract_dict(contract: Contract) -> dict[str, Any]:
     return {
         "id": contract.id,
         "number": contract.number,
@@ -90,7 +90,7 @@ def _render(
     assert customer is not None and customer.id is not None
     context = build_context(
         template=template,
-        contract=_contract_dict(contract),
+        contract=contract_dict(contract),
         customer=customer_dict(customer),
         contact=primary_contact(session, customer.id),
         company=dict(policy.company),

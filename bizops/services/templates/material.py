@@ -36,6 +36,13 @@ def render_material(
 ) -> str:
     """A first-contact email or call script for one customer, as text."""
     found = resolve_template(session, template)
+    if found.is_amendment:
+        raise Invalid(
+            _(
+                "template: {name} is a supplementary agreement; draft it with "
+                "`bizops contract draft CONTRACT --amendment N`"
+            ).format(name=found.name)
+        )
     if found.is_contract:
         raise Invalid(
             _(
