@@ -118,7 +118,8 @@ def test_route_json(cli, cli_admin, amount, risk, extra, rule):
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"rule", "reason", "chain"}
+    assert set(data) == {"rule", "reason", "chain", "amount_in_base", "base_currency"}
+    assert data["base_currency"] == "CNY"
     assert data["rule"] == rule and data["reason"].startswith(f"rule {rule!r}: ")
 
 
