@@ -202,6 +202,14 @@ def route(
     non_standard: Annotated[
         bool, typer.Option("--non-standard", help="The contract departs from the templates.")
     ] = False,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            help="The amount's currency (ISO 4217); default: the policy's base currency. The "
+            "matrix compares the amount converted with the policy's [currency] rates.",
+        ),
+    ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -214,7 +222,13 @@ def route(
     st = state()
     with st.read() as session:
         found, warnings = route_checked(
-            session, st.policy(), type=type, amount=amount, risk=risk, non_standard=non_standard
+            session,
+            st.policy(),
+            type=type,
+            amount=amount,
+            risk=risk,
+            non_standard=non_standard,
+            currency=currency,
         )
     emit_object(
         dict(found), fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
 
 from bizops.domain.errors import Invalid
 from bizops.i18n import _
@@ -224,3 +226,22 @@ def check_written_currency(text: object, currency: str, field: str = "--amount")
                 field=field, value=repr(text), written="/".join(sorted(meant)), currency=currency
             )
         )
+
+
+def to_base(amount: Decimal, currency: str, *, base: str, rates: Mapping[str, Decimal]) -> Decimal:
+    """``amount`` in ``currency`` converted to the ``base`` currency, exactly (no rounding):
+    ``rates`` gives the base-currency units one unit of each other currency is worth.
+    ``Invalid`` naming the missing rate and how to add it when ``currency`` has none."""
+    code = currency.upper()
+    if code == base:
+        return amount
+    rate = rates.get(code)
+    if rate is None:
+        raise Invalid(
+            _(
+                "no exchange rate from {currency} to the base currency {base}: an admin adds "
+                "{currency} = <{base} per 1 {currency}> to rates in the [currency] section of "
+                "the policy and applies it (`bizops config apply FILE`)"
+            ).format(currency=code, base=base)
+        )
+    return amount * rate

@@ -21,5 +21,6 @@ REVISIONS: tuple[str, ...] = (
     "0010_quotes",
     "0018_needs",
     "0015_followup_details",
+    "0019_amount_in_base",
 )
 HEAD = REVISIONS[-1]

@@ -118,7 +118,8 @@ def test_route_json(cli, cli_admin, amount, risk, extra, rule):
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"rule", "reason", "chain"}
+    assert set(data) == {"rule", "reason", "chain", "amount_in_base", "base_currency"}
+    assert data["base_currency"] == "CNY"
     assert data["rule"] == rule and data["reason"].startswith(f"rule {rule!r}: ")
 
 
@@ -256,3 +257,17 @@ def test_steps_section_prints_comments_as_typed():
     step = {"step": 1, "role": "manager", "status": "approved", "comment": "[/] ok"}
     draw_sections(con, {"chain": ["manager"], "steps": [step]}, STEP_SECTIONS)
     assert "[/] ok" in con.export_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "no exchange rate from USD to the base currency CNY"),
+        ("zh", "没有 USD 折合本位币 CNY 的汇率"),
+    ],
+)
+def test_route_in_a_currency_without_a_rate(cli, cli_admin, lang, expected):
+    args = ("approval", "route", "--type", "sales", "--amount", "30000", "--risk", "low")
+    result = cli("--lang", lang, *args, "--currency", "USD")
+    assert result.exit_code == 2 and expected in result.stderr and not result.stdout
+    assert "config apply" in result.stderr

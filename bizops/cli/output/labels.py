@@ -145,6 +145,8 @@ FIELD_LABELS: dict[str, str] = {
     "number": N_("Number"),
     "customer_code": N_("Customer code"),
     "amount": N_("Amount"),
+    "amount_in_base": N_("Amount in base currency"),
+    "base_currency": N_("Base currency"),
     "currency": N_("Currency"),
     "risk": N_("Risk"),
     "start": N_("Start"),

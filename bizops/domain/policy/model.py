@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from bizops.domain.currencies import to_base
 from bizops.domain.money import format_amount
 from bizops.domain.policy.quotes import QuoteRule
 from bizops.domain.workdays import WorkCalendar
@@ -192,9 +193,16 @@ class Policy:
     quote_before_negotiation: bool = True
     # How many days before the real date a non-manager may log an interaction (`--at`).
     backdate_days: int = 3
+    # [currency] rates: base-currency units per unit of another currency (``currency`` is the
+    # base: amounts entered without a currency, and what the approval matrix and limits compare).
+    rates: dict[str, Decimal] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The stored version this policy is (None: the shipped defaults, or a file being checked).
     version: int | None = field(default=None, compare=False)
+
+    def to_base(self, amount: Decimal, currency: str) -> Decimal:
+        """``amount`` in ``currency`` in the base currency; ``Invalid`` when no rate is given."""
+        return to_base(amount, currency, base=self.currency, rates=self.rates)
 
     def cadence_days(self, grade: str, stage: str) -> int | None:
         return self.cadence.get(grade, {}).get(stage)

@@ -4,6 +4,7 @@ with the department's changes over them) and returns the ``Policy`` fields it ow
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bizops.domain import workdays
@@ -30,15 +31,65 @@ NO_FOLLOWUP_STAGES = ("lost", "dormant")
 Fields = dict[str, Any]
 
 
-def currency(data: dict[str, Any], problems: Problems) -> Fields:
-    code = str(check.required(data, "currency", "currency", problems)).upper()
+def _code(value: Any, where: str, problems: Problems) -> str:
+    code = str(value).upper()
     if code not in ISO_4217:
         problems.add(
-            _("currency: {code} is not a three-letter currency code of ISO 4217").format(
-                code=repr(code)
+            _("{where}: {code} is not a three-letter currency code of ISO 4217").format(
+                where=where, code=repr(code)
             )
         )
-    return {"currency": code}
+    return code
+
+
+def _rates(raw: Any, base: str, problems: Problems) -> dict[str, Decimal]:
+    """``rates = {USD = 7.1, ...}``: base-currency units per unit, each a number above 0."""
+    if not isinstance(raw, dict):
+        problems.add(
+            _("currency.rates: expected a table such as {example}, not {value}").format(
+                example="{USD = 7.1, EUR = 7.7}", value=repr(raw)
+            )
+        )
+        return {}
+    out: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        where = f"currency.rates.{key}"
+        code = _code(key, where, problems)
+        if code == base:
+            problems.add(_("{where}: the base currency needs no rate").format(where=where))
+            continue
+        rate = _rate(value)
+        if rate is None:
+            problems.add(
+                _(
+                    "{where}: {value} is not a rate; expected a number greater than 0 "
+                    "({base} per 1 {code})"
+                ).format(where=where, value=repr(value), base=base, code=code)
+            )
+            continue
+        out[code] = rate
+    return out
+
+
+def _rate(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        rate = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        return None
+    return rate if rate.is_finite() and rate > 0 else None
+
+
+def currency(data: dict[str, Any], problems: Problems) -> Fields:
+    """``currency = "CNY"``, or the table ``[currency]`` with ``base`` and ``rates``."""
+    raw = check.required(data, "currency", "currency", problems)
+    if not isinstance(raw, dict):
+        return {"currency": _code(raw, "currency", problems), "rates": {}}
+    check.unknown_keys(raw, {"base", "rates"}, "currency", problems)
+    given = check.required(raw, "base", "currency.base", problems)
+    base = "CNY" if given is check.MISSING else _code(given, "currency.base", problems)
+    return {"currency": base, "rates": _rates(raw.get("rates", {}), base, problems)}
 
 
 def company(data: dict[str, Any], problems: Problems) -> Fields:

@@ -25,6 +25,7 @@ from bizops.services.approvals.absences import stand_in
 from bizops.services.approvals.requests import (
     current_label,
     find_request,
+    limited_amount,
     snapshot,
     step_due,
     steps_of,
@@ -226,7 +227,7 @@ def require_decider(
         request_id=request.id,
         chain=list(request.chain),
         current_step=loaded.seq,
-        amount=request.amount,
+        amount=limited_amount(request),
         submitted_by=request.submitted_by,
         owner=loaded.contract_owner(session),
         contract=loaded.number,

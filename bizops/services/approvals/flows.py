@@ -24,7 +24,13 @@ from bizops.services.approvals.decisions import (
     load_pending,
     require_decider,
 )
-from bizops.services.approvals.requests import find_request, request_view, snapshot, step_due
+from bizops.services.approvals.requests import (
+    find_request,
+    limited_amount,
+    request_view,
+    snapshot,
+    step_due,
+)
 from bizops.services.users import find_user
 from bizops.services.views.approvals import RequestView
 from bizops.store.models import ApprovalStep, User
@@ -59,7 +65,7 @@ def delegate(
         request_id=request.id,
         chain=list(request.chain),
         current_step=loaded.seq,
-        amount=request.amount,
+        amount=limited_amount(request),
         submitted_by=request.submitted_by,
         owner=loaded.contract_owner(session),
         contract=loaded.number,

@@ -61,6 +61,7 @@ class PendingStep:
     assignee: str | None = None  # handed to this person (their delegate while they are away)
     limit_applies: bool = True
     subject: str = "contract"  # or "quote"
+    amount_in_base: Decimal | None = None  # what the limits compare (None: ``amount``)
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due).days if self.due is not None and self.due < today else 0
@@ -75,7 +76,7 @@ class PendingStep:
             request_id=self.request_id,
             chain=list(self.chain),
             current_step=self.step,
-            amount=self.amount,
+            amount=self.amount if self.amount_in_base is None else self.amount_in_base,
             submitted_by=self.submitted_by,
             owner=self.owner,
             contract=self.contract,
@@ -109,6 +110,7 @@ def _step_columns() -> tuple[Any, ...]:
         col(ApprovalRequest.limits),
         col(ApprovalRequest.chain),
         col(ApprovalRequest.amount),
+        col(ApprovalRequest.amount_in_base),
         col(ApprovalRequest.submitted_by),
         col(ApprovalRequest.submitted_on),
         col(ApprovalRequest.amendment_id),
@@ -240,6 +242,7 @@ def _step(
         assignee=away.get(r.assignee, r.assignee) if r.assignee else None,
         limit_applies=limit_applies(r.limits, step=r.seq, last_step=len(r.chain or []) or r.seq),
         subject=subject,
+        amount_in_base=r.amount_in_base,
     )
 
 

@@ -16,7 +16,7 @@ from bizops.domain.policy import Policy
 from bizops.i18n import _
 from bizops.services.approvals.copies import add_copies, policy_cc
 from bizops.services.approvals.coverage import uncovered_steps
-from bizops.services.approvals.requests import _add_steps, snapshot
+from bizops.services.approvals.requests import _add_steps, in_base_keys, snapshot
 from bizops.store import audit
 from bizops.store.models import ApprovalRequest, Quote, User
 
@@ -64,20 +64,25 @@ def open_quote_request(
     amount: Decimal,
     policy: Policy,
     today: date,
+    amount_in_base: Decimal | None = None,
 ) -> ApprovalRequest:
     """A request for a quote, routed by the quote matrix (the caller explains the route);
     the same steps, SLA, limits, copies and decisions as a contract's. A quote with a
     pending request already is a ``Conflict``; a step no active user could approve for the
-    amount is ``Invalid``."""
+    amount is ``Invalid``. ``amount_in_base``: the amount in the policy's base currency, which
+    the limits compare (when the quote is in another currency)."""
     assert quote.id is not None
     _refuse_a_second_request(session, quote)
-    _refuse_uncovered(session, quote, chain, amount)
+    limited = amount if amount_in_base is None else amount_in_base
+    in_base = amount_in_base if quote.currency != policy.currency else None
+    _refuse_uncovered(session, quote, chain, limited)
     request = ApprovalRequest(
         quote_id=quote.id,
         rule_name=rule,
         rule_reason=reason,
         chain=list(chain),
         amount=amount,
+        amount_in_base=in_base,
         status=rules.PENDING,
         current_step=1,
         submitted_by=actor.login,
@@ -108,6 +113,7 @@ def open_quote_request(
             "reason": reason,
             "chain": list(chain),
             "amount": amount,
+            **in_base_keys(request, policy),
             **snapshot(request, steps),
             **({"cc": copied} if copied else {}),
         },

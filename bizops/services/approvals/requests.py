@@ -7,7 +7,9 @@ chain of roles are snapshotted, so a later policy change never touches an open r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +45,12 @@ from bizops.store.scope import scope_of
 def step_due(policy: Policy, today: date) -> date:
     """When a step that becomes pending today must be decided (the SLA in working days)."""
     return add_working_days(today, policy.approval_sla_days, policy.calendar)
+
+
+def limited_amount(request: ApprovalRequest) -> Decimal:
+    """The amount the approval limits compare: in the base currency of the policy the request
+    was routed under."""
+    return request.amount_in_base if request.amount_in_base is not None else request.amount
 
 
 def steps_of(session: Session, request_id: int) -> list[ApprovalStep]:
@@ -366,6 +374,26 @@ def _refuse_uncovered(session: Session, found: Route, terms: Terms, subject: str
         )
 
 
+def _in_base(policy: Policy, terms: Terms, currency: str, subject: str) -> Terms:
+    """The terms with the amount in the policy's base currency (what the matrix and the
+    limits compare); a currency without a rate is ``Invalid``, naming the rate to add."""
+    if terms.amount == 0 or currency.upper() == policy.currency:
+        return terms
+    try:
+        return replace(terms, amount=policy.to_base(terms.amount, currency))
+    except Invalid as exc:
+        raise Invalid(
+            _("{subject} cannot be submitted: {why}").format(subject=subject, why=exc.message)
+        ) from None
+
+
+def in_base_keys(request: ApprovalRequest, policy: Policy) -> dict[str, Any]:
+    """The converted amount, for the audit trail of a request in another currency."""
+    if request.amount_in_base is None:
+        return {}
+    return {"amount_in_base": request.amount_in_base, "base_currency": policy.currency}
+
+
 def _route_subject(
     session: Session,
     policy: Policy,
@@ -374,20 +402,25 @@ def _route_subject(
     amendment: Amendment | None,
     payment: Payment | None,
     writeoff: WriteOff | None,
-) -> tuple[Terms, Any, str]:
-    """The terms a request routes on, the rule that matched, and the request's subject."""
+) -> tuple[Terms, Terms, Any, str]:
+    """The terms of the request, the same with the amount in the base currency (what it
+    routes on and the limits cover), the rule that matched, and the request's subject."""
     subject = _("contract {number}").format(number=contract.number)
     if amendment is not None:
         subject = _("amendment {amendment} of contract {number}").format(
             amendment=amendment.number, number=contract.number
         )
+    matrix = None
     if payment is not None or writeoff is not None:
         # Several payments of one contract may wait for approval at once.
         subject, terms, matrix = _money_subject(policy, contract, payment, writeoff)
-        return terms, _route(policy, terms, subject, matrix), subject
-    _refuse_a_second_request(session, contract)
-    terms = contract_terms(contract, amendment)
-    return terms, _route(policy, terms, subject), subject
+    else:
+        _refuse_a_second_request(session, contract)
+        terms = contract_terms(contract, amendment)
+    based = _in_base(policy, terms, contract.currency, subject)
+    found = _route(policy, based, subject, matrix)
+    _refuse_uncovered(session, found, based, subject)
+    return terms, based, found, subject
 
 
 def open_request(
@@ -405,16 +438,14 @@ def open_request(
 ) -> ApprovalRequest:
     """Route the contract (or the amendment's terms) and open a request with its steps.
 
-    Refused (``Invalid``) when no rule matches, naming the contract's terms, or when no active
-    user could approve a step (naming it); a contract with a pending request already is a
-    ``Conflict``. ``cc``: logins copied (抄送) besides the policy's; ``draft``: what is
-    approved (``{"sha256": ...}``). The caller (``contract submit``, ``amend``) owns the status.
+    Refused (``Invalid``) when no rule matches, the currency has no rate or no active user
+    could approve a step; a pending request already is a ``Conflict``. ``cc``: logins copied
+    (抄送) besides the policy's; ``draft``: what is approved (``{"sha256": ...}``).
     """
     assert contract.id is not None
-    terms, found, subject = _route_subject(
+    terms, based, found, subject = _route_subject(
         session, policy, contract, amendment=amendment, payment=payment, writeoff=writeoff
     )
-    _refuse_uncovered(session, found, terms, subject)
     copies = check_cc(session, cc)
     request = ApprovalRequest(
         contract_id=contract.id,
@@ -426,6 +457,7 @@ def open_request(
         policy_version=policy.version,
         chain=list(found.chain),
         amount=terms.amount,
+        amount_in_base=based.amount if based is not terms else None,
         status=rules.PENDING,
         current_step=1,
         submitted_by=actor.login,
@@ -463,6 +495,7 @@ def open_request(
             "policy_version": policy.version,
             "chain": list(found.chain),
             "amount": terms.amount,
+            **in_base_keys(request, policy),
             **snapshot(request, steps),
             **({"limits": found.rule.limits} if found.rule.limits != "every" else {}),
             **({"cc": copied} if copied else {}),

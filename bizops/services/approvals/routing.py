@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlmodel import Session
 
 from bizops.domain import approval as rules
+from bizops.domain.currencies import check_currency_code, check_written_currency
 from bizops.domain.errors import Invalid
 from bizops.domain.money import parse_money
 from bizops.domain.policy import Policy
@@ -25,9 +26,11 @@ def route(
     amount: str | Decimal,
     risk: str,
     non_standard: bool = False,
+    currency: str | None = None,
 ) -> rules.Route:
-    """`approval route`: the same explanation `contract submit` uses, from typed input."""
-    money = parse_money(amount, field="--amount")
+    """`approval route`: the same explanation `contract submit` uses, from typed input; an
+    amount in another ``currency`` than the base routes converted with the policy's rates."""
+    money = in_base(policy, amount, currency)
     if money <= 0:
         # As `contract new`: no contract has such an amount, so no route applies to it.
         raise Invalid(
@@ -52,18 +55,33 @@ def route_checked(
     amount: str | Decimal,
     risk: str,
     non_standard: bool = False,
+    currency: str | None = None,
 ) -> tuple[RouteView, list[str]]:
     """`approval route`: the route, and a warning for each step that no active user could
     approve for this amount (`contract submit` refuses such a route)."""
-    found = route(policy, type=type, amount=amount, risk=risk, non_standard=non_standard)
-    money = parse_money(amount, field="--amount")
+    found = route(
+        policy, type=type, amount=amount, risk=risk, non_standard=non_standard, currency=currency
+    )
+    money = in_base(policy, amount, currency)
     missing = uncovered_steps(session, chain=found.chain, amount=money, limits=found.rule.limits)
     view: RouteView = {
         "rule": found.rule.name,
         "reason": found.reason,
         "chain": list(found.chain),
+        "amount_in_base": money,
+        "base_currency": policy.currency,
     }
     return view, [m.message(money) for m in missing]
+
+
+def in_base(policy: Policy, amount: str | Decimal, currency: str | None) -> Decimal:
+    """``amount`` (typed, in ``currency``, default the base) in the policy's base currency."""
+    money = parse_money(amount, field="--amount")
+    if currency is None:
+        return money
+    code = check_currency_code(currency)
+    check_written_currency(amount, code)
+    return policy.to_base(money, code) if money > 0 else money
 
 
 def matrix(policy: Policy) -> list[MatrixRow]:

@@ -22,6 +22,7 @@ from bizops.services import approvals
 from bizops.services.approvals import Outcome
 from bizops.services.quotes.records import (
     find_quote,
+    in_base,
     lines_of,
     quote_view,
     refresh,
@@ -61,7 +62,7 @@ def _move(
 def route(session: Session, *, ref: str, policy: Policy) -> QuoteRouteView:
     """`quote route`: which rule of the quote matrix decides, why, and who approves."""
     quote = find_quote(session, ref)
-    found = route_of(policy, quote.number, totals_of(lines_of(session, quote)))
+    found = route_of(policy, quote, totals_of(lines_of(session, quote)))
     return {
         "quote": quote.number,
         "rule": found.rule.name,
@@ -88,7 +89,7 @@ def submit_quote(
             )
         )
     totals = refresh(session, quote)
-    found = route_of(policy, quote.number, totals)
+    found = route_of(policy, quote, totals)
     if not found.needs_approval:
         _move(session, actor, quote, "approve", qs.APPROVED, today, rule=found.rule.name)
         return quote_view(session, quote, policy=policy, today=today)
@@ -100,6 +101,7 @@ def submit_quote(
         reason=found.reason,
         chain=found.chain,
         amount=totals.gross,
+        amount_in_base=in_base(policy, quote, totals),
         policy=policy,
         today=today,
     )

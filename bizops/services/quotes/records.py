@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -56,17 +57,34 @@ def totals_of(lines: list[QuoteLine]) -> QuoteTotals:
     return quote_totals([line_terms(x) for x in lines])
 
 
-def routing_terms(totals: QuoteTotals) -> QuoteTerms:
+def routing_terms(totals: QuoteTotals, amount: Decimal | None = None) -> QuoteTerms:
+    """What the quote matrix routes on; ``amount``: the total in the base currency."""
     return QuoteTerms(
         line_discount=totals.max_line_discount_pct,
         total_discount=totals.discount_pct,
-        amount=totals.gross,
+        amount=totals.gross if amount is None else amount,
         below_floor=totals.below_floor,
     )
 
 
-def route_of(policy: Policy, number: str, totals: QuoteTotals) -> QuoteRoute:
-    terms = routing_terms(totals)
+def in_base(policy: Policy, quote: Quote, totals: QuoteTotals) -> Decimal:
+    """The quote's total in the policy's base currency (what the matrix and the limits
+    compare); a currency without a rate is ``Invalid``, naming the rate to add."""
+    if totals.gross == 0:
+        return totals.gross
+    try:
+        return policy.to_base(totals.gross, quote.currency)
+    except Invalid as exc:
+        raise Invalid(
+            _("{subject} cannot be submitted: {why}").format(
+                subject=_("quote {number}").format(number=quote.number), why=exc.message
+            )
+        ) from None
+
+
+def route_of(policy: Policy, quote: Quote, totals: QuoteTotals) -> QuoteRoute:
+    number = quote.number
+    terms = routing_terms(totals, in_base(policy, quote, totals))
     found = route_quote(policy.quote_rules, terms)
     if found is None:
         raise Invalid(
@@ -126,7 +144,11 @@ def quote_view(session: Session, quote: Quote, *, policy: Policy, today: date) -
     customer = session.get(Customer, quote.customer_id)
     owner = session.get(User, quote.owner_id)
     assert customer is not None and owner is not None
-    route = route_quote(policy.quote_rules, routing_terms(totals)) if lines else None
+    route = None
+    if lines and (quote.currency == policy.currency or quote.currency in policy.rates):
+        # In a currency without a rate the quote has no route yet (submitting says why).
+        terms = routing_terms(totals, policy.to_base(totals.gross, quote.currency))
+        route = route_quote(policy.quote_rules, terms)
     status = qs.effective_status(quote.status, quote.valid_until, today)
     return {
         "number": quote.number,

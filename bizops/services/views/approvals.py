@@ -27,6 +27,9 @@ class RouteView(TypedDict):
     rule: str
     reason: str
     chain: list[str]
+    # The amount the matrix compared, in the policy's base currency.
+    amount_in_base: Decimal
+    base_currency: str
 
 
 class StepView(TypedDict):

@@ -41,6 +41,9 @@ class ApprovalRequest(SQLModel, table=True):
     rule_reason: str = Field(sa_column=Column(Text, nullable=False))
     chain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     amount: Decimal = Field(sa_column=Column(Money(), nullable=False))
+    # The amount in the policy's base currency at submission, which the matrix and the approval
+    # limits compared (None: the amount was in the base currency already).
+    amount_in_base: Decimal | None = Field(default=None, sa_column=Column(Money()))
     # pending | approved | rejected | withdrawn | void
     status: str = Field(sa_column=Column(String(12), nullable=False))
     current_step: int = Field(default=1, nullable=False)
