@@ -77,9 +77,11 @@ def path() -> None:
     say(_("personal: {file}").format(file=file))
     if not file.exists():
         note(_("(not created yet; `bizops config init` writes a template there)"))
-    with st.read() as session:
-        version = current_version(session)
-    where = st.database().display_url
+    version = None
+    if st.database_exists():
+        with st.read() as session:
+            version = current_version(session)
+    where = st.display_url()
     if version is None:
         say(
             _("policy: the built-in defaults (none stored in {database} yet)").format(
@@ -264,8 +266,10 @@ def check(
         where = str(file)
     else:
         policy = st.policy()
-        with st.read() as session:
-            version = current_version(session)
+        version = None
+        if st.database_exists():
+            with st.read() as session:
+                version = current_version(session)
         where = (
             _("built-in defaults")
             if version is None

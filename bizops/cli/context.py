@@ -80,6 +80,24 @@ class AppState:
             self._db = db
         return self._db
 
+    def database_exists(self) -> bool:
+        """Whether there is a database to read: a PostgreSQL URL always, a SQLite file only
+        once `init` (or the demo, or a restore) made it."""
+        if self._db is not None:
+            return True
+        from bizops.store.engine import resolve_url, sqlite_path
+
+        path = sqlite_path(resolve_url(self.db_url))
+        return path is None or path.exists()
+
+    def display_url(self) -> str:
+        """The database as shown to people, without its password (and without opening it)."""
+        from sqlalchemy.engine import make_url
+
+        from bizops.store.engine import resolve_url
+
+        return make_url(resolve_url(self.db_url)).render_as_string(hide_password=True)
+
     def protected_files(self) -> list[Path]:
         """Files no output may replace: the SQLite database in use (and, through it, its
         side files), and the key that seals its audit chain."""
@@ -90,8 +108,16 @@ class AppState:
         return ([path] if path is not None else []) + [key_path()]
 
     def policy(self) -> Policy:
-        """The policy in force: the newest version stored in the database."""
+        """The policy in force: the newest version stored in the database (the shipped
+        defaults while there is no database yet)."""
         if self._policy is None:
+            if not self.database_exists():
+                # Nothing stored yet (before `init`): the shipped defaults, which is what
+                # `init` will store as version 1.
+                from bizops.services.policy import default_policy
+
+                self._policy = default_policy()
+                return self._policy
             from bizops.services.policy_versions import policy_in_force
 
             with self.database().read() as session:

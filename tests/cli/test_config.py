@@ -56,7 +56,7 @@ def test_config_path_init_show_check(cli, tmp_path: Path) -> None:  # type: igno
     r = cli("config", "check")
     assert r.exit_code == 0 and "Policy OK (stored version 1)" in r.stdout
     r = cli("config", "show")
-    assert r.exit_code == 0 and 'currency = "CNY"' in r.stdout
+    assert r.exit_code == 0 and 'base = "CNY"' in r.stdout
     assert "policy version 1, applied by root" in r.stderr
     data = json.loads(cli("config", "show", "--format", "json").stdout)
     assert data["cadence"]["A"]["negotiation"] == 3

@@ -40,7 +40,14 @@ def test_ten_processes_on_one_sqlite_file(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ten_processes_migrating_a_new_sqlite_file_at_once(tmp_path: Path) -> None:
+    # A file at the first revision (only `init` makes a new one): all ten upgrade it at once.
+    from bizops.store.engine import Database
+    from tests.support.databases import upgrade_to
+
     db = str(tmp_path / "new.db")
+    old = Database(f"sqlite:///{db}")
+    upgrade_to(old, "0001_foundation")
+    old.engine.dispose()
     procs = [start_cli(db, "user", "list", "--format", "json") for _ in range(PROCESSES)]
     for proc in procs:
         out, err = proc.communicate(timeout=180)

@@ -70,8 +70,13 @@ def test_the_default_database_lives_in_the_data_directory(
     home = tmp_path / "not" / "yet" / "there"
     monkeypatch.setenv("BIZOPS_HOME", str(home))
     monkeypatch.delenv("BIZOPS_DB")
+    # Only `init` makes a database; any other command says where it looked.
     r = cli("user", "list", "--format", "json")
-    assert r.exit_code == 0 and r.stdout.strip() == "[]"
+    assert r.exit_code == 3 and str(home / "bizops.db") in r.stderr
+    assert not (home / "bizops.db").exists()
+    assert cli("init", "--admin", "root").exit_code == 0
+    r = cli("user", "list", "--format", "json")
+    assert r.exit_code == 0 and [u["login"] for u in json.loads(r.stdout)] == ["root"]
     assert (home / "bizops.db").exists()
 
 
@@ -171,8 +176,11 @@ def test_a_newer_database_is_refused(cli, tmp_path: Path) -> None:  # type: igno
 
 
 def test_a_missing_directory_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    line = one_error_line(cli("--db", str(tmp_path / "nope" / "x.db"), "user", "list"))
+    target = str(tmp_path / "nope" / "x.db")
+    line = one_error_line(cli("--db", target, "init", "--admin", "root"))
     assert "directory" in line and "does not exist" in line
+    line = one_error_line(cli("--db", target, "user", "list"), 3)
+    assert "no bizops database at" in line and "bizops init" in line
 
 
 def test_a_directory_is_not_a_database(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
