@@ -38,9 +38,9 @@ def _refuse_a_second_request(session: Session, quote: Quote) -> None:
 
 
 def _refuse_uncovered(
-    session: Session, quote: Quote, chain: tuple[str, ...], amount: Decimal
+    session: Session, quote: Quote, chain: tuple[str, ...], amount: Decimal, limits: str
 ) -> None:
-    missing = uncovered_steps(session, chain=chain, amount=amount, limits=LIMITS_EVERY)
+    missing = uncovered_steps(session, chain=chain, amount=amount, limits=limits)
     if missing:
         raise Invalid(
             _(
@@ -64,14 +64,17 @@ def open_quote_request(
     amount: Decimal,
     policy: Policy,
     today: date,
+    limits: str = LIMITS_EVERY,
 ) -> ApprovalRequest:
     """A request for a quote, routed by the quote matrix (the caller explains the route);
-    the same steps, SLA, limits, copies and decisions as a contract's. A quote with a
+    the same steps (roles, 会签 and 或签 groups), SLA, limits (``limits``: ``every`` step or
+    only the ``last``), copies (``[[approval.cc]]`` naming the rule) and decisions as a
+    contract's. A quote with a
     pending request already is a ``Conflict``; a step no active user could approve for the
     amount is ``Invalid``."""
     assert quote.id is not None
     _refuse_a_second_request(session, quote)
-    _refuse_uncovered(session, quote, chain, amount)
+    _refuse_uncovered(session, quote, chain, amount, limits)
     request = ApprovalRequest(
         quote_id=quote.id,
         rule_name=rule,
@@ -83,6 +86,8 @@ def open_quote_request(
         submitted_by=actor.login,
         submitted_on=today,
         submitted_at=datetime.now(UTC),
+        limits=limits,
+        policy_version=policy.version,
     )
     session.add(request)
     session.flush()
@@ -108,7 +113,9 @@ def open_quote_request(
             "reason": reason,
             "chain": list(chain),
             "amount": amount,
+            "policy_version": policy.version,
             **snapshot(request, steps),
+            **({"limits": limits} if limits != LIMITS_EVERY else {}),
             **({"cc": copied} if copied else {}),
         },
     )

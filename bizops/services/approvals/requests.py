@@ -218,6 +218,12 @@ def find_request(session: Session, ref: str | int) -> ApprovalRequest:
 
 def show_request(session: Session, *, ref: str | int, today: date) -> RequestView:
     request = find_request(session, ref)
+    if request.quote_id is not None:
+        quote = session.get(Quote, request.quote_id)
+        customer = session.get(Customer, quote.customer_id) if quote is not None else None
+        assert customer is not None
+        scope_of(session).require_customer(customer)
+        return request_view(session, request, today=today)
     contract = session.get(Contract, request.contract_id)
     assert contract is not None
     scope_of(session).require_contract(session, contract)

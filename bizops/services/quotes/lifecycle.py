@@ -100,6 +100,7 @@ def submit_quote(
         reason=found.reason,
         chain=found.chain,
         amount=totals.gross,
+        limits=found.rule.limits,
         policy=policy,
         today=today,
     )
