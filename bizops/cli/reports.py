@@ -302,6 +302,9 @@ FUNNEL = Listing(
         Col("median_days", N_("Median days"), justify="right"),
         Col("average_days", N_("Average days"), justify="right"),
         Col("stays", N_("Stays"), justify="right"),
+        Col("quotes_sent", N_("Quotes sent"), justify="right"),
+        Col("quotes_accepted", N_("Quotes accepted"), justify="right"),
+        Col("quotes_rejected", N_("Quotes rejected"), justify="right"),
     ),
 )
 
@@ -319,7 +322,8 @@ def funnel(
     headers: HeadersOption = None,
 ) -> None:
     """Pipeline funnel: per stage, customers now, entered and moved on in the period,
-    conversion, and median/average days in the stage.
+    conversion, median/average days in the stage, and the quotes sent, accepted and rejected
+    in the period (under the stage the customer was in when each was sent).
 
     Example: bizops report funnel --from 2026-01-01 --to 2026-06-30 --format json
     """

@@ -22,6 +22,10 @@ class FunnelRow(TypedDict):
     median_days: float | None  # time in the stage, over the stays that ended in the period
     average_days: float | None
     stays: int
+    # Quotes counted under the stage their customer was in on the day they were sent:
+    quotes_sent: int  # sent during the period
+    quotes_accepted: int  # accepted during the period
+    quotes_rejected: int  # rejected during the period
 
 
 class ComplianceRow(TypedDict):

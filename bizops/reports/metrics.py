@@ -23,6 +23,7 @@ from bizops.domain.contract_states import PERFORMING
 from bizops.domain.money import money_str
 from bizops.domain.vocab import PIPELINE, STAGES
 from bizops.i18n import _
+from bizops.reports.funnel_quotes import ACCEPTED, REJECTED, SENT, quote_counts
 from bizops.reports.metric_rows import (
     ApprovalCycle,
     CollectionRow,
@@ -139,6 +140,8 @@ def funnel(session: Session, *, start: date, end: date) -> list[FunnelRow]:
     - ``conversion``: moved_on / entered, in percent;
     - ``median_days`` / ``average_days``: time in the stage, over the stays that ended
       (the customer left the stage, whichever way) during [start, end]; ``stays`` counts them.
+    - ``quotes_sent`` / ``quotes_accepted`` / ``quotes_rejected``: quotes sent, accepted and
+      rejected during [start, end], under the stage the customer was in when each was sent.
     Lost and dormant are listed for their counts; they have no next stage.
     """
     stage_col = col(Customer.stage)
@@ -152,6 +155,7 @@ def funnel(session: Session, *, start: date, end: date) -> list[FunnelRow]:
         )
     }
     stays = _stays(session, start=start, end=end)
+    quoted = quote_counts(session, start=start, end=end)
     out: list[FunnelRow] = []
     for stage in STAGES:
         has_next = stage in _RANK and _RANK[stage] < len(PIPELINE) - 1
@@ -167,6 +171,9 @@ def funnel(session: Session, *, start: date, end: date) -> list[FunnelRow]:
                 "median_days": _median(stays.durations[stage]),
                 "average_days": _avg(stays.durations[stage]),
                 "stays": len(stays.durations[stage]),
+                "quotes_sent": quoted[stage][SENT],
+                "quotes_accepted": quoted[stage][ACCEPTED],
+                "quotes_rejected": quoted[stage][REJECTED],
             }
         )
     return out

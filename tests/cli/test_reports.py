@@ -202,3 +202,14 @@ def test_metrics_commands(cli_with_scenario):
     }
     table = cli(*TODAY, "report", "contracts")
     assert table.exit_code == 0 and "approval_cycle" in table.stdout
+
+
+def test_the_funnel_counts_quotes_in_every_format_and_in_chinese(cli_with_scenario):
+    cli, _ = cli_with_scenario
+    rows = json.loads(cli(*TODAY, "report", "funnel", "--format", "json").stdout)
+    assert {"quotes_sent", "quotes_accepted", "quotes_rejected"} <= set(rows[0])
+    csv = cli(*TODAY, "report", "funnel", "--format", "csv").stdout
+    assert csv.splitlines()[0].endswith(",stays,quotes_sent,quotes_accepted,quotes_rejected")
+    zh = cli("--lang", "zh", *TODAY, "report", "funnel", "--format", "csv", "--headers", "zh")
+    assert zh.exit_code == 0, zh.output
+    assert zh.stdout.splitlines()[0].endswith(",已发报价,已接受报价,被拒报价")

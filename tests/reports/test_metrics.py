@@ -18,7 +18,7 @@ from bizops.store.models import (
     Milestone,
     StageChange,
 )
-from tests.support.factories import add_customer
+from tests.support.factories import add_customer, add_product, new_quote, quote_move
 
 D = date.fromisoformat
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -185,6 +185,9 @@ def test_funnel(db, team, policy, today):
         "median_days": 10.0,
         "average_days": 18.3,
         "stays": 3,
+        "quotes_sent": 0,
+        "quotes_accepted": 0,
+        "quotes_rejected": 0,
     }
     assert rows["contacted"] == {
         "stage": "contacted",
@@ -195,6 +198,9 @@ def test_funnel(db, team, policy, today):
         "median_days": 25.5,
         "average_days": 25.5,
         "stays": 2,
+        "quotes_sent": 0,
+        "quotes_accepted": 0,
+        "quotes_rejected": 0,
     }
     assert (
         rows["needs"]["current"],
@@ -213,6 +219,9 @@ def test_funnel(db, team, policy, today):
         "median_days": None,
         "average_days": None,
         "stays": 0,
+        "quotes_sent": 0,
+        "quotes_accepted": 0,
+        "quotes_rejected": 0,
     }
     assert rows["maintenance"]["moved_on"] is None
     assert rows["negotiation"]["conversion"] is None  # nobody entered: undefined, not 0
@@ -375,3 +384,56 @@ def test_default_period_is_the_last_30_days(today):
     assert svc.period(None, D("2026-11-10"), today=today) == (D("2026-10-12"), D("2026-11-10"))
     with pytest.raises(Invalid):
         svc.period(D("2026-11-28"), None, today=today)
+
+
+def _sent_quote(db, team, policy, customer, sent: str) -> str:
+    q = new_quote(
+        db,
+        actor=team["alice"],
+        customer=customer,
+        policy=policy,
+        today=D(sent),
+        lines=({"product": "P-1", "qty": "1"},),
+    )
+    for move in ("submit", "send"):
+        quote_move(db, move, actor=team["alice"], number=q["number"], policy=policy, today=D(sent))
+    return q["number"]
+
+
+def test_funnel_counts_quotes_under_the_stage_they_were_sent_from(db, team, policy, today):
+    add_product(db, actor=team["mia"], code="P-1", policy=policy, today=D("2026-10-01"))
+    c = _customer(db, team, policy, "Q1", "alice", "B", "2026-10-01")
+    with db.write() as s:
+        _move(s, c, "contacted", "2026-10-10", "prospect")
+    early = _sent_quote(db, team, policy, c, "2026-10-20")  # sent from contacted, in October
+    with db.write() as s:
+        _move(s, c, "proposal", "2026-11-04", "contacted")
+    won = _sent_quote(db, team, policy, c, "2026-11-05")
+    lost = _sent_quote(db, team, policy, c, "2026-11-10")
+    _sent_quote(db, team, policy, c, "2026-11-12")  # still open
+    quote_move(
+        db, "accept", actor=team["alice"], number=early, policy=policy, today=D("2026-11-02")
+    )
+    quote_move(db, "accept", actor=team["alice"], number=won, policy=policy, today=D("2026-11-20"))
+    quote_move(
+        db,
+        "reject",
+        actor=team["alice"],
+        number=lost,
+        reason="price",
+        policy=policy,
+        today=D("2026-11-12"),
+    )
+    with db.read() as s:
+        rows = {r["stage"]: r for r in svc.funnel_report(s, today=today, **NOV)}
+    counts = {
+        stage: (r["quotes_sent"], r["quotes_accepted"], r["quotes_rejected"])
+        for stage, r in rows.items()
+        if r["quotes_sent"] or r["quotes_accepted"] or r["quotes_rejected"]
+    }
+    assert counts == {"contacted": (0, 1, 0), "proposal": (3, 1, 1)}
+    with db.read() as s:
+        october = svc.funnel_report(s, today=today, start=D("2026-10-01"), end=D("2026-10-31"))
+    assert [(r["stage"], r["quotes_sent"]) for r in october if r["quotes_sent"]] == [
+        ("contacted", 1)
+    ]

@@ -84,3 +84,53 @@ def test_the_state_machine() -> None:
         qs.check_move("Q-1", qs.SENT, "accept", valid_until=until, today=date(2027, 1, 1))
     with pytest.raises(Conflict):
         qs.check_editable("Q-1", qs.SENT)
+
+
+def test_quote_rules_take_groups_and_limits_like_the_contract_rules() -> None:
+    data = default_policy_data()
+    data["approval"]["quote_rules"] = [
+        {
+            "name": "deep",
+            "line_discount_above": 15,
+            "chain": [{"all": ["manager", "finance"]}, {"any": ["legal", "gm"]}],
+            "limits": "last",
+        },
+        {"name": "list-price", "chain": []},
+    ]
+    rules = build_policy(data).quote_rules
+    assert rules[0].chain == ("manager+finance", "legal|gm")
+    assert (rules[0].limits, rules[1].limits) == ("last", "every")
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ({"chain": [{"all": ["manager"]}]}, "at least two roles"),
+        ({"chain": [{"some": ["manager", "gm"]}]}, "a group step is"),
+        ({"chain": ["manager", {"any": ["manager", "gm"]}]}, "a role appears twice"),
+        ({"chain": ["sales"]}, "cannot approve"),
+        ({"chain": ["gm"], "limits": "first"}, "limits"),
+    ],
+)
+def test_bad_quote_chains_are_refused_as_in_the_contract_matrix(
+    rule: dict[str, object], words: str
+) -> None:
+    data = default_policy_data()
+    data["approval"]["quote_rules"] = [
+        {"name": "x", "line_discount_above": 5, **rule},
+        {"name": "list-price", "chain": []},
+    ]
+    with pytest.raises(Invalid) as caught:
+        build_policy(data)
+    assert any(words in d and "approval.quote_rules[1]" in d for d in caught.value.details)
+
+
+def test_a_cc_rule_may_name_a_quote_rule_but_not_an_unknown_one() -> None:
+    data = default_policy_data()
+    data["approval"]["cc"] = [{"rules": ["deep-discount", "major"], "roles": ["finance"]}]
+    cc = build_policy(data).approval_cc
+    assert cc[0].applies("deep-discount") and not cc[0].applies("discount")
+    data["approval"]["cc"] = [{"rules": ["no-such-rule"], "roles": ["finance"]}]
+    with pytest.raises(Invalid) as caught:
+        build_policy(data)
+    assert any("approval.cc[1].rules" in d for d in caught.value.details)

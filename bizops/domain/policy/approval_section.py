@@ -1,14 +1,17 @@
 """The `[approval]` section: the authority matrix, its chains (roles and groups of roles),
-the limits option per rule, and the copy-to (抄送) rules."""
+the limits option per rule, the quote matrix (its chains and limits read the same way), and
+the copy-to (抄送) rules, which may name a rule of either matrix."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bizops.domain.approval_steps import ALL, ANY, LIMIT_MODES, LIMITS_EVERY, group_label
 from bizops.domain.policy import check
 from bizops.domain.policy.check import Problems
 from bizops.domain.policy.model import ApprovalRule, CcRule
+from bizops.domain.policy.quotes import QuoteRule
 from bizops.domain.roles import APPROVER_ROLES, ROLES
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS
 from bizops.i18n import N_, _
@@ -23,6 +26,16 @@ APPROVAL_RULE_KEYS = {
     "amount_max",
     "risk",
     "non_standard",
+    "limits",
+}
+QUOTE_RULE_KEYS = {
+    "name",
+    "chain",
+    "line_discount_above",
+    "total_discount_above",
+    "amount_min",
+    "amount_max",
+    "below_floor",
     "limits",
 }
 CC_KEYS = {"rules", "roles", "users"}
@@ -58,9 +71,15 @@ def _group(item: dict[str, Any], where: str, problems: Problems) -> str | None:
     return group_label(mode, roles)
 
 
-def _chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
+def _chain(
+    value: Any, where: str, problems: Problems, *, empty_ok: bool = False
+) -> tuple[str, ...]:
+    """Step labels from roles and groups; ``empty_ok``: an empty chain (no approval) is fine."""
     if not value:
-        problems.add(_("{where}: a rule needs a chain of at least one role").format(where=where))
+        if not empty_ok:
+            problems.add(
+                _("{where}: a rule needs a chain of at least one role").format(where=where)
+            )
         return ()
     if not isinstance(value, list):
         value = [value]
@@ -200,14 +219,17 @@ def approval(data: dict[str, Any], problems: Problems) -> Fields:
         minimum=1,
         expected=N_("a whole number of working days"),
     )
+    quote_rules = _quote_matrix(raw, problems)
+    cc_names = names | {r.name for r in quote_rules}
     cc = [
-        _cc_rule(i, item, names, problems)
+        _cc_rule(i, item, cc_names, problems)
         for i, item in enumerate(check.rules(raw, "cc", "approval.cc", problems), start=1)
     ]
     return {
         "approval_rules": tuple(matrix),
         "approval_sla_days": sla or 2,
         "approval_cc": tuple(c for c in cc if c is not None),
+        "quote_rules": quote_rules,
         "payment_rules": _money_matrix(raw, "payment_rules", problems),
         "writeoff_rules": _money_matrix(raw, "writeoff_rules", problems),
     }
@@ -228,3 +250,78 @@ def _money_matrix(raw: dict[str, Any], key: str, problems: Problems) -> tuple[Ap
     matrix = [r for r in found if r is not None]
     _check_matrix(matrix, problems, table)
     return tuple(matrix)
+
+
+# ---------------------------------------------------------------------------------------------
+# The quote matrix: its own conditions, the same chains and limits
+
+
+def _percent(value: Any, where: str, problems: Problems) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = Decimal(-1)
+    if isinstance(value, bool) or not number.is_finite() or not 0 <= number < 100:
+        problems.add(
+            _("{where}: {value}; expected a percentage from 0 up to 100").format(
+                where=where, value=repr(value)
+            )
+        )
+        return None
+    return number
+
+
+def _quote_rule(i: int, rule: Any, names: set[str], problems: Problems) -> QuoteRule | None:
+    where = f"approval.quote_rules[{i}]"
+    if not isinstance(rule, dict):
+        problems.add(_("{where}: expected a table").format(where=where))
+        return None
+    check.unknown_keys(rule, QUOTE_RULE_KEYS, where, problems)
+    name = str(rule.get("name") or f"quote-rule-{i}")
+    if name in names:
+        problems.add(
+            _("{where}: {name} is used twice").format(where=f"{where}.name", name=repr(name))
+        )
+    names.add(name)
+    below_floor = rule.get("below_floor")
+    if below_floor is not None and not isinstance(below_floor, bool):
+        problems.add(_("{where}: expected true or false").format(where=f"{where}.below_floor"))
+        below_floor = None
+    return QuoteRule(
+        name=name,
+        chain=_chain(rule.get("chain"), f"{where}.chain", problems, empty_ok=True),
+        line_discount_above=_percent(
+            rule.get("line_discount_above"), f"{where}.line_discount_above", problems
+        ),
+        total_discount_above=_percent(
+            rule.get("total_discount_above"), f"{where}.total_discount_above", problems
+        ),
+        amount_min=check.amount(rule.get("amount_min"), f"{where}.amount_min", problems),
+        amount_max=check.amount(rule.get("amount_max"), f"{where}.amount_max", problems),
+        below_floor=below_floor,
+        limits=_limits(rule.get("limits"), f"{where}.limits", problems),
+    )
+
+
+def _quote_matrix(raw: dict[str, Any], problems: Problems) -> tuple[QuoteRule, ...]:
+    """``[[approval.quote_rules]]``. Left out entirely (an [approval] table written whole,
+    without quotes in mind): no quote can be routed, and `quote submit` says so. Given, it
+    must route every quote."""
+    names: set[str] = set()
+    found = [
+        _quote_rule(i, rule, names, problems)
+        for i, rule in enumerate(
+            check.rules(raw, "quote_rules", "approval.quote_rules", problems), start=1
+        )
+    ]
+    matrix = tuple(r for r in found if r is not None)
+    if "quote_rules" in raw and (not matrix or not matrix[-1].is_catch_all):
+        problems.add(
+            _(
+                "approval.quote_rules: the last rule must have no conditions (the catch-all), "
+                "so that every quote is routable"
+            )
+        )
+    return matrix

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from bizops.domain.approval_steps import LIMITS_EVERY
 from bizops.domain.money import format_amount
 from bizops.domain.policy import check
 from bizops.domain.policy.check import Problems
-from bizops.domain.roles import APPROVER_ROLES, ROLES
 from bizops.i18n import _
 
 QUOTE_RULE_KEYS = {
@@ -59,7 +59,9 @@ class QuoteTerms:
 @dataclass(frozen=True)
 class QuoteRule:
     """One row of the quote matrix. Empty conditions match anything; an empty chain means no
-    approval."""
+    approval. The chain's steps are roles or groups (``legal+finance`` 会签, ``legal|gm`` 或签),
+    as in the contract matrix; ``limits``: every step's approver or only the last one's must
+    have a limit covering the amount."""
 
     name: str
     chain: tuple[str, ...]
@@ -68,6 +70,7 @@ class QuoteRule:
     amount_min: Decimal | None = None  # inclusive
     amount_max: Decimal | None = None  # exclusive
     below_floor: bool | None = None
+    limits: str = LIMITS_EVERY
 
     @property
     def is_catch_all(self) -> bool:
@@ -171,94 +174,12 @@ def route_quote(rules: Sequence[QuoteRule], terms: QuoteTerms) -> QuoteRoute | N
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading the policy
-
-
-def _percent(value: Any, where: str, problems: Problems) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        number = Decimal(-1)
-    if isinstance(value, bool) or not number.is_finite() or not 0 <= number < 100:
-        problems.add(
-            _("{where}: {value}; expected a percentage from 0 up to 100").format(
-                where=where, value=repr(value)
-            )
-        )
-        return None
-    return number
-
-
-def _quote_chain(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
-    chain = check.string_list(value or [], where, ROLES, problems)
-    for role in chain:
-        if role not in APPROVER_ROLES:
-            problems.add(
-                _("{where}: role {role} cannot approve; approver roles are {roles}").format(
-                    where=where, role=repr(role), roles=", ".join(APPROVER_ROLES)
-                )
-            )
-    if len(set(chain)) != len(chain):
-        problems.add(
-            _("{where}: a role appears twice; one person approves one step").format(where=where)
-        )
-    return chain
-
-
-def _quote_rule(i: int, rule: Any, names: set[str], problems: Problems) -> QuoteRule | None:
-    where = f"approval.quote_rules[{i}]"
-    if not isinstance(rule, dict):
-        problems.add(_("{where}: expected a table").format(where=where))
-        return None
-    check.unknown_keys(rule, QUOTE_RULE_KEYS, where, problems)
-    name = str(rule.get("name") or f"quote-rule-{i}")
-    if name in names:
-        problems.add(
-            _("{where}: {name} is used twice").format(where=f"{where}.name", name=repr(name))
-        )
-    names.add(name)
-    below_floor = rule.get("below_floor")
-    if below_floor is not None and not isinstance(below_floor, bool):
-        problems.add(_("{where}: expected true or false").format(where=f"{where}.below_floor"))
-        below_floor = None
-    return QuoteRule(
-        name=name,
-        chain=_quote_chain(rule.get("chain"), f"{where}.chain", problems),
-        line_discount_above=_percent(
-            rule.get("line_discount_above"), f"{where}.line_discount_above", problems
-        ),
-        total_discount_above=_percent(
-            rule.get("total_discount_above"), f"{where}.total_discount_above", problems
-        ),
-        amount_min=check.amount(rule.get("amount_min"), f"{where}.amount_min", problems),
-        amount_max=check.amount(rule.get("amount_max"), f"{where}.amount_max", problems),
-        below_floor=below_floor,
-    )
+# Reading the policy (the matrix itself is read with the other approval rules, in
+# approval_section.py, so that its chains and limits take the same forms)
 
 
 def quotes(data: dict[str, Any], problems: Problems) -> dict[str, Any]:
-    """``[[approval.quote_rules]]``, ``[quotes]`` and ``pipeline.quote_before_negotiation``."""
-    approval = check.table(data, "approval", "approval", problems)
-    names: set[str] = set()
-    found = [
-        _quote_rule(i, rule, names, problems)
-        for i, rule in enumerate(
-            check.rules(approval, "quote_rules", "approval.quote_rules", problems), start=1
-        )
-    ]
-    matrix = tuple(r for r in found if r is not None)
-    # Left out entirely (an [approval] table written whole, without quotes in mind): no quote
-    # can be routed, and `quote submit` says so. Given, it must route every quote.
-    given = "quote_rules" in approval
-    if given and (not matrix or not matrix[-1].is_catch_all):
-        problems.add(
-            _(
-                "approval.quote_rules: the last rule must have no conditions (the catch-all), "
-                "so that every quote is routable"
-            )
-        )
+    """``[quotes]`` and ``pipeline.quote_before_negotiation``."""
     raw = check.table(data, "quotes", "quotes", problems)
     check.unknown_keys(raw, {"number", "valid_days"}, "quotes", problems)
     number = check.pattern(
@@ -273,7 +194,6 @@ def quotes(data: dict[str, Any], problems: Problems) -> dict[str, Any]:
         )
         before = True
     return {
-        "quote_rules": matrix,
         "quote_number": number,
         "quote_valid_days": valid or 30,
         "quote_before_negotiation": before,

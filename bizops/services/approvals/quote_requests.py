@@ -38,9 +38,9 @@ def _refuse_a_second_request(session: Session, quote: Quote) -> None:
 
 
 def _refuse_uncovered(
-    session: Session, quote: Quote, chain: tuple[str, ...], amount: Decimal
+    session: Session, quote: Quote, chain: tuple[str, ...], amount: Decimal, limits: str
 ) -> None:
-    missing = uncovered_steps(session, chain=chain, amount=amount, limits=LIMITS_EVERY)
+    missing = uncovered_steps(session, chain=chain, amount=amount, limits=limits)
     if missing:
         raise Invalid(
             _(
@@ -65,9 +65,12 @@ def open_quote_request(
     policy: Policy,
     today: date,
     amount_in_base: Decimal | None = None,
+    limits: str = LIMITS_EVERY,
 ) -> ApprovalRequest:
     """A request for a quote, routed by the quote matrix (the caller explains the route);
-    the same steps, SLA, limits, copies and decisions as a contract's. A quote with a
+    the same steps (roles, 会签 and 或签 groups), SLA, limits (``limits``: ``every`` step or
+    only the ``last``), copies (``[[approval.cc]]`` naming the rule) and decisions as a
+    contract's. A quote with a
     pending request already is a ``Conflict``; a step no active user could approve for the
     amount is ``Invalid``. ``amount_in_base``: the amount in the policy's base currency, which
     the limits compare (when the quote is in another currency)."""
@@ -75,7 +78,7 @@ def open_quote_request(
     _refuse_a_second_request(session, quote)
     limited = amount if amount_in_base is None else amount_in_base
     in_base = amount_in_base if quote.currency != policy.currency else None
-    _refuse_uncovered(session, quote, chain, limited)
+    _refuse_uncovered(session, quote, chain, limited, limits)
     request = ApprovalRequest(
         quote_id=quote.id,
         rule_name=rule,
@@ -88,6 +91,8 @@ def open_quote_request(
         submitted_by=actor.login,
         submitted_on=today,
         submitted_at=datetime.now(UTC),
+        limits=limits,
+        policy_version=policy.version,
     )
     session.add(request)
     session.flush()
@@ -114,7 +119,9 @@ def open_quote_request(
             "chain": list(chain),
             "amount": amount,
             **in_base_keys(request, policy),
+            "policy_version": policy.version,
             **snapshot(request, steps),
+            **({"limits": limits} if limits != LIMITS_EVERY else {}),
             **({"cc": copied} if copied else {}),
         },
     )

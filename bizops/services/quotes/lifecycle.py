@@ -102,6 +102,7 @@ def submit_quote(
         chain=found.chain,
         amount=totals.gross,
         amount_in_base=in_base(policy, quote, totals),
+        limits=found.rule.limits,
         policy=policy,
         today=today,
     )
