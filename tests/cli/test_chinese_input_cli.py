@@ -39,12 +39,13 @@ def test_values_and_dates_in_chinese(crm):
     assert found[0]["grade"] == "A" and found[0]["stage"] == "prospect"
     logged = run(crm, "followups", "log", code, "--via", "微信", "--summary", "初次沟通")
     assert logged.exit_code == 0, logged.output
-    moved = run(crm, "customer", "stage", code, "已联系")
+    # The first contact moved the prospect to contacted by itself; the next stage by name.
+    moved = run(crm, "customer", "stage", code, "需求调研")
     assert moved.exit_code == 0, moved.output
     planned = run(crm, "followups", "plan", code, "--due", "下周一", "--purpose", "送方案")
     assert planned.exit_code == 0, planned.output
     shown = json.loads(run(crm, "customer", "show", code, "--format", "json").stdout)
-    assert shown["stage"] == "contacted"
+    assert shown["stage"] == "needs"
     assert shown["next_due"] == "2026-11-30"
 
 

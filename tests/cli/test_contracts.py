@@ -270,13 +270,15 @@ def test_lifecycle_through_the_cli(team, tmp_path):
     result = team("alice", "contract", "archive", number)
     assert result.exit_code == 5 and "already archived" in result.stderr
 
-    result = team("bob", "contract", "verify", number, str(signed))
+    # Another rep does not see alice's contract (visibility `own`); legal sees them all.
+    assert team("bob", "contract", "verify", number, str(signed)).exit_code == 4
+    result = team("leo", "contract", "verify", number, str(signed))
     assert result.exit_code == 0 and result.stdout.startswith("MATCH")
     forged = tmp_path / "forged.pdf"
     forged.write_bytes(b"%PDF signed contract \x00\x02")
-    result = team("bob", "contract", "verify", number, str(forged))
+    result = team("leo", "contract", "verify", number, str(forged))
     assert result.exit_code == 5 and "does not match" in result.stderr
-    result = team("bob", "contract", "verify", number, str(forged), "--format", "json")
+    result = team("leo", "contract", "verify", number, str(forged), "--format", "json")
     assert result.exit_code == 5 and json.loads(result.stdout)["match"] is False
 
     shown = show(team, number)
