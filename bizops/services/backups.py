@@ -324,7 +324,8 @@ def restore(
     if source.resolve() == db.path.resolve():
         raise Invalid(_("{path} is the database itself; give a backup file").format(path=source))
     revision = probe_backup(source)
-    if db.path.exists() and not force:
+    # An empty file is what opening a new path leaves (0600, nothing in it): no database.
+    if db.path.exists() and db.path.stat().st_size > 0 and not force:
         raise Conflict(
             _("{path} exists; pass --force to replace it with {backup}").format(
                 path=db.path, backup=source

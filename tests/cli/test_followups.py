@@ -61,11 +61,14 @@ def test_due_json_order_and_keys(cli, world):
     assert rows[0]["due"] == "2026-11-17" and rows[0]["channel"] == "email/wechat"
     assert rows[0]["last_contact"] is None and isinstance(rows[0]["id"], int)
 
-    everyone = json.loads(run(cli, "due", "--owner", "all", "-f", "json").stdout)
+    # A rep sees their own customers (visibility `own`), even with --owner all.
+    mine = json.loads(run(cli, "due", "--owner", "all", "-f", "json").stdout)
+    assert [x["customer"] for x in mine] == ["Globex", "华信科技"]
+    everyone = json.loads(run(cli, "due", "--owner", "all", "-f", "json", user="mia").stdout)
     assert [x["customer"] for x in everyone] == ["Globex", "华信科技", "Bob's Co"]
     manager = json.loads(run(cli, "due", "-f", "json", user="mia").stdout)
     assert manager == everyone
-    bobs = json.loads(run(cli, "due", "--owner", "bob", "-f", "json").stdout)
+    bobs = json.loads(run(cli, "due", "--owner", "bob", "-f", "json", user="mia").stdout)
     assert [x["owner"] for x in bobs] == ["bob"]
     only_a = json.loads(run(cli, "due", "--grade", "a", "-f", "json").stdout)
     assert [x["grade"] for x in only_a] == ["A"]
@@ -73,8 +76,10 @@ def test_due_json_order_and_keys(cli, world):
     assert [x["customer"] for x in week] == ["Globex", "华信科技", "Later Co"]
     until = json.loads(run(cli, "due", "--until", "2026-12-01", "-f", "json").stdout)
     assert until == week  # Later Co: first contact 27 Nov + 3 = Monday 30 Nov
-    overdue = json.loads(run(cli, "due", "--overdue", "--within", "7d", "-f", "json").stdout)
+    overdue = json.loads(run(cli, "due", "--overdue", "-f", "json").stdout)
     assert [x["customer"] for x in overdue] == ["Globex", "华信科技"]
+    # --within would be dropped by --overdue: refused rather than ignored.
+    assert run(cli, "due", "--overdue", "--within", "7d").exit_code == 2
     one = json.loads(run(cli, "due", "--limit", "1", "-f", "json").stdout)
     assert len(one) == 1
 
@@ -121,8 +126,9 @@ def test_log_plan_snooze_list(cli, world, tmp_path):
     # Four days back: within a policy that allows a week (the default allows three days).
     week = tmp_path / "policy.toml"
     week.write_text("[followups]\nbackdate_days = 7\n", encoding="utf-8")
+    assert cli(*DAY, "--as", "root", "config", "apply", str(week)).exit_code == 0
     r = cli(
-        *DAY, "--config", str(week), "--as", "alice", "followups", "log", world["华信科技"],
+        *DAY, "--as", "alice", "followups", "log", world["华信科技"],
         "--via", "visit", "--summary", "拜访", "--at", "2026-11-23 10:00",
     )  # fmt: skip
     assert "): on time." in r.stdout and "due 2026-11-30 (Mon)" in r.stdout
@@ -192,7 +198,7 @@ def test_log_permissions_and_archived(cli, world):
 
 def test_ics(cli, world, tmp_path):
     out = tmp_path / "followups.ics"
-    r = run(cli, "ics", "--owner", "all", "-o", str(out))
+    r = run(cli, "ics", "--owner", "all", "-o", str(out), user="mia")
     assert r.exit_code == 0, r.output
     assert "4 follow-up(s) due up to 2026-12-27" in r.stderr
     cal = icalendar.Calendar.from_ical(out.read_bytes())
