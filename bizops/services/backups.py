@@ -159,7 +159,8 @@ def backup(db: Database, target: Path, *, force: bool = False) -> dict[str, Any]
             _("backup file {path} exists; pass --force to overwrite it").format(path=target)
         )
     if db.is_sqlite:
-        if db.path is None or not db.path.exists():
+        # An empty file is what opening a new path leaves: nothing to back up.
+        if db.path is None or not db.path.exists() or db.path.stat().st_size == 0:
             raise StorageError(_("there is no database file to back up"))
         _copy_sqlite(db.path, target)
         copies = _copy_attachments(db.path, target)

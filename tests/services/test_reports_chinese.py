@@ -52,11 +52,11 @@ def test_daily_text_in_chinese(db, team, policy, today, data, zh):
     assert "超时审批（1）" in lines and "合同到期提醒（1）" in lines
     assert "未联系的新客户（1）" in lines
     assert (
-        "  - 拜访 华为技术有限公司（A，signed） — 已逾期3天（原定 2026-11-24）；"
-        "建议渠道：visit/phone"
+        "  - 拜访 华为技术有限公司（A级，已签约） — 已逾期3天（原定 2026-11-24）；"
+        "建议渠道：拜访/电话"
     ) in lines
     assert (
-        "  - 首次联系 Acme Trading（B，prospect） — 今天到期（2026-11-27）；建议渠道：phone/email"
+        "  - 首次联系 Acme Trading（B级，潜在客户） — 今天到期（2026-11-27）；建议渠道：电话/邮件"
         in lines
     )
     ending = data["ending"]
@@ -82,7 +82,7 @@ def test_daily_md_and_html_in_chinese(db, team, policy, today, data, zh):
     assert "## 待您审批（1）" in md
     small = data["small_request"]
     assert (
-        "- 请以 manager 身份同意或驳回 HT-2026-0003 Service renewal（Old Co，50,000.00 CNY），"
+        "- 请以 经理 身份同意或驳回 HT-2026-0003 Service renewal（Old Co，50,000.00 CNY），"
         f"第 1/2 环节 — 还有 2 个工作日到期（2026-12-01）；\\`bizops approval show {small}\\`"
     ) in md
     assert "## 按负责人统计的团队逾期跟进（2）" in md

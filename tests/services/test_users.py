@@ -54,6 +54,7 @@ def test_add_list_show_update_deactivate(db: Database) -> None:
         "roles": ["sales", "manager"],
         "limit": "500000.00",
         "active": True,
+        "team": None,
     }
     with db.read() as s:
         assert users.show_user(s, ref="陈爱丽 alice").login == "alice"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bizops.domain import approval, contract_states
+from bizops.domain import approval, contract_states, money_rules, quote_states
 from bizops.domain.errors import Invalid
 from bizops.domain.roles import ROLES, check_role, parse_roles
 from bizops.domain.vocab import (
@@ -177,6 +177,17 @@ def test_every_code_has_a_chinese_label_and_no_word_is_two_codes() -> None:
         "attachment_kind": ATTACHMENT_KINDS,
         "contract_state": contract_states.STATES,
         "approval_status": approval.REQUEST_STATUSES,
+        "invoice_type": money_rules.INVOICE_TYPES,
+        "invoice_status": (money_rules.REQUESTED, money_rules.ISSUED, money_rules.VOID),
+        "receipt_method": money_rules.RECEIPT_METHODS,
+        "payment_status": (
+            money_rules.PENDING_APPROVAL,
+            money_rules.APPROVED,
+            money_rules.REJECTED,
+            money_rules.WITHDRAWN,
+            money_rules.PAID,
+        ),
+        "quote_state": quote_states.STATES,
     }
     assert set(lists) == set(ALIASES)
     for kind, codes in lists.items():
