@@ -139,17 +139,31 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+class _Encoded(dict[Any, Any]):
+    """``default`` for the JSON encoder: a plain date's ISO text, remembered, so that the
+    encoder's call back for each date of each row is a C dictionary look-up (a listing
+    repeats the same few dozen dates thousands of times); anything else is converted afresh
+    (equal moments in two time zones are written differently)."""
+
+    def __missing__(self, value: Any) -> Any:
+        if type(value) is date:
+            text = self[value] = value.isoformat()
+            return text
+        return _json_default(value)
+
+
 def _row_encoder() -> Callable[[Any], str]:
     """One C encoder reused for every row. ``JSONEncoder.encode`` builds a new one per call,
-    which at 100,000 rows costs more than the encoding itself; the C encoder calls back into
-    Python only for dates, amounts and enums."""
+    which at 100,000 rows costs more than the encoding itself; the C encoder calls back only
+    for dates, amounts and enums (for a date already seen, without running Python code)."""
     from json import encoder as std
 
     make = getattr(std, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator
         return json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
     encode_string = getattr(std, "c_encode_basestring", None) or std.py_encode_basestring
-    encode_row = make(None, _json_default, encode_string, None, ": ", ", ", False, False, True)
+    default = _Encoded().__getitem__
+    encode_row = make(None, default, encode_string, None, ": ", ", ", False, False, True)
     return lambda row: "".join(encode_row(row, 0))
 
 

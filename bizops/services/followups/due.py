@@ -11,7 +11,17 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from sqlalchemy import Date, case, inspect, literal, literal_column, null, select
+from sqlalchemy import (
+    Date,
+    String,
+    case,
+    inspect,
+    literal,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+)
 from sqlmodel import col
 
 from bizops.domain.dates import parse_date, parse_duration_days
@@ -99,8 +109,9 @@ def due_rows(
             col(Customer.grade),
             col(Customer.stage),
             col(Customer.owner_id),
-            due,
-            col(Customer.last_contact_on),
+            # As stored (text on SQLite): _stream_due turns each distinct date into one `date`.
+            type_coerce(due, String),
+            type_coerce(col(Customer.last_contact_on), String),
             purpose,
             kind,
         )
@@ -132,27 +143,44 @@ def _logins(session: Session) -> dict[int | None, str]:
     return {uid: login for uid, login in rows}
 
 
+class _Days(dict[Any, date]):
+    """Due dates as read, to ``date``: the database hands the same few dozen dates out
+    thousands of times (SQLite as text, PostgreSQL as dates), so each is parsed once."""
+
+    def __missing__(self, value: Any) -> date:
+        day = value if isinstance(value, date) else date.fromisoformat(value)
+        self[value] = day
+        return day
+
+
 def _stream_due(
     session: Session, query: Any, *, today: date, policy: Policy
 ) -> Iterator[DueFollowUp]:
     logins = _logins(session)
     channels = {g: channel_hint(policy, g) for g in GRADES}
+    days = _Days()
+    overdue: dict[date, int] = {}
     result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
-    for fid, code, name, grd, stage, owner_id, due, last, why, kind in result:
-        yield {
-            "id": fid,
-            "code": code,
-            "customer": name,
-            "grade": grd,
-            "stage": stage,
-            "owner": logins.get(owner_id),
-            "due": due,
-            "days_overdue": (today - due).days if due < today else 0,
-            "last_contact": last,
-            "channel": channels.get(grd) or channel_hint(policy, grd),
-            "purpose": why,
-            "kind": kind,
-        }
+    for batch in result.partitions():
+        for fid, code, name, grd, stage, owner_id, due_at, last_at, why, kind in batch:
+            due = days[due_at]
+            late = overdue.get(due)
+            if late is None:
+                late = overdue[due] = (today - due).days if due < today else 0
+            yield {
+                "id": fid,
+                "code": code,
+                "customer": name,
+                "grade": grd,
+                "stage": stage,
+                "owner": logins.get(owner_id),
+                "due": due,
+                "days_overdue": late,
+                "last_contact": None if last_at is None else days[last_at],
+                "channel": channels.get(grd) or channel_hint(policy, grd),
+                "purpose": why,
+                "kind": kind,
+            }
 
 
 def never_contacted_rows(
