@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -73,12 +75,14 @@ def _period(start: str | None, end: str | None) -> tuple[Any, Any]:
     return first, last
 
 
+@contextmanager
 def _daily_reports(
     owner: str | None, everyone: bool, new_days: int, *, send: bool, force: bool, via: str | None
-) -> tuple[list[DailyReport], str]:
-    """The reports asked for, and the acting user's login."""
+) -> Iterator[tuple[Iterator[DailyReport], str]]:
+    """The reports asked for, each built as it is taken while the read lasts, and the acting
+    user's login."""
     from bizops.domain.errors import Invalid
-    from bizops.services.reports import daily_reports
+    from bizops.services.reports import iter_daily_reports
 
     if owner and owner.strip().lower() == "all" and not everyone:
         # As in `followups due --owner all`: everyone's report.
@@ -99,7 +103,7 @@ def _daily_reports(
     with st.read() as session:
         actor = st.actor(session, required=True)
         assert actor is not None
-        reports = daily_reports(
+        reports = iter_daily_reports(
             session,
             actor=actor,
             policy=policy,
@@ -108,7 +112,7 @@ def _daily_reports(
             everyone=everyone,
             new_days=new_days,
         )
-        return reports, actor.login
+        yield reports, actor.login
 
 
 def _return_idle_customers(policy: Policy) -> None:
@@ -141,6 +145,29 @@ def _print_reports(
     else:
         text = render_daily(reports, chosen, today=state().today.isoformat())
     render_text(text, output)
+
+
+def _stream_json(reports: Iterable[DailyReport], output: Path | None) -> None:
+    """Several reports as JSON (the bytes of ``json_text`` of the list), each written as soon
+    as it is built and dropped before the next is built; nothing at all without a report."""
+    import json
+
+    from bizops.cli.output import Target, check_output_path, note, open_text
+
+    items = iter(reports)
+    first = next(items, None)
+    if first is None:
+        return
+    path = None if output is None or str(output) == "-" else check_output_path(output)
+    with open_text(Target("json", path)) as stream:
+        stream.write("[\n" + json.dumps(first, ensure_ascii=False))
+        del first
+        for report in items:
+            stream.write(",\n" + json.dumps(report, ensure_ascii=False))
+        stream.write("\n]\n")
+        stream.flush()
+    if path is not None:
+        note(_("Wrote {path}").format(path=path))
 
 
 # Why a report was not mailed, as the mailing service says it (kept in its log in English);
@@ -277,15 +304,24 @@ def daily(
     """
     from bizops.cli.output import check_output_path
     from bizops.reports.daily import is_empty
+    from bizops.reports.render import format_for
 
     if output is not None and str(output) != "-":
         check_output_path(output)  # before anything is read, let alone sent
     channel = via.value if via else None
-    reports, actor = _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel)
-    everyone = everyone or bool(owner and owner.strip().lower() == "all")
+    many = everyone or bool(owner and owner.strip().lower() == "all")
+    with _daily_reports(owner, everyone, new_days, send=send, force=force, via=channel) as (
+        built,
+        actor,
+    ):
+        if many and not send and format_for(fmt.value if fmt else None, output) == "json":
+            # The whole team's JSON, one report at a time: memory does not grow with it.
+            _stream_json((r for r in built if not (quiet_if_empty and is_empty(r))), output)
+            return
+        reports = list(built)
     shown = [r for r in reports if not is_empty(r)] if quiet_if_empty else reports
     if shown and (output is not None or not send):
-        _print_reports(shown, fmt, output, many=everyone)
+        _print_reports(shown, fmt, output, many=many)
     if send:
         _send(actor, reports, force=force, quiet=quiet_if_empty, via=channel)
 

@@ -4,7 +4,7 @@ its names are re-exported here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -57,6 +57,7 @@ __all__ = [
     "confirm_delivery",
     "contracts_report",
     "daily_reports",
+    "iter_daily_reports",
     "deliveries_on",
     "funnel_report",
     "mark_failed",
@@ -87,18 +88,17 @@ def recipients_for(
 
 
 def _team_sections(
-    session: Session,
-    due: Sequence[Mapping[str, Any]],
-    recipients: Sequence[Recipient],
-    *,
-    policy: Policy,
-    today: date,
+    session: Session, recipients: Sequence[Recipient], *, policy: Policy, today: date
 ) -> tuple[daily_report.TeamSummary, dict[int, daily_report.TeamSummary]]:
     """The team's overdue follow-ups for those who see everyone, and a narrower section for
-    each recipient whose visibility (a manager's team) does not reach everyone."""
+    each recipient whose visibility (a manager's team) does not reach everyone. Counted per
+    owner by the database: no follow-up is held."""
     users = session.execute(select(col(User.id), col(User.login), col(User.name))).all()
     names = {login: name for _id, login, name in users}
-    everyone = daily_report.team_section(due, names=names, today=today)
+    logins = {uid: login for uid, login, _name in users}
+    counted = followups.overdue_by_owner(session, today=today)
+    overdue = {logins[uid]: figures for uid, figures in counted.items() if uid in logins}
+    everyone = daily_report.team_summary(overdue, names=names, today=today)
     narrow: dict[int, daily_report.TeamSummary] = {}
     for r in recipients:
         if not r.sees_team:
@@ -106,37 +106,19 @@ def _team_sections(
         scope = scope_for(session, session.get(User, r.id), policy)
         if scope.user_ids is None:
             continue
-        logins = {login for uid, login, _name in users if uid in scope.user_ids}
-        mine = [row for row in due if row.get("owner") in logins]
-        narrow[r.id] = daily_report.team_section(mine, names=names, today=today)
+        mine = {logins[uid]: f for uid, f in counted.items() if uid in scope.user_ids}
+        narrow[r.id] = daily_report.team_summary(mine, names=names, today=today)
     return everyone, narrow
 
 
-def build_reports(
-    session: Session,
-    *,
-    recipients: Sequence[Recipient],
-    policy: Policy,
-    today: date,
-    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
-    whole_team: bool = False,
-) -> list[DailyReport]:
-    """One daily report per recipient, in the order given. Each section is one query for all
-    of them; ``whole_team`` says that the recipients are every active user, so the queries
-    need no owner filter. Someone who sees the team gets everyone's overdue follow-ups
-    counted, so then the due follow-ups are read for everyone."""
-    if not recipients:
-        return []
-    owner_ids = None if whole_team else [r.id for r in recipients]
-    sees_team = any(r.sees_team for r in recipients)
+def _due_of(
+    session: Session, recipient: Recipient, *, policy: Policy, today: date
+) -> list[dict[str, Any]]:
+    """One recipient's due follow-ups up to today, with their last contact's details."""
     due: list[dict[str, Any]] = [
         dict(row)
         for row in followups.due_rows(
-            session,
-            owner_ids=None if sees_team else owner_ids,
-            until=today,
-            today=today,
-            policy=policy,
+            session, owner_ids=[recipient.id], until=today, today=today, policy=policy
         )
     ]
     details = followups.last_contact_details(
@@ -144,12 +126,35 @@ def build_reports(
     )
     for row in due:
         row["last_details"] = details.get(row["code"])
+    return due
+
+
+def iter_reports(
+    session: Session,
+    *,
+    recipients: Sequence[Recipient],
+    policy: Policy,
+    today: date,
+    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
+    whole_team: bool = False,
+) -> Iterator[DailyReport]:
+    """One daily report per recipient, in the order given, each built when it is asked for,
+    so that a caller who writes or sends each before taking the next holds one at a time.
+
+    Every section but the follow-ups is one query for all recipients, read before this
+    returns; ``whole_team`` says that the recipients are every active user, so those queries
+    need no owner filter. The follow-ups, which grow with the customers, are read for one
+    recipient at a time as the reports are taken (the session must stay open till then);
+    the team's overdue summary counts everyone's as they stream past."""
+    if not recipients:
+        return iter(())
+    owner_ids = None if whole_team else [r.id for r in recipients]
     team = None
     teams: dict[int, daily_report.TeamSummary] = {}
-    if sees_team:
-        team, teams = _team_sections(session, due, recipients, policy=policy, today=today)
+    if any(r.sees_team for r in recipients):
+        team, teams = _team_sections(session, recipients, policy=policy, today=today)
     rows = daily_report.DailyRows(
-        followups=due,
+        followups=(),
         new_customers=followups.never_contacted_rows(
             session, owner_ids=owner_ids, since=today - timedelta(days=new_days), today=today
         ),
@@ -174,10 +179,44 @@ def build_reports(
         ),
         returned=returned_rows(session, on=today, owner_ids=owner_ids),
     )
-    return daily_report.build_daily(recipients=recipients, policy=policy, today=today, rows=rows)
+    sections = daily_report.Sections.of(
+        recipients=recipients, policy=policy, today=today, rows=rows
+    )
+    return (
+        daily_report.report_for(
+            r,
+            sections=sections,
+            followups=_due_of(session, r, policy=policy, today=today),
+            policy=policy,
+            today=today,
+        )
+        for r in recipients
+    )
 
 
-def daily_reports(
+def build_reports(
+    session: Session,
+    *,
+    recipients: Sequence[Recipient],
+    policy: Policy,
+    today: date,
+    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
+    whole_team: bool = False,
+) -> list[DailyReport]:
+    """``iter_reports``, all of them (to send them, or to render them as one document)."""
+    return list(
+        iter_reports(
+            session,
+            recipients=recipients,
+            policy=policy,
+            today=today,
+            new_days=new_days,
+            whole_team=whole_team,
+        )
+    )
+
+
+def iter_daily_reports(
     session: Session,
     *,
     actor: User,
@@ -186,8 +225,10 @@ def daily_reports(
     owner: str | None = None,
     everyone: bool = False,
     new_days: int = daily_report.NEW_CUSTOMER_DAYS,
-) -> list[DailyReport]:
-    """The acting user's report, ``owner``'s, or (``everyone``) one per active user.
+) -> Iterator[DailyReport]:
+    """The acting user's report, ``owner``'s, or (``everyone``) one per active user, each
+    built as it is taken (``iter_reports``); who may read them is checked before this
+    returns.
 
     Reading someone else's report needs a manager, gm or admin role.
     """
@@ -208,7 +249,7 @@ def daily_reports(
                 ).format(login=actor.login, roles=", ".join(actor.role_list))
             )
         recipients = recipients_for(session, everyone=True)
-        return build_reports(
+        return iter_reports(
             session,
             recipients=recipients,
             policy=policy,
@@ -224,8 +265,32 @@ def daily_reports(
                 "{login} is {roles}"
             ).format(login=actor.login, roles=", ".join(actor.role_list))
         )
-    return build_reports(
+    return iter_reports(
         session, recipients=[Recipient.of(user)], policy=policy, today=today, new_days=new_days
+    )
+
+
+def daily_reports(
+    session: Session,
+    *,
+    actor: User,
+    policy: Policy,
+    today: date,
+    owner: str | None = None,
+    everyone: bool = False,
+    new_days: int = daily_report.NEW_CUSTOMER_DAYS,
+) -> list[DailyReport]:
+    """``iter_daily_reports``, all of them."""
+    return list(
+        iter_daily_reports(
+            session,
+            actor=actor,
+            policy=policy,
+            today=today,
+            owner=owner,
+            everyone=everyone,
+            new_days=new_days,
+        )
     )
 
 

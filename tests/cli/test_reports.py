@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,26 @@ def test_the_funnel_counts_quotes_in_every_format_and_in_chinese(cli_with_scenar
     zh = cli("--lang", "zh", *TODAY, "report", "funnel", "--format", "csv", "--headers", "zh")
     assert zh.exit_code == 0, zh.output
     assert zh.stdout.splitlines()[0].endswith(",已发报价,已接受报价,被拒报价")
+
+
+def test_daily_all_json_is_streamed_with_the_same_bytes(cli_with_scenario, tmp_path):
+    """The whole team's JSON is written one report at a time; the bytes are those of the
+    reports rendered as one list, to standard output and to a file alike."""
+    from bizops.reports.render import json_text
+    from bizops.services import reports as svc
+    from bizops.services.policy_versions import policy_in_force
+    from bizops.store.models import User
+
+    cli, db = cli_with_scenario
+    streamed = cli("--as", "mia", *TODAY, "report", "daily", "--all", "--format", "json")
+    assert streamed.exit_code == 0, streamed.output
+    with db.read() as s:
+        mia = s.query(User).filter_by(login="mia").one()
+        listed = svc.daily_reports(
+            s, actor=mia, policy=policy_in_force(s), today=date(2026, 11, 27), everyone=True
+        )
+    assert len(listed) > 1 and streamed.stdout == json_text(listed)
+    target = tmp_path / "team.json"
+    written = cli("--as", "mia", *TODAY, "report", "daily", "--all", "-o", str(target))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert target.read_text(encoding="utf-8") == streamed.stdout

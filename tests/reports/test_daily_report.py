@@ -284,3 +284,19 @@ def test_money_sections_for_the_owner_and_finance(db, team, policy, today, scena
     assert invoice["amount"] == "60000.00" and "invoice issue" in invoice["action"]
     text = render_daily([fay], "text")
     assert "Receipts overdue (1)" in text and "Invoices to issue (1)" in text
+
+
+def test_team_summary_counts_what_the_due_list_lists(db, team, policy, today, scenario):
+    """The team's summary, counted per owner by the database, equals the one counted from
+    the due follow-ups themselves."""
+    from bizops.reports.daily import team_section, team_summary
+
+    with db.read() as s:
+        names = {u.login: u.name for u in s.execute(select(User)).scalars()}
+        logins = {u.id: u.login for u in s.execute(select(User)).scalars()}
+        rows = followups.due_rows(s, owner_ids=None, until=today, today=today, policy=policy)
+        from_rows = team_section(rows, names=names, today=today)
+        counted = followups.overdue_by_owner(s, today=today)
+    by_login = {logins[uid]: figures for uid, figures in counted.items()}
+    assert from_rows["overdue"] == 2
+    assert team_summary(by_login, names=names, today=today) == from_rows

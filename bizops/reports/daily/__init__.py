@@ -1,13 +1,15 @@
 """The daily reminder report: what each user must do today.
 
 - ``build``: ``build_daily`` puts the reports together from each section's rows;
+  ``Sections`` and ``report_for`` do it one recipient at a time (the follow-ups, which grow
+  with the customers, read for that recipient alone);
 - ``followups``, ``approvals``, ``contracts``: one builder per section (rows in, JSON-ready
   items out, each with an ``action`` sentence);
 - ``items``: the report's JSON, declared once; ``common``: recipients, section names, words.
 """
 
 from bizops.reports.daily.approvals import PendingStepRow, approval_sections
-from bizops.reports.daily.build import DailyRows, build_daily, is_empty
+from bizops.reports.daily.build import DailyRows, Sections, build_daily, is_empty, report_for
 from bizops.reports.daily.common import (
     NEW_CUSTOMER_DAYS,
     NOTICE_SECTIONS,
@@ -23,7 +25,12 @@ from bizops.reports.daily.contracts import (
     notice_section,
 )
 from bizops.reports.daily.copies import copied_section
-from bizops.reports.daily.followups import followup_sections, new_customer_section, team_section
+from bizops.reports.daily.followups import (
+    followup_sections,
+    new_customer_section,
+    team_section,
+    team_summary,
+)
 from bizops.reports.daily.items import (
     ApprovalItem,
     CopiedItem,
@@ -56,6 +63,7 @@ __all__ = [
     "PendingStepRow",
     "PerUser",
     "Recipient",
+    "Sections",
     "TeamSummary",
     "approval_sections",
     "build_daily",
@@ -64,5 +72,7 @@ __all__ = [
     "milestone_section",
     "new_customer_section",
     "notice_section",
+    "report_for",
     "team_section",
+    "team_summary",
 ]

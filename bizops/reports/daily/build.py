@@ -7,7 +7,7 @@ person) and hands them over here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -75,63 +75,91 @@ def is_empty(report: Mapping[str, Any]) -> bool:
     return report["items"] == 0 and not (team and team["overdue"]) and not returned
 
 
+@dataclass(frozen=True)
+class Sections:
+    """Every section of every recipient but the follow-ups, built once: what contracts,
+    approvals, receipts and new customers ask of each of them (the follow-ups, which grow
+    with the customers, are built one recipient at a time by ``report_for``)."""
+
+    per: Mapping[str, PerUser[Any]]
+    returned: PerUser[ReturnedItem]
+    team: TeamSummary | None
+    teams: Mapping[int, TeamSummary]
+
+    @classmethod
+    def of(
+        cls, *, recipients: Sequence[Recipient], policy: Policy, today: date, rows: DailyRows
+    ) -> Sections:
+        """From each section's rows (``rows.followups`` is not read)."""
+        waiting, late = approval_sections(
+            rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
+        )
+        receipts, invoices = money_sections(
+            rows.receipts, rows.invoices, recipients=recipients, today=today
+        )
+        per: dict[str, PerUser[Any]] = {
+            "approvals_waiting": waiting,
+            "approvals_overdue": late,
+            "approvals_copied": copied_section(rows.copies, recipients=recipients, today=today),
+            "contracts_notice": notice_section(rows.notices, recipients=recipients, today=today),
+            "milestones": milestone_section(rows.milestones, recipients=recipients, today=today),
+            "new_customers": new_customer_section(
+                rows.new_customers, recipients=recipients, policy=policy, today=today
+            ),
+            "receipts_overdue": receipts,
+            "invoices_to_issue": invoices,
+        }
+        returned = returned_section(rows.returned, recipients=recipients)
+        return cls(per, returned, rows.team, rows.teams)
+
+
+def report_for(
+    r: Recipient,
+    *,
+    sections: Sections,
+    followups: Iterable[Mapping[str, Any]],
+    policy: Policy,
+    today: date,
+) -> DailyReport:
+    """``r``'s report: their follow-ups (``followups.due_rows`` up to today; rows of other
+    owners are left out) and their share of ``sections``."""
+    overdue, due_today = followup_sections(followups, recipients=[r], policy=policy, today=today)
+    per = {"followups_overdue": overdue, "followups_due_today": due_today, **sections.per}
+    counts = {name: len(per[name][r.id]) for name in SECTIONS}
+    return {
+        "user": r.login,
+        "user_id": r.id,
+        "name": r.name,
+        "email": r.email,
+        "roles": list(r.roles),
+        "date": today.isoformat(),
+        "items": sum(counts.values()),
+        "counts": counts,
+        "followups_overdue": overdue[r.id],
+        "followups_due_today": due_today[r.id],
+        "approvals_waiting": per["approvals_waiting"][r.id],
+        "approvals_overdue": per["approvals_overdue"][r.id],
+        "approvals_copied": per["approvals_copied"][r.id],
+        "contracts_notice": per["contracts_notice"][r.id],
+        "milestones": per["milestones"][r.id],
+        "new_customers": per["new_customers"][r.id],
+        "receipts_overdue": per["receipts_overdue"][r.id],
+        "invoices_to_issue": per["invoices_to_issue"][r.id],
+        "returned_to_pool": sections.returned[r.id],
+        "team": sections.teams.get(r.id, sections.team) if r.sees_team else None,
+    }
+
+
 def build_daily(
     *, recipients: Sequence[Recipient], policy: Policy, today: date, rows: DailyRows
 ) -> list[DailyReport]:
-    """One report per recipient, in the order given."""
-    overdue, due_today = followup_sections(
-        rows.followups, recipients=recipients, policy=policy, today=today
-    )
-    waiting, late = approval_sections(
-        rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
-    )
-    copied = copied_section(rows.copies, recipients=recipients, today=today)
-    notices = notice_section(rows.notices, recipients=recipients, today=today)
-    milestones = milestone_section(rows.milestones, recipients=recipients, today=today)
-    new = new_customer_section(
-        rows.new_customers, recipients=recipients, policy=policy, today=today
-    )
-    receipts, invoices = money_sections(
-        rows.receipts, rows.invoices, recipients=recipients, today=today
-    )
-    returned = returned_section(rows.returned, recipients=recipients)
-    per: dict[str, PerUser[Any]] = {
-        "followups_overdue": overdue,
-        "followups_due_today": due_today,
-        "approvals_waiting": waiting,
-        "approvals_overdue": late,
-        "approvals_copied": copied,
-        "contracts_notice": notices,
-        "milestones": milestones,
-        "new_customers": new,
-        "receipts_overdue": receipts,
-        "invoices_to_issue": invoices,
-    }
-    reports: list[DailyReport] = []
-    for r in recipients:
-        counts = {name: len(per[name][r.id]) for name in SECTIONS}
-        reports.append(
-            {
-                "user": r.login,
-                "user_id": r.id,
-                "name": r.name,
-                "email": r.email,
-                "roles": list(r.roles),
-                "date": today.isoformat(),
-                "items": sum(counts.values()),
-                "counts": counts,
-                "followups_overdue": overdue[r.id],
-                "followups_due_today": due_today[r.id],
-                "approvals_waiting": waiting[r.id],
-                "approvals_overdue": late[r.id],
-                "approvals_copied": copied[r.id],
-                "contracts_notice": notices[r.id],
-                "milestones": milestones[r.id],
-                "new_customers": new[r.id],
-                "receipts_overdue": receipts[r.id],
-                "invoices_to_issue": invoices[r.id],
-                "returned_to_pool": returned[r.id],
-                "team": rows.teams.get(r.id, rows.team) if r.sees_team else None,
-            }
-        )
-    return reports
+    """One report per recipient, in the order given, from every section's rows at once."""
+    sections = Sections.of(recipients=recipients, policy=policy, today=today, rows=rows)
+    mine: dict[str | None, list[Mapping[str, Any]]] = {r.login: [] for r in recipients}
+    for row in rows.followups:
+        if (found := mine.get(row["owner"])) is not None:
+            found.append(row)
+    return [
+        report_for(r, sections=sections, followups=mine[r.login], policy=policy, today=today)
+        for r in recipients
+    ]

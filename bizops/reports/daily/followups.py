@@ -175,24 +175,30 @@ def team_section(
 ) -> TeamSummary:
     """The team's overdue follow-ups per owner, from ``followups.due_rows`` of everyone up to
     today; ``names`` gives each owner's name by login."""
-    oldest: dict[str, date] = {}
-    counts: dict[str, int] = {}
+    overdue: dict[str, tuple[int, date]] = {}
     for row in rows:
         due, owner = row["due"], row["owner"]
         if due >= today or owner is None:
             continue
-        counts[owner] = counts.get(owner, 0) + 1
-        if owner not in oldest or due < oldest[owner]:
-            oldest[owner] = due
+        count, oldest = overdue.get(owner, (0, due))
+        overdue[owner] = (count + 1, min(oldest, due))
+    return team_summary(overdue, names=names, today=today)
+
+
+def team_summary(
+    overdue: Mapping[str, tuple[int, date]], *, names: Mapping[str, str], today: date
+) -> TeamSummary:
+    """The team's overdue follow-ups per owner, from each owner's count and oldest due date
+    (by login: ``followups.overdue_by_owner``); ``names`` gives each owner's name."""
     by_owner: list[OwnerOverdue] = [
         {
             "owner": owner,
             "name": names.get(owner, owner),
             "overdue": count,
-            "oldest_due": oldest[owner].isoformat(),
-            "max_days_overdue": (today - oldest[owner]).days,
+            "oldest_due": oldest.isoformat(),
+            "max_days_overdue": (today - oldest).days,
         }
-        for owner, count in counts.items()
+        for owner, (count, oldest) in overdue.items()
     ]
     by_owner.sort(key=lambda r: (-r["overdue"], r["owner"]))
     return {"overdue": sum(r["overdue"] for r in by_owner), "by_owner": by_owner}

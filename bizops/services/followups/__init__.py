@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         due_rows,
         last_contact_details,
         never_contacted_rows,
+        overdue_by_owner,
         window_until,
     )
     from bizops.services.followups.ics import due_calendar
@@ -59,6 +60,7 @@ _HOMES: dict[str, str] = {
     "due_rows": "due",
     "last_contact_details": "due",
     "never_contacted_rows": "due",
+    "overdue_by_owner": "due",
     "window_until": "due",
     "due_calendar": "ics",
     "ClosedFollowUp": "log",
@@ -113,6 +115,7 @@ __all__ = [
     "never_contacted_rows",
     "open_first_followup",
     "open_followup",
+    "overdue_by_owner",
     "owner_scope",
     "plan_followup",
     "require_can_follow_up",

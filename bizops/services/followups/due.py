@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     String,
     case,
+    func,
     inspect,
     literal,
     literal_column,
@@ -101,7 +102,8 @@ def due_rows(
         ),
         else_=null(),
     )
-    query = (
+    query = _due(
+        session,
         select(
             col(FollowUp.id),
             col(Customer.code),
@@ -114,21 +116,46 @@ def due_rows(
             type_coerce(col(Customer.last_contact_on), String),
             purpose,
             kind,
-        )
-        .select_from(FollowUp)
-        .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
-        # A literal 'open' (not a bound parameter) lets SQLite use the partial index.
-        .where(col(FollowUp.status) == literal_column(f"'{OPEN}'"), due <= last_day)
-        .where(col(Customer.archived_on).is_(None))
-        .order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
-    )
-    if owner_ids is not None:
-        query = query.where(col(Customer.owner_id).in_(owner_ids))
-    query = _visible(session, query)
+        ),
+        owner_ids=owner_ids,
+        last_day=last_day,
+    ).order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
     if grade is not None:
         query = query.where(col(Customer.grade) == grade)
     query = page(query, limit=limit, offset=offset)
     return _stream_due(session, query, today=today, policy=policy)
+
+
+def _due(session: Session, query: Any, *, owner_ids: Sequence[int] | None, last_day: date) -> Any:
+    """``query`` over the open follow-ups of the active customers the reader may see, due on
+    or before ``last_day`` (of ``owner_ids``' customers, None: everyone's)."""
+    due = col(FollowUp.due)
+    query = (
+        query.select_from(FollowUp)
+        .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
+        # A literal 'open' (not a bound parameter) lets SQLite use the partial index.
+        .where(col(FollowUp.status) == literal_column(f"'{OPEN}'"), due <= last_day)
+        .where(col(Customer.archived_on).is_(None))
+    )
+    if owner_ids is not None:
+        query = query.where(col(Customer.owner_id).in_(owner_ids))
+    return _visible(session, query)
+
+
+def overdue_by_owner(session: Session, *, today: date) -> dict[int, tuple[int, date]]:
+    """By owner id: how many of ``due_rows``' follow-ups are overdue (due before today) and
+    the oldest due date among them, for every owner the reader may see; counted by the
+    database, so that a team summary holds one line per owner, not every row."""
+    due = col(FollowUp.due)
+    query = _due(
+        session,
+        select(col(Customer.owner_id), func.count(), type_coerce(func.min(due), String)),
+        owner_ids=None,
+        last_day=today - _ONE_DAY,
+    ).where(col(Customer.owner_id).is_not(None))
+    days = _Days()
+    rows = session.connection().execute(query.group_by(col(Customer.owner_id)))
+    return {owner_id: (count, days[oldest]) for owner_id, count, oldest in rows}
 
 
 def _visible(session: Session, query: Any) -> Any:
