@@ -30,11 +30,17 @@ _VERBS = {
 
 
 class _Words:
-    """The per-grade channels and verb, worked out once per grade, not once per row."""
+    """The words every item repeats, worked out once per grade, stage or due date, not once
+    per row (a team's report has tens of thousands of items and a few dozen of each)."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, today: date) -> None:
         self.policy = policy
+        self.today = today
         self.grades: dict[str, tuple[list[str], str, str]] = {}
+        self.labels: dict[tuple[str, str], str] = {}
+        self.dates: dict[date, str] = {}
+        self.what = _("{customer} ({grade}, {stage})")
+        self.action = _("{todo} — {when}; suggested: {channels}")
 
     def __call__(self, grade: str) -> tuple[list[str], str, str]:
         """(the channels, "visit/phone", what to do by the first channel: "Visit {what}")."""
@@ -44,6 +50,18 @@ class _Words:
             verb = _(_VERBS.get(channels[0], _VERBS["other"]))
             found = (channels, codes_words("channel", channels), verb)
             self.grades[grade] = found
+        return found
+
+    def label(self, kind: str, value: str) -> str:
+        found = self.labels.get((kind, value))
+        if found is None:
+            found = self.labels[kind, value] = label(kind, value)
+        return found
+
+    def when(self, due: date) -> str:
+        found = self.dates.get(due)
+        if found is None:
+            found = self.dates[due] = when(due, self.today)
         return found
 
 
@@ -62,10 +80,10 @@ def _details(details: Mapping[str, Any]) -> str:
 def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> FollowupItem:
     channels, suggested, todo = words(row["grade"])
     kind, purpose, due = row["kind"], row["purpose"], row["due"]
-    what = _("{customer} ({grade}, {stage})").format(
+    what = words.what.format(
         customer=row["customer"],
-        grade=label("grade", row["grade"]),
-        stage=label("stage", row["stage"]),
+        grade=words.label("grade", row["grade"]),
+        stage=words.label("stage", row["stage"]),
     )
     if kind == "first_contact" and row["stage"] not in ("signed", "maintenance"):
         # (A customer with a contract has been contacted, whatever its follow-up says.)
@@ -75,8 +93,8 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
     overdue = row["days_overdue"]
     last = row["last_contact"]
     details = row.get("last_details") or {}
-    action = _("{todo} — {when}; suggested: {channels}").format(
-        todo=todo.format(what=what), when=when(due, today), channels=suggested
+    action = words.action.format(
+        todo=todo.format(what=what), when=words.when(due), channels=suggested
     )
     if details:
         action = _("{action}; last contact {day}: {details}").format(
@@ -115,7 +133,7 @@ def followup_sections(
     ids = {r.login: r.id for r in recipients}
     overdue: PerUser[FollowupItem] = per_user(recipients)
     due_today: PerUser[FollowupItem] = per_user(recipients)
-    words = _Words(policy)
+    words = _Words(policy, today)
     for row in rows:
         uid = ids.get(row["owner"])
         if uid is None:
@@ -135,7 +153,7 @@ def new_customer_section(
     """``new_customers`` of each recipient, from ``followups.never_contacted_rows``."""
     ids = {r.login: r.id for r in recipients}
     out: PerUser[NewCustomerItem] = per_user(recipients)
-    words = _Words(policy)
+    words = _Words(policy, today)
     for row in rows:
         uid = ids.get(row["owner"])
         if uid is None:
