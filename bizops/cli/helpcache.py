@@ -151,8 +151,13 @@ def show_help(args: Sequence[str], render: Callable[[], Any]) -> None:
     except OSError:
         text = None
     if text is not None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader has what it wanted (`bizops --help | head`): not an error, and
+            # nothing more for the interpreter to flush at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     tee = _Tee(sys.stdout)
     sys.stdout = tee
