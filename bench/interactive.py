@@ -17,6 +17,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,6 +30,10 @@ REP = "sales01"  # one of the 20 generated sales reps (user id 3: customers with
 CODE = "C000042"
 CONTRACT = "HT-2026-000042"
 SEARCH = "Globex"
+# `followups log --at` refuses a moment in the future, and with --today "now" is the wall
+# clock's time of day on TODAY: a time on TODAY could lie ahead of it (before 10:00, 10:00
+# does). The day before TODAY is in the past whatever the hour.
+LOGGED_ON = (date.fromisoformat(TODAY) - timedelta(days=1)).isoformat()
 READ_LIMIT = 0.30
 WRITE_LIMIT = 0.40
 START_LIMIT = 0.15
@@ -103,7 +108,7 @@ READS = [
 WRITES = [
     Case(f"followups log {CODE}",
          lambda i: ["--as", "mgr", "followups", "log", CODE, "--via", "phone",
-                    "--summary", f"电话沟通报价 {i}", "--at", f"{TODAY} 10:{i:02d}"],
+                    "--summary", f"电话沟通报价 {i}", "--at", f"{LOGGED_ON} 10:{i:02d}"],
          WRITE_LIMIT, "log"),
     Case("customer add",
          lambda i: ["--as", "mgr", "customer", "add", f"基准测试新客户{os.getpid()}-{i}有限公司",

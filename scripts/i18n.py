@@ -70,14 +70,15 @@ def _help_messages() -> Iterator[tuple[str, str]]:
     import typer.main
 
     from bizops.cli.app import app
-    from bizops.cli.group import LAZY_GROUPS
+    from bizops.cli.group import LAZY_COMMANDS, LAZY_GROUPS
     from bizops.i18n import set_language
 
     set_language("en")
     root = typer.main.get_command(app)
     ctx = click.Context(root)
     yield from _walk(root, "bizops")
-    names = list(root.commands) + [n for n in LAZY_GROUPS if n not in root.commands]  # type: ignore[attr-defined]
+    lazy = [*LAZY_COMMANDS, *LAZY_GROUPS]
+    names = list(root.commands) + [n for n in lazy if n not in root.commands]  # type: ignore[attr-defined]
     for name in names:
         group = root.get_command(ctx, name)  # type: ignore[attr-defined]
         yield from _walk(group, f"bizops {name}")

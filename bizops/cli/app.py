@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from bizops import __version__
-from bizops.cli import demo
 from bizops.cli.context import env, reset_state, state
 from bizops.cli.group import BizopsGroup
 from bizops.cli.output import say
@@ -142,6 +141,3 @@ def init(
     say(
         _("Next: {command}").format(command=f"bizops --as {user.login} user add alice --role sales")
     )
-
-
-app.command("demo")(demo.demo)

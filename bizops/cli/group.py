@@ -35,6 +35,11 @@ LAZY_GROUPS: dict[str, str] = {
     "db": "bizops.cli.db",
     "audit": "bizops.cli.audit",
 }
+# Root commands kept out of the root module (name -> module and function), so that no other
+# command imports them: listed after the root's own commands, as they were registered.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("bizops.cli.demo", "demo"),
+}
 
 
 def _tidy(command: Any) -> Any:
@@ -70,6 +75,19 @@ def _flags_without_placeholders() -> None:
 _flags_without_placeholders()
 
 
+def _command(module: str, function: str, rich_markup_mode: Any) -> Any:
+    """A root command built from its function, as the root app would have built it (with
+    Typer's defaults, as the root app has them)."""
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    return get_command_from_info(
+        CommandInfo(name=function, callback=getattr(importlib.import_module(module), function)),
+        pretty_exceptions_short=True,
+        rich_markup_mode=rich_markup_mode,
+    )
+
+
 class BizopsGroup(TyperGroup):
     """Root group: lazy command groups; errors become exit codes (bizops.cli.errors)."""
 
@@ -77,15 +95,21 @@ class BizopsGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         own = super().list_commands(ctx)
-        return own + [name for name in LAZY_GROUPS if name not in own]
+        lazy = [*LAZY_COMMANDS, *LAZY_GROUPS]
+        return own + [name for name in lazy if name not in own]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         module = LAZY_GROUPS.get(cmd_name)
-        if module is None:
+        if module is None and cmd_name not in LAZY_COMMANDS:
             return _tidy(super().get_command(ctx, cmd_name))
         built: dict[str, Any] = self.__dict__.setdefault("_built", {})
         if cmd_name in built:
             return translate_tree(built[cmd_name])
+        if module is None:
+            built[cmd_name] = _tidy(
+                translate_tree(_command(*LAZY_COMMANDS[cmd_name], self.rich_markup_mode))
+            )
+            return built[cmd_name]
         sub = importlib.import_module(module).app
         if self._listing:
             from typer.models import DefaultPlaceholder

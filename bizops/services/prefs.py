@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from bizops.domain.errors import Invalid
-from bizops.domain.policy.controls import CONTROLLED_SECTIONS
 from bizops.i18n import _
 from bizops.library import read_text
 
@@ -67,6 +66,11 @@ def read_personal_file(explicit: str | Path | None = None) -> dict[str, Any]:
 
 
 def refuse_controlled(data: dict[str, Any], path: Path) -> None:
+    if not data:
+        return
+    # The policy package, only for a file that sets something: every command reads the file.
+    from bizops.domain.policy.controls import CONTROLLED_SECTIONS
+
     found = [name for name in CONTROLLED_SECTIONS if name in data]
     if found:
         raise Invalid(

@@ -99,3 +99,115 @@ def test_interactive_commands_import_only_what_they_need(cli_admin) -> None:  # 
     for args, excluded in INTERACTIVE.items():
         names = imported_module_names("--as", "root", *args)
         assert not names & excluded, (args, sorted(names & excluded))
+
+
+# What each interactive command must leave alone at start-up, besides NOT_FOR_READS: the
+# demo, the help and traceback renderers (only help pages and crashes draw them), and for a
+# command that reads no contract, the contract, template and document stacks.
+NOT_AT_START = {
+    "bizops.cli.demo",
+    "rich.markdown",
+    "rich.traceback",
+    "rich.pretty",
+    "typer.rich_utils",
+}
+NOT_CONTRACTS = {
+    "bizops.services.contracts",
+    "bizops.services.templates",
+    "bizops.services.quotes",
+    "bizops.documents",
+}
+STARTUP: dict[tuple[str, ...], set[str]] = {
+    ("--as", "alice", "followups", "due"): NOT_FOR_READS
+    | NOT_AT_START
+    | NOT_CONTRACTS
+    | {"bizops.services.approvals", "bizops.store.models.contracts"},
+    ("--as", "alice", "customer", "show", "C0001"): NOT_FOR_READS
+    | NOT_AT_START
+    | NOT_CONTRACTS
+    | {"bizops.services.approvals"},
+    # A contract's page reads its drafts (the template stack), approvals and what is
+    # outstanding on it; not quotes, nor the bank import and the rest of the money services.
+    ("--as", "mia", "contract", "show", "CONTRACT"): (
+        NOT_FOR_READS - {"jinja2", "bizops.services.templates", "bizops.services.money"}
+    )
+    | NOT_AT_START
+    | {"bizops.services.quotes", "bizops.services.money.bank_import"},
+    ("--as", "mia", "approval", "pending"): NOT_FOR_READS
+    | NOT_AT_START
+    | {"bizops.services.templates", "bizops.services.quotes", "bizops.documents"},
+}
+
+
+@pytest.mark.slow
+def test_startup_of_the_interactive_commands(cli_admin) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from bizops.services.policy import default_policy
+    from bizops.store.engine import Database, resolve_url
+    from tests.support.factories import add_customer, add_user, submitted_contract
+
+    db = Database(resolve_url(os.environ["BIZOPS_DB"]))
+    try:
+        alice = add_user(db, "alice", "sales")
+        for login, role in (
+            ("mia", "manager"),
+            ("leo", "legal"),
+            ("fay", "finance"),
+            ("gus", "gm"),
+        ):
+            add_user(db, login, role)
+        policy, today = default_policy(), date.today()
+        customer = add_customer(
+            db, name="华信科技有限公司", owner=alice, policy=policy, today=today
+        )
+        number, _ = submitted_contract(
+            db, actor=alice, customer=customer["code"], policy=policy, today=today
+        )
+    finally:
+        db.dispose()
+    assert customer["code"] == "C0001"
+    for args, excluded in STARTUP.items():
+        args = tuple(number if arg == "CONTRACT" else arg for arg in args)
+        names = imported_module_names(*args)
+        assert not names & excluded, (args, sorted(names & excluded))
+
+
+def _help(*args: str, columns: str = "100") -> tuple[str, set[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bizops", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": columns},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    return proc.stdout, names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("--lang", "zh", "--help"), ("followups", "--help"), ("-h",)],
+)
+def test_a_help_page_is_printed_from_the_cache_exactly_as_typer_drew_it(args) -> None:  # type: ignore[no-untyped-def]
+    from bizops.cli.helpcache import cache_dir
+
+    drawn, drawing = _help(*args)
+    assert "typer" in drawing and drawn.strip()
+    kept, keeping = _help(*args)
+    assert kept == drawn
+    assert not keeping & {"typer", "click", "rich", *HEAVY}, sorted(keeping)
+    assert len(list(cache_dir().glob("*.txt"))) == 1
+    # Another terminal width is another page: drawn afresh, and kept beside the first.
+    narrow, narrowing = _help(*args, columns="60")
+    assert "typer" in narrowing and narrow != drawn
+    assert len(list(cache_dir().glob("*.txt"))) == 2
+
+
+def test_the_help_cache_follows_the_language(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    english, _ = _help("--help")
+    monkeypatch.setenv("BIZOPS_LANG", "zh")
+    chinese, drawing = _help("--help")
+    assert "typer" in drawing and chinese != english
+    assert _help("--help")[0] == chinese

@@ -21,8 +21,8 @@ from sqlmodel import Session, col
 from bizops.domain import approval as approval_rules
 from bizops.domain.errors import Conflict, Invalid
 from bizops.i18n import _
+from bizops.services import templates  # the template stack loads when a draft is hashed
 from bizops.services.contracts.terms import json_safe
-from bizops.services.templates import get_template, prepare_values
 from bizops.store.models import ApprovalRequest, Contract
 
 # The terms a draft carries besides its template's fields.
@@ -34,9 +34,9 @@ def check_complete(session: Session, contract: Contract) -> None:
     template fields are complete. A contract without a template has nothing to check."""
     if not contract.template_name:
         return
-    template = get_template(session, contract.template_name, contract.template_version)
+    template = templates.get_template(session, contract.template_name, contract.template_version)
     try:
-        prepare_values(
+        templates.prepare_values(
             template,
             dict(contract.fields or {}),
             fix=f"bizops contract update {contract.number} --set FIELD=VALUE",
@@ -54,7 +54,7 @@ def draft_snapshot(session: Session, contract: Contract) -> dict[str, Any]:
     """The draft as approved: its template (version and text hash), fields and terms."""
     template: dict[str, Any] | None = None
     if contract.template_name:
-        found = get_template(session, contract.template_name, contract.template_version)
+        found = templates.get_template(session, contract.template_name, contract.template_version)
         template = {
             "name": found.name,
             "version": found.version,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from bizops.domain.money import money_str
 from bizops.services.contracts.terms import json_safe, template_ref
-from bizops.services.templates import StandardAssessment
 from bizops.store import audit
 from bizops.store.models import Contract, User
+
+if TYPE_CHECKING:
+    from bizops.services.templates import StandardAssessment
 
 
 def snapshot(contract: Contract) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from bizops.domain.roles import FINANCE, GM, LEGAL
 from bizops.domain.validate import check_text
 from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
 from bizops.i18n import N_, _
+from bizops.services import templates  # the template stack loads when a draft is assessed
 from bizops.services.approvals import void_approved
 from bizops.services.contracts.access import is_manager, require_contract_role
 from bizops.services.contracts.changes import apply_assessment, record, save, snapshot
@@ -37,7 +38,6 @@ from bizops.services.contracts.terms import (
     template_ref,
 )
 from bizops.services.lookup import find_contract, find_customer
-from bizops.services.templates import assess_standard
 from bizops.services.users import find_user
 from bizops.services.views.contracts import AddedNote, ContractRow, CreatedContract, NoteRow
 from bizops.store.models import Contract, ContractNote, Customer, User
@@ -153,7 +153,7 @@ def create_contract(
         today=today,
     )
     cust, owner_user = _customer_and_owner(session, actor=actor, customer=customer, owner=owner)
-    assessment = assess_standard(
+    assessment = templates.assess_standard(
         session,
         contract_type=terms.type,
         template=template,
@@ -318,7 +318,7 @@ def update_contract(
         today=today,
     )
     fields = _changed_fields(contract, values, unset)
-    assessment = assess_standard(
+    assessment = templates.assess_standard(
         session,
         contract_type=contract.type,
         template=_chosen_template(contract, template, no_template),
