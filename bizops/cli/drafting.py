@@ -16,7 +16,7 @@ from bizops.domain.errors import Invalid
 from bizops.i18n import _
 
 if TYPE_CHECKING:
-    from bizops.services.templates import DraftResult
+    from bizops.services.templates import DraftCheck, DraftResult
 
 FORMATS = ("md", "html", "docx")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -161,11 +161,11 @@ def _emit(result: DraftResult, chosen: str, output: Path | None) -> None:
 
 def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Path | None) -> None:
     from bizops.cli.output import DRAFT, resolve_output, write_document
-    from bizops.services.templates import draft_amendment
+    from bizops.services.contracts import draft_supplementary
 
     target = resolve_output(fmt, output, kind=DRAFT)
     with state().write() as (session, actor):
-        result = draft_amendment(
+        result = draft_supplementary(
             session,
             actor=actor,
             contract=contract,
@@ -184,3 +184,22 @@ def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Pat
             sha256=result.sha256[:12],
         )
     )
+    if result.check is not None:
+        note(_check_line(result.check))
+
+
+def _check_line(check: DraftCheck) -> str:
+    """Whether the agreement is still the one its approval request recorded."""
+    if check.matches:
+        line = (
+            _("It is the agreement approved in request {request} (draft sha256 {sha256}).")
+            if check.request_status == "approved"
+            else _("It is the agreement submitted in request {request} (draft sha256 {sha256}).")
+        )
+        return line.format(request=check.request, sha256=check.draft_sha256[:12])
+    line = (
+        _("It differs from the agreement approved in request {request} (changed: {changed}).")
+        if check.request_status == "approved"
+        else _("It differs from the agreement submitted in request {request} (changed: {changed}).")
+    )
+    return line.format(request=check.request, changed=", ".join(check.changed))

@@ -16,7 +16,12 @@ requests and to decide); approvals never call back: they return an outcome appli
 from __future__ import annotations
 
 from bizops.services.contracts.access import is_manager, require_contract_role
-from bizops.services.contracts.amendments import AMENDABLE_FIELDS, amend_contract, amendments_of
+from bizops.services.contracts.amendments import (
+    AMENDABLE_FIELDS,
+    amend_contract,
+    amendments_of,
+    draft_supplementary,
+)
 from bizops.services.contracts.attachments import (
     attach_file,
     file_sha256,
@@ -111,6 +116,7 @@ __all__ = [
     "add_note",
     "amend_contract",
     "amendments_of",
+    "draft_supplementary",
     "apply_outcome",
     "approve_request",
     "archive_contract",

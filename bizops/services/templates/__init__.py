@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
-from bizops.services.templates.amendment_drafts import draft_amendment
+from bizops.services.templates.amendment_drafts import (
+    amendment_snapshot,
+    draft_amendment,
+    find_amendment,
+)
 from bizops.services.templates.authoring import Validation, add_template, validate_template_file
-from bizops.services.templates.drafting import DraftResult, draft_contract, drafts_of
+from bizops.services.templates.drafting import DraftCheck, DraftResult, draft_contract, drafts_of
 from bizops.services.templates.material import material_document, render_material
 from bizops.services.templates.rendering import (
     DRAFT_FORMATS,
@@ -42,8 +46,11 @@ from bizops.services.views.templates import (
 
 __all__ = [
     "DRAFT_FORMATS",
+    "DraftCheck",
     "DraftResult",
+    "amendment_snapshot",
     "draft_amendment",
+    "find_amendment",
     "DraftRow",
     "FieldRow",
     "StandardAssessment",

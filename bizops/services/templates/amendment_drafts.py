@@ -4,6 +4,7 @@ keeps the rest in force. Recorded like a contract's draft (template version, for
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -118,6 +119,41 @@ def _render(
         },
     )
     return render(template.body, context, name=template.ref), values
+
+
+def amendment_snapshot(
+    session: Session, contract: Contract, amendment: Amendment
+) -> dict[str, Any] | None:
+    """The supplementary agreement as submitted: its template (name, version, text hash), the
+    contract it cites (number, title, date), the template's fields, each change and the
+    reason. None when the amendment changes nothing agreed with the customer (no agreement).
+    What depends on the day of drafting (today's date, addresses) is left out."""
+    changes = (amendment.changes or {}).items()
+    if not any(name in AGREED_TERMS for name, _change in changes):
+        return None
+    template = _template_for(session, contract)
+    title = str(((amendment.changes or {}).get("title") or {}).get("from") or contract.title)
+    return {
+        "template": {
+            "name": template.name,
+            "version": template.version,
+            "sha256": hashlib.sha256(template.body.encode("utf-8")).hexdigest(),
+        },
+        "contract": {
+            "number": contract.number,
+            "title": title,
+            "date": contract.signed_on.isoformat() if contract.signed_on else None,
+        },
+        "fields": {
+            k: v for k, v in (contract.fields or {}).items() if template.field(k) is not None
+        },
+        "changes": {
+            name: {"from": str(change["from"]), "to": str(change["to"])}
+            for name, change in changes
+            if name in AGREED_TERMS
+        },
+        "reason": amendment.reason,
+    }
 
 
 def draft_amendment(

@@ -33,6 +33,19 @@ from bizops.store.models import Contract, Customer, Draft, User
 
 
 @dataclass(frozen=True)
+class DraftCheck:
+    """A draft compared with the one its approval request recorded: the request, its status
+    (pending: submitted; approved), the recorded hash, whether the draft still matches it and
+    what changed if not."""
+
+    request: int
+    request_status: str
+    draft_sha256: str
+    matches: bool
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DraftResult:
     contract: str
     template: str
@@ -41,6 +54,8 @@ class DraftResult:
     sha256: str
     draft_id: int
     values: dict[str, Any]
+    # Compared with the draft its approval request recorded, when one did.
+    check: DraftCheck | None = None
 
     @property
     def text(self) -> str:
