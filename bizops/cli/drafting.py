@@ -100,7 +100,8 @@ def draft(
 
     With --amendment N, the supplementary agreement of the contract's amendment N, from
     amendment-zh or amendment-en (the contract's language): the original contract cited, each
-    change as 原约定 / 现变更为, the rest kept in force. It is recorded the same way.
+    change as 原约定 / 现变更为, the rest kept in force. It is recorded the same way, and the
+    last line says whether it is the agreement submitted (or approved) in its request.
 
     Example: bizops --as alice contract draft HT-2026-0007 --format docx -o HT-2026-0007.docx
     """
