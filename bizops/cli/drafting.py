@@ -74,7 +74,9 @@ def draft(
         typer.Option(
             "--format",
             "-f",
-            help="md, html (printable A4 page) or docx (Word; needs -o). Default: from -o, else md.",
+            help="md, html (printable A4 page) or docx (Word; needs -o). Default: from -o, else "
+            "md. With --amendment also json: the draft's record, its text and whether it is the "
+            "agreement submitted or approved.",
             show_default=False,
         ),
     ] = None,
@@ -161,22 +163,32 @@ def _emit(result: DraftResult, chosen: str, output: Path | None) -> None:
 
 
 def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Path | None) -> None:
-    from bizops.cli.output import DRAFT, resolve_output, write_document
+    import json
+
+    from bizops.cli.output import DRAFT, OutputKind, jsonable, resolve_output, write_document
     from bizops.services.contracts import draft_supplementary
 
-    target = resolve_output(fmt, output, kind=DRAFT)
+    # Besides the document, the draft's record as JSON: its hash and how it compares with
+    # the agreement its approval request recorded.
+    kind = OutputKind({**DRAFT.formats, "json": (".json",)}, default="md", binary=DRAFT.binary)
+    target = resolve_output(fmt, output, kind=kind)
+    as_json = target.format == "json"
     with state().write() as (session, actor):
         result = draft_supplementary(
             session,
             actor=actor,
             contract=contract,
             amendment=amendment,
-            fmt=target.format,
+            fmt="md" if as_json else target.format,
             policy=state().policy(),
             today=state().today,
         )
         # Inside the transaction: a file that cannot be written records nothing.
-        write_document(target, result.content if target.format == "docx" else result.text)
+        if as_json:
+            text = json.dumps(jsonable(result.as_dict()), ensure_ascii=False, indent=2)
+            write_document(target, text)
+        else:
+            write_document(target, result.content if target.format == "docx" else result.text)
     note(
         _("Drafted {contract} from {template} ({format}, sha256 {sha256}).").format(
             contract=result.contract,

@@ -559,6 +559,18 @@ def test_the_supplementary_agreement_is_approved_as_submitted(team, tmp_path):
     )
     result = team("alice", "--lang", "zh", "contract", "draft", number, "--amendment", "1")
     assert f"即审批申请 {request} 提交审批的补充协议（草稿 sha256 {sha256[:12]}）" in result.stderr
+    result = team("alice", "contract", "draft", number, "--amendment", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["check"] == {
+        "request": request,
+        "request_status": "pending",
+        "draft_sha256": sha256,
+        "matches": True,
+        "changed": [],
+    }
+    assert record["contract"] == f"{number}-A1" and record["text"].startswith("# 补充协议")
+    assert team("alice", "contract", "draft", number, "--format", "json").exit_code == 2
     by_role = {"manager": "mia", "legal": "leo", "finance": "fay", "gm": "gus"}
     for role in chain[:-1]:
         assert team(by_role[role], "approval", "approve", str(request)).exit_code == 0
@@ -578,6 +590,11 @@ def test_the_supplementary_agreement_is_approved_as_submitted(team, tmp_path):
         f"It differs from the agreement submitted in request {request} (changed: {changed})."
         in result.stderr
     )
+    target = tmp_path / "A1.json"
+    result = team("alice", "contract", "draft", number, "--amendment", "1", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    record = json.loads(target.read_text("utf-8"))
+    assert record["check"]["matches"] is False and record["check"]["changed"] == [changed]
     last = by_role[chain[-1]]
     result = team(last, "approval", "approve", str(request))
     assert result.exit_code == 5

@@ -44,6 +44,15 @@ class DraftCheck:
     matches: bool
     changed: tuple[str, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "request_status": self.request_status,
+            "draft_sha256": self.draft_sha256,
+            "matches": self.matches,
+            "changed": list(self.changed),
+        }
+
 
 @dataclass(frozen=True)
 class DraftResult:
@@ -60,6 +69,21 @@ class DraftResult:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The draft as ``--format json`` prints it: what was recorded, its text (Markdown),
+        and ``check``, how it compares with the draft its approval request recorded (null
+        when none did)."""
+        return {
+            "contract": self.contract,
+            "template": self.template,
+            "format": self.format,
+            "sha256": self.sha256,
+            "draft_id": self.draft_id,
+            "values": self.values,
+            "check": self.check.as_dict() if self.check is not None else None,
+            "text": self.text,
+        }
 
 
 def contract_dict(contract: Contract) -> dict[str, Any]:
