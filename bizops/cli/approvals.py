@@ -8,6 +8,7 @@ import typer
 
 from bizops.cli.context import state
 from bizops.cli.output import (
+    LISTING,
     Col,
     ColumnsOption,
     FormatOption,
@@ -22,6 +23,7 @@ from bizops.cli.output import (
     emit_object,
     emit_rows,
     note,
+    resolve_output,
     say,
     value_label,
 )
@@ -230,9 +232,12 @@ def route(
             non_standard=non_standard,
             currency=currency,
         )
-    emit_object(
-        dict(found), fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,)
-    )
+    shown: dict[str, Any] = dict(found)
+    converted = currency is not None and currency.strip().upper() != found["base_currency"]
+    if not converted and resolve_output(fmt, output, kind=LISTING).format == "table":
+        # Nothing was converted: the amount in the base currency is the amount given.
+        del shown["amount_in_base"], shown["base_currency"]
+    emit_object(shown, fmt=fmt, output=output, title=_("Approval route"), sections=(CHAIN_LINE,))
     for warning in warnings:
         note(_("Warning: {warning}").format(warning=warning))
 

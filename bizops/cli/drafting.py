@@ -16,7 +16,7 @@ from bizops.domain.errors import Invalid
 from bizops.i18n import _
 
 if TYPE_CHECKING:
-    from bizops.services.templates import DraftResult
+    from bizops.services.templates import DraftCheck, DraftResult
 
 FORMATS = ("md", "html", "docx")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -74,7 +74,9 @@ def draft(
         typer.Option(
             "--format",
             "-f",
-            help="md, html (printable A4 page) or docx (Word; needs -o). Default: from -o, else md.",
+            help="md, html (printable A4 page) or docx (Word; needs -o). Default: from -o, else "
+            "md. With --amendment also json: the draft's record, its text and whether it is the "
+            "agreement submitted or approved.",
             show_default=False,
         ),
     ] = None,
@@ -100,7 +102,8 @@ def draft(
 
     With --amendment N, the supplementary agreement of the contract's amendment N, from
     amendment-zh or amendment-en (the contract's language): the original contract cited, each
-    change as 原约定 / 现变更为, the rest kept in force. It is recorded the same way.
+    change as 原约定 / 现变更为, the rest kept in force. It is recorded the same way, and the
+    last line says whether it is the agreement submitted (or approved) in its request.
 
     Example: bizops --as alice contract draft HT-2026-0007 --format docx -o HT-2026-0007.docx
     """
@@ -160,22 +163,32 @@ def _emit(result: DraftResult, chosen: str, output: Path | None) -> None:
 
 
 def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Path | None) -> None:
-    from bizops.cli.output import DRAFT, resolve_output, write_document
-    from bizops.services.templates import draft_amendment
+    import json
 
-    target = resolve_output(fmt, output, kind=DRAFT)
+    from bizops.cli.output import DRAFT, OutputKind, jsonable, resolve_output, write_document
+    from bizops.services.contracts import draft_supplementary
+
+    # Besides the document, the draft's record as JSON: its hash and how it compares with
+    # the agreement its approval request recorded.
+    kind = OutputKind({**DRAFT.formats, "json": (".json",)}, default="md", binary=DRAFT.binary)
+    target = resolve_output(fmt, output, kind=kind)
+    as_json = target.format == "json"
     with state().write() as (session, actor):
-        result = draft_amendment(
+        result = draft_supplementary(
             session,
             actor=actor,
             contract=contract,
             amendment=amendment,
-            fmt=target.format,
+            fmt="md" if as_json else target.format,
             policy=state().policy(),
             today=state().today,
         )
         # Inside the transaction: a file that cannot be written records nothing.
-        write_document(target, result.content if target.format == "docx" else result.text)
+        if as_json:
+            text = json.dumps(jsonable(result.as_dict()), ensure_ascii=False, indent=2)
+            write_document(target, text)
+        else:
+            write_document(target, result.content if target.format == "docx" else result.text)
     note(
         _("Drafted {contract} from {template} ({format}, sha256 {sha256}).").format(
             contract=result.contract,
@@ -184,3 +197,22 @@ def _draft_amendment(contract: str, amendment: str, fmt: str | None, output: Pat
             sha256=result.sha256[:12],
         )
     )
+    if result.check is not None:
+        note(_check_line(result.check))
+
+
+def _check_line(check: DraftCheck) -> str:
+    """Whether the agreement is still the one its approval request recorded."""
+    if check.matches:
+        line = (
+            _("It is the agreement approved in request {request} (draft sha256 {sha256}).")
+            if check.request_status == "approved"
+            else _("It is the agreement submitted in request {request} (draft sha256 {sha256}).")
+        )
+        return line.format(request=check.request, sha256=check.draft_sha256[:12])
+    line = (
+        _("It differs from the agreement approved in request {request} (changed: {changed}).")
+        if check.request_status == "approved"
+        else _("It differs from the agreement submitted in request {request} (changed: {changed}).")
+    )
+    return line.format(request=check.request, changed=", ".join(check.changed))

@@ -271,3 +271,23 @@ def test_route_in_a_currency_without_a_rate(cli, cli_admin, lang, expected):
     result = cli("--lang", lang, *args, "--currency", "USD")
     assert result.exit_code == 2 and expected in result.stderr and not result.stdout
     assert "config apply" in result.stderr
+
+
+def test_route_shows_the_base_amount_only_when_converted(cli_admin, tmp_path):
+    cli = cli_admin
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[currency]\nbase = "CNY"\nrates = {USD = 7.1}\n', encoding="utf-8")
+    assert cli("--as", "root", "config", "apply", str(policy)).exit_code == 0
+    args = ("approval", "route", "--type", "sales", "--risk", "low")
+    for extra in ((), ("--currency", "CNY"), ("--currency", "cny")):
+        result = cli(*args, "--amount", "25万", *extra)
+        assert result.exit_code == 0, result.output
+        assert "rule\tlarge" in result.stdout
+        assert "amount_in_base" not in result.stdout and "base_currency" not in result.stdout
+        data = json.loads(cli(*args, "--amount", "25万", *extra, "--format", "json").stdout)
+        assert (data["amount_in_base"], data["base_currency"]) == ("250000.00", "CNY")
+    result = cli(*args, "--amount", "40000", "--currency", "USD")
+    assert result.exit_code == 0, result.output
+    assert "amount_in_base\t284,000.00" in result.stdout and "base_currency\tCNY" in result.stdout
+    result = cli("--lang", "zh", *args, "--amount", "40000", "--currency", "USD")
+    assert "amount_in_base\t284,000.00" in result.stdout

@@ -528,3 +528,82 @@ def test_an_amendment_drafts_its_supplementary_agreement(team, tmp_path):
     assert result.exit_code == 0 and f"已根据 amendment-zh@1 起草 {number}-A1" in result.stderr
     drafts = show(team, number)["drafts"]
     assert [d["template"] for d in drafts][-3:] == ["amendment-zh@1"] * 3
+
+
+@pytest.mark.slow
+def test_the_supplementary_agreement_is_approved_as_submitted(team, tmp_path):
+    number = created(team)
+    assert team("alice", "contract", "submit", number).exit_code == 0
+    team.approve(number)
+    assert (
+        team("alice", "contract", "sign", number, "--on", "today", "--signatory", "王").exit_code
+        == 0
+    )
+    args = ("contract", "amend", number, "--set", "amount=15万", "--reason", "追加")
+    assert team("alice", *args).exit_code == 0
+    db = team.db()
+    with db.read() as s:
+        request, chain, sha256 = s.execute(
+            select(ApprovalRequest.id, ApprovalRequest.chain, ApprovalRequest.draft_sha256).where(
+                ApprovalRequest.amendment_id.is_not(None)
+            )
+        ).one()
+    db.dispose()
+    shown = team("alice", "approval", "show", str(request), "--format", "json")
+    assert json.loads(shown.stdout)["draft_sha256"] == sha256 and len(sha256) == 64
+    result = team("alice", "contract", "draft", number, "--amendment", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"It is the agreement submitted in request {request} (draft sha256 {sha256[:12]})."
+        in result.stderr
+    )
+    result = team("alice", "--lang", "zh", "contract", "draft", number, "--amendment", "1")
+    assert f"即审批申请 {request} 提交审批的补充协议（草稿 sha256 {sha256[:12]}）" in result.stderr
+    result = team("alice", "contract", "draft", number, "--amendment", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["check"] == {
+        "request": request,
+        "request_status": "pending",
+        "draft_sha256": sha256,
+        "matches": True,
+        "changed": [],
+    }
+    assert record["contract"] == f"{number}-A1" and record["text"].startswith("# 补充协议")
+    assert team("alice", "contract", "draft", number, "--format", "json").exit_code == 2
+    by_role = {"manager": "mia", "legal": "leo", "finance": "fay", "gm": "gus"}
+    for role in chain[:-1]:
+        assert team(by_role[role], "approval", "approve", str(request)).exit_code == 0
+    # The library's amendment template is updated before the last approval.
+    from importlib.resources import files
+
+    library = files("bizops.library") / "templates"
+    for suffix in ("toml", "md.j2"):
+        with (library / f"amendment-zh.{suffix}").open("rb") as source:
+            (tmp_path / f"amendment-zh.{suffix}").write_bytes(source.read())
+    body = tmp_path / "amendment-zh.md.j2"
+    body.write_text(body.read_text("utf-8") + "\n附件：变更明细表\n", "utf-8")
+    assert team("root", "template", "add", str(tmp_path / "amendment-zh.toml")).exit_code == 0
+    result = team("alice", "contract", "draft", number, "--amendment", "1")
+    changed = "template amendment-zh@1 -> amendment-zh@2"
+    assert (
+        f"It differs from the agreement submitted in request {request} (changed: {changed})."
+        in result.stderr
+    )
+    target = tmp_path / "A1.json"
+    result = team("alice", "contract", "draft", number, "--amendment", "1", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    record = json.loads(target.read_text("utf-8"))
+    assert record["check"]["matches"] is False and record["check"]["changed"] == [changed]
+    last = by_role[chain[-1]]
+    result = team(last, "approval", "approve", str(request))
+    assert result.exit_code == 5
+    assert (
+        f"differs from the supplementary agreement submitted in request {request} "
+        f"(changed: {changed}); nothing was approved" in result.stderr
+    )
+    result = team(last, "--lang", "zh", "approval", "approve", str(request))
+    assert result.exit_code == 5
+    assert f"与审批申请 {request} 提交的补充协议不一致（改动：模板 {changed[9:]}）" in result.stderr
+    shown = json.loads(team("alice", "approval", "show", str(request), "--format", "json").stdout)
+    assert shown["status"] == "pending" and show(team, number)["amount"] == "120000.00"

@@ -13,7 +13,14 @@ from bizops.services import approvals
 from bizops.services import reports as svc
 from bizops.store.models import Contract, User
 from tests.services.test_approval_flows import act, flow_policy
-from tests.support.factories import pending_contract_row
+from tests.services.test_quote_approval_steps import _policy as quote_cc_policy
+from tests.support.factories import (
+    add_customer,
+    add_product,
+    new_quote,
+    pending_contract_row,
+    quote_move,
+)
 
 POLICY = flow_policy(
     {"name": "all", "chain": ["manager"]}, cc=[{"rules": ["all"], "roles": ["gm"]}]
@@ -79,3 +86,50 @@ def test_copies_in_chinese(db, team, today):
         set_language("en")
     assert item["action"].startswith("抄送知会：")
     assert "（经理）" in item["action"] and item["role"] == "manager"
+
+
+def test_quote_requests_are_copied_too(db, team, policy, today):
+    quote_policy = quote_cc_policy(["manager"])
+    add_product(db, actor=team["mia"], code="P-1", price="100.00", policy=policy, today=today)
+    customer = add_customer(db, name="华东机电", owner=team["alice"], policy=policy, today=today)
+    quote = new_quote(
+        db,
+        actor=team["alice"],
+        customer=customer,
+        policy=quote_policy,
+        today=today,
+        lines=({"product": "P-1", "qty": "1", "discount": "10"},),
+    )
+    quote_move(
+        db, "submit", actor=team["alice"], number=quote["number"], policy=quote_policy, today=today
+    )
+    with db.read() as s:
+        root = s.execute(select(User).where(User.login == "root")).scalar_one()
+        (fay,) = [
+            r
+            for r in svc.daily_reports(
+                s, actor=root, policy=quote_policy, today=today, everyone=True
+            )
+            if r["user"] == "fay"
+        ]
+    (item,) = fay["approvals_copied"]
+    assert (item["contract"], item["customer"], item["title"]) == (
+        quote["number"],
+        "华东机电",
+        "华东机电",
+    )
+    assert item["amount"] == "101.70" and item["status"] == "pending" and not item["amendment"]
+    assert item["action"].startswith(
+        f"For your information: quote {quote['number']} (华东机电, 101.70 CNY), submitted by alice"
+    )
+    set_language("zh")
+    try:
+        with db.read() as s:
+            root = s.execute(select(User).where(User.login == "root")).scalar_one()
+            reports = svc.daily_reports(
+                s, actor=root, policy=quote_policy, today=today, everyone=True
+            )
+    finally:
+        set_language("en")
+    (item,) = next(r for r in reports if r["user"] == "fay")["approvals_copied"]
+    assert f"报价单 {quote['number']}（华东机电" in item["action"]

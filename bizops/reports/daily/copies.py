@@ -27,8 +27,13 @@ from bizops.reports.daily.items import CopiedItem
 
 
 def _copied_action(row: Mapping[str, Any]) -> str:
-    what = contract_words(
-        row["contract"], row["title"], row["customer"], amount(row["amount"], row["currency"])
+    money = amount(row["amount"], row["currency"])
+    what = (
+        _("quote {number} ({customer}, {amount})").format(
+            number=row["contract"], customer=row["customer"], amount=money
+        )
+        if row.get("quote")
+        else contract_words(row["contract"], row["title"], row["customer"], money)
     )
     if row["status"] == "pending":
         sentence = _(

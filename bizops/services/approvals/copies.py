@@ -8,13 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bizops.domain.errors import NotFound
 from bizops.domain.policy import Policy
 from bizops.i18n import _
-from bizops.store.models import ApprovalCopy, ApprovalRequest, Contract, Customer, User
+from bizops.store.models import ApprovalCopy, ApprovalRequest, Contract, Customer, Quote, User
 
 SUBMIT = "submit"
 POLICY = "policy"
@@ -95,8 +95,8 @@ class CopiedRow(TypedDict):
 
     login: str  # who is copied
     request_id: int
-    contract: str
-    title: str
+    contract: str  # the contract's number, or the quote's
+    title: str  # the contract's title; a quote's is its customer's name
     customer: str
     amount: Decimal
     currency: str
@@ -108,6 +108,7 @@ class CopiedRow(TypedDict):
     submitted_on: date
     closed_on: date | None
     amendment_id: int | None
+    quote: bool  # a quote's request rather than a contract's
 
 
 def copied_rows(
@@ -115,15 +116,16 @@ def copied_rows(
 ) -> list[CopiedRow]:
     """The requests people are copied on that are still pending, or were decided on or after
     ``since``; for ``logins`` only, or everyone. Oldest submission first (one query)."""
+    # A request is a contract's (or its amendment's) or a quote's: one of the two joins.
     query = (
         select(
             col(ApprovalCopy.login),
             col(ApprovalRequest.id),
-            col(Contract.number),
-            col(Contract.title),
+            func.coalesce(col(Contract.number), col(Quote.number)),
+            func.coalesce(col(Contract.title), col(Customer.name)),
             col(Customer.name),
             col(ApprovalRequest.amount),
-            col(Contract.currency),
+            func.coalesce(col(Contract.currency), col(Quote.currency)),
             col(ApprovalRequest.status),
             col(ApprovalRequest.current_step),
             col(ApprovalRequest.chain),
@@ -131,10 +133,15 @@ def copied_rows(
             col(ApprovalRequest.submitted_on),
             col(ApprovalRequest.closed_on),
             col(ApprovalRequest.amendment_id),
+            col(ApprovalRequest.quote_id),
         )
         .join(ApprovalRequest, col(ApprovalRequest.id) == col(ApprovalCopy.request_id))
-        .join(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
-        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .outerjoin(Contract, col(Contract.id) == col(ApprovalRequest.contract_id))
+        .outerjoin(Quote, col(Quote.id) == col(ApprovalRequest.quote_id))
+        .join(
+            Customer,
+            col(Customer.id) == func.coalesce(col(Contract.customer_id), col(Quote.customer_id)),
+        )
         .where(
             (col(ApprovalRequest.status) == "pending") | (col(ApprovalRequest.closed_on) >= since)
         )
@@ -163,6 +170,7 @@ def copied_rows(
                 "submitted_on": r[11],
                 "closed_on": r[12],
                 "amendment_id": r[13],
+                "quote": r[14] is not None,
             }
         )
     return out

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bizops.services.contracts.access import is_manager, require_contract_role
-    from bizops.services.contracts.amendments import AMENDABLE_FIELDS, amend_contract, amendments_of
+    from bizops.services.contracts.amendments import (
+        AMENDABLE_FIELDS,
+        amend_contract,
+        amendments_of,
+        draft_supplementary,
+    )
     from bizops.services.contracts.attachments import (
         attach_file,
         file_sha256,
@@ -95,6 +100,7 @@ _HOMES: dict[str, str] = {
     "AMENDABLE_FIELDS": "bizops.services.contracts.amendments",
     "amend_contract": "bizops.services.contracts.amendments",
     "amendments_of": "bizops.services.contracts.amendments",
+    "draft_supplementary": "bizops.services.contracts.amendments",
     "attach_file": "bizops.services.contracts.attachments",
     "file_sha256": "bizops.services.contracts.attachments",
     "list_attachments": "bizops.services.contracts.attachments",
@@ -208,6 +214,7 @@ __all__ = [
     "add_note",
     "amend_contract",
     "amendments_of",
+    "draft_supplementary",
     "apply_outcome",
     "approve_request",
     "archive_contract",

@@ -3,6 +3,7 @@ the approval matrix on the amended terms; the terms change only when it is appro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,12 +21,18 @@ from bizops.domain.vocab import RISKS, one_of
 from bizops.i18n import N_, _
 from bizops.services.approvals import Outcome, open_request
 from bizops.services.contracts.access import require_contract_role
+from bizops.services.contracts.approved_draft import (
+    amendment_draft,
+    compare_amendment_draft,
+    require_amendment_unchanged,
+)
 from bizops.services.contracts.changes import record, save, snapshot
 from bizops.services.contracts.statuses import AMENDMENT_PENDING
 from bizops.services.contracts.terms import check_amount, check_period, check_reason, check_title
 from bizops.services.lookup import find_contract
+from bizops.services.templates import DraftResult, draft_amendment, find_amendment
 from bizops.services.views.contracts import AmendmentRow, ProposedAmendment
-from bizops.store.models import Amendment, Contract, User
+from bizops.store.models import Amendment, ApprovalRequest, Contract, User
 
 # Terms an amendment may change, in the order they are shown.
 AMENDABLE_FIELDS = ("title", "amount", "risk", "start", "end")
@@ -177,7 +184,13 @@ def amend_contract(
     save(session, amendment)
     # Approvals route on the contract's terms with the amendment's changes applied.
     request = open_request(
-        session, actor=actor, contract=contract, policy=policy, today=today, amendment=amendment
+        session,
+        actor=actor,
+        contract=contract,
+        policy=policy,
+        today=today,
+        amendment=amendment,
+        draft=amendment_draft(session, contract, amendment),
     )
     assert amendment.id is not None and request.id is not None
     record(
@@ -192,6 +205,7 @@ def amend_contract(
             "reason": text,
             "request": request.id,
             "rule": request.rule_name,
+            **({"draft_sha256": request.draft_sha256} if request.draft_sha256 else {}),
         },
     )
     return {
@@ -232,6 +246,10 @@ def close_amendment(
                     amendment=amendment.number, number=contract.number, status=contract.status
                 )
             )
+        request = session.get(ApprovalRequest, outcome.request_id)
+        if request is not None:
+            # What is approved is the agreement as submitted: recomputed before it applies.
+            require_amendment_unchanged(session, request, contract, amendment)
         for name, change in amendment.changes.items():
             _set_term(contract, name, change["to"])
         check_period(contract.start, contract.end)
@@ -255,6 +273,32 @@ def close_amendment(
             "contract": snapshot(contract),
         },
     )
+
+
+def draft_supplementary(
+    session: Session,
+    *,
+    actor: User,
+    contract: str | int,
+    amendment: str | int,
+    fmt: str = "md",
+    policy: Policy,
+    today: date,
+) -> DraftResult:
+    """Draft an amendment's supplementary agreement (recorded with its hash) and compare it
+    with the one its approval request recorded at submission (``check``)."""
+    result = draft_amendment(
+        session,
+        actor=actor,
+        contract=contract,
+        amendment=amendment,
+        fmt=fmt,
+        policy=policy,
+        today=today,
+    )
+    row = find_contract(session, contract)
+    found = find_amendment(session, row, amendment)
+    return replace(result, check=compare_amendment_draft(session, row, found))
 
 
 def amendments_of(session: Session, *, contract_id: int) -> list[AmendmentRow]:

@@ -20,10 +20,10 @@ from sqlmodel import Session, col
 
 from bizops.domain import approval as approval_rules
 from bizops.domain.errors import Conflict, Invalid
-from bizops.i18n import _
+from bizops.i18n import N_, _
 from bizops.services import templates  # the template stack loads when a draft is hashed
 from bizops.services.contracts.terms import json_safe
-from bizops.store.models import ApprovalRequest, Contract
+from bizops.store.models import Amendment, ApprovalRequest, Contract
 
 # The terms a draft carries besides its template's fields.
 TERMS = ("title", "type", "amount", "currency", "risk", "start", "end", "notice_days")
@@ -80,27 +80,33 @@ def approved_draft(session: Session, contract: Contract) -> dict[str, Any]:
     return {"sha256": draft_hash(snapshot), **snapshot}
 
 
+# The parts of a snapshot compared entry by entry, each with how one changed entry is named.
+_PARTS = (
+    ("terms", N_("term {name}")),
+    ("fields", N_("field {name}")),
+    ("contract", N_("cited {name}")),
+    ("changes", N_("change {name}")),
+)
+
+
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What differs between two snapshots, in words: ``amount``, ``field delivery``,
-    ``template sales-zh 1 -> 2``."""
+    """What differs between two snapshots (a contract's or a supplementary agreement's), in
+    words: ``amount``, ``field delivery``, ``template sales-zh 1 -> 2``, ``change amount``."""
     out = []
     old_t, new_t = old.get("template") or {}, new.get("template") or {}
     if old_t != new_t:
         before = f"{old_t.get('name')}@{old_t.get('version')}" if old_t else "-"
         after = f"{new_t.get('name')}@{new_t.get('version')}" if new_t else "-"
         out.append(_("template {before} -> {after}").format(before=before, after=after))
-    old_terms, new_terms = old.get("terms") or {}, new.get("terms") or {}
-    out.extend(
-        _("term {name}").format(name=name)
-        for name in sorted(set(old_terms) | set(new_terms))
-        if old_terms.get(name) != new_terms.get(name)
-    )
-    old_f, new_f = old.get("fields") or {}, new.get("fields") or {}
-    out.extend(
-        _("field {name}").format(name=name)
-        for name in sorted(set(old_f) | set(new_f))
-        if old_f.get(name) != new_f.get(name)
-    )
+    for part, label in _PARTS:
+        old_p, new_p = old.get(part) or {}, new.get(part) or {}
+        out.extend(
+            _(label).format(name=name)
+            for name in sorted(set(old_p) | set(new_p))
+            if old_p.get(name) != new_p.get(name)
+        )
+    if old.get("reason") != new.get("reason"):
+        out.append(_("the reason"))
     return out
 
 
@@ -134,4 +140,80 @@ def require_unchanged(session: Session, contract: Contract) -> str | None:
             "(changed: {changed}); what is signed must be what was approved: reopen it "
             "(`bizops contract reopen {number} --reason ...`) and submit it again"
         ).format(number=contract.number, request=request.id, changed=", ".join(changed))
+    )
+
+
+def amendment_draft(
+    session: Session, contract: Contract, amendment: Amendment
+) -> dict[str, Any] | None:
+    """The supplementary agreement's snapshot with its hash, as the amendment's request
+    records it; None for an amendment with no agreement (it changes only the risk level)."""
+    snapshot = templates.amendment_snapshot(session, contract, amendment)
+    if snapshot is None:
+        return None
+    safe = json_safe(snapshot)
+    return {"sha256": draft_hash(safe), **safe}
+
+
+def _differences(
+    session: Session, request: ApprovalRequest, contract: Contract, amendment: Amendment
+) -> list[str]:
+    """What changed in the amendment's agreement since its request recorded it (empty when
+    it is the same, or the request recorded none)."""
+    if not request.draft_sha256:
+        return []
+    current = amendment_draft(session, contract, amendment) or {}
+    if current.get("sha256") == request.draft_sha256:
+        return []
+    recorded = {k: v for k, v in (request.draft or {}).items() if k != "sha256"}
+    return changed_parts(recorded, {k: v for k, v in current.items() if k != "sha256"}) or [
+        _("the draft")
+    ]
+
+
+def require_amendment_unchanged(
+    session: Session, request: ApprovalRequest, contract: Contract, amendment: Amendment
+) -> None:
+    """``Conflict`` when the supplementary agreement differs from the one submitted with the
+    request (its template was updated, or the terms it cites changed): what is approved must
+    be what is signed."""
+    changed = _differences(session, request, contract, amendment)
+    if changed:
+        raise Conflict(
+            _(
+                "amendment {amendment} differs from the supplementary agreement submitted in "
+                "request {request} (changed: {changed}); nothing was approved: withdraw it "
+                "(`bizops approval withdraw {request}`) and amend the contract again"
+            ).format(amendment=amendment.number, request=request.id, changed=", ".join(changed))
+        )
+
+
+def amendment_request(session: Session, amendment: Amendment) -> ApprovalRequest | None:
+    """The amendment's latest request that recorded its agreement."""
+    return session.execute(
+        select(ApprovalRequest)
+        .where(
+            col(ApprovalRequest.amendment_id) == amendment.id,
+            col(ApprovalRequest.draft_sha256).is_not(None),
+        )
+        .order_by(col(ApprovalRequest.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def compare_amendment_draft(
+    session: Session, contract: Contract, amendment: Amendment
+) -> templates.DraftCheck | None:
+    """How the supplementary agreement compares with the one its request recorded (None
+    when no request recorded one)."""
+    request = amendment_request(session, amendment)
+    if request is None or request.id is None or not request.draft_sha256:
+        return None
+    changed = _differences(session, request, contract, amendment)
+    return templates.DraftCheck(
+        request=request.id,
+        request_status=request.status,
+        draft_sha256=request.draft_sha256,
+        matches=not changed,
+        changed=tuple(changed),
     )

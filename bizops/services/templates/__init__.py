@@ -16,9 +16,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bizops.services.templates.amendment_drafts import draft_amendment
+    from bizops.services.templates.amendment_drafts import (
+        amendment_snapshot,
+        draft_amendment,
+        find_amendment,
+    )
     from bizops.services.templates.authoring import Validation, add_template, validate_template_file
-    from bizops.services.templates.drafting import DraftResult, draft_contract, drafts_of
+    from bizops.services.templates.drafting import (
+        DraftCheck,
+        DraftResult,
+        draft_contract,
+        drafts_of,
+    )
     from bizops.services.templates.material import material_document, render_material
     from bizops.services.templates.rendering import (
         DRAFT_FORMATS,
@@ -49,10 +58,13 @@ if TYPE_CHECKING:
 
 # Name -> the module it is defined in.
 _HOMES: dict[str, str] = {
+    "amendment_snapshot": "bizops.services.templates.amendment_drafts",
     "draft_amendment": "bizops.services.templates.amendment_drafts",
+    "find_amendment": "bizops.services.templates.amendment_drafts",
     "Validation": "bizops.services.templates.authoring",
     "add_template": "bizops.services.templates.authoring",
     "validate_template_file": "bizops.services.templates.authoring",
+    "DraftCheck": "bizops.services.templates.drafting",
     "DraftResult": "bizops.services.templates.drafting",
     "draft_contract": "bizops.services.templates.drafting",
     "drafts_of": "bizops.services.templates.drafting",
@@ -97,8 +109,11 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DRAFT_FORMATS",
+    "DraftCheck",
     "DraftResult",
+    "amendment_snapshot",
     "draft_amendment",
+    "find_amendment",
     "DraftRow",
     "FieldRow",
     "StandardAssessment",

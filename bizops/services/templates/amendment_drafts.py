@@ -18,18 +18,16 @@ from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.policy import Policy
 from bizops.i18n import _
 from bizops.services.lookup import find_contract
-from bizops.services.templates.drafting import DraftResult, contract_dict
+from bizops.services.templates.drafting import DraftResult, contract_dict, record_draft
 from bizops.services.templates.rendering import (
     check_format,
     customer_dict,
     prepare_values,
     primary_contact,
-    render_document,
     user_dict,
 )
 from bizops.services.templates.versions import get_template
-from bizops.store import audit
-from bizops.store.models import Amendment, Contract, Customer, Draft, User
+from bizops.store.models import Amendment, Contract, Customer, User
 
 # Terms a supplementary agreement states; the risk level is ours, not agreed with the customer.
 AGREED_TERMS = ("title", "amount", "start", "end")
@@ -123,6 +121,41 @@ def _render(
     return render(template.body, context, name=template.ref), values
 
 
+def amendment_snapshot(
+    session: Session, contract: Contract, amendment: Amendment
+) -> dict[str, Any] | None:
+    """The supplementary agreement as submitted: its template (name, version, text hash), the
+    contract it cites (number, title, date), the template's fields, each change and the
+    reason. None when the amendment changes nothing agreed with the customer (no agreement).
+    What depends on the day of drafting (today's date, addresses) is left out."""
+    changes = (amendment.changes or {}).items()
+    if not any(name in AGREED_TERMS for name, _change in changes):
+        return None
+    template = _template_for(session, contract)
+    title = str(((amendment.changes or {}).get("title") or {}).get("from") or contract.title)
+    return {
+        "template": {
+            "name": template.name,
+            "version": template.version,
+            "sha256": hashlib.sha256(template.body.encode("utf-8")).hexdigest(),
+        },
+        "contract": {
+            "number": contract.number,
+            "title": title,
+            "date": contract.signed_on.isoformat() if contract.signed_on else None,
+        },
+        "fields": {
+            k: v for k, v in (contract.fields or {}).items() if template.field(k) is not None
+        },
+        "changes": {
+            name: {"from": str(change["from"]), "to": str(change["to"])}
+            for name, change in changes
+            if name in AGREED_TERMS
+        },
+        "reason": amendment.reason,
+    }
+
+
 def draft_amendment(
     session: Session,
     *,
@@ -146,48 +179,16 @@ def draft_amendment(
         )
     template = _template_for(session, row)
     text, recorded = _render(session, row, found, template, policy=policy, today=today)
-    company = policy.company
-    author = (company.get("name_en") if template.language == "en" else "") or company.get(
-        "name", ""
-    )
-    content = render_document(
-        text, fmt=chosen, title=template.title, language=template.language, author=author
-    )
-    digest = hashlib.sha256(content).hexdigest()
-    draft = Draft(
-        contract_id=row.id,
-        template_name=template.name,
-        template_version=template.version,
-        format=chosen,
-        sha256=digest,
-        values=recorded,
-        created_on=today,
-        created_by=actor.login,
-    )
-    session.add(draft)
-    session.flush()
-    assert draft.id is not None
-    audit.record(
+    return record_draft(
         session,
-        actor=actor.login,
-        action="amendment.draft",
-        entity_type="amendment",
-        entity_id=found.number,
-        after={
-            "contract": row.number,
-            "draft": draft.id,
-            "template": template.ref,
-            "format": chosen,
-            "sha256": digest,
-            "values": recorded,
-        },
-    )
-    return DraftResult(
-        contract=found.number,
-        template=template.ref,
-        format=chosen,
-        content=content,
-        sha256=digest,
-        draft_id=draft.id,
+        actor=actor,
+        contract=row,
+        template=template,
+        text=text,
+        fmt=chosen,
+        title=template.title,
         values=recorded,
+        policy=policy,
+        today=today,
+        amendment=found.number,
     )

@@ -33,6 +33,28 @@ from bizops.store.models import Contract, Customer, Draft, User
 
 
 @dataclass(frozen=True)
+class DraftCheck:
+    """A draft compared with the one its approval request recorded: the request, its status
+    (pending: submitted; approved), the recorded hash, whether the draft still matches it and
+    what changed if not."""
+
+    request: int
+    request_status: str
+    draft_sha256: str
+    matches: bool
+    changed: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "request_status": self.request_status,
+            "draft_sha256": self.draft_sha256,
+            "matches": self.matches,
+            "changed": list(self.changed),
+        }
+
+
+@dataclass(frozen=True)
 class DraftResult:
     contract: str
     template: str
@@ -41,10 +63,27 @@ class DraftResult:
     sha256: str
     draft_id: int
     values: dict[str, Any]
+    # Compared with the draft its approval request recorded, when one did.
+    check: DraftCheck | None = None
 
     @property
     def text(self) -> str:
         return self.content.decode("utf-8")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The draft as ``--format json`` prints it: what was recorded, its text (Markdown),
+        and ``check``, how it compares with the draft its approval request recorded (null
+        when none did)."""
+        return {
+            "contract": self.contract,
+            "template": self.template,
+            "format": self.format,
+            "sha256": self.sha256,
+            "draft_id": self.draft_id,
+            "values": self.values,
+            "check": self.check.as_dict() if self.check is not None else None,
+            "text": self.text,
+        }
 
 
 def contract_dict(contract: Contract) -> dict[str, Any]:
@@ -114,24 +153,52 @@ def draft_contract(
     """Validate every field, render the contract's template version, record the draft."""
     chosen = check_format(fmt)
     row = find_contract(session, contract)
-    assert row.id is not None
     template = _template_of(session, row)
     text, recorded = _render(session, row, template, policy=policy, today=today)
+    return record_draft(
+        session,
+        actor=actor,
+        contract=row,
+        template=template,
+        text=text,
+        fmt=chosen,
+        title=row.title,
+        values=recorded,
+        policy=policy,
+        today=today,
+    )
+
+
+def record_draft(
+    session: Session,
+    *,
+    actor: User,
+    contract: Contract,
+    template: Template,
+    text: str,
+    fmt: str,
+    title: str,
+    values: dict[str, Any],
+    policy: Policy,
+    today: date,
+    amendment: str | None = None,
+) -> DraftResult:
+    """A rendered text made into the document (``fmt``), hashed and recorded as a draft of
+    the contract, audited as ``contract.draft`` (or ``amendment.draft`` of ``amendment``)."""
+    assert contract.id is not None
     company = policy.company
     author = (company.get("name_en") if template.language == "en" else "") or company.get(
         "name", ""
     )
-    content = render_document(
-        text, fmt=chosen, title=row.title, language=template.language, author=author
-    )
+    content = render_document(text, fmt=fmt, title=title, language=template.language, author=author)
     digest = hashlib.sha256(content).hexdigest()
     draft = Draft(
-        contract_id=row.id,
+        contract_id=contract.id,
         template_name=template.name,
         template_version=template.version,
-        format=chosen,
+        format=fmt,
         sha256=digest,
-        values=recorded,
+        values=values,
         created_on=today,
         created_by=actor.login,
     )
@@ -141,25 +208,26 @@ def draft_contract(
     audit.record(
         session,
         actor=actor.login,
-        action="contract.draft",
-        entity_type="contract",
-        entity_id=row.number,
+        action="amendment.draft" if amendment else "contract.draft",
+        entity_type="amendment" if amendment else "contract",
+        entity_id=amendment or contract.number,
         after={
+            **({"contract": contract.number} if amendment else {}),
             "draft": draft.id,
             "template": template.ref,
-            "format": chosen,
+            "format": fmt,
             "sha256": digest,
-            "values": recorded,
+            "values": values,
         },
     )
     return DraftResult(
-        contract=row.number,
+        contract=amendment or contract.number,
         template=template.ref,
-        format=chosen,
+        format=fmt,
         content=content,
         sha256=digest,
         draft_id=draft.id,
-        values=recorded,
+        values=values,
     )
 
 
