@@ -14,29 +14,76 @@ service asks it what is outstanding and hands it closed requests.
 
 from __future__ import annotations
 
-from bizops.services.money.bank_import import import_receipts, read_bank_file
-from bizops.services.money.common import Totals, outstanding_text, totals
-from bizops.services.money.invoices import (
-    invoices_to_issue,
-    issue_invoice,
-    list_invoices,
-    request_invoice,
-    void_invoice,
-)
-from bizops.services.money.payments import list_payments, pay_payment, request_payment
-from bizops.services.money.receipts import add_receipt, list_receipts
-from bizops.services.money.receivables import money_report, overdue_receivables
-from bizops.services.money.writeoffs import close_money_request, request_writeoff
-from bizops.services.views.money import (
-    BankLine,
-    InvoiceRow,
-    PaymentRow,
-    ReceiptRow,
-    ReceivableRow,
-    ReceivablesReport,
-    ReceivableTotal,
-    WriteOffRow,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bizops.services.money.bank_import import import_receipts, read_bank_file
+    from bizops.services.money.common import Totals, outstanding_text, totals
+    from bizops.services.money.invoices import (
+        invoices_to_issue,
+        issue_invoice,
+        list_invoices,
+        request_invoice,
+        void_invoice,
+    )
+    from bizops.services.money.payments import list_payments, pay_payment, request_payment
+    from bizops.services.money.receipts import add_receipt, list_receipts
+    from bizops.services.money.receivables import money_report, overdue_receivables
+    from bizops.services.money.writeoffs import close_money_request, request_writeoff
+    from bizops.services.views.money import (
+        BankLine,
+        InvoiceRow,
+        PaymentRow,
+        ReceiptRow,
+        ReceivableRow,
+        ReceivablesReport,
+        ReceivableTotal,
+        WriteOffRow,
+    )
+
+# Each name is imported from its module when first used, so that a command that needs one
+# part (`report receivables` needs the report only) does not import the others (the bank
+# import, approvals, payments).
+_HOMES = {
+    "BankLine": "bizops.services.views.money",
+    "InvoiceRow": "bizops.services.views.money",
+    "PaymentRow": "bizops.services.views.money",
+    "ReceiptRow": "bizops.services.views.money",
+    "ReceivableRow": "bizops.services.views.money",
+    "ReceivableTotal": "bizops.services.views.money",
+    "ReceivablesReport": "bizops.services.views.money",
+    "Totals": "bizops.services.money.common",
+    "WriteOffRow": "bizops.services.views.money",
+    "add_receipt": "bizops.services.money.receipts",
+    "close_money_request": "bizops.services.money.writeoffs",
+    "import_receipts": "bizops.services.money.bank_import",
+    "invoices_to_issue": "bizops.services.money.invoices",
+    "issue_invoice": "bizops.services.money.invoices",
+    "list_invoices": "bizops.services.money.invoices",
+    "list_payments": "bizops.services.money.payments",
+    "list_receipts": "bizops.services.money.receipts",
+    "money_report": "bizops.services.money.receivables",
+    "outstanding_text": "bizops.services.money.common",
+    "overdue_receivables": "bizops.services.money.receivables",
+    "pay_payment": "bizops.services.money.payments",
+    "read_bank_file": "bizops.services.money.bank_import",
+    "request_invoice": "bizops.services.money.invoices",
+    "request_payment": "bizops.services.money.payments",
+    "request_writeoff": "bizops.services.money.writeoffs",
+    "totals": "bizops.services.money.common",
+    "void_invoice": "bizops.services.money.invoices",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BankLine",
