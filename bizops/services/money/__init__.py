@@ -10,6 +10,9 @@
 
 Money knows approvals (it opens requests) but not the contracts service: the contracts
 service asks it what is outstanding and hands it closed requests.
+
+Each name below is imported from its module on first use, so that a command loads only the
+modules it calls.
 """
 
 from __future__ import annotations
@@ -42,37 +45,35 @@ if TYPE_CHECKING:
         WriteOffRow,
     )
 
-# Each name is imported from its module when first used, so that a command that needs one
-# part (`report receivables` needs the report only) does not import the others (the bank
-# import, approvals, payments).
-_HOMES = {
+# Name -> the module it is defined in.
+_HOMES: dict[str, str] = {
+    "import_receipts": "bizops.services.money.bank_import",
+    "read_bank_file": "bizops.services.money.bank_import",
+    "Totals": "bizops.services.money.common",
+    "outstanding_text": "bizops.services.money.common",
+    "totals": "bizops.services.money.common",
+    "invoices_to_issue": "bizops.services.money.invoices",
+    "issue_invoice": "bizops.services.money.invoices",
+    "list_invoices": "bizops.services.money.invoices",
+    "request_invoice": "bizops.services.money.invoices",
+    "void_invoice": "bizops.services.money.invoices",
+    "list_payments": "bizops.services.money.payments",
+    "pay_payment": "bizops.services.money.payments",
+    "request_payment": "bizops.services.money.payments",
+    "add_receipt": "bizops.services.money.receipts",
+    "list_receipts": "bizops.services.money.receipts",
+    "money_report": "bizops.services.money.receivables",
+    "overdue_receivables": "bizops.services.money.receivables",
+    "close_money_request": "bizops.services.money.writeoffs",
+    "request_writeoff": "bizops.services.money.writeoffs",
     "BankLine": "bizops.services.views.money",
     "InvoiceRow": "bizops.services.views.money",
     "PaymentRow": "bizops.services.views.money",
     "ReceiptRow": "bizops.services.views.money",
     "ReceivableRow": "bizops.services.views.money",
-    "ReceivableTotal": "bizops.services.views.money",
     "ReceivablesReport": "bizops.services.views.money",
-    "Totals": "bizops.services.money.common",
+    "ReceivableTotal": "bizops.services.views.money",
     "WriteOffRow": "bizops.services.views.money",
-    "add_receipt": "bizops.services.money.receipts",
-    "close_money_request": "bizops.services.money.writeoffs",
-    "import_receipts": "bizops.services.money.bank_import",
-    "invoices_to_issue": "bizops.services.money.invoices",
-    "issue_invoice": "bizops.services.money.invoices",
-    "list_invoices": "bizops.services.money.invoices",
-    "list_payments": "bizops.services.money.payments",
-    "list_receipts": "bizops.services.money.receipts",
-    "money_report": "bizops.services.money.receivables",
-    "outstanding_text": "bizops.services.money.common",
-    "overdue_receivables": "bizops.services.money.receivables",
-    "pay_payment": "bizops.services.money.payments",
-    "read_bank_file": "bizops.services.money.bank_import",
-    "request_invoice": "bizops.services.money.invoices",
-    "request_payment": "bizops.services.money.payments",
-    "request_writeoff": "bizops.services.money.writeoffs",
-    "totals": "bizops.services.money.common",
-    "void_invoice": "bizops.services.money.invoices",
 }
 
 
@@ -83,6 +84,10 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
