@@ -3,9 +3,11 @@
 python bench/targets.py [N] [--runs 5] [--regenerate] [--skip-import] [--pg URL] [--million]
 
 - interactive reads and writes at N customers, against the floor and `task next` (interactive.py);
+  `customer list --limit 20` at N against the demo's 64 customers (customer_list_limit.py);
 - bulk on the ``full`` data shape (a contact on every customer, every one due this week):
   the all-owners due list against its limit and taskwarrior's due export, the daily report,
-  the import against `sqlite-utils insert --csv` with every column and with three;
+  `report receivables` (target < 2 s), the import against `sqlite-utils insert --csv` with
+  every column and with three;
 - ``--pg URL``: the same on PostgreSQL (a copy of the data sets, see pgload.py), each
   against its SQLite figure (target within 1.5x), and 16 writers at once (concurrency.py);
 - ``--million``: the million-customer targets (long: generating the data takes a while).
@@ -23,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import customer_list_limit  # noqa: E402
 import interactive  # noqa: E402
 import taskwarrior  # noqa: E402
 from generate import ROOT, db_name, generate  # noqa: E402
@@ -139,6 +142,7 @@ def main() -> None:
     full = database(n, "full", regenerate=args.regenerate)
     print(f"== interactive, SQLite ({n:,} customers)")
     interactive.run(str(plain), n, args.runs)
+    customer_list_limit.run(n, args.runs)
     print(f"== bulk, SQLite ({n:,} customers)")
     task = None
     if taskwarrior.available():
@@ -147,6 +151,10 @@ def main() -> None:
     else:
         print("taskwarrior is not installed (apt-get install taskwarrior): ratios skipped")
     on_sqlite = bulk(str(full), n, args.runs, big=False, task=task)
+    receivables = [*bizops_command(), "--db", str(plain), "--as", "root", "--today", TODAY,
+                   "report", "receivables", "--format", "json"]  # fmt: skip
+    print(time_command(receivables, runs=args.runs).line(
+        f"report receivables --format json ({n:,} customers)", 2.0))  # fmt: skip
     if not args.skip_import:
         imports(n, min(args.runs, 3), None)
     if args.pg:

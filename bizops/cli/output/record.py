@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from bizops.cli.output import values
+from bizops.cli.output.json_text import json_text
 from bizops.cli.output.labels import FIELD_KINDS, field_label, value_label
 from bizops.cli.output.listing import Col, write_csv, write_plain
 from bizops.cli.output.table import shown_cell
 from bizops.cli.output.targets import LISTING, Format, open_text, resolve_output
-from bizops.cli.output.values import cell, console, jsonable, note
+from bizops.cli.output.values import cell, console, note
 from bizops.i18n import _
 
 # From this many terminal columns, a record's fields are laid out in two columns.
@@ -71,7 +71,7 @@ def emit_object(
     chosen = Format(target.format)
     with open_text(target, bom=chosen is Format.csv) as stream:
         if chosen is Format.json:
-            stream.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
+            stream.write(json_text(obj) + "\n")
         elif chosen is Format.csv:
             # Lists of plain values (a chain of roles, allowed moves) join with ";" as in listings;
             # nested records have no place in one CSV row.

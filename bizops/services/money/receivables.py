@@ -4,8 +4,9 @@ outstanding and overdue with its aging, totals per owner and currency, and DSO.
 Everything is as of a day: receipts received by then, invoices issued by then and not void
 by then, write-offs approved by then. What is overdue comes from the payment milestones
 (their open part, past due); what is outstanding beyond the planned milestones falls due at
-the contract's end. A few grouped queries read everything, so the report stays fast with
-tens of thousands of receipts.
+the contract's end. A few grouped queries read everything in integer cents (as stored), the
+rows are built from plain tuples and become Decimal once at the end, so the report stays
+fast with tens of thousands of contracts and receipts.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce
 from sqlmodel import Session, col
 
 from bizops.domain import money_rules as mr
 from bizops.services.lookup import find_customer
-from bizops.services.money.common import MONEY_STATES, ZERO
+from bizops.services.money.common import MONEY_STATES
 from bizops.services.users import find_user
 from bizops.services.views.money import ReceivableRow, ReceivablesReport, ReceivableTotal
 from bizops.store.models import (
@@ -36,9 +38,26 @@ from bizops.store.models import (
     WriteOff,
 )
 
-_SUMMED = ("amount", "invoiced", "received", "outstanding", "overdue") + tuple(
-    name for name, _l, _h in mr.AGING_BUCKETS
-)
+_BUCKETS = tuple(name for name, _l, _h in mr.AGING_BUCKETS)
+_SUMMED = ("amount", "invoiced", "received", "outstanding", "overdue", *_BUCKETS)
+# A row's figures in cents, in this order (see _Row).
+_CENTS = ("amount", "invoiced", "received", "advance", "written_off", "outstanding", "overdue")
+
+
+@cache
+def _decimal(cents: int) -> Decimal:
+    """Cents as the Decimal the Money column type returns (two places). Decimals do not
+    change, so one per value is shared: most figures of a report are a few recurring sums."""
+    return Decimal(cents).scaleb(-2)
+
+
+def _cents(column: Any) -> Any:
+    """A Money column (or a sum of one) read as the integer cents it stores."""
+    return type_coerce(column, BigInteger)
+
+
+# The columns of a contract's row, as selected in money_report.
+_ID, _NUMBER, _TITLE, _CURRENCY, _AMOUNT, _END, _CUSTOMER, _OWNER = range(8)
 
 
 def _scope(
@@ -62,13 +81,15 @@ def _scope(
     return query
 
 
-def _by_contract(
-    session: Session, column: Any, contract_col: Any, *where: Any
-) -> dict[int, Decimal]:
-    rows = session.execute(
-        select(contract_col, func.sum(column)).where(*where).group_by(contract_col)
-    ).all()
-    return {int(cid): Decimal(total) for cid, total in rows if total is not None}
+def _by_contract(session: Session, column: Any, contract_col: Any, *where: Any) -> dict[int, int]:
+    rows = (
+        session.connection()
+        .execute(
+            select(contract_col, _cents(func.sum(column))).where(*where).group_by(contract_col)
+        )
+        .all()
+    )
+    return {int(cid): int(total) for cid, total in rows if total is not None}
 
 
 def _issued_by(day: date) -> Any:
@@ -91,38 +112,51 @@ def _settled_by(as_of: date) -> Any:
     )
 
 
-def _open_items(session: Session, scope: Any, as_of: date) -> dict[int, list[mr.OpenItem]]:
-    """Each contract's payment milestones with what was still open on ``as_of``."""
-    settled = dict(
-        session.execute(
-            select(col(Allocation.milestone_id), func.sum(col(Allocation.amount)))
-            .join(Milestone, col(Milestone.id) == col(Allocation.milestone_id))
-            .where(col(Milestone.contract_id).in_(scope), _settled_by(as_of))
-            .group_by(col(Allocation.milestone_id))
-        ).all()
-    )
-    out: dict[int, list[mr.OpenItem]] = defaultdict(list)
-    for mid, cid, due, amount in session.execute(
+def _open_items(session: Session, scope: Any, as_of: date) -> dict[int, list[tuple[date, int]]]:
+    """Each contract's payment milestones with what was still open on ``as_of``: (due, open
+    cents), in one query (the settled part summed per milestone beside it)."""
+    settled = (
         select(
-            col(Milestone.id), col(Milestone.contract_id), col(Milestone.due), col(Milestone.amount)
-        ).where(
-            col(Milestone.contract_id).in_(scope),
-            col(Milestone.kind) == "payment",
-            col(Milestone.amount).is_not(None),
+            col(Allocation.milestone_id).label("milestone_id"),
+            _cents(func.sum(col(Allocation.amount))).label("total"),
         )
-    ).all():
-        left = Decimal(amount) - Decimal(settled.get(mid) or 0)
+        .join(Milestone, col(Milestone.id) == col(Allocation.milestone_id))
+        .where(col(Milestone.contract_id).in_(scope), _settled_by(as_of))
+        .group_by(col(Allocation.milestone_id))
+        .subquery()
+    )
+    out: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for cid, due, amount, paid in (
+        session.connection()
+        .execute(
+            select(
+                col(Milestone.contract_id),
+                col(Milestone.due),
+                _cents(col(Milestone.amount)),
+                settled.c.total,
+            )
+            .outerjoin(settled, settled.c.milestone_id == col(Milestone.id))
+            .where(
+                col(Milestone.contract_id).in_(scope),
+                col(Milestone.kind) == "payment",
+                col(Milestone.amount).is_not(None),
+            )
+        )
+        .all()
+    ):
+        left = int(amount) - int(paid or 0)
         if left > 0:
-            out[int(cid)].append(mr.OpenItem(key=int(mid), due=due, open=left))
+            out[int(cid)].append((due, left))
     return out
 
 
 class _Figures:
-    """The grouped sums the report reads, per contract."""
+    """The grouped sums the report reads, per contract, in cents."""
 
     def __init__(self, session: Session, scope: Any, as_of: date, incoming: bool) -> None:
         inv = Invoice.contract_id
         window = as_of - timedelta(days=mr.DSO_WINDOW_DAYS)
+        self.received: dict[int, int]
         if incoming:
             self.invoiced = _by_contract(
                 session, col(Invoice.amount), inv, col(inv).in_(scope), _issued_by(as_of)
@@ -162,63 +196,104 @@ class _Figures:
         self.items = _open_items(session, scope, as_of)
 
 
-def _row(contract: Any, figures: _Figures, as_of: date) -> ReceivableRow:
-    cid = int(contract.id)
-    received = figures.received.get(cid, ZERO)
-    written_off = figures.written_off.get(cid, ZERO)
-    outstanding = max(Decimal(contract.amount) - received - written_off, ZERO)
-    items = list(figures.items.get(cid, []))
-    planned = sum((i.open for i in items), ZERO)
+class _Aging:
+    """Open amounts by aging bucket on a day; each due date's bucket is worked out once."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self._buckets: dict[date, int | None] = {}
+
+    def bucket(self, due: date) -> int | None:
+        try:
+            return self._buckets[due]
+        except KeyError:
+            name = mr.bucket_of(mr.days_past_due(due, self.as_of))
+            found = None if name is None else _BUCKETS.index(name)
+            self._buckets[due] = found
+            return found
+
+    def __call__(self, items: Iterable[tuple[date, int]]) -> list[int]:
+        out = [0] * len(_BUCKETS)
+        for due, left in items:
+            index = self.bucket(due)
+            if index is not None:
+                out[index] += left
+        return out
+
+
+def _row(contract: Any, figures: _Figures, aging: _Aging) -> tuple[list[int], date | None]:
+    """A contract's figures in cents (``_CENTS`` then the buckets) and its oldest due day."""
+    cid, amount, end = contract[_ID], int(contract[_AMOUNT] or 0), contract[_END]
+    received = figures.received.get(cid, 0)
+    written_off = figures.written_off.get(cid, 0)
+    outstanding = max(amount - received - written_off, 0)
+    items = figures.items.get(cid, [])
+    planned = sum(left for _due, left in items)
     if outstanding > planned:
-        items.append(mr.OpenItem(key=0, due=contract.end, open=outstanding - planned))
-    aged = mr.aging(items, as_of)
-    overdue_items = [i for i in items if i.due < as_of]
+        items = [*items, (end, outstanding - planned)]
+    buckets = aging(items)
+    overdue = [due for due, _left in items if due < aging.as_of]
+    cents = [
+        amount,
+        figures.invoiced.get(cid, 0),
+        received,
+        figures.advance.get(cid, 0),
+        written_off,
+        outstanding,
+        min(sum(buckets), outstanding),
+        *buckets,
+    ]
+    return cents, min(overdue, default=None)
+
+
+def _as_row(contract: Any, cents: list[int], oldest_due: date | None) -> ReceivableRow:
+    amount, invoiced, received, advance, written_off, outstanding, overdue = map(
+        _decimal, cents[: len(_CENTS)]
+    )
+    a0, a31, a61, a91 = map(_decimal, cents[len(_CENTS) :])
     return {
-        "contract": contract.number,
-        "title": contract.title,
-        "customer": contract.customer,
-        "owner": contract.owner,
-        "currency": contract.currency,
-        "amount": Decimal(contract.amount),
-        "invoiced": figures.invoiced.get(cid, ZERO),
+        "contract": contract[_NUMBER],
+        "title": contract[_TITLE],
+        "customer": contract[_CUSTOMER],
+        "owner": contract[_OWNER],
+        "currency": contract[_CURRENCY],
+        "amount": amount,
+        "invoiced": invoiced,
         "received": received,
-        "advance": figures.advance.get(cid, ZERO),
+        "advance": advance,
         "written_off": written_off,
         "outstanding": outstanding,
-        "overdue": min(aged["overdue"], outstanding),
-        "aging_0_30": aged["aging_0_30"],
-        "aging_31_60": aged["aging_31_60"],
-        "aging_61_90": aged["aging_61_90"],
-        "aging_over_90": aged["aging_over_90"],
-        "oldest_due": min((i.due for i in overdue_items), default=None),
+        "overdue": overdue,
+        "aging_0_30": a0,
+        "aging_31_60": a31,
+        "aging_61_90": a61,
+        "aging_over_90": a91,
+        "oldest_due": oldest_due,
     }
 
 
+_SUMMED_AT = tuple((_CENTS + _BUCKETS).index(name) for name in _SUMMED)
+_INVOICED, _RECEIVED = _CENTS.index("invoiced"), _CENTS.index("received")
+
+
 def _totals(
-    rows: Iterable[ReceivableRow], window: dict[str, Decimal], key: str
+    rows: Iterable[tuple[Any, list[int]]], window: dict[tuple[str | None, str], int], key: str
 ) -> list[ReceivableTotal]:
-    groups: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for row in rows:
-        group_key = (row["owner"] if key == "owner" else None, row["currency"])
-        acc = groups.setdefault(
-            group_key, {**{name: ZERO for name in _SUMMED}, "contracts": 0, "billed": ZERO}
-        )
-        acc["contracts"] += 1
-        for name in _SUMMED:
-            acc[name] += row[name]  # type: ignore[literal-required]
-        acc["billed"] += max(row["invoiced"] - row["received"], ZERO)
+    groups: dict[tuple[str | None, str], list[int]] = {}
+    for contract, cents in rows:
+        group_key = (contract[_OWNER] if key == "owner" else None, contract[_CURRENCY])
+        # The sums of _SUMMED, then the number of contracts and what is billed, not received.
+        acc = groups.setdefault(group_key, [0] * (len(_SUMMED) + 2))
+        for at, index in enumerate(_SUMMED_AT):
+            acc[at] += cents[index]
+        acc[-2] += 1
+        acc[-1] += max(cents[_INVOICED] - cents[_RECEIVED], 0)
     out: list[ReceivableTotal] = []
     for (owner, currency), acc in sorted(groups.items(), key=lambda g: (g[0][0] or "", g[0][1])):
-        in_window = window.get(f"{owner}\x00{currency}" if key == "owner" else currency, ZERO)
-        out.append(
-            {
-                "owner": owner,
-                "currency": currency,
-                "contracts": acc["contracts"],
-                **{name: acc[name] for name in _SUMMED},  # type: ignore[typeddict-item]
-                "dso": mr.dso(acc["billed"], in_window),
-            }
-        )
+        total: dict[str, Any] = {"owner": owner, "currency": currency, "contracts": acc[-2]}
+        total.update(zip(_SUMMED, map(_decimal, acc), strict=False))
+        total["dso"] = mr.dso(_decimal(acc[-1]), _decimal(window.get((owner, currency), 0)))
+        out.append(total)  # type: ignore[arg-type]
     return out
 
 
@@ -236,32 +311,38 @@ def money_report(
     types = mr.INCOMING_TYPES if incoming else mr.OUTGOING_TYPES
     scope = _scope(session, types, owner, customer, currency)
     figures = _Figures(session, scope, as_of, incoming)
-    contracts = session.execute(
-        select(
-            col(Contract.id),
-            col(Contract.number),
-            col(Contract.title),
-            col(Contract.currency),
-            col(Contract.amount),
-            col(Contract.end),
-            col(Customer.name).label("customer"),
-            col(User.login).label("owner"),
+    contracts = (
+        session.connection()
+        .execute(
+            select(
+                col(Contract.id),
+                col(Contract.number),
+                col(Contract.title),
+                col(Contract.currency),
+                _cents(col(Contract.amount)),
+                col(Contract.end),
+                col(Customer.name),
+                col(User.login),
+            )
+            .join(Customer, col(Customer.id) == col(Contract.customer_id))
+            .join(User, col(User.id) == col(Contract.owner_id))
+            .where(col(Contract.id).in_(scope))
+            .order_by(col(Contract.number))
         )
-        .join(Customer, col(Customer.id) == col(Contract.customer_id))
-        .join(User, col(User.id) == col(Contract.owner_id))
-        .where(col(Contract.id).in_(scope))
-        .order_by(col(Contract.number))
-    ).all()
-    rows = [_row(c, figures, as_of) for c in contracts]
-    window: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        .all()
+    )
+    aging = _Aging(as_of)
+    built = [(c, *_row(c, figures, aging)) for c in contracts]
+    window: dict[tuple[str | None, str], int] = defaultdict(int)
     for c in contracts:
-        amount = figures.window.get(int(c.id), ZERO)
-        window[f"{c.owner}\x00{c.currency}"] += amount
-        window[c.currency] += amount
+        amount = figures.window.get(c[_ID], 0)
+        window[(c[_OWNER], c[_CURRENCY])] += amount
+        window[(None, c[_CURRENCY])] += amount
+    cents = [(c, row_cents) for c, row_cents, _oldest in built]
     return {
         "as_of": as_of,
-        "rows": rows,
-        "totals": _totals(rows, window, "owner") + _totals(rows, window, "department"),
+        "rows": [_as_row(c, row_cents, oldest) for c, row_cents, oldest in built],
+        "totals": _totals(cents, window, "owner") + _totals(cents, window, "department"),
     }
 
 
