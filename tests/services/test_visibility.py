@@ -134,3 +134,38 @@ def test_a_duplicate_of_another_reps_customer_names_the_owner(
     with pytest.raises(Conflict) as info:
         add_customer(db, name="北方物流", owner="alice", policy=policy, today=today)
     assert "bob" in info.value.message
+
+
+def test_a_draft_follows_visibility_and_records_nothing_when_refused(
+    db: Database, book: dict[str, str], team: dict[str, User], policy: Policy, today: date
+) -> None:
+    """A draft shows every term: another rep may not render it (as `contract show`)."""
+    from bizops.services import templates
+
+    made = new_contract(
+        db,
+        actor=team["bob"],
+        customer=book["b"],
+        type="sales",
+        amount="1200000",
+        template="sales-zh",
+        values={
+            "goods_name": "数控车床",
+            "quantity": "2",
+            "delivery_date": "2027-01-15",
+            "delivery_place": "苏州",
+        },
+        policy=policy,
+        today=today,
+    )
+    with db.write() as s, pytest.raises(NotPermitted, match="may not see contract"):
+        templates.draft_contract(
+            s, actor=team["alice"], contract=made["number"], policy=policy, today=today
+        )
+    with db.read() as s:
+        assert templates.drafts_of(s, contract_id=made["id"]) == []
+    with db.write() as s:
+        drafted = templates.draft_contract(
+            s, actor=team["bob"], contract=made["number"], policy=policy, today=today
+        )
+    assert "数控车床" in drafted.text

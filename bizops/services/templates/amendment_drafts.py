@@ -17,8 +17,12 @@ from bizops.documents.library import Template
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.policy import Policy
 from bizops.i18n import _
-from bizops.services.lookup import find_contract
-from bizops.services.templates.drafting import DraftResult, contract_dict, record_draft
+from bizops.services.templates.drafting import (
+    DraftResult,
+    contract_dict,
+    contract_to_draft,
+    record_draft,
+)
 from bizops.services.templates.rendering import (
     check_format,
     customer_dict,
@@ -168,7 +172,7 @@ def draft_amendment(
 ) -> DraftResult:
     """Render an amendment's supplementary agreement and record the draft with its hash."""
     chosen = check_format(fmt)
-    row = find_contract(session, contract)
+    row = contract_to_draft(session, actor=actor, ref=contract, policy=policy)
     assert row.id is not None
     found = find_amendment(session, row, amendment)
     if found.status in NOT_DRAFTED:

@@ -141,6 +141,16 @@ def _render(
     return render(template.body, context, name=template.ref), {**values, **unknown}
 
 
+def contract_to_draft(session: Session, *, actor: User, ref: str | int, policy: Policy) -> Contract:
+    """The contract a draft is rendered from, if ``actor`` may see it: a draft shows every
+    term, so it follows the policy's visibility as ``contract show`` does (exit 4)."""
+    from bizops.services.visibility import scope_for
+
+    row = find_contract(session, ref)
+    scope_for(session, actor, policy).require_contract(session, row)
+    return row
+
+
 def draft_contract(
     session: Session,
     *,
@@ -152,7 +162,7 @@ def draft_contract(
 ) -> DraftResult:
     """Validate every field, render the contract's template version, record the draft."""
     chosen = check_format(fmt)
-    row = find_contract(session, contract)
+    row = contract_to_draft(session, actor=actor, ref=contract, policy=policy)
     template = _template_of(session, row)
     text, recorded = _render(session, row, template, policy=policy, today=today)
     return record_draft(
