@@ -21,7 +21,7 @@ from bizops.i18n import _
 from bizops.store.models import Customer
 
 if TYPE_CHECKING:
-    from bizops.store.models import Contract
+    from bizops.store.models import Contract, Quote
 
 _KEY = "bizops.scope"
 
@@ -115,6 +115,18 @@ class Scope:
             raise NotPermitted(
                 _("{login} may not see customer {code}: it is outside their visibility").format(
                     login=self.login, code=customer.code
+                )
+            )
+
+    def require_quote(self, session: Session, quote: Quote) -> None:
+        """A quote is seen with its customer, or by its owner (as a contract is)."""
+        if self.user_ids is None or quote.owner_id in self.user_ids:
+            return
+        customer = session.get(Customer, quote.customer_id)
+        if customer is None or not self.sees_customer(customer):
+            raise NotPermitted(
+                _("{login} may not see quote {number}: it is outside their visibility").format(
+                    login=self.login, number=quote.number
                 )
             )
 

@@ -169,3 +169,37 @@ def test_a_draft_follows_visibility_and_records_nothing_when_refused(
             s, actor=team["bob"], contract=made["number"], policy=policy, today=today
         )
     assert "数控车床" in drafted.text
+
+
+def test_quotes_follow_visibility_in_list_show_and_draft(
+    db: Database, book: dict[str, str], team: dict[str, User], policy: Policy, today: date
+) -> None:
+    """Another rep's quote (its customer, prices, discount) is hidden as its contract is."""
+    from bizops.services import quotes
+    from tests.support.factories import add_product
+    from tests.support.factories import new_quote as make_quote
+
+    add_product(db, actor=team["mia"], code="P-1", price="100.00", policy=policy, today=today)
+    theirs = make_quote(
+        db,
+        actor=team["bob"],
+        customer=book["b"],
+        policy=policy,
+        today=today,
+        lines=({"product": "P-1", "qty": "1"},),
+    )["number"]
+    cm, s = _read_as(db, "alice", policy)
+    try:
+        assert theirs not in {r["number"] for r in quotes.list_quotes(s, today=today)}
+        with pytest.raises(NotPermitted, match="may not see quote"):
+            quotes.show_quote(s, ref=theirs, policy=policy, today=today)
+    finally:
+        cm.__exit__(None, None, None)
+    with db.write() as s, pytest.raises(NotPermitted, match="may not see quote"):
+        quotes.draft_quote(s, actor=team["alice"], ref=theirs, fmt="md", policy=policy, today=today)
+    cm, s = _read_as(db, "bob", policy)
+    try:
+        assert theirs in {r["number"] for r in quotes.list_quotes(s, today=today)}
+        assert quotes.show_quote(s, ref=theirs, policy=policy, today=today)["number"] == theirs
+    finally:
+        cm.__exit__(None, None, None)

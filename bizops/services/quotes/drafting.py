@@ -103,6 +103,10 @@ def draft_quote(
             )
         )
     quote = find_quote(session, ref)
+    # A draft shows every price: it follows the policy's visibility, as `quote show` does.
+    from bizops.services.visibility import scope_for
+
+    scope_for(session, actor, policy).require_quote(session, quote)
     name = template or quote.template_name or "quote-zh"
     if name not in TEMPLATES:
         raise Invalid(

@@ -16,6 +16,7 @@ from bizops.services.quotes.records import find_quote, quote_view
 from bizops.services.users import find_user
 from bizops.services.views.quotes import QuoteRow, QuoteView
 from bizops.store.models import Customer, Quote, User
+from bizops.store.scope import scope_of
 
 
 def show_quote(session: Session, *, ref: str, policy: Policy, today: date) -> QuoteView:
@@ -62,6 +63,7 @@ def list_quotes(
         .join(Customer, col(Customer.id) == col(Quote.customer_id))
         .join(User, col(User.id) == col(Quote.owner_id))
         .order_by(col(Quote.id).desc())
+        .where(scope_of(session).contract_clause(col(Quote.customer_id), col(Quote.owner_id)))
     )
     if customer:
         query = query.where(col(Quote.customer_id) == find_customer(session, customer).id)

@@ -17,6 +17,7 @@ from bizops.domain.roles import ADMIN, MANAGER
 from bizops.i18n import _
 from bizops.services.views.quotes import QuoteLineView, QuoteView
 from bizops.store.models import Customer, Quote, QuoteLine, User
+from bizops.store.scope import scope_of
 
 
 def find_quote(session: Session, ref: str, *, field: str = "quote") -> Quote:
@@ -30,6 +31,7 @@ def find_quote(session: Session, ref: str, *, field: str = "quote") -> Quote:
                 field=field, number=text
             )
         )
+    scope_of(session).require_quote(session, found)
     return found
 
 
