@@ -17,7 +17,11 @@ CHECK_NAME = N_("milestones, receipts and invoices agree")
 
 
 def _sums(session: Session, column: Any, key: Any, *where: Any) -> dict[int, Decimal]:
-    rows = session.execute(select(key, func.sum(column)).where(*where).group_by(key)).all()
+    """``column`` summed per ``key``, leaving out rows whose key is empty (an allocation of a
+    payment or a write-off has no receipt)."""
+    rows = session.execute(
+        select(key, func.sum(column)).where(key.is_not(None), *where).group_by(key)
+    ).all()
     return {int(k): Decimal(v) for k, v in rows if v is not None}
 
 
