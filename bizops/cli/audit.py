@@ -127,8 +127,8 @@ def verify(
         bool,
         typer.Option(
             "--deep",
-            help="Also replay the log and compare users, contracts, approvals, customers and "
-            "milestones with the tables.",
+            help="Also replay the log and compare users, contracts, approvals, customers, "
+            "milestones, receipts, invoices, payments and write-offs with the tables.",
         ),
     ] = False,
 ) -> None:

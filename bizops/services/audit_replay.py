@@ -28,8 +28,12 @@ from bizops.store.models import (
     AuditEvent,
     Contract,
     Customer,
+    Invoice,
     Milestone,
+    Payment,
+    Receipt,
     User,
+    WriteOff,
 )
 
 ROW = "(row)"
@@ -100,6 +104,13 @@ _NORMAL: dict[str, Any] = {
     "end": _day,
     "due": _day,
     "done_on": _day,
+    "applied": _money,
+    "advance": _money,
+    "tax_amount": _money,
+    "received_on": _day,
+    "issued_on": _day,
+    "void_on": _day,
+    "paid_on": _day,
     "active": bool,
     "roles": list,
     "customer_id": int,
@@ -122,6 +133,18 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "approval_steps": ("role", "status", "decided_by"),
     "customers": ("owner", "grade", "stage"),
     "milestones": ("kind", "due", "amount", "done_on", "done_by"),
+    "receipts": ("contract", "amount", "applied", "advance", "received_on", "bank_ref"),
+    "invoices": ("contract", "amount", "status", "number", "tax_amount", "issued_on", "void_on"),
+    "payments": ("contract", "amount", "status", "paid_on"),
+    "writeoffs": ("contract", "amount", "status"),
+}
+
+# The money tables: an event's entity type -> its table.
+_MONEY = {
+    "receipt": "receipts",
+    "invoice": "invoices",
+    "payment": "payments",
+    "writeoff": "writeoffs",
 }
 
 
@@ -159,6 +182,26 @@ def _approval(replay: Replay, request_id: str, after: dict[str, Any]) -> None:
         replay.set("approval_steps", f"{request_id}/{step['step']}", step)
 
 
+def _customer(after: dict[str, Any]) -> dict[str, Any]:
+    """A customer event's values; a follow-up that moved the stage records the move
+    (``{"from": ..., "to": ..., "cause": ...}``), whose ``to`` is the stage."""
+    stage = after.get("stage")
+    if isinstance(stage, dict):
+        return {**after, "stage": stage.get("to")}
+    return after
+
+
+# Money events that settle payment milestones, and the field holding the day they settle on.
+_SETTLING = {"receipt": "received_on", "payment": "paid_on", "writeoff": "approved_on"}
+
+
+def _settled(replay: Replay, actor: str, day: Any, done: Any) -> None:
+    """Milestones settled in full by a receipt, a payment or a write-off are done that day, by
+    the one who recorded it."""
+    for milestone_id in done or []:
+        replay.set("milestones", milestone_id, {"done_on": day, "done_by": actor})
+
+
 def apply_event(replay: Replay, ev: AuditEvent) -> None:
     after = json.loads(ev.after) if ev.after else None
     if not isinstance(after, dict):
@@ -175,11 +218,15 @@ def apply_event(replay: Replay, ev: AuditEvent) -> None:
     elif kind == "approval":
         _approval(replay, ev.entity_id, after)
     elif kind == "customer":
-        replay.set("customers", ev.entity_id, after)
+        replay.set("customers", ev.entity_id, _customer(after))
     elif kind == "customer_import" and after.get("first_code") and after.get("last_code"):
         replay.imported.append((str(after["first_code"]), str(after["last_code"])))
     elif kind == "milestone":
         replay.set("milestones", ev.entity_id, after)
+    if kind in _MONEY:
+        replay.set(_MONEY[kind], ev.entity_id, after)
+    if kind in _SETTLING:
+        _settled(replay, ev.actor, after.get(_SETTLING[kind]), after.get("milestones_done"))
 
 
 def _events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
@@ -237,10 +284,32 @@ def stored_state(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
         }
     for m in session.execute(select(Milestone)).scalars():
         out["milestones"][str(m.id)] = {name: getattr(m, name) for name in TRACKED["milestones"]}
+    _stored_money(session, out)
     return {
         table: {key: {n: _norm(n, v) for n, v in row.items()} for key, row in rows.items()}
         for table, rows in out.items()
     }
+
+
+def _stored_money(session: Session, out: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Receipts, invoices, payments and write-offs as their events record them (the contract
+    by its number)."""
+    numbers = {
+        cid: number
+        for cid, number in session.execute(select(col(Contract.id), col(Contract.number))).all()
+    }
+    for table, model in (
+        ("receipts", Receipt),
+        ("invoices", Invoice),
+        ("payments", Payment),
+        ("writeoffs", WriteOff),
+    ):
+        names = [n for n in TRACKED[table] if n != "contract"]
+        for row in session.execute(select(model)).scalars():
+            out[table][str(row.id)] = {
+                "contract": numbers.get(row.contract_id),
+                **{name: getattr(row, name) for name in names},
+            }
 
 
 def _steps_implied_by_requests(replay: Replay, table: str, key: str) -> bool:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from bizops.domain.errors import Conflict
 from bizops.domain.policy import Policy
 from bizops.domain.vocab import GRADES, STAGES
-from bizops.services import dbops, templates
+from bizops.services import audit_replay, dbops, templates
 from bizops.services.demo import DemoSummary, build_demo, load_scenario
 from bizops.services.policy import default_policy
 from bizops.store.audit import verify_chain
@@ -268,6 +268,10 @@ def test_audit_chain_and_invariants_hold(demo_db: Database, built: DemoSummary) 
     assert built.audit_problems == []
     result = dbops.check(demo_db)
     assert result.ok, result.problems
+    # Replaying the log gives the tables: stages moved by a first contact, milestones settled
+    # by receipts, payments and write-offs.
+    with demo_db.read() as session:
+        assert [d.message for d in audit_replay.differences(session)] == []
 
 
 def test_refuses_a_database_that_already_has_users(

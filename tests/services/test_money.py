@@ -247,6 +247,37 @@ def test_completing_with_money_outstanding_needs_a_write_off(db, team, sale, pol
         contracts.complete_contract(s, actor=team["alice"], ref=number, today=DAY)
 
 
+def test_deep_verify_replays_receipts_invoices_and_write_offs(db, team, sale, policy):
+    from bizops.services import audit_replay
+
+    number = sale["number"]
+    receipt(db, team, number, "50000", bank_ref="CMB-1")
+    with db.write() as s:
+        one = money.request_invoice(
+            s, actor=team["alice"], ref=number, amount="50000", type="special", today=DAY
+        )
+        money.issue_invoice(
+            s, actor=team["fay"], ref=one["id"], number="No.1", tax_rate="13%", today=DAY
+        )
+    with db.write() as s:
+        wo = money.request_writeoff(
+            s, actor=team["alice"], ref=number, amount="70000", reason="x", policy=policy, today=DAY
+        )
+    _decide(db, "fay", wo["request"], policy)
+    _decide(db, "gus", wo["request"], policy)
+    # Every milestone is now done, by the receipt or by the write-off's last approver.
+    assert all(done_on(db, m) == DAY for m in sale["milestones"])
+    with db.read() as s:
+        assert [d.message for d in audit_replay.differences(s)] == []
+    with db.write() as s:
+        found = s.get(Receipt, 1)
+        found.amount = found.applied = Decimal("500000.00")
+        s.add(found)
+    with db.read() as s:
+        changed = {(d.table, d.field) for d in audit_replay.differences(s)}
+    assert changed == {("receipts", "amount"), ("receipts", "applied")}
+
+
 def test_purchase_payments_are_paid_only_once_approved(db, team, approvers, policy):
     number = _signed(db, team, approvers, policy, type="purchase", amount="80000")
     with db.write() as s:
@@ -292,8 +323,13 @@ def test_purchase_payments_are_paid_only_once_approved(db, team, approvers, poli
     assert paid["status"] == "paid" and done_on(db, m["id"]) == DAY
     from bizops.services import dbops
 
-    # The payment's allocation settles the milestone without a receipt: the check reads it.
+    # The payment's allocation settles the milestone without a receipt: the check reads it,
+    # and the log's replay knows the milestone was done by the payment.
     assert dbops.check(db).ok
+    from bizops.services import audit_replay
+
+    with db.read() as s:
+        assert [d.message for d in audit_replay.differences(s)] == []
     with db.read() as s:
         report = money.money_report(s, incoming=False, as_of=DAY)
     assert report["rows"][0]["received"] == Decimal("50000.00")

@@ -162,7 +162,7 @@ def pay_payment(
     if payment.milestone_id is not None:
         items = [i for i in items if i.key == payment.milestone_id]
     parts, _left = mr.allocate(payment.amount, items)
-    settle(session, parts=parts, day=day, actor=actor, source={"payment_id": payment.id})
+    done = settle(session, parts=parts, day=day, actor=actor, source={"payment_id": payment.id})
     row = payment_row(session, payment)
     record(
         session,
@@ -171,7 +171,7 @@ def pay_payment(
         "payment",
         payment.id or 0,
         before=before,
-        after=_audit_view(row),
+        after=_audit_view(row) | {"milestones_done": done},
     )
     return row
 

@@ -165,7 +165,12 @@ def close_money_request(session: Session, *, outcome: Outcome, actor: User, toda
         f"writeoff.{outcome.status}",
         "writeoff",
         writeoff.id or 0,
-        after={"status": status, "request": outcome.request_id, "milestones_done": done},
+        after={
+            "status": status,
+            "request": outcome.request_id,
+            "approved_on": writeoff.approved_on,
+            "milestones_done": done,
+        },
     )
 
 
