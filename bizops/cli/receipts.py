@@ -57,15 +57,9 @@ def import_(
 
     Example: bizops receipts import statement-2026-11.csv --dry-run
     """
-    from bizops.domain.errors import Invalid
-    from bizops.services.money import import_receipts
+    from bizops.services.money import import_receipts, parse_bank_map
 
-    pairs = {}
-    for item in mapping or []:
-        column, sep, target = item.partition("=")
-        if not sep or not column.strip() or not target.strip():
-            raise Invalid(_("--map: expected COLUMN=FIELD, got {item!r}").format(item=item))
-        pairs[column.strip()] = target.strip()
+    pairs = parse_bank_map(mapping or [])
     with state().write() as (session, actor):
         lines = import_receipts(
             session,
@@ -81,10 +75,14 @@ def import_(
         counts[line["status"]] = counts.get(line["status"], 0) + 1
     note(
         _("{recorded} recorded, {matched} matched (dry run), {unmatched} unmatched, "
+          "{ambiguous} matching two contracts, {invalid} invalid, {not_credit} not credits, "
           "{duplicate} already recorded.").format(
             recorded=counts.get("recorded", 0),
             matched=counts.get("matched", 0),
             unmatched=counts.get("unmatched", 0),
+            ambiguous=counts.get("ambiguous", 0),
+            invalid=counts.get("invalid", 0),
+            not_credit=counts.get("not_credit", 0),
             duplicate=counts.get("duplicate", 0),
         )
     )  # fmt: skip

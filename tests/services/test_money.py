@@ -405,6 +405,47 @@ def test_bank_import_matches_by_number_then_by_payer_and_is_idempotent(db, team,
     assert count_rows(db, Receipt) == 2
 
 
+def test_a_bank_dry_run_predicts_the_import_line_by_line(db, team, sale, tmp_path):
+    path = _statement(
+        tmp_path,
+        f"2026-11-20,100000,x,{sale['number']},R1",
+        f"2026-11-20,100000,x,{sale['number']},R1",  # the same reference again in the file
+        f"2026-11-21,30000,x,{sale['number']},R2",  # beyond what R1 leaves open
+        f"2026-11-21,100,x,{sale['number']},",  # no reference: could be recorded twice
+        f"2026-12-25,100,x,{sale['number']},R3",  # in the future
+    )
+    dry = _import(db, team, path, dry_run=True)
+    done = _import(db, team, path)
+    expected = ["matched", "duplicate", "invalid", "invalid", "invalid"]
+    assert [x["status"] for x in dry] == expected
+    assert [x["status"] for x in done] == ["recorded", *expected[1:]]
+    assert "--advance" in (done[2]["message"] or "") and "reference" in (done[3]["message"] or "")
+    again = _import(db, team, path)
+    assert [x["status"] for x in again][:2] == ["duplicate", "duplicate"]
+    assert count_rows(db, Receipt) == 1
+
+
+@pytest.mark.parametrize(
+    "specs, words",
+    [
+        (["流水=bank_ref", "流水=memo"], "mapped twice"),
+        (["收入=nonsense"], "unknown field"),
+        (["收入"], "is not SOURCE=FIELD"),
+    ],
+)
+def test_a_bank_map_that_cannot_be_meant_is_refused(specs, words):
+    with pytest.raises(Invalid, match=words):
+        money.parse_bank_map(specs)
+
+
+def test_a_bank_file_needs_its_reference_column(db, team, sale, tmp_path):
+    path = tmp_path / "no-ref.csv"
+    path.write_text("交易日期,贷方金额,摘要\n2026-11-20,100,x\n", "utf-8")
+    with pytest.raises(Invalid, match="bank_ref"):
+        _import(db, team, path)
+    assert count_rows(db, Receipt) == 0
+
+
 def test_a_bank_line_matching_two_contracts_records_nothing(
     db, team, sale, approvers, policy, tmp_path
 ):

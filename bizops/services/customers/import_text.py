@@ -134,10 +134,12 @@ def _guess(data: bytes, name: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def parse_map(specs: Iterable[str], fields: dict[str, str]) -> dict[str, str]:
+def parse_map(
+    specs: Iterable[str], fields: dict[str, str], *, example: str = "客户级别=grade"
+) -> dict[str, str]:
     """``--map SOURCE=FIELD`` options as {folded source column: field}. ``fields`` maps every
     accepted name of a field (folded) to the field; anything else is ``Invalid``, naming the
-    fields."""
+    fields (``example`` shows one)."""
     valid = ", ".join(dict.fromkeys(fields.values()))
     out: dict[str, str] = {}
     for spec in specs:
@@ -145,9 +147,9 @@ def parse_map(specs: Iterable[str], fields: dict[str, str]) -> dict[str, str]:
         source, target = source.strip(), target.strip()
         if not sep or not source or not target:
             raise Invalid(
-                _(
-                    "--map: {spec!r} is not SOURCE=FIELD (e.g. 客户级别=grade); fields: {valid}"
-                ).format(spec=spec, valid=valid)
+                _("--map: {spec!r} is not SOURCE=FIELD (e.g. {example}); fields: {valid}").format(
+                    spec=spec, valid=valid, example=example
+                )
             )
         field = fields.get(fold(target))
         if field is None:

@@ -21,7 +21,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bizops.services.money.bank_import import import_receipts, read_bank_file
+    from bizops.services.money.bank_import import (
+        import_receipts,
+        parse_bank_map,
+        read_bank_file,
+    )
     from bizops.services.money.common import Totals, outstanding_text, totals
     from bizops.services.money.invoices import (
         invoices_to_issue,
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 # Name -> the module it is defined in.
 _HOMES: dict[str, str] = {
     "import_receipts": "bizops.services.money.bank_import",
+    "parse_bank_map": "bizops.services.money.bank_import",
     "read_bank_file": "bizops.services.money.bank_import",
     "Totals": "bizops.services.money.common",
     "outstanding_text": "bizops.services.money.common",
@@ -104,6 +109,7 @@ __all__ = [
     "close_money_request",
     "invoices_to_issue",
     "import_receipts",
+    "parse_bank_map",
     "issue_invoice",
     "list_invoices",
     "list_payments",

@@ -30,6 +30,7 @@ from bizops.domain.money import parse_money
 from bizops.domain.text import fold, name_key
 from bizops.i18n import _
 from bizops.services.customers.import_files import decode_text
+from bizops.services.customers.import_text import parse_map
 from bizops.services.money.common import MONEY_STATES, open_items, require_finance, totals
 from bizops.services.money.receipts import add_receipt
 from bizops.services.views.money import BankLine
@@ -46,15 +47,40 @@ BANK_HEADERS: dict[str, tuple[str, ...]] = {
 _TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]*")
 
 
+def parse_bank_map(specs: list[str]) -> dict[str, str]:
+    """``--map COLUMN=FIELD`` options as {folded column: field}; an unknown field, or a column
+    mapped twice, is ``Invalid``."""
+    return parse_map(specs, {fold(f): f for f in BANK_HEADERS}, example="收款金额=amount")
+
+
 def _field_of(header: str, mapping: dict[str, str]) -> str | None:
     key = fold(header.strip())
-    for column, target in mapping.items():
-        if fold(column) == key:
-            return target
+    if key in mapping:
+        return mapping[key]
     for target, aliases in BANK_HEADERS.items():
         if key in {fold(a) for a in aliases}:
             return target
     return None
+
+
+def _fields(file: str, headers: list[str], mapping: dict[str, str]) -> list[str | None]:
+    """The field each column gives. A field mapped with --map is taken from that column only;
+    two columns a bank's names both give the same field is ``Invalid`` (say which with --map)."""
+    fields = [_field_of(h, mapping) for h in headers]
+    mapped = set(mapping.values())
+    for i, header in enumerate(headers):
+        if fields[i] in mapped and fold(header.strip()) not in mapping:
+            fields[i] = None
+    for target in BANK_HEADERS:
+        columns = [h for h, f in zip(headers, fields, strict=True) if f == target]
+        if len(columns) > 1:
+            raise Invalid(
+                _(
+                    "{file}: columns {columns} all read as {field}; say which one with "
+                    "--map COLUMN={field}"
+                ).format(file=file, columns=", ".join(columns), field=target)
+            )
+    return fields
 
 
 def _cells(path: Path) -> list[list[str]]:
@@ -80,8 +106,9 @@ def read_bank_file(path: Path, mapping: dict[str, str] | None = None) -> list[di
     rows = _cells(path)
     if not rows:
         raise Invalid(_("{file}: the file is empty").format(file=path.name))
-    fields = [_field_of(h, mapping or {}) for h in rows[0]]
-    missing = [f for f in ("date", "amount") if f not in fields]
+    fields = _fields(path.name, rows[0], mapping or {})
+    # The bank's reference is what makes a second import of the file record nothing twice.
+    missing = [f for f in ("date", "amount", "bank_ref") if f not in fields]
     if missing:
         raise Invalid(
             _(
@@ -161,8 +188,10 @@ def _line(raw: dict[str, str], status: str, **kw: Any) -> BankLine:
 
 
 def _one(
-    session: Session, book: _Book, raw: dict[str, str], actor: User, dry_run: bool, today: date
+    session: Session, book: _Book, raw: dict[str, str], actor: User, seen: set[str], today: date
 ) -> BankLine:
+    """What becomes of one line: recorded through ``add_receipt`` (in its own savepoint), or
+    why not."""
     try:
         day = parse_date(raw.get("date", ""), today, field=_("date"))
         value = parse_money(raw.get("amount", ""), field=_("amount"))
@@ -170,16 +199,29 @@ def _one(
         return _line(raw, "invalid", message=str(exc))
     if value <= 0:
         return _line(raw, "not_credit", date=day, amount=value)
-    ref = raw.get("bank_ref") or None
-    if ref and session.execute(select(col(Receipt.id)).where(col(Receipt.bank_ref) == ref)).first():
+    ref = raw.get("bank_ref") or ""
+    if not ref:
+        return _line(
+            raw,
+            "invalid",
+            date=day,
+            amount=value,
+            message=_(
+                "no bank reference: a line without one could be recorded twice; record it with "
+                "`bizops contract receipt add --ref`"
+            ),
+        )
+    if (
+        ref in seen
+        or session.execute(select(col(Receipt.id)).where(col(Receipt.bank_ref) == ref)).first()
+    ):
         return _line(raw, "duplicate", date=day, amount=value)
+    seen.add(ref)
     found = _candidates(session, book, raw, value)
     if len(found) != 1:
         return _line(
             raw, "ambiguous" if found else "unmatched", date=day, amount=value, candidates=found
         )
-    if dry_run:
-        return _line(raw, "matched", date=day, amount=value, contract=found[0])
     try:
         with session.begin_nested():
             row = add_receipt(
@@ -197,6 +239,48 @@ def _one(
     return _line(raw, "recorded", date=day, amount=value, contract=found[0], receipt=row["id"])
 
 
+def _ambiguous(session: Session, book: _Book, lines: list[dict[str, str]]) -> dict[str, list[str]]:
+    """The credits that could belong to two contracts as the books stand before the import,
+    by line: finance's call, so nothing is recorded until the file says which (a contract
+    number in the memo)."""
+    out = {}
+    for raw in lines:
+        try:
+            value = parse_money(raw.get("amount", ""), field=_("amount"))
+        except Invalid:
+            continue
+        found = _candidates(session, book, raw, value) if value > 0 else []
+        if len(found) > 1:
+            out[raw["line"]] = found
+    return out
+
+
+def _listed_ambiguous(raw: dict[str, str], found: list[str], today: date) -> BankLine:
+    try:
+        day: date | None = parse_date(raw.get("date", ""), today, field=_("date"))
+    except Invalid:
+        day = None
+    value = parse_money(raw.get("amount", ""), field=_("amount"))
+    return _line(raw, "ambiguous", date=day, amount=value, candidates=found)
+
+
+def _refuse(file: str, ambiguous: dict[str, list[str]]) -> Conflict:
+    return Conflict(
+        _(
+            "{file}: {count} line(s) match more than one contract; nothing was recorded: "
+            "{lines}; put the contract number in their memo (or record them with "
+            "`bizops contract receipt add`) and import again"
+        ).format(
+            file=file,
+            count=len(ambiguous),
+            lines="; ".join(
+                _("line {line}: {contracts}").format(line=line, contracts=", ".join(found))
+                for line, found in ambiguous.items()
+            ),
+        )
+    )
+
+
 def import_receipts(
     session: Session,
     *,
@@ -207,31 +291,28 @@ def import_receipts(
     today: date,
 ) -> list[BankLine]:
     """Match and (unless ``dry_run``) record a bank statement's credits; every line with
-    what became of it."""
+    what became of it. The dry run records every line as the real run would, in a savepoint
+    it then rolls back, so that what it lists is what the import will do (a line beyond
+    what is open, a reference repeated in the file, a date in the future)."""
     require_finance(actor, _("import receipts"))
     book = _book(session)
     lines = read_bank_file(path, mapping)
-    checked = [_one(session, book, raw, actor, True, today) for raw in lines]
-    if dry_run:
-        return checked
-    ambiguous = [line for line in checked if line["status"] == "ambiguous"]
-    if ambiguous:
-        # A credit that could belong to two contracts is finance's call: nothing is recorded
-        # until the file says which (a contract number in the memo).
-        raise Conflict(
-            _(
-                "{file}: {count} line(s) match more than one contract; nothing was recorded: "
-                "{lines}; put the contract number in their memo (or record them with "
-                "`bizops contract receipt add`) and import again"
-            ).format(
-                file=path.name,
-                count=len(ambiguous),
-                lines="; ".join(
-                    _("line {line}: {contracts}").format(
-                        line=a["line"], contracts=", ".join(a["candidates"])
-                    )
-                    for a in ambiguous
-                ),
-            )
-        )
-    return [_one(session, book, raw, actor, False, today) for raw in lines]
+    ambiguous = _ambiguous(session, book, lines)
+    if ambiguous and not dry_run:
+        raise _refuse(path.name, ambiguous)
+    seen: set[str] = set()
+    trial = session.begin_nested()
+    out = [
+        _listed_ambiguous(raw, ambiguous[raw["line"]], today)
+        if raw["line"] in ambiguous
+        else _one(session, book, raw, actor, seen, today)
+        for raw in lines
+    ]
+    if not dry_run:
+        trial.commit()
+        return out
+    trial.rollback()
+    for line in out:
+        if line["status"] == "recorded":
+            line["status"], line["receipt"] = "matched", None
+    return out
