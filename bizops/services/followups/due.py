@@ -219,34 +219,40 @@ def never_contacted_rows(
     automatic one or planned by hand for a date)."""
     if owner_ids is not None and not owner_ids:
         return []
-    due = col(FollowUp.due)
-    query = (
-        select(
-            col(Customer.id),
-            col(Customer.code),
-            col(Customer.name),
-            col(Customer.grade),
-            col(Customer.stage),
-            col(Customer.owner_id),
-            col(Customer.created_on),
-            due,
-        )
-        .select_from(Customer)
-        .join(FollowUp, col(FollowUp.customer_id) == col(Customer.id))
-        .where(
-            col(FollowUp.status) == OPEN,
-            col(Customer.last_contact_on).is_(None),
-            # A customer with a contract has been contacted, whatever was logged.
-            col(Customer.stage).not_in(("signed", "maintenance")),
-            col(Customer.archived_on).is_(None),
-            col(Customer.created_on) >= since,
-            col(Customer.created_on) <= today,
-        )
-        .order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
+    # Read from the customers (a few recent ones pass), each with its open follow-up's due
+    # date, rather than from every open follow-up to its customer: the same rows (one open
+    # follow-up per customer at most), without a look-up per open follow-up.
+    first_due = (
+        select(col(FollowUp.due))
+        .where(col(FollowUp.customer_id) == col(Customer.id), col(FollowUp.status) == OPEN)
+        .scalar_subquery()
+    )
+    recent = select(
+        col(Customer.id),
+        col(Customer.code),
+        col(Customer.name),
+        col(Customer.grade),
+        col(Customer.stage),
+        col(Customer.owner_id),
+        col(Customer.created_on),
+        first_due.label("due"),
+    ).where(
+        col(Customer.last_contact_on).is_(None),
+        # A customer with a contract has been contacted, whatever was logged.
+        col(Customer.stage).not_in(("signed", "maintenance")),
+        col(Customer.archived_on).is_(None),
+        col(Customer.created_on) >= since,
+        col(Customer.created_on) <= today,
     )
     if owner_ids is not None:
-        query = query.where(col(Customer.owner_id).in_(owner_ids))
-    query = _visible(session, query)
+        recent = recent.where(col(Customer.owner_id).in_(owner_ids))
+    found = _visible(session, recent).subquery("recent")
+    due = found.c.due
+    query = (
+        select(found)
+        .where(due.is_not(None))
+        .order_by(_urgency(due, today), found.c.grade, due, found.c.code)
+    )
     logins = _logins(session)
     return [
         {
@@ -260,7 +266,9 @@ def never_contacted_rows(
             "due": first_due,
             "days_overdue": max((today - first_due).days, 0),
         }
-        for cid, code, name, grd, stage, owner_id, created, first_due in session.execute(query)
+        for cid, code, name, grd, stage, owner_id, created, first_due in session.connection().execute(
+            query
+        )
     ]
 
 
