@@ -170,6 +170,47 @@ def _stream_json(reports: Iterable[DailyReport], output: Path | None) -> None:
         note(_("Wrote {path}").format(path=path))
 
 
+def _stream_text(reports: Iterable[DailyReport], fmt: str, output: Path | None) -> None:
+    """Reports as text, Markdown or HTML (the bytes of ``render_daily``), each written as the
+    document reaches it and dropped before the next is built; nothing at all without a
+    report."""
+    from itertools import chain
+
+    from bizops.cli.output import Target, check_output_path, note, open_text
+    from bizops.reports.render import stream_daily
+
+    items = iter(reports)
+    first = next(items, None)
+    if first is None:
+        return
+    everyone = chain((first,), items)
+    del first
+    path = None if output is None or str(output) == "-" else check_output_path(output)
+    with open_text(Target("text", path)) as stream:
+        pending: list[str] = []
+        for piece in stream_daily(everyone, fmt, today=state().today.isoformat()):
+            pending.append(piece)
+            if len(pending) >= 4096:  # the template's pieces are small: write them in runs
+                stream.write("".join(pending))
+                pending.clear()
+        stream.write("".join(pending))
+        stream.flush()
+    if path is not None:
+        note(_("Wrote {path}").format(path=path))
+
+
+def _stream(reports: Iterable[DailyReport], fmt: str, output: Path | None, *, quiet: bool) -> None:
+    """The reports in ``fmt``, each written as soon as it is built (``--quiet-if-empty``:
+    those with something to do)."""
+    from bizops.reports.daily import is_empty
+
+    wanted = (r for r in reports if not (quiet and is_empty(r)))
+    if fmt == "json":
+        _stream_json(wanted, output)
+    else:
+        _stream_text(wanted, fmt, output)
+
+
 # Why a report was not mailed, as the mailing service says it (kept in its log in English);
 # with --quiet-if-empty the first two are not worth a line.
 QUIET_REASONS = ("nothing to report", "already sent today")
@@ -314,9 +355,11 @@ def daily(
         built,
         actor,
     ):
-        if many and not send and format_for(fmt.value if fmt else None, output) == "json":
-            # The whole team's JSON, one report at a time: memory does not grow with it.
-            _stream_json((r for r in built if not (quiet_if_empty and is_empty(r))), output)
+        chosen = format_for(fmt.value if fmt else None, output)
+        if not send and (many or chosen != "json"):
+            # One report at a time, each written as it is built: memory does not grow with
+            # the team (one report as JSON is indented, below).
+            _stream(built, chosen, output, quiet=quiet_if_empty)
             return
         reports = list(built)
     shown = [r for r in reports if not is_empty(r)] if quiet_if_empty else reports

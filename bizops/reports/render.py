@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -67,15 +67,28 @@ def render_daily(reports: Sequence[DailyReport], fmt: str, *, today: str | None 
     """The reports as text, Markdown, HTML (one document) or JSON (one object per report)."""
     if fmt == "json":
         return json_text(reports)
+    day = today or (reports[0]["date"] if reports else "")
+    return "".join(stream_daily(reports, fmt, today=day))
+
+
+def stream_daily(reports: Iterable[DailyReport], fmt: str, *, today: str) -> Iterator[str]:
+    """``render_daily``'s text, Markdown or HTML in pieces, each report taken from ``reports``
+    only when the document reaches it: a caller who writes the pieces as they come holds one
+    report at a time, not the team's."""
     template = environment().get_template(f"daily.{_EXTENSIONS[fmt]}.j2")
-    text = template.render(
+    last = ""
+    for piece in template.generate(
         reports=reports,
         sections=(*SECTIONS, *NOTICE_SECTIONS),
         titles=SECTION_TITLES,
-        today=today or (reports[0]["date"] if reports else ""),
+        today=today,
         lang="zh-CN" if is_chinese() else "en",
-    )
-    return text if text.endswith("\n") else text + "\n"
+    ):
+        if piece:
+            last = piece
+            yield piece
+    if not last.endswith("\n"):
+        yield "\n"
 
 
 def json_text(value: Sequence[DailyReport] | DailyReport) -> str:

@@ -205,3 +205,28 @@ def test_a_late_log_schedules_the_next_follow_up_from_today(db, team, policy, to
     # (Friday 27 Nov) instead, +1 = Saturday -> Monday 30 Nov.
     r = _log(db, team["alice"], policy, today, added["code"], at="2026-11-24 10:00")
     assert r.next_due == date(2026, 11, 30)
+
+
+def test_last_contact_details_are_those_of_the_latest_contact_of_that_day(db, team, policy, today):
+    day = today - timedelta(days=30)
+    later = _add(db, team, policy, day, "Later Co")
+    _log(db, team["alice"], policy, today, later["code"], at="2026-11-27 08:00",
+         details=Details(purpose="first"))  # fmt: skip
+    _log(db, team["alice"], policy, today, later["code"], at="2026-11-27 09:00",
+         details=Details(place="second"))  # fmt: skip
+    bare = _add(db, team, policy, day, "Bare Co")
+    _log(db, team["alice"], policy, today, bare["code"], at="2026-11-26 10:00",
+         details=Details(purpose="yesterday"))  # fmt: skip
+    _log(db, team["alice"], policy, today, bare["code"], at="2026-11-27 09:00")
+    tied = _add(db, team, policy, day, "Tied Co")
+    for purpose in ("one", "two"):
+        _log(db, team["alice"], policy, today, tied["code"], at="2026-11-27 09:00",
+             details=Details(purpose=purpose))  # fmt: skip
+    never = _add(db, team, policy, day, "Never Co")
+    codes = [later["code"], bare["code"], tied["code"], never["code"], "NO-SUCH"]
+    with db.read() as s:
+        found = fs.last_contact_details(s, codes + codes)
+    assert found == {
+        later["code"]: {"purpose": None, "place": "second", "next_action": None},
+        tied["code"]: {"purpose": "two", "place": None, "next_action": None},
+    }

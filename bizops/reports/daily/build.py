@@ -8,7 +8,7 @@ person) and hands them over here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,7 @@ from bizops.reports.daily.contracts import milestone_section, notice_section
 from bizops.reports.daily.copies import copied_section
 from bizops.reports.daily.followups import followup_sections, new_customer_section
 from bizops.reports.daily.items import DailyReport, ReturnedItem, TeamSummary
-from bizops.reports.daily.money import money_sections
+from bizops.reports.daily.money import FINANCE, money_sections
 
 
 @dataclass(frozen=True)
@@ -75,42 +75,80 @@ def is_empty(report: Mapping[str, Any]) -> bool:
     return report["items"] == 0 and not (team and team["overdue"]) and not returned
 
 
+def _by(
+    rows: Sequence[Mapping[str, Any]], key: str, ids: Mapping[Any, int]
+) -> dict[int, list[Mapping[str, Any]]]:
+    """``rows`` by recipient id, by each row's ``key`` (a login or a user id, as ``ids``
+    has them); rows of no recipient are left out."""
+    out: dict[int, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        uid = ids.get(row[key])
+        if uid is not None:
+            out.setdefault(uid, []).append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class Sections:
-    """Every section of every recipient but the follow-ups, built once: what contracts,
-    approvals, receipts and new customers ask of each of them (the follow-ups, which grow
-    with the customers, are built one recipient at a time by ``report_for``)."""
+    """Every section but the follow-ups, for every recipient: the rows, read once for all of
+    them and grouped by recipient in one pass; each recipient's items are built with their
+    report (``report_for``) and dropped with it, so that no more than one recipient's items
+    are held at a time (the follow-ups, which grow with the customers, are read one
+    recipient at a time)."""
 
-    per: Mapping[str, PerUser[Any]]
-    returned: PerUser[ReturnedItem]
-    team: TeamSummary | None
-    teams: Mapping[int, TeamSummary]
+    rows: DailyRows
+    mine: Mapping[int, DailyRows]  # each recipient's share of the rows kept by owner
+    policy: Policy
+    today: date
 
     @classmethod
     def of(
         cls, *, recipients: Sequence[Recipient], policy: Policy, today: date, rows: DailyRows
     ) -> Sections:
         """From each section's rows (``rows.followups`` is not read)."""
+        logins = {r.login: r.id for r in recipients}
+        ids = {r.id: r.id for r in recipients}
+        new = _by(rows.new_customers, "owner", logins)
+        notices = _by(rows.notices, "owner_id", ids)
+        milestones = _by(rows.milestones, "owner_id", ids)
+        receipts = _by(rows.receipts, "owner", logins)
+        copies = _by(rows.copies, "login", logins)
+        returned = _by(rows.returned, "owner", logins)
+        mine = {
+            r.id: replace(
+                rows,
+                new_customers=new.get(r.id, ()),
+                notices=notices.get(r.id, ()),
+                milestones=milestones.get(r.id, ()),
+                receipts=rows.receipts if FINANCE in r.roles else receipts.get(r.id, ()),
+                copies=copies.get(r.id, ()),
+                returned=returned.get(r.id, ()),
+            )
+            for r in recipients
+        }
+        return cls(rows, mine, policy, today)
+
+    def items(self, r: Recipient) -> tuple[dict[str, list[Any]], list[ReturnedItem]]:
+        """``r``'s items of each section (by name) and what went back to the pool."""
+        rows, policy, today, only = self.mine[r.id], self.policy, self.today, [r]
         waiting, late = approval_sections(
-            rows.approvals, recipients=recipients, today=today, calendar=policy.calendar
+            rows.approvals, recipients=only, today=today, calendar=policy.calendar
         )
         receipts, invoices = money_sections(
-            rows.receipts, rows.invoices, recipients=recipients, today=today
+            rows.receipts, rows.invoices, recipients=only, today=today
         )
-        per: dict[str, PerUser[Any]] = {
-            "approvals_waiting": waiting,
-            "approvals_overdue": late,
-            "approvals_copied": copied_section(rows.copies, recipients=recipients, today=today),
-            "contracts_notice": notice_section(rows.notices, recipients=recipients, today=today),
-            "milestones": milestone_section(rows.milestones, recipients=recipients, today=today),
-            "new_customers": new_customer_section(
-                rows.new_customers, recipients=recipients, policy=policy, today=today
-            ),
-            "receipts_overdue": receipts,
-            "invoices_to_issue": invoices,
+        new = new_customer_section(rows.new_customers, recipients=only, policy=policy, today=today)
+        per: dict[str, list[Any]] = {
+            "approvals_waiting": waiting[r.id],
+            "approvals_overdue": late[r.id],
+            "approvals_copied": copied_section(rows.copies, recipients=only, today=today)[r.id],
+            "contracts_notice": notice_section(rows.notices, recipients=only, today=today)[r.id],
+            "milestones": milestone_section(rows.milestones, recipients=only, today=today)[r.id],
+            "new_customers": new[r.id],
+            "receipts_overdue": receipts[r.id],
+            "invoices_to_issue": invoices[r.id],
         }
-        returned = returned_section(rows.returned, recipients=recipients)
-        return cls(per, returned, rows.team, rows.teams)
+        return per, returned_section(rows.returned, recipients=only)[r.id]
 
 
 def report_for(
@@ -124,8 +162,10 @@ def report_for(
     """``r``'s report: their follow-ups (``followups.due_rows`` up to today; rows of other
     owners are left out) and their share of ``sections``."""
     overdue, due_today = followup_sections(followups, recipients=[r], policy=policy, today=today)
-    per = {"followups_overdue": overdue, "followups_due_today": due_today, **sections.per}
-    counts = {name: len(per[name][r.id]) for name in SECTIONS}
+    mine, returned = sections.items(r)
+    per = {"followups_overdue": overdue[r.id], "followups_due_today": due_today[r.id], **mine}
+    counts = {name: len(per[name]) for name in SECTIONS}
+    rows = sections.rows
     return {
         "user": r.login,
         "user_id": r.id,
@@ -135,18 +175,18 @@ def report_for(
         "date": today.isoformat(),
         "items": sum(counts.values()),
         "counts": counts,
-        "followups_overdue": overdue[r.id],
-        "followups_due_today": due_today[r.id],
-        "approvals_waiting": per["approvals_waiting"][r.id],
-        "approvals_overdue": per["approvals_overdue"][r.id],
-        "approvals_copied": per["approvals_copied"][r.id],
-        "contracts_notice": per["contracts_notice"][r.id],
-        "milestones": per["milestones"][r.id],
-        "new_customers": per["new_customers"][r.id],
-        "receipts_overdue": per["receipts_overdue"][r.id],
-        "invoices_to_issue": per["invoices_to_issue"][r.id],
-        "returned_to_pool": sections.returned[r.id],
-        "team": sections.teams.get(r.id, sections.team) if r.sees_team else None,
+        "followups_overdue": per["followups_overdue"],
+        "followups_due_today": per["followups_due_today"],
+        "approvals_waiting": per["approvals_waiting"],
+        "approvals_overdue": per["approvals_overdue"],
+        "approvals_copied": per["approvals_copied"],
+        "contracts_notice": per["contracts_notice"],
+        "milestones": per["milestones"],
+        "new_customers": per["new_customers"],
+        "receipts_overdue": per["receipts_overdue"],
+        "invoices_to_issue": per["invoices_to_issue"],
+        "returned_to_pool": returned,
+        "team": rows.teams.get(r.id, rows.team) if r.sees_team else None,
     }
 
 

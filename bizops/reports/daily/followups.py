@@ -29,6 +29,20 @@ _VERBS = {
 }
 
 
+# Where a customer's name goes in a sentence put together once for many rows: a character no
+# label, date or purpose holds (checked text refuses control characters); should one hold it
+# all the same, that sentence is put together the long way, name and all.
+_NAME = "\x00"
+
+
+class _Iso(dict[date, str]):
+    """``date.isoformat()`` of each date, worked out once."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
 class _Words:
     """The words every item repeats, worked out once per grade, stage or due date, not once
     per row (a team's report has tens of thousands of items and a few dozen of each)."""
@@ -39,8 +53,10 @@ class _Words:
         self.grades: dict[str, tuple[list[str], str, str]] = {}
         self.labels: dict[tuple[str, str], str] = {}
         self.dates: dict[date, str] = {}
+        self.days: dict[date, str] = _Iso()
+        self.sentences: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.what = _("{customer} ({grade}, {stage})")
-        self.action = _("{todo} — {when}; suggested: {channels}")
+        self.sentence = _("{todo} — {when}; suggested: {channels}")
 
     def __call__(self, grade: str) -> tuple[list[str], str, str]:
         """(the channels, "visit/phone", what to do by the first channel: "Visit {what}")."""
@@ -64,6 +80,36 @@ class _Words:
             found = self.dates[due] = when(due, self.today)
         return found
 
+    def action(self, row: Mapping[str, Any]) -> str:
+        """A follow-up's sentence (without its last contact's details). All but the customer's
+        name is the same for every row of one grade, stage, kind, purpose and due date: that
+        much is put together once, around a marker where the name goes, and each row only
+        puts its name in (the same text as putting the sentence together with the name)."""
+        key = (row["grade"], row["stage"], row["kind"], row["purpose"], row["due"])
+        found = self.sentences.get(key)
+        if found is None:
+            found = self.sentences[key] = tuple(self._sentence(row, _NAME).split(_NAME))
+        if len(found) == 2:
+            return found[0] + row["customer"] + found[1]
+        return self._sentence(row, row["customer"])  # no single place for the name
+
+    def _sentence(self, row: Mapping[str, Any], customer: str) -> str:
+        _channels, suggested, todo = self(row["grade"])
+        kind, stage = row["kind"], row["stage"]
+        what = self.what.format(
+            customer=customer,
+            grade=self.label("grade", row["grade"]),
+            stage=self.label("stage", stage),
+        )
+        if kind == "first_contact" and stage not in ("signed", "maintenance"):
+            # (A customer with a contract has been contacted, whatever its follow-up says.)
+            todo = _("Make first contact with {what}")
+        elif kind == "planned":
+            what = _("({purpose}) {what}").format(purpose=row["purpose"] or _("planned"), what=what)
+        return self.sentence.format(
+            todo=todo.format(what=what), when=self.when(row["due"]), channels=suggested
+        )
+
 
 def _details(details: Mapping[str, Any]) -> str:
     """The purpose, place and next action of a contact, in words: "purpose: ...; next: ..."."""
@@ -77,28 +123,15 @@ def _details(details: Mapping[str, Any]) -> str:
     )
 
 
-def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> FollowupItem:
-    channels, suggested, todo = words(row["grade"])
-    kind, purpose, due = row["kind"], row["purpose"], row["due"]
-    what = words.what.format(
-        customer=row["customer"],
-        grade=words.label("grade", row["grade"]),
-        stage=words.label("stage", row["stage"]),
-    )
-    if kind == "first_contact" and row["stage"] not in ("signed", "maintenance"):
-        # (A customer with a contract has been contacted, whatever its follow-up says.)
-        todo = _("Make first contact with {what}")
-    elif kind == "planned":
-        what = _("({purpose}) {what}").format(purpose=purpose or _("planned"), what=what)
-    overdue = row["days_overdue"]
+def _followup_item(row: Mapping[str, Any], words: _Words) -> FollowupItem:
+    channels = words(row["grade"])[0]
     last = row["last_contact"]
     details = row.get("last_details") or {}
-    action = words.action.format(
-        todo=todo.format(what=what), when=words.when(due), channels=suggested
-    )
+    action = words.action(row)
+    last_day = None if last is None else words.days[last]
     if details:
         action = _("{action}; last contact {day}: {details}").format(
-            action=action, day=last.isoformat() if last else "", details=_details(details)
+            action=action, day=last_day or "", details=_details(details)
         )
     return {
         "id": row["id"],
@@ -107,13 +140,13 @@ def _followup_item(row: Mapping[str, Any], words: _Words, today: date) -> Follow
         "grade": row["grade"],
         "stage": row["stage"],
         "owner": row["owner"],
-        "due": due.isoformat(),
-        "days_overdue": overdue,
-        "last_contact": last.isoformat() if last else None,
+        "due": words.days[row["due"]],
+        "days_overdue": row["days_overdue"],
+        "last_contact": last_day,
         "channel": channels[0],
         "channels": list(channels),
-        "kind": kind,
-        "purpose": purpose,
+        "kind": row["kind"],
+        "purpose": row["purpose"],
         "last_purpose": details.get("purpose"),
         "last_place": details.get("place"),
         "next_action": details.get("next_action"),
@@ -139,7 +172,7 @@ def followup_sections(
         if uid is None:
             continue
         section = overdue if row["due"] < today else due_today
-        section[uid].append(_followup_item(row, words, today))
+        section[uid].append(_followup_item(row, words))
     return overdue, due_today
 
 

@@ -83,11 +83,20 @@ def money_sections(
     issue: for finance."""
     overdue: PerUser[ReceiptOverdueItem] = per_user(recipients)
     to_issue: PerUser[InvoiceToIssueItem] = per_user(recipients)
-    receipt_items = [(row["owner"], _receipt_item(row, today)) for row in receipts]
-    invoice_items = [_invoice_item(row, today) for row in invoices]
+    # Each item is put into words once, when a recipient first needs it (the daily report
+    # asks for one recipient at a time: the owner's few, or everything for finance).
+    receipt_items: dict[int, ReceiptOverdueItem] = {}
+    invoice_items: list[InvoiceToIssueItem] | None = None
     for r in recipients:
         finance = FINANCE in r.roles
-        overdue[r.id] = [item for owner, item in receipt_items if finance or owner == r.login]
+        for n, row in enumerate(receipts):
+            if finance or row["owner"] == r.login:
+                item = receipt_items.get(n)
+                if item is None:
+                    item = receipt_items[n] = _receipt_item(row, today)
+                overdue[r.id].append(item)
         if finance:
+            if invoice_items is None:
+                invoice_items = [_invoice_item(row, today) for row in invoices]
             to_issue[r.id] = list(invoice_items)
     return overdue, to_issue

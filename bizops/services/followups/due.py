@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
 )
@@ -218,34 +219,40 @@ def never_contacted_rows(
     automatic one or planned by hand for a date)."""
     if owner_ids is not None and not owner_ids:
         return []
-    due = col(FollowUp.due)
-    query = (
-        select(
-            col(Customer.id),
-            col(Customer.code),
-            col(Customer.name),
-            col(Customer.grade),
-            col(Customer.stage),
-            col(Customer.owner_id),
-            col(Customer.created_on),
-            due,
-        )
-        .select_from(Customer)
-        .join(FollowUp, col(FollowUp.customer_id) == col(Customer.id))
-        .where(
-            col(FollowUp.status) == OPEN,
-            col(Customer.last_contact_on).is_(None),
-            # A customer with a contract has been contacted, whatever was logged.
-            col(Customer.stage).not_in(("signed", "maintenance")),
-            col(Customer.archived_on).is_(None),
-            col(Customer.created_on) >= since,
-            col(Customer.created_on) <= today,
-        )
-        .order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
+    # Read from the customers (a few recent ones pass), each with its open follow-up's due
+    # date, rather than from every open follow-up to its customer: the same rows (one open
+    # follow-up per customer at most), without a look-up per open follow-up.
+    first_due = (
+        select(col(FollowUp.due))
+        .where(col(FollowUp.customer_id) == col(Customer.id), col(FollowUp.status) == OPEN)
+        .scalar_subquery()
+    )
+    recent = select(
+        col(Customer.id),
+        col(Customer.code),
+        col(Customer.name),
+        col(Customer.grade),
+        col(Customer.stage),
+        col(Customer.owner_id),
+        col(Customer.created_on),
+        first_due.label("due"),
+    ).where(
+        col(Customer.last_contact_on).is_(None),
+        # A customer with a contract has been contacted, whatever was logged.
+        col(Customer.stage).not_in(("signed", "maintenance")),
+        col(Customer.archived_on).is_(None),
+        col(Customer.created_on) >= since,
+        col(Customer.created_on) <= today,
     )
     if owner_ids is not None:
-        query = query.where(col(Customer.owner_id).in_(owner_ids))
-    query = _visible(session, query)
+        recent = recent.where(col(Customer.owner_id).in_(owner_ids))
+    found = _visible(session, recent).subquery("recent")
+    due = found.c.due
+    query = (
+        select(found)
+        .where(due.is_not(None))
+        .order_by(_urgency(due, today), found.c.grade, due, found.c.code)
+    )
     logins = _logins(session)
     return [
         {
@@ -259,7 +266,9 @@ def never_contacted_rows(
             "due": first_due,
             "days_overdue": max((today - first_due).days, 0),
         }
-        for cid, code, name, grd, stage, owner_id, created, first_due in session.execute(query)
+        for cid, code, name, grd, stage, owner_id, created, first_due in session.connection().execute(
+            query
+        )
     ]
 
 
@@ -274,33 +283,36 @@ class ContactDetails(TypedDict):
 def last_contact_details(session: Session, codes: Sequence[str]) -> dict[str, ContactDetails]:
     """By customer code: the details of its latest interaction on the day of its last contact,
     for the customers given that have any (the daily report shows them beside the last
-    contact). One query per thousand customers."""
-    found: dict[str, tuple[Any, int, ContactDetails]] = {}
-    unique = sorted(set(codes))
-    for start in range(0, len(unique), 1000):
-        chunk = unique[start : start + 1000]
-        query = (
-            select(
-                col(Customer.code),
-                col(Interaction.at),
-                col(Interaction.id),
-                col(Interaction.purpose),
-                col(Interaction.place),
-                col(Interaction.next_action),
-            )
-            .select_from(Interaction)
-            .join(Customer, col(Customer.id) == col(Interaction.customer_id))
-            .where(
-                col(Customer.code).in_(chunk),
-                col(Interaction.on) == col(Customer.last_contact_on),
-            )
+    contact). One query per thousand customers; the database picks each customer's latest
+    interaction of that day (newest first on its (customer, time) index, so it reads one or
+    two of them, not the customer's whole history) and hands back only those with details."""
+    latest = inspect(Interaction).local_table.alias("latest").c
+    newest = (
+        select(latest.id)
+        .where(
+            latest.customer_id == col(Customer.id),
+            latest.on == col(Customer.last_contact_on),
         )
-        for code, at, iid, purpose, place, then in session.execute(query):
-            key = (at, iid)
-            if code not in found or key > found[code][:2]:
-                found[code] = (at, iid, {"purpose": purpose, "place": place, "next_action": then})
-    return {
-        code: details
-        for code, (_at, _id, details) in found.items()
-        if any(value is not None for value in details.values())
-    }
+        .order_by(latest.at.desc(), latest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    purpose, place, then = (
+        col(Interaction.purpose),
+        col(Interaction.place),
+        col(Interaction.next_action),
+    )
+    query = (
+        select(col(Customer.code), purpose, place, then)
+        .select_from(Customer)
+        .join(Interaction, col(Interaction.id) == newest)
+        .where(or_(purpose.is_not(None), place.is_not(None), then.is_not(None)))
+    )
+    found: dict[str, ContactDetails] = {}
+    unique = sorted(set(codes))
+    connection = session.connection()
+    for start in range(0, len(unique), 1000):
+        chunk = query.where(col(Customer.code).in_(unique[start : start + 1000]))
+        for code, why, where, next_step in connection.execute(chunk):
+            found[code] = {"purpose": why, "place": where, "next_action": next_step}
+    return found
