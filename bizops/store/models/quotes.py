@@ -1,18 +1,17 @@
 """Products with their prices, and quotations (报价单) with their lines."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from bizops.store.models.table import Table
 from bizops.store.types import Money
 
 
-class Product(SQLModel, table=True):
+class Product(Table, table=True):
     __tablename__ = "products"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,7 +29,7 @@ class Product(SQLModel, table=True):
     created_on: date = Field(nullable=False)
 
 
-class Quote(SQLModel, table=True):
+class Quote(Table, table=True):
     __tablename__ = "quotes"
     __table_args__ = (Index("ix_quotes_status", "status"),)
 
@@ -62,7 +61,7 @@ class Quote(SQLModel, table=True):
     contract_number: str | None = Field(default=None, sa_column=Column(String(40)))
 
 
-class QuoteLine(SQLModel, table=True):
+class QuoteLine(Table, table=True):
     __tablename__ = "quote_lines"
 
     id: int | None = Field(default=None, primary_key=True)
