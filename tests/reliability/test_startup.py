@@ -160,7 +160,7 @@ _RECORDS = {"customer_records", "contract_records", "seals"}
 MODELS: dict[tuple[str, ...], tuple[set[str], set[str]]] = {
     ("--as", "alice", "followups", "due"): (
         {"core", "customers", "followups"},
-        _RECORDS | {"contracts", "money", "quotes", "approvals", "templates"},
+        _RECORDS | {"contracts", "money", "quotes", "quote_lines", "approvals", "templates"},
     ),
     ("--as", "alice", "customer", "show", "C0001"): (
         {"core", "customers", "customer_records", "followups"},
@@ -168,7 +168,7 @@ MODELS: dict[tuple[str, ...], tuple[set[str], set[str]]] = {
     ),
     ("--as", "mia", "approval", "pending"): (
         {"core", "approvals"},
-        _RECORDS | {"followups", "templates"},
+        _RECORDS | {"followups", "templates", "quote_lines"},
     ),
     ("--as", "fay", "report", "receivables", "--format", "json"): (
         {"core", "contracts", "money"},

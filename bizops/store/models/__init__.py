@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.needs import NeedsRecord
-    from bizops.store.models.quotes import Product, Quote, QuoteLine
+    from bizops.store.models.quote_lines import Product, QuoteLine
+    from bizops.store.models.quotes import Quote
     from bizops.store.models.reports import ReportDelivery
     from bizops.store.models.seals import Seal
     from bizops.store.models.templates import TemplateVersion
@@ -46,6 +47,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "contract_records": ("contracts",),
     "money": ("contracts",),
     "quotes": ("core", "customers"),
+    "quote_lines": ("quotes",),
     "needs": ("core", "customers"),
     "approvals": ("contracts", "money", "quotes"),
     "seals": ("contracts",),
@@ -83,9 +85,9 @@ _HOMES: dict[str, str] = {
     "Interaction": "followups",
     "ReportDelivery": "reports",
     "NeedsRecord": "needs",
-    "Product": "quotes",
+    "Product": "quote_lines",
     "Quote": "quotes",
-    "QuoteLine": "quotes",
+    "QuoteLine": "quote_lines",
     "TemplateVersion": "templates",
 }
 
