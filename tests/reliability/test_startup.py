@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -136,7 +137,66 @@ STARTUP: dict[tuple[str, ...], set[str]] = {
     ("--as", "mia", "approval", "pending"): NOT_FOR_READS
     | NOT_AT_START
     | {"bizops.services.templates", "bizops.services.quotes", "bizops.documents"},
+    # The receivables read the money tables, and none of the other money services.
+    ("--as", "fay", "report", "receivables", "--format", "json"): (
+        NOT_FOR_READS - {"bizops.services.money"}
+    )
+    | NOT_AT_START
+    | NOT_CONTRACTS
+    | {
+        "bizops.services.approvals",
+        "bizops.services.money.bank_import",
+        "bizops.services.money.invoices",
+        "bizops.services.money.receipts",
+        "bizops.reports.daily",
+    },
 }
+
+# The model modules each command builds, and those it must not: a table's model costs its
+# command start-up time (a pydantic model and a SQLAlchemy mapper), so a command builds only
+# the tables it reads (bizops.store.models loads them by area, with importlib, which
+# `python -X importtime` does not log: these are read from sys.modules).
+_RECORDS = {"customer_records", "contract_records", "seals"}
+MODELS: dict[tuple[str, ...], tuple[set[str], set[str]]] = {
+    ("--as", "alice", "followups", "due"): (
+        {"core", "customers", "followups"},
+        _RECORDS | {"contracts", "money", "quotes", "quote_lines", "approvals", "templates"},
+    ),
+    ("--as", "alice", "customer", "show", "C0001"): (
+        {"core", "customers", "customer_records", "followups"},
+        {"contract_records", "seals", "quotes", "approvals", "templates"},
+    ),
+    ("--as", "mia", "approval", "pending"): (
+        {"core", "approvals"},
+        _RECORDS | {"followups", "templates", "quote_lines"},
+    ),
+    ("--as", "fay", "report", "receivables", "--format", "json"): (
+        {"core", "contracts", "money"},
+        _RECORDS | {"followups", "quotes", "approvals", "templates", "needs", "reports"},
+    ),
+}
+
+
+def _models_loaded(*args: str) -> tuple[set[str], list[str]]:
+    """The model modules `bizops *args` loaded, and the table models whose pydantic schema
+    it built."""
+    code = (
+        "import json, sys\n"
+        f"sys.argv = ['bizops', *{list(args)!r}]\n"
+        "from bizops.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "from bizops.store.models.table import Table\n"
+        "prefix = 'bizops.store.models.'\n"
+        "loaded = [m[len(prefix):] for m in sys.modules if m.startswith(prefix)]\n"
+        "complete = [t.__name__ for t in Table.__subclasses__() if t.__pydantic_complete__]\n"
+        "sys.stderr.write(json.dumps([loaded, complete]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    loaded, complete = json.loads(proc.stderr.strip().splitlines()[-1])
+    return set(loaded), complete
 
 
 @pytest.mark.slow
@@ -171,6 +231,12 @@ def test_startup_of_the_interactive_commands(cli_admin) -> None:  # type: ignore
         args = tuple(number if arg == "CONTRACT" else arg for arg in args)
         names = imported_module_names(*args)
         assert not names & excluded, (args, sorted(names & excluded))
+    for args, (needed, unbuilt) in MODELS.items():
+        loaded, complete = _models_loaded(*args)
+        assert needed <= loaded, (args, sorted(needed - loaded))
+        assert not loaded & unbuilt, (args, sorted(loaded & unbuilt))
+        # Table models defer their pydantic schema: a command that validates none builds none.
+        assert not complete, (args, complete)
 
 
 def _help(*args: str, columns: str = "100") -> tuple[str, set[str]]:

@@ -354,6 +354,30 @@ def test_receivables_age_on_fixed_dates(db, team, sale):
     assert department[0]["outstanding"] == Decimal("110000.00")
 
 
+def test_dso_divides_what_is_billed_and_unpaid_by_what_was_invoiced_in_the_window(db, team, sale):
+    """DSO = invoiced and not received / invoiced in the last 90 days x 90: an invoice issued
+    before the window counts as billed, not in the window."""
+    for amount, number, on in (("40000", "0001", "2026-06-01"), ("50000", "0002", "2026-11-01")):
+        with db.write() as s:
+            inv = money.request_invoice(
+                s, actor=team["alice"], ref=sale["number"], amount=amount, type="normal", today=DAY
+            )
+            money.issue_invoice(
+                s, actor=team["fay"], ref=inv["id"], number=number, on=on, tax_rate="13%", today=DAY
+            )
+    receipt(db, team, sale["number"], "30000", on="2026-11-10")
+    with db.read() as s:
+        report = money.money_report(s, as_of=DAY)
+        before = money.money_report(s, as_of=date(2026, 7, 1))
+    (row,) = report["rows"]
+    assert row["invoiced"] == Decimal("90000.00") and row["received"] == Decimal("30000.00")
+    # (90000 - 30000) / 50000 (only the second invoice is within 90 days) x 90
+    assert {t["dso"] for t in report["totals"]} == {Decimal("108.0")}
+    # On 2026-07-01 only the first invoice was issued, within the window, nothing received.
+    assert before["rows"][0]["invoiced"] == Decimal("40000.00")
+    assert {t["dso"] for t in before["totals"]} == {Decimal("90.0")}
+
+
 def test_db_check_finds_money_that_does_not_add_up(db, team, sale):
     from bizops.services import dbops
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, and_, case, func, or_, select, type_coerce
 from sqlmodel import Session, col
 
 from bizops.domain import money_rules as mr
@@ -82,14 +82,28 @@ def _scope(
 
 
 def _by_contract(session: Session, column: Any, contract_col: Any, *where: Any) -> dict[int, int]:
+    return {cid: sums[0] for cid, sums in _sums(session, (column,), contract_col, *where).items()}
+
+
+def _sums(
+    session: Session, columns: tuple[Any, ...], contract_col: Any, *where: Any
+) -> dict[int, tuple[int, ...]]:
+    """Per contract, the sum in cents of each of ``columns`` (a missing sum is 0): the sums
+    of one table are read in one query."""
     rows = (
         session.connection()
         .execute(
-            select(contract_col, _cents(func.sum(column))).where(*where).group_by(contract_col)
+            select(contract_col, *(_cents(func.sum(c)) for c in columns))
+            .where(*where)
+            .group_by(contract_col)
         )
         .all()
     )
-    return {int(cid): int(total) for cid, total in rows if total is not None}
+    return {int(row[0]): tuple(int(total or 0) for total in row[1:]) for row in rows}
+
+
+def _split(sums: dict[int, tuple[int, ...]], at: int) -> dict[int, int]:
+    return {cid: figures[at] for cid, figures in sums.items() if figures[at]}
 
 
 def _issued_by(day: date) -> Any:
@@ -158,23 +172,24 @@ class _Figures:
         window = as_of - timedelta(days=mr.DSO_WINDOW_DAYS)
         self.received: dict[int, int]
         if incoming:
-            self.invoiced = _by_contract(
-                session, col(Invoice.amount), inv, col(inv).in_(scope), _issued_by(as_of)
-            )
-            self.window = _by_contract(
+            # What was invoiced, and the part of it issued in the DSO window, in one query.
+            invoiced = _sums(
                 session,
-                col(Invoice.amount),
+                (col(Invoice.amount), case((col(Invoice.issued_on) > window, col(Invoice.amount)))),
                 inv,
                 col(inv).in_(scope),
                 _issued_by(as_of),
-                col(Invoice.issued_on) > window,
             )
+            self.invoiced, self.window = _split(invoiced, 0), _split(invoiced, 1)
             rec = Receipt.contract_id
-            on = col(Receipt.received_on) <= as_of
-            self.received = _by_contract(
-                session, col(Receipt.applied), rec, col(rec).in_(scope), on
+            received = _sums(
+                session,
+                (col(Receipt.applied), col(Receipt.advance)),
+                rec,
+                col(rec).in_(scope),
+                col(Receipt.received_on) <= as_of,
             )
-            self.advance = _by_contract(session, col(Receipt.advance), rec, col(rec).in_(scope), on)
+            self.received, self.advance = _split(received, 0), _split(received, 1)
             self.written_off = _by_contract(
                 session,
                 col(WriteOff.amount),

@@ -1,8 +1,11 @@
-"""Every table of bizops, one module per area, each loaded the first time a model of it is
-asked for (``from bizops.store.models import FollowUp``).
+"""Every table of bizops, in small modules by area, each loaded the first time a model of it
+is asked for (``from bizops.store.models import FollowUp``).
 
-Building the models is most of a command's start-up, so a command pays only for the tables
-it uses: `followups due` builds users, customers and follow-ups, not contracts or approvals.
+Building the models is a good part of a command's start-up, so a command pays only for the
+tables it uses: `followups due` builds users, customers and follow-ups, not contacts,
+contracts or approvals; `report receivables` builds contracts, milestones and the money
+tables, not a contract's notes and drafts. Each model defers its pydantic schema (see
+``table.Table``).
 A module is loaded after the modules whose tables its foreign keys name, so that SQLAlchemy
 can resolve them. ``all_tables()`` loads every module: Alembic and whatever walks the whole
 schema call it.
@@ -17,35 +20,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from bizops.store.models.approvals import (
-        Absence,
-        ApprovalCopy,
-        ApprovalRequest,
-        ApprovalStep,
-        Seal,
-    )
-    from bizops.store.models.contracts import (
-        Amendment,
-        Attachment,
-        Contract,
-        ContractNote,
-        Dispute,
-        Draft,
-        Milestone,
-    )
+    from bizops.store.models.approvals import Absence, ApprovalCopy, ApprovalRequest, ApprovalStep
+    from bizops.store.models.contract_records import Attachment, ContractNote, Dispute, Draft
+    from bizops.store.models.contracts import Amendment, Contract, Milestone
     from bizops.store.models.core import AuditChain, AuditEvent, Counter, PolicyVersion, User
-    from bizops.store.models.customers import (
-        Contact,
-        Customer,
-        CustomerTag,
-        PoolMove,
-        StageChange,
-    )
+    from bizops.store.models.customer_records import Contact, CustomerTag, PoolMove, StageChange
+    from bizops.store.models.customers import Customer
     from bizops.store.models.followups import FollowUp, Interaction
     from bizops.store.models.money import Allocation, Invoice, Payment, Receipt, WriteOff
     from bizops.store.models.needs import NeedsRecord
-    from bizops.store.models.quotes import Product, Quote, QuoteLine
+    from bizops.store.models.quote_lines import Product, QuoteLine
+    from bizops.store.models.quotes import Quote
     from bizops.store.models.reports import ReportDelivery
+    from bizops.store.models.seals import Seal
     from bizops.store.models.templates import TemplateVersion
 
 # Each module, and the modules holding the tables its foreign keys point to.
@@ -53,27 +40,31 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "core": (),
     "templates": (),
     "customers": ("core",),
+    "customer_records": ("core", "customers"),
     "followups": ("core", "customers"),
     "reports": ("core",),
     "contracts": ("core", "customers"),
+    "contract_records": ("contracts",),
     "money": ("contracts",),
     "quotes": ("core", "customers"),
+    "quote_lines": ("quotes",),
     "needs": ("core", "customers"),
     "approvals": ("contracts", "money", "quotes"),
+    "seals": ("contracts",),
 }
 
 _HOMES: dict[str, str] = {
     "Absence": "approvals",
     "ApprovalCopy": "approvals",
-    "Seal": "approvals",
+    "Seal": "seals",
     "ApprovalRequest": "approvals",
     "ApprovalStep": "approvals",
     "Amendment": "contracts",
-    "Attachment": "contracts",
+    "Attachment": "contract_records",
     "Contract": "contracts",
-    "ContractNote": "contracts",
-    "Dispute": "contracts",
-    "Draft": "contracts",
+    "ContractNote": "contract_records",
+    "Dispute": "contract_records",
+    "Draft": "contract_records",
     "Milestone": "contracts",
     "Allocation": "money",
     "AuditChain": "core",
@@ -85,18 +76,18 @@ _HOMES: dict[str, str] = {
     "Counter": "core",
     "User": "core",
     "PolicyVersion": "core",
-    "PoolMove": "customers",
-    "Contact": "customers",
+    "PoolMove": "customer_records",
+    "Contact": "customer_records",
     "Customer": "customers",
-    "CustomerTag": "customers",
-    "StageChange": "customers",
+    "CustomerTag": "customer_records",
+    "StageChange": "customer_records",
     "FollowUp": "followups",
     "Interaction": "followups",
     "ReportDelivery": "reports",
     "NeedsRecord": "needs",
-    "Product": "quotes",
+    "Product": "quote_lines",
     "Quote": "quotes",
-    "QuoteLine": "quotes",
+    "QuoteLine": "quote_lines",
     "TemplateVersion": "templates",
 }
 

@@ -1,18 +1,17 @@
 """Approval requests: the matrix rule and chain snapshotted at submission."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from bizops.store.models.table import Table
 from bizops.store.types import Money
 
 
-class ApprovalRequest(SQLModel, table=True):
+class ApprovalRequest(Table, table=True):
     __tablename__ = "approval_requests"
     __table_args__ = (Index("ix_approval_requests_status", "status"),)
 
@@ -60,7 +59,7 @@ class ApprovalRequest(SQLModel, table=True):
     draft: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
-class ApprovalStep(SQLModel, table=True):
+class ApprovalStep(Table, table=True):
     __tablename__ = "approval_steps"
     __table_args__ = (Index("ix_approval_steps_role_status", "role", "status"),)
 
@@ -84,7 +83,7 @@ class ApprovalStep(SQLModel, table=True):
     added_by: str | None = Field(default=None, sa_column=Column(String(64)))
 
 
-class ApprovalCopy(SQLModel, table=True):
+class ApprovalCopy(Table, table=True):
     """Someone copied on a request (抄送): informed in their daily report, not deciding."""
 
     __tablename__ = "approval_copies"
@@ -99,7 +98,7 @@ class ApprovalCopy(SQLModel, table=True):
     added_on: date = Field(nullable=False)
 
 
-class Absence(SQLModel, table=True):
+class Absence(Table, table=True):
     """A user out of office: their approval steps go to the delegate from ``starts`` to
     ``ends`` (both included)."""
 
@@ -112,19 +111,3 @@ class Absence(SQLModel, table=True):
     delegate: str = Field(sa_column=Column(String(64), nullable=False))
     created_by: str = Field(sa_column=Column(String(64), nullable=False))
     created_on: date = Field(nullable=False)
-
-
-class Seal(SQLModel, table=True):
-    """The seal register (用印登记): each use of a company seal on a contract."""
-
-    __tablename__ = "seals"
-
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
-    )
-    seal: str = Field(sa_column=Column(String(16), nullable=False))  # contract | company
-    copies: int = Field(nullable=False)
-    draft_sha256: str | None = Field(default=None, sa_column=Column(String(64)))
-    sealed_on: date = Field(nullable=False)
-    sealed_by: str = Field(sa_column=Column(String(64), nullable=False))

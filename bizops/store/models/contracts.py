@@ -1,18 +1,17 @@
-"""Contracts and everything around them."""
-
-from __future__ import annotations
+"""Contracts, their milestones and amendments (what money and approvals refer to)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field
 
+from bizops.store.models.table import Table
 from bizops.store.types import Money
 
 
-class Contract(SQLModel, table=True):
+class Contract(Table, table=True):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_status", "status"),
@@ -58,19 +57,7 @@ class Contract(SQLModel, table=True):
     created_at: datetime = Field(nullable=False)
 
 
-class ContractNote(SQLModel, table=True):
-    __tablename__ = "contract_notes"
-
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
-    )
-    at: datetime = Field(nullable=False)
-    actor: str = Field(sa_column=Column(String(64), nullable=False))
-    text: str = Field(sa_column=Column(Text, nullable=False))
-
-
-class Amendment(SQLModel, table=True):
+class Amendment(Table, table=True):
     __tablename__ = "amendments"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,7 +76,7 @@ class Amendment(SQLModel, table=True):
     applied_on: date | None = Field(default=None)
 
 
-class Milestone(SQLModel, table=True):
+class Milestone(Table, table=True):
     __tablename__ = "milestones"
     __table_args__ = (Index("ix_milestones_open_due", "done_on", "due"),)
 
@@ -103,56 +90,3 @@ class Milestone(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     done_on: date | None = Field(default=None)
     done_by: str | None = Field(default=None, sa_column=Column(String(64)))
-
-
-class Dispute(SQLModel, table=True):
-    __tablename__ = "disputes"
-
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
-    )
-    summary: str = Field(sa_column=Column(Text, nullable=False))
-    # open | resolved
-    status: str = Field(sa_column=Column(String(12), nullable=False))
-    opened_on: date = Field(nullable=False)
-    opened_by: str = Field(sa_column=Column(String(64), nullable=False))
-    resolution: str | None = Field(default=None, sa_column=Column(Text))
-    resolved_on: date | None = Field(default=None)
-    resolved_by: str | None = Field(default=None, sa_column=Column(String(64)))
-
-
-class Attachment(SQLModel, table=True):
-    __tablename__ = "attachments"
-
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
-    )
-    kind: str = Field(sa_column=Column(String(12), nullable=False))
-    filename: str = Field(sa_column=Column(String(300), nullable=False))
-    sha256: str = Field(sa_column=Column(String(64), nullable=False, index=True))
-    size: int = Field(nullable=False)
-    # Where the copy lives next to a SQLite database; PostgreSQL keeps the bytes in `content`.
-    stored_path: str | None = Field(default=None, sa_column=Column(String(500)))
-    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
-    added_on: date = Field(nullable=False)
-    added_by: str = Field(sa_column=Column(String(64), nullable=False))
-
-
-class Draft(SQLModel, table=True):
-    """A rendered draft: which template version, with which values, and its hash."""
-
-    __tablename__ = "drafts"
-
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
-    )
-    template_name: str = Field(sa_column=Column(String(100), nullable=False))
-    template_version: int = Field(nullable=False)
-    format: str = Field(sa_column=Column(String(8), nullable=False))
-    sha256: str = Field(sa_column=Column(String(64), nullable=False))
-    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_on: date = Field(nullable=False)
-    created_by: str = Field(sa_column=Column(String(64), nullable=False))

@@ -1,17 +1,16 @@
 """Users, the audit log and named counters."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Column, Index, Integer, LargeBinary, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from bizops.store.models.table import Table
 from bizops.store.types import Money
 
 
-class User(SQLModel, table=True):
+class User(Table, table=True):
     __tablename__ = "users"
     __table_args__ = (Index("uq_users_db_login", "db_login", unique=True),)
 
@@ -37,7 +36,7 @@ class User(SQLModel, table=True):
         return role in self.role_list
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(Table, table=True):
     """Append-only; each event carries the hash of the one before it."""
 
     __tablename__ = "audit_events"
@@ -63,7 +62,7 @@ class AuditEvent(SQLModel, table=True):
     db_login: str | None = Field(default=None, sa_column=Column(String(63)))
 
 
-class AuditChain(SQLModel, table=True):
+class AuditChain(Table, table=True):
     """One row: where the keyed chain starts, and (PostgreSQL only) its key.
 
     Events with ``id <= keyed_after`` were written before the chain was keyed and keep their
@@ -80,7 +79,7 @@ class AuditChain(SQLModel, table=True):
     key: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
-class Counter(SQLModel, table=True):
+class Counter(Table, table=True):
     """Named sequences (customer codes, contract numbers per year), advanced inside writes."""
 
     __tablename__ = "counters"
@@ -89,7 +88,7 @@ class Counter(SQLModel, table=True):
     value: int = Field(default=0, nullable=False)
 
 
-class PolicyVersion(SQLModel, table=True):
+class PolicyVersion(Table, table=True):
     """One version of the department policy; the highest version is in force.
 
     ``data`` is the whole policy (the shipped defaults with the department's changes merged

@@ -1,11 +1,11 @@
 """Follow-ups (one open per active customer) and the interactions that close them."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from bizops.store.models.table import Table
 
 # The two partial indexes below cover only the open follow-ups (``WHERE status = 'open'``):
 # the migrations create them so (0002_customers). The predicate is not repeated here as
@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 OPEN_ONLY = "status = 'open'"
 
 
-class FollowUp(SQLModel, table=True):
+class FollowUp(Table, table=True):
     __tablename__ = "followups"
     __table_args__ = (
         # Follow-ups by status and due date (any status).
@@ -51,7 +51,7 @@ class FollowUp(SQLModel, table=True):
     snooze_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
-class Interaction(SQLModel, table=True):
+class Interaction(Table, table=True):
     __tablename__ = "interactions"
     __table_args__ = (Index("ix_interactions_customer_at", "customer_id", "at"),)
 

@@ -1,18 +1,17 @@
 """Money in and out of contracts: invoices, receipts, purchase payments, write-offs, and how
 each amount is spread over the payment milestones."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Numeric, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from bizops.store.models.table import Table
 from bizops.store.types import Money
 
 
-class Invoice(SQLModel, table=True):
+class Invoice(Table, table=True):
     """An invoice request (开票申请) by the owner; finance issues it with its number."""
 
     __tablename__ = "invoices"
@@ -42,7 +41,7 @@ class Invoice(SQLModel, table=True):
     void_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
-class Receipt(SQLModel, table=True):
+class Receipt(Table, table=True):
     """Money received on a contract (回款). ``amount`` is in the contract's currency;
     ``applied`` counts against the contract, ``advance`` (预收) is beyond what was open."""
 
@@ -68,7 +67,7 @@ class Receipt(SQLModel, table=True):
     recorded_by: str = Field(sa_column=Column(String(64), nullable=False))
 
 
-class Payment(SQLModel, table=True):
+class Payment(Table, table=True):
     """A payment on a purchase contract: requested, approved through the matrix, paid."""
 
     __tablename__ = "payments"
@@ -93,7 +92,7 @@ class Payment(SQLModel, table=True):
     bank_ref: str | None = Field(default=None, sa_column=Column(String(80)))
 
 
-class WriteOff(SQLModel, table=True):
+class WriteOff(Table, table=True):
     """Money given up on a sales contract (核销), approved through the matrix."""
 
     __tablename__ = "writeoffs"
@@ -111,7 +110,7 @@ class WriteOff(SQLModel, table=True):
     approved_on: date | None = Field(default=None)
 
 
-class Allocation(SQLModel, table=True):
+class Allocation(Table, table=True):
     """The part of a receipt, payment or write-off that settles one payment milestone."""
 
     __tablename__ = "allocations"

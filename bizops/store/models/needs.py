@@ -1,15 +1,15 @@
 """Needs analysis (需求分析): a customer's dated answer sets to a needs framework."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from bizops.store.models.table import Table
 
 
-class NeedsRecord(SQLModel, table=True):
+class NeedsRecord(Table, table=True):
     __tablename__ = "needs_records"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,15 +5,15 @@
 retries) or ``uncertain`` (the connection died after the message went out: not resent
 without ``--force``)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from bizops.store.models.table import Table
 
 
-class ReportDelivery(SQLModel, table=True):
+class ReportDelivery(Table, table=True):
     __tablename__ = "report_deliveries"
     __table_args__ = (UniqueConstraint("user_id", "day", name="uq_report_delivery_user_day"),)
 

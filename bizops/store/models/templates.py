@@ -1,15 +1,15 @@
 """Template versions added by users; the built-in library lives in the package."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from bizops.store.models.table import Table
 
 
-class TemplateVersion(SQLModel, table=True):
+class TemplateVersion(Table, table=True):
     __tablename__ = "template_versions"
     __table_args__ = (UniqueConstraint("name", "version", name="uq_template_name_version"),)
 
