@@ -247,6 +247,23 @@ def test_completing_with_money_outstanding_needs_a_write_off(db, team, sale, pol
         contracts.complete_contract(s, actor=team["alice"], ref=number, today=DAY)
 
 
+def test_a_write_off_overtaken_by_a_receipt_is_not_approved(db, team, sale, policy):
+    number = sale["number"]
+    receipt(db, team, number, "110000")
+    with db.write() as s:
+        wo = money.request_writeoff(
+            s, actor=team["alice"], ref=number, amount="10000", reason="x", policy=policy, today=DAY
+        )
+    receipt(db, team, number, "10000")  # the customer paid after all
+    _decide(db, "fay", wo["request"], policy)
+    with pytest.raises(Conflict, match="still outstanding"):
+        _decide(db, "gus", wo["request"], policy)
+    with db.read() as s:
+        report = money.money_report(s, as_of=DAY)
+    (row,) = report["rows"]
+    assert row["received"] == Decimal("120000.00") and row["outstanding"] == Decimal("0.00")
+
+
 def test_deep_verify_replays_receipts_invoices_and_write_offs(db, team, sale, policy):
     from bizops.services import audit_replay
 

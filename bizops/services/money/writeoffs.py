@@ -153,6 +153,7 @@ def close_money_request(session: Session, *, outcome: Outcome, actor: User, toda
     writeoff.status = status
     done: list[int] = []
     if status == mr.APPROVED:
+        _still_outstanding(session, writeoff)
         writeoff.approved_on = today
         parts, _left = mr.allocate(writeoff.amount, open_items(session, writeoff.contract_id))
         done = settle(
@@ -172,6 +173,29 @@ def close_money_request(session: Session, *, outcome: Outcome, actor: User, toda
             "milestones_done": done,
         },
     )
+
+
+def _still_outstanding(session: Session, writeoff: WriteOff) -> None:
+    """Money received since the request may have shrunk what is outstanding: a write-off is
+    approved only while it still fits, so that received and written off never exceed the
+    contract's amount."""
+    contract = session.get(Contract, writeoff.contract_id)
+    assert contract is not None
+    left = totals(session, contract).outstanding
+    if writeoff.amount > left:
+        raise Conflict(
+            _(
+                "write-off {id} of {amount} {currency} is more than the {open} still outstanding "
+                "on {number} (money was received since it was requested); reject it and "
+                "request the rest again"
+            ).format(
+                id=writeoff.id,
+                amount=format_money(writeoff.amount),
+                currency=contract.currency,
+                open=format_money(max(left, ZERO)),
+                number=contract.number,
+            )
+        )
 
 
 def _check_pending(status: str, what: str) -> None:
