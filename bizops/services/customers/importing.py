@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from bizops.i18n import N_, _
 from bizops.services.customers.import_files import Columns, read_table, write_rejects
 from bizops.services.customers.import_guards import bounded, problems_of, write_errors
 from bizops.services.customers.import_rows import RowChecker
+from bizops.services.customers.import_text import Scanned, scan_file
 from bizops.services.customers.import_writer import Inserted, insert_customers, large_cache
 from bizops.services.customers.permissions import require_writer
 from bizops.services.customers.views import ImportSummary
@@ -96,12 +96,23 @@ def import_customers(
     columns; ``encoding`` names the text's codec (else UTF-8 or GB18030, see ``import_text``).
     """
     require_writer(actor, N_("import customers"))
-    data = _read(
-        path, rejects=rejects, errors=errors, skip_invalid=skip_invalid, own=database_files(session)
+    scanned = _read(
+        path,
+        rejects=rejects,
+        errors=errors,
+        skip_invalid=skip_invalid,
+        own=database_files(session),
+        encoding=encoding,
     )
-    sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(path, data, columns=columns, encoding=encoding)
-    del data  # the table reads what it needs; the rows are not held
+    sha256 = scanned.sha256
+    table = read_table(
+        path,
+        scanned.data,
+        columns=columns,
+        encoding=encoding,
+        utf8_lines=None if scanned.data is not None else scanned.lines,
+    )
+    del scanned  # the table reads what it needs; the rows are not held
     checker = RowChecker(session, table, today)
     builder = CustomerRowBuilder(
         policy=policy,
@@ -176,7 +187,10 @@ def _read(
     errors: Path | None,
     skip_invalid: bool,
     own: list[Path],
-) -> bytes:
+    encoding: str | None,
+) -> Scanned:
+    """The options checked, then the file read once (``import_text.scan_file``): a CSV file
+    in UTF-8 is hashed and checked a chunk at a time, and read again as its rows are."""
     if rejects is not None and not skip_invalid:
         raise Invalid(_("--rejects goes with --skip-invalid (which loads the good rows)"))
     for option, target in (("--rejects", rejects), ("--errors", errors)):
@@ -193,7 +207,10 @@ def _read(
     if rejects is not None and errors is not None and rejects.resolve() == errors.resolve():
         raise Invalid(_("--errors: {path} is also the --rejects file").format(path=errors))
     try:
-        return path.read_bytes()
+        suffix = path.suffix.lower()
+        workbook = suffix in (".xlsx", ".xlsm", ".xls")
+        csv_text = not workbook and suffix != ".json" and encoding is None
+        return scan_file(path, utf8=csv_text, keep=not workbook and not csv_text)
     except FileNotFoundError:
         raise Invalid(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
