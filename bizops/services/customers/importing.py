@@ -24,7 +24,7 @@ from bizops.domain.customer_rows import CustomerRowBuilder
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.i18n import N_, _
-from bizops.services.customers.import_files import Columns, read_table, write_rejects
+from bizops.services.customers.import_files import Columns, Table, read_table, write_rejects
 from bizops.services.customers.import_guards import bounded, problems_of, write_errors
 from bizops.services.customers.import_rows import RowChecker
 from bizops.services.customers.import_text import Scanned, scan_file
@@ -104,30 +104,17 @@ def import_customers(
         own=database_files(session),
         encoding=encoding,
     )
-    sha256 = scanned.sha256
-    table = read_table(
-        path,
-        scanned.data,
-        columns=columns,
-        encoding=encoding,
-        utf8_lines=None if scanned.data is not None else scanned.lines,
-    )
-    del scanned  # the table reads what it needs; the rows are not held
+    # The table reads what it needs (a UTF-8 CSV file again, as its rows are iterated).
+    sha256, table = scanned.sha256, _table(path, scanned.data, scanned.lines, columns, encoding)
+    del scanned
     checker = RowChecker(session, table, today)
-    builder = CustomerRowBuilder(
-        policy=policy,
-        today=today,
-        now=datetime.now(UTC),
-        actor=actor.login,
-        reason=f"imported from {path.name}",
-    )
     with large_cache(session), _long_lived():
         # Rows go to the database as they pass, in the same transaction: if the file turns
         # out to have bad rows, the whole import is rolled back below.
         inserted = insert_customers(
             session,
             checker.rows(progress, all_or_nothing=not skip_invalid),
-            builder=builder,
+            builder=_builder(policy, today, actor, path),
             code_pattern=policy.customer_code,
             rejected=lambda: not skip_invalid and bool(checker.bad),
         )
@@ -168,6 +155,17 @@ def import_customers(
     return result
 
 
+def _builder(policy: Policy, today: date, actor: User, path: Path) -> CustomerRowBuilder:
+    """The rows of the imported customers are built now, by the actor, from the file."""
+    return CustomerRowBuilder(
+        policy=policy,
+        today=today,
+        now=datetime.now(UTC),
+        actor=actor.login,
+        reason=f"imported from {path.name}",
+    )
+
+
 @contextmanager
 def _long_lived() -> Iterator[None]:
     """What exists now (the file's rows, the names and emails on record) lives until the import
@@ -178,6 +176,19 @@ def _long_lived() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _table(
+    path: Path, data: bytes | None, lines: int, columns: Columns | None, encoding: str | None
+) -> Table:
+    """The file's rows; a CSV file whose bytes the scan found to be UTF-8 is not read whole."""
+    return read_table(
+        path,
+        data,
+        columns=columns,
+        encoding=encoding,
+        utf8_lines=None if data is not None else lines,
+    )
 
 
 def _read(
