@@ -178,9 +178,9 @@ _COMPANY_KEYS = frozenset(
 class Seen:
     """Keys met so far in the file (names, emails), each with the number of the row that had
     it (``RawRow.number``), for a file of a million rows: an open-addressed table of 64-bit
-    hashes and row numbers in two arrays, 12 bytes a slot and at most two thirds full, where
+    hashes and row numbers in two arrays, 12 bytes a slot and at most four fifths full, where
     a dict of digests and "line N" texts took about 130 bytes a key (a million rows' names
-    and emails: some 40 MB instead of 260). A key is known by Python's hash of it (the same
+    and emails: 30 MB instead of 260). A key is known by Python's hash of it (the same
     throughout the import); two keys sharing one (one chance in 10^7 for a million keys)
     would report a duplicate that is not, as the digests kept before would have."""
 
@@ -206,7 +206,7 @@ class Seen:
         return None
 
     def add(self, key: str, number: int) -> None:
-        if 3 * self.count >= 2 * self.size:
+        if 5 * self.count >= 4 * self.size:
             self._grow()
         self._put(hash(key) & _MASK or 1, number)
 
@@ -225,9 +225,9 @@ class Seen:
     def _grow(self) -> None:
         """Room for the file's rows (``expected``) at first, then twice as many slots."""
         old = zip(self.hashes, self.numbers, strict=True) if self.size else ()
-        self.size = max(self.size * 2, self.expected * 3 // 2 + 1)
-        self.hashes = array("Q", bytes(8 * self.size))
-        self.numbers = array("I", bytes(4 * self.size))
+        self.size = max(self.size * 2, self.expected * 5 // 4 + 1)
+        self.hashes = array("Q", (0,)) * self.size
+        self.numbers = array("I", (0,)) * self.size
         self.count = 0
         for h, number in old:
             if h:
