@@ -364,3 +364,24 @@ def test_realistic_thousand_rows_with_a_few_bad(db, team, policy, today, tmp_pat
     with db.read() as s:
         assert verify_chain(s)[1] == []
     assert run(db, team, policy, today, path, skip_invalid=True).imported == 0
+
+
+def test_a_json_file_names_the_earlier_record_of_a_duplicate(db, team, policy, today, tmp_path):
+    records = [
+        {"name": "Acme", "grade": "A", "owner": "alice", "email": "a@acme.cn", "contact": "Li"},
+        {"name": "Beta", "grade": "B", "owner": "alice", "email": "A@acme.cn", "contact": "Wu"},
+        {"name": "ACME", "grade": "C", "owner": "alice"},
+    ]
+    path = write(tmp_path, json.dumps(records), name="customers.json")
+    with pytest.raises(Invalid) as err:
+        run(db, team, policy, today, path)
+    assert err.value.details == [
+        "record 2: email: a@acme.cn is also on record 1 of this file",
+        "record 3: name: 'ACME' duplicates record 1 of this file",
+    ]
+
+
+def test_a_gb18030_file_is_read_whole_and_imported(db, team, policy, today, tmp_path):
+    path = write(tmp_path, HEADER_ZH + ROWS_ZH[0], encoding="gb18030")
+    result = run(db, team, policy, today, path)
+    assert result.imported == 1 and result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -119,3 +119,51 @@ def test_archived_cell():
     assert parse_archived("2026-10-01", today=TODAY) == date(2026, 10, 1)
     with pytest.raises(Invalid, match="archived: 'maybe' is neither a date nor yes/no"):
         parse_archived("maybe", today=TODAY)
+
+
+def test_scan_hashes_and_counts_a_utf8_file_a_chunk_at_a_time(tmp_path, monkeypatch):
+    import hashlib
+
+    from bizops.services.customers import import_text
+
+    monkeypatch.setattr(import_text, "CHUNK", 7)  # characters split across chunks
+    data = ("\ufeff" + SIMPLIFIED * 3).encode("utf-8")
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    scanned = import_text.scan_file(path, utf8=True, keep=False)
+    assert scanned.sha256 == hashlib.sha256(data).hexdigest()
+    assert scanned.lines == data.count(b"\n") and scanned.data is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        SIMPLIFIED.encode("gb18030"),
+        TRADITIONAL.encode("big5"),
+        SIMPLIFIED.encode("utf-16"),
+        b"name,grade,owner\nA\x00,A,alice\n",
+        SIMPLIFIED.encode("utf-8")[:-2] + "\u4e2d".encode()[:2],  # cut inside a character
+    ],
+)
+def test_scan_keeps_a_file_that_is_not_utf8_for_the_other_rules(tmp_path, data):
+    from bizops.services.customers.import_text import scan_file
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert scan_file(path, utf8=True, keep=False).data == data
+    assert scan_file(path, utf8=False, keep=True).data == data
+    assert scan_file(path, utf8=False, keep=False).data is None
+
+
+def test_seen_remembers_each_key_with_its_row_number_as_it_grows():
+    from bizops.services.customers.import_rows import Seen
+
+    seen = Seen(0)
+    assert seen.get("acme") is None
+    keys = [f"customer {i}" for i in range(5000)]  # past the first size: the table grows
+    for number, key in enumerate(keys, start=2):
+        seen.add(key, number)
+    assert [seen.get(key) for key in keys] == list(range(2, 5002))
+    assert seen.get("customer 5000") is None and seen.count == 5000
+    seen.add("customer 7", 9000)  # a key met again takes the later row, as a dict did
+    assert seen.get("customer 7") == 9000 and seen.count == 5000

@@ -20,7 +20,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -120,6 +120,12 @@ class RawRow:
     where: str  # "line 17", "row 17" or "record 17"
     values: dict[str, str]
     cells: list[str]
+    number: int = 0  # 17: what ``Table.where`` names again as ``where``
+
+
+def _placed(text: str, key: str) -> Callable[[int], str]:
+    """Where a row of the file is, from its number: ``_placed(_("line {line}"), "line")``."""
+    return lambda number: text.format_map({key: number})
 
 
 @dataclass
@@ -135,6 +141,7 @@ class Table:
     ignored: list[str] = field(default_factory=list)  # columns skipped by --ignore-unknown
     count: int = 0
     expected: int = 0
+    where: Callable[[int], str] = str  # a row's number -> its place ("line 17")
 
 
 @dataclass(frozen=True)
@@ -223,22 +230,25 @@ def _map_headers(
 
 def _table(
     headers: list[str],
-    records: Iterator[tuple[str, list[str]]],
+    records: Iterator[tuple[int, list[str]]],
     name: str,
     columns: Columns,
     *,
+    where: Callable[[int], str],
     guarded: bool = True,
     expected: int = 0,
 ) -> Table:
     ignored: list[str] = []
     fields = _map_headers(headers, name, columns, ignored)
-    table = Table(headers=headers, fields=fields, rows=(), ignored=ignored, expected=expected)
+    table = Table(
+        headers=headers, fields=fields, rows=(), ignored=ignored, expected=expected, where=where
+    )
     table.rows = _rows(table, records, name, guarded=guarded)
     return table
 
 
 def _rows(
-    table: Table, records: Iterator[tuple[str, list[str]]], name: str, *, guarded: bool
+    table: Table, records: Iterator[tuple[int, list[str]]], name: str, *, guarded: bool
 ) -> Iterator[RawRow]:
     """The table's rows as the records arrive: cells an export guarded against spreadsheet
     formulas (a leading ') as typed again; a row wider than the header is a problem."""
@@ -252,7 +262,8 @@ def _rows(
     # getter gives a tuple); a short row (trailing cells left out) cell by cell.
     full = max(i for i, _ in pairs) + 1
     take = itemgetter(*(i for i, _ in pairs))
-    for where, cells in records:
+    place = table.where
+    for number, cells in records:
         joined = "".join(cells)
         if not joined.strip():
             continue
@@ -260,6 +271,7 @@ def _rows(
         if guarded and "'" in joined:
             cells = [restore_formula(c) if c[:1] == "'" else c for c in cells]
         count = len(cells)
+        where = place(number)
         for i in blank:
             if i < count and cells[i].strip():
                 raise Invalid(
@@ -270,7 +282,7 @@ def _rows(
         if count > width and "".join(cells[width:]).strip():
             table.problems.append(
                 (
-                    RawRow(where=where, values={}, cells=cells),
+                    RawRow(where, {}, cells, number),
                     too_wide.format(count=count, width=width),
                 )
             )
@@ -279,7 +291,7 @@ def _rows(
             values = dict(zip(keys, take(cells), strict=True))
         else:
             values = {k: cells[i] for i, k in pairs if i < count}
-        yield RawRow(where=where, values=values, cells=cells)
+        yield RawRow(where, values, cells, number)
 
 
 def read_csv_text(text: str, name: str, columns: Columns | None = None) -> Table:
@@ -314,7 +326,7 @@ def read_csv_stream(
     # Where a row comes from, in the words of the problems that name it.
     line = _("line {line}")
 
-    def records() -> Iterator[tuple[str, list[str]]]:
+    def records() -> Iterator[tuple[int, list[str]]]:
         previous = reader.line_num
         with stream:  # closed once the rows are read (or given up)
             while True:
@@ -328,10 +340,17 @@ def read_csv_stream(
                             file=name, line=previous + 1, error=exc
                         )
                     ) from None
-                yield line.format(line=previous + 1), cells
+                yield previous + 1, cells
                 previous = reader.line_num
 
-    return _table(headers, records(), name, columns or Columns(), expected=expected)
+    return _table(
+        headers,
+        records(),
+        name,
+        columns or Columns(),
+        where=_placed(line, "line"),
+        expected=expected,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -372,13 +391,10 @@ def read_xlsx(path: Path, name: str, columns: Columns | None = None) -> Table:
         while headers and not headers[-1].strip():
             headers.pop()
         row = _("row {row}")
-        records = [
-            (row.format(row=i), [_cell(v) for v in values])
-            for i, values in enumerate(rows, start=2)
-        ]
+        records = [(i, [_cell(v) for v in values]) for i, values in enumerate(rows, start=2)]
     finally:
         book.close()
-    return _table(headers, iter(records), name, columns or Columns())
+    return _table(headers, iter(records), name, columns or Columns(), where=_placed(row, "row"))
 
 
 def read_json_text(text: str, name: str, columns: Columns | None = None) -> Table:
@@ -417,8 +433,15 @@ def read_json_text(text: str, name: str, columns: Columns | None = None) -> Tabl
                 )
                 value = sep.join(_cell(v) for v in value)
             cells.append(_cell(value))
-        records.append((record.format(record=i), cells))
-    return _table(headers, iter(records), name, columns or Columns(), guarded=False)
+        records.append((i, cells))
+    return _table(
+        headers,
+        iter(records),
+        name,
+        columns or Columns(),
+        where=_placed(record, "record"),
+        guarded=False,
+    )
 
 
 def read_table(
@@ -427,9 +450,12 @@ def read_table(
     *,
     columns: Columns | None = None,
     encoding: str | None = None,
+    utf8_lines: int | None = None,
 ) -> Table:
     """The file's rows: .xlsx, .json or CSV (the text in ``encoding``, else as
-    ``import_text.decode_text`` finds it), columns named by ``columns``."""
+    ``import_text.decode_text`` finds it), columns named by ``columns``. ``utf8_lines``: the
+    CSV file's bytes were already checked as UTF-8 text (``import_text.scan_file``) and hold
+    that many line feeds, so they are not read whole again."""
     name = path.name
     suffix = path.suffix.lower()
     columns = columns or Columns()
@@ -445,12 +471,15 @@ def read_table(
         raise Invalid(
             _("{file}: old .xls workbooks are not read; save it as .xlsx or CSV").format(file=name)
         )
-    raw = data if data is not None else path.read_bytes()
-    if suffix == ".json":
-        return read_json_text(decode_text(raw, name, encoding), name, columns)
-    codec, expected = text_codec(raw, name, encoding), max(raw.count(b"\n") - 1, 0)
-    del raw  # the caller's bytes can go: the rows are read from the file again as they are
-    # iterated (the text decoded on the way, never held whole).
+    if utf8_lines is not None and suffix != ".json" and encoding is None:
+        codec, expected = "utf-8-sig", max(utf8_lines - 1, 0)
+    else:
+        raw = data if data is not None else path.read_bytes()
+        if suffix == ".json":
+            return read_json_text(decode_text(raw, name, encoding), name, columns)
+        codec, expected = text_codec(raw, name, encoding), max(raw.count(b"\n") - 1, 0)
+        del raw  # the caller's bytes can go: the rows are read from the file again as they
+        # are iterated (the text decoded on the way, never held whole).
     stream = open(path, encoding=codec, newline="")  # noqa: SIM115 (closed by the rows)
     try:
         return read_csv_stream(stream, name, columns, expected=expected)

@@ -12,7 +12,10 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
 
 from bizops.domain.errors import Invalid
 from bizops.domain.text import fold
@@ -24,6 +27,7 @@ __all__ = [
     "decode_text",
     "likely_encoding",
     "parse_map",
+    "scan_file",
     "text_codec",
 ]
 
@@ -132,6 +136,52 @@ def _guess(data: bytes, name: str) -> tuple[str, str]:
             ).format(file=name, encoding=likely, option=option)
         )
     return text, "gb18030"
+
+
+class Scanned(NamedTuple):
+    """What one pass over a file's bytes found: its SHA-256, how many line feeds it holds,
+    and the whole file when a reader still needs it (``None``: read it again as a stream)."""
+
+    sha256: str
+    lines: int
+    data: bytes | None
+
+
+# A million-row file is 160 MB: it is read this much at a time, never held whole.
+CHUNK = 1 << 20
+
+
+def scan_file(path: Path, *, utf8: bool, keep: bool) -> Scanned:
+    """The file's SHA-256 and line feeds, its bytes read a chunk at a time. With ``utf8`` the
+    text is checked on the way as UTF-8 (a BOM allowed, no NUL), the codec ``text_codec``
+    would choose without ``--encoding``; if it is not, or with ``keep``, the whole file is
+    returned so that ``text_codec`` applies its other rules and messages to it."""
+    digest = hashlib.sha256()
+    lines = 0
+    held: list[bytes] | None = [] if keep else None
+    decoder = codecs.getincrementaldecoder("utf-8")() if utf8 else None
+    with open(path, "rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            if held is not None:
+                held.append(chunk)
+            if decoder is not None and not _utf8_chunk(decoder, chunk):
+                return Scanned(digest.hexdigest(), 0, path.read_bytes())
+    if decoder is not None and not _utf8_chunk(decoder, b"", final=True):
+        return Scanned(digest.hexdigest(), 0, path.read_bytes())
+    return Scanned(digest.hexdigest(), lines, b"".join(held) if held is not None else None)
+
+
+def _utf8_chunk(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
+    """Whether ``chunk`` continues UTF-8 text without NUL."""
+    if b"\x00" in chunk:
+        return False
+    try:
+        decoder.decode(chunk, final)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def parse_map(

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,9 +24,10 @@ from bizops.domain.customer_rows import CustomerRowBuilder
 from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.i18n import N_, _
-from bizops.services.customers.import_files import Columns, read_table, write_rejects
+from bizops.services.customers.import_files import Columns, Table, read_table, write_rejects
 from bizops.services.customers.import_guards import bounded, problems_of, write_errors
 from bizops.services.customers.import_rows import RowChecker
+from bizops.services.customers.import_text import Scanned, scan_file
 from bizops.services.customers.import_writer import Inserted, insert_customers, large_cache
 from bizops.services.customers.permissions import require_writer
 from bizops.services.customers.views import ImportSummary
@@ -96,27 +96,25 @@ def import_customers(
     columns; ``encoding`` names the text's codec (else UTF-8 or GB18030, see ``import_text``).
     """
     require_writer(actor, N_("import customers"))
-    data = _read(
-        path, rejects=rejects, errors=errors, skip_invalid=skip_invalid, own=database_files(session)
+    scanned = _read(
+        path,
+        rejects=rejects,
+        errors=errors,
+        skip_invalid=skip_invalid,
+        own=database_files(session),
+        encoding=encoding,
     )
-    sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(path, data, columns=columns, encoding=encoding)
-    del data  # the table reads what it needs; the rows are not held
+    # The table reads what it needs (a UTF-8 CSV file again, as its rows are iterated).
+    sha256, table = scanned.sha256, _table(path, scanned.data, scanned.lines, columns, encoding)
+    del scanned
     checker = RowChecker(session, table, today)
-    builder = CustomerRowBuilder(
-        policy=policy,
-        today=today,
-        now=datetime.now(UTC),
-        actor=actor.login,
-        reason=f"imported from {path.name}",
-    )
     with large_cache(session), _long_lived():
         # Rows go to the database as they pass, in the same transaction: if the file turns
         # out to have bad rows, the whole import is rolled back below.
         inserted = insert_customers(
             session,
             checker.rows(progress, all_or_nothing=not skip_invalid),
-            builder=builder,
+            builder=_builder(policy, today, actor, path),
             code_pattern=policy.customer_code,
             rejected=lambda: not skip_invalid and bool(checker.bad),
         )
@@ -157,6 +155,17 @@ def import_customers(
     return result
 
 
+def _builder(policy: Policy, today: date, actor: User, path: Path) -> CustomerRowBuilder:
+    """The rows of the imported customers are built now, by the actor, from the file."""
+    return CustomerRowBuilder(
+        policy=policy,
+        today=today,
+        now=datetime.now(UTC),
+        actor=actor.login,
+        reason=f"imported from {path.name}",
+    )
+
+
 @contextmanager
 def _long_lived() -> Iterator[None]:
     """What exists now (the file's rows, the names and emails on record) lives until the import
@@ -169,6 +178,19 @@ def _long_lived() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _table(
+    path: Path, data: bytes | None, lines: int, columns: Columns | None, encoding: str | None
+) -> Table:
+    """The file's rows; a CSV file whose bytes the scan found to be UTF-8 is not read whole."""
+    return read_table(
+        path,
+        data,
+        columns=columns,
+        encoding=encoding,
+        utf8_lines=None if data is not None else lines,
+    )
+
+
 def _read(
     path: Path,
     *,
@@ -176,7 +198,10 @@ def _read(
     errors: Path | None,
     skip_invalid: bool,
     own: list[Path],
-) -> bytes:
+    encoding: str | None,
+) -> Scanned:
+    """The options checked, then the file read once (``import_text.scan_file``): a CSV file
+    in UTF-8 is hashed and checked a chunk at a time, and read again as its rows are."""
     if rejects is not None and not skip_invalid:
         raise Invalid(_("--rejects goes with --skip-invalid (which loads the good rows)"))
     for option, target in (("--rejects", rejects), ("--errors", errors)):
@@ -193,7 +218,10 @@ def _read(
     if rejects is not None and errors is not None and rejects.resolve() == errors.resolve():
         raise Invalid(_("--errors: {path} is also the --rejects file").format(path=errors))
     try:
-        return path.read_bytes()
+        suffix = path.suffix.lower()
+        workbook = suffix in (".xlsx", ".xlsm", ".xls")
+        csv_text = not workbook and suffix != ".json" and encoding is None
+        return scan_file(path, utf8=csv_text, keep=not workbook and not csv_text)
     except FileNotFoundError:
         raise Invalid(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
