@@ -77,6 +77,15 @@ def bulk(db: str, n: int, runs: int, *, big: bool, task: Figures | None) -> dict
             line += f"; {share:.2f}x taskwarrior's due export (target <= 0.35x "
             line += f"{'OK' if share <= 0.35 else 'MISSED'})"
         print(line)
+        if key == "due" and not db.startswith("postgresql"):
+            floor = time_command(
+                [sys.executable, str(ROOT / "bench" / "due_floor.py"), db, TODAY], runs=runs
+            )
+            print(
+                f"  floor: plain sqlite3 + json, the same rows and order: {floor.median:.3f} s "
+                f"(CPU {floor.median_cpu:.3f} s), peak {floor.peak_mb} MB; bizops "
+                f"{fig.median / floor.median:.2f}x the floor"
+            )
     return figures
 
 
