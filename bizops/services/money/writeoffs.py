@@ -150,10 +150,11 @@ def close_money_request(session: Session, *, outcome: Outcome, actor: User, toda
     if writeoff is None:
         raise NotFound(_("write-off {id} is gone").format(id=outcome.writeoff_id))
     _check_pending(writeoff.status, _("write-off {id}").format(id=writeoff.id))
+    if status == mr.APPROVED:
+        _still_outstanding(session, writeoff)
     writeoff.status = status
     done: list[int] = []
     if status == mr.APPROVED:
-        _still_outstanding(session, writeoff)
         writeoff.approved_on = today
         parts, _left = mr.allocate(writeoff.amount, open_items(session, writeoff.contract_id))
         done = settle(
