@@ -33,6 +33,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
+from bizops.services.money.visible import visible
 from bizops.services.views.money import PaymentRow
 from bizops.store.models import ApprovalRequest, Contract, Customer, Payment, User
 
@@ -179,8 +180,8 @@ def pay_payment(
 def list_payments(
     session: Session, *, contract: str | int | None = None, status: str | None = None
 ) -> list[PaymentRow]:
-    """Purchase payments, by due date."""
-    query = select(Payment)
+    """Purchase payments, by due date, of the contracts the reader sees."""
+    query = select(Payment).where(visible(session, col(Payment.contract_id)))
     if contract is not None:
         query = query.where(col(Payment.contract_id) == find_contract(session, contract).id)
     if status is not None:

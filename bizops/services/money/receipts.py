@@ -31,6 +31,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
+from bizops.services.money.visible import visible
 from bizops.services.views.money import ReceiptRow
 from bizops.store.models import Allocation, Contract, Customer, Receipt, User
 
@@ -197,8 +198,8 @@ def add_receipt(
 def list_receipts(
     session: Session, *, contract: str | int | None = None, today: date
 ) -> list[ReceiptRow]:
-    """Receipts, newest first (of one contract, or all)."""
-    query = select(Receipt)
+    """Receipts, newest first (of one contract, or all), of the contracts the reader sees."""
+    query = select(Receipt).where(visible(session, col(Receipt.contract_id)))
     if contract is not None:
         query = query.where(col(Receipt.contract_id) == find_contract(session, contract).id)
     query = query.order_by(col(Receipt.received_on).desc(), col(Receipt.id).desc())

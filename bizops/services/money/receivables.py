@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from bizops.domain import money_rules as mr
 from bizops.services.lookup import find_customer
 from bizops.services.money.common import MONEY_STATES
+from bizops.services.money.visible import visible
 from bizops.services.users import find_user
 from bizops.services.views.money import ReceivableRow, ReceivablesReport, ReceivableTotal
 from bizops.store.models import (
@@ -310,6 +311,7 @@ def money_report(
     ``received`` is what was paid)."""
     types = mr.INCOMING_TYPES if incoming else mr.OUTGOING_TYPES
     scope = _scope(session, types, owner, customer, currency)
+    scope = scope.where(visible(session, col(Contract.id)))
     figures = _Figures(session, scope, as_of, incoming)
     contracts = (
         session.connection()

@@ -1,0 +1,152 @@
+"""Money that follows visibility and amounts that cannot be bent: money listings and reports
+scoped as `contract list` is, receivables as of a day, amendments below the money recorded,
+payments re-checked when paid, and receipts in unknown or vanishing currencies (both backends)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from bizops.domain.policy import Policy
+from bizops.services import contracts, money, reports
+from bizops.services.visibility import bind_scope, scope_for
+from bizops.store.engine import Database
+from bizops.store.models import User
+from tests.support.factories import add_customer, signed_contract
+
+DAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def approvers(team: dict[str, User]) -> dict[str, User]:
+    return {"manager": team["mia"], "finance": team["fay"], "legal": team["leo"], "gm": team["gus"]}
+
+
+def _signed(db: Database, team, approvers, policy: Policy, owner: str, **terms: Any) -> str:
+    customer = add_customer(
+        db,
+        name=f"{owner} 的客户 {terms.get('type', 'sales')}",
+        owner=team[owner],
+        policy=policy,
+        today=DAY,
+    )
+    return signed_contract(
+        db,
+        actor=team[owner],
+        customer=customer,
+        approvers=approvers,
+        policy=policy,
+        today=DAY,
+        **terms,
+    )
+
+
+def _decide(db: Database, login: str, request: int, policy: Policy, today: date = DAY) -> None:
+    with db.write() as s:
+        actor = s.execute(select(User).where(User.login == login)).scalar_one()
+        contracts.approve_request(s, actor=actor, ref=request, today=today, policy=policy)
+
+
+class _Reader:
+    """A read session bound to ``login``'s scope, as the CLI opens one."""
+
+    def __init__(self, db: Database, login: str, policy: Policy) -> None:
+        self.cm = db.read()
+        self.policy = policy
+        self.login = login
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        s = self.cm.__enter__()
+        user = s.execute(select(User).where(User.login == self.login)).scalar_one()
+        bind_scope(s, scope_for(s, user, self.policy))
+        return s
+
+    def __exit__(self, *exc: Any) -> None:
+        self.cm.__exit__(*exc)
+
+
+@pytest.fixture
+def books(db: Database, team, approvers, policy: Policy) -> dict[str, str]:
+    """alice's and bob's sales contracts, each invoiced and with a receipt, and bob's purchase
+    contract with a payment request."""
+    out = {}
+    for owner in ("alice", "bob"):
+        number = _signed(db, team, approvers, policy, owner)
+        with db.write() as s:
+            money.request_invoice(
+                s, actor=team[owner], ref=number, amount="1000", type="normal", today=DAY
+            )
+            money.add_receipt(s, actor=team["fay"], ref=number, amount="500", today=DAY)
+        out[owner] = number
+    purchase = _signed(db, team, approvers, policy, "bob", type="purchase", amount="80000")
+    with db.write() as s:
+        money.request_payment(
+            s,
+            actor=team["bob"],
+            ref=purchase,
+            amount="1000",
+            due="2026-12-10",
+            policy=policy,
+            today=DAY,
+        )
+    out["purchase"] = purchase
+    return out
+
+
+def _seen(db: Database, login: str, policy: Policy) -> dict[str, Any]:
+    with _Reader(db, login, policy) as s:
+        receivables = money.money_report(s, as_of=DAY)
+        return {
+            "contracts": {r["number"] for r in contracts.list_contracts(s, today=DAY)},
+            "invoices": {r["contract"] for r in money.list_invoices(s)},
+            "receipts": {r["contract"] for r in money.list_receipts(s, today=DAY)},
+            "payments": {r["contract"] for r in money.list_payments(s)},
+            "receivables": {r["contract"] for r in receivables["rows"]},
+            "payables": {
+                r["contract"] for r in money.money_report(s, incoming=False, as_of=DAY)["rows"]
+            },
+            "owners": {t["owner"] for t in receivables["totals"]},
+            "collection": [
+                c["contracts"] for c in reports.contracts_report(s, today=DAY)["collection"]
+            ],
+        }
+
+
+def test_money_lists_and_reports_follow_visibility(db, team, books, policy):
+    a, b, p = books["alice"], books["bob"], books["purchase"]
+    alice = _seen(db, "alice", policy)
+    assert alice["invoices"] == alice["receipts"] == alice["receivables"] == {a}
+    assert alice["payments"] == alice["payables"] == set()
+    assert alice["owners"] == {"alice", None} and alice["collection"] == [1]
+    bob = _seen(db, "bob", policy)
+    assert bob["invoices"] == bob["receipts"] == bob["receivables"] == {b}
+    assert bob["payments"] == bob["payables"] == {p}
+    # finance, gm and admin see everything, as the policy says.
+    for login in ("fay", "gus", "root"):
+        seen = _seen(db, login, policy)
+        assert seen["invoices"] == seen["receivables"] == {a, b}, login
+        assert seen["payments"] == {p} and seen["collection"] == [2], login
+
+
+def test_another_reps_money_by_owner_is_empty_as_contract_list_is(db, team, books, policy):
+    with _Reader(db, "alice", policy) as s:
+        assert list(contracts.list_contracts(s, owner="bob", today=DAY)) == []
+        assert money.list_invoices(s, owner="bob") == []
+        report = money.money_report(s, owner="bob", as_of=DAY)
+        assert report["rows"] == [] and report["totals"] == []
+        assert (
+            money.money_report(s, owner="alice", as_of=DAY)["rows"][0]["contract"] == books["alice"]
+        )
+
+
+def test_a_manager_sees_the_money_of_their_team_only(db, team, books, policy):
+    with db.write() as s:
+        s.execute(update(User).where(User.login.in_(["alice", "mia"])).values(team="east"))
+        s.execute(update(User).where(User.login == "bob").values(team="north"))
+    mia = _seen(db, "mia", policy)
+    assert mia["contracts"] == {books["alice"]}
+    assert mia["invoices"] == mia["receipts"] == mia["receivables"] == {books["alice"]}
+    assert mia["payments"] == set()
