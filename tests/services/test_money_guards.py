@@ -150,3 +150,26 @@ def test_a_manager_sees_the_money_of_their_team_only(db, team, books, policy):
     assert mia["contracts"] == {books["alice"]}
     assert mia["invoices"] == mia["receipts"] == mia["receivables"] == {books["alice"]}
     assert mia["payments"] == set()
+
+
+def test_receivables_as_of_a_day_list_the_contracts_in_force_on_it(db, team, approvers, policy):
+    """Signed on DAY, terminated on 1 December: in force from DAY to 30 November."""
+    number = _signed(db, team, approvers, policy, "alice")
+    with db.write() as s:
+        contracts.terminate_contract(
+            s,
+            actor=team["alice"],
+            ref=number,
+            reason="客户撤销",
+            on="2026-12-01",
+            today=date(2026, 12, 5),
+        )
+
+    def listed(day: str) -> list[str]:
+        with db.read() as s:
+            report = money.money_report(s, as_of=date.fromisoformat(day))
+            return [r["contract"] for r in report["rows"]]
+
+    assert listed("2026-11-26") == []
+    assert listed("2026-11-27") == listed("2026-11-30") == [number]
+    assert listed("2026-12-01") == listed("2026-12-05") == []
