@@ -173,3 +173,121 @@ def test_receivables_as_of_a_day_list_the_contracts_in_force_on_it(db, team, app
     assert listed("2026-11-26") == []
     assert listed("2026-11-27") == listed("2026-11-30") == [number]
     assert listed("2026-12-01") == listed("2026-12-05") == []
+
+
+def _approve(db: Database, request: int, approvers, policy: Policy) -> None:
+    from bizops.store.models import ApprovalRequest
+
+    with db.read() as s:
+        chain = s.get(ApprovalRequest, request).chain
+    for role in chain:
+        _decide(db, approvers[role].login, request, policy)
+
+
+def _amend(db: Database, actor: User, number: str, amount: str, policy: Policy) -> dict[str, Any]:
+    with db.write() as s:
+        return dict(
+            contracts.amend_contract(
+                s,
+                actor=actor,
+                ref=number,
+                changes={"amount": amount},
+                reason="压价",
+                policy=policy,
+                today=DAY,
+            )
+        )
+
+
+def _request_payment(db: Database, team, number: str, amount: str, policy: Policy) -> dict:
+    with db.write() as s:
+        return dict(
+            money.request_payment(
+                s,
+                actor=team["alice"],
+                ref=number,
+                amount=amount,
+                due="2026-12-10",
+                policy=policy,
+                today=DAY,
+            )
+        )
+
+
+def _pay(db: Database, team, payment: int, **kw: Any) -> dict[str, Any]:
+    with db.write() as s:
+        return dict(money.pay_payment(s, actor=team["fay"], ref=payment, today=DAY, **kw))
+
+
+def test_an_amendment_may_not_lower_a_purchase_below_paid_and_approved(db, team, approvers, policy):
+    from bizops.domain.errors import Conflict
+
+    number = _signed(db, team, approvers, policy, "alice", type="purchase", amount="80000")
+    first = _request_payment(db, team, number, "30000", policy)
+    _approve(db, first["request"], approvers, policy)
+    _pay(db, team, first["id"])
+    second = _request_payment(db, team, number, "20000", policy)
+    _approve(db, second["request"], approvers, policy)
+    # Paid 30,000 and approved 20,000: 49,999.99 is refused at submission.
+    with pytest.raises(Conflict, match="paid 30,000.00 plus approved and not yet paid 20,000.00"):
+        _amend(db, team["alice"], number, "49999.99", policy)
+    # 55,000 is accepted; a third payment approved meanwhile brings the money to 60,000, so
+    # the amendment's last approval refuses it and the amount stays.
+    amendment = _amend(db, team["alice"], number, "55000", policy)
+    third = _request_payment(db, team, number, "10000", policy)
+    _approve(db, third["request"], approvers, policy)
+    *firsts, last = amendment["chain"]
+    for role in firsts:
+        _decide(db, approvers[role].login, amendment["request"], policy)
+    with pytest.raises(Conflict, match="approved and not yet paid 30,000.00"):
+        _decide(db, approvers[last].login, amendment["request"], policy)
+    with db.read() as s:
+        assert str(contracts.find_contract(s, number).amount) == "80000.00"
+
+
+def test_an_amendment_may_not_lower_a_sale_below_received_or_invoiced(db, team, approvers, policy):
+    from bizops.domain.errors import Conflict
+
+    number = _signed(db, team, approvers, policy, "alice")
+    with db.write() as s:
+        money.add_receipt(s, actor=team["fay"], ref=number, amount="50000", today=DAY)
+        money.request_invoice(
+            s, actor=team["alice"], ref=number, amount="60000", type="normal", today=DAY
+        )
+    with pytest.raises(Conflict, match="received 50,000.00") as refused:
+        _amend(db, team["alice"], number, "59999", policy)
+    assert "invoiced (issued or requested) 60,000.00" in refused.value.message
+    assert _amend(db, team["alice"], number, "60000", policy)["changes"]["amount"]["to"] == (
+        "60000.00"
+    )
+
+
+def test_a_payment_is_checked_against_the_amount_when_paid_and_db_check_sees_overpaid(
+    db, team, approvers, policy
+):
+    """An amount lowered outside the amendment's guard (data from before it): paying is
+    refused, and a payment already beyond it is reported."""
+    from bizops.domain.errors import Conflict
+    from bizops.services import dbops
+    from bizops.store.models import Contract
+
+    number = _signed(db, team, approvers, policy, "alice", type="purchase", amount="80000")
+    first = _request_payment(db, team, number, "30000", policy)
+    _approve(db, first["request"], approvers, policy)
+    _pay(db, team, first["id"])
+    second = _request_payment(db, team, number, "40000", policy)
+    _approve(db, second["request"], approvers, policy)
+
+    def amount(value: str) -> None:
+        with db.write() as s:
+            s.execute(update(Contract).where(Contract.number == number).values(amount=value))
+
+    amount("50000")
+    with pytest.raises(Conflict, match="to 70,000.00 CNY, more than the contract amount 50,000"):
+        _pay(db, team, second["id"])
+    assert dbops.check(db).ok
+    amount("20000")
+    assert any(
+        f"contract {number}: paid 30,000.00, more than 20,000.00" in p
+        for p in dbops.check(db).problems
+    )

@@ -33,6 +33,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
+from bizops.services.money.limits import require_payable
 from bizops.services.money.visible import visible
 from bizops.services.views.money import PaymentRow
 from bizops.store.models import ApprovalRequest, Contract, Customer, Payment, User
@@ -154,6 +155,7 @@ def pay_payment(
     day = parse_date(on or today, today, field="--date")
     if day > today:
         raise Invalid(_("--date: {day} is in the future").format(day=day))
+    require_payable(session, contract, payment)
     before = _audit_view(payment_row(session, payment))
     payment.status = mr.PAID
     payment.paid_on, payment.paid_by = day, actor.login
