@@ -69,3 +69,12 @@ def test_an_amendment_below_the_money_received_is_refused(cli: Cli, demo: Path) 
     assert "below the money recorded on it: received 180,000.00" in result.stderr
     result = _run(cli, demo, "zhangwei", "--lang", "zh", *args)
     assert result.exit_code == 5 and "将低于合同上已记录的款项：已回款 180,000.00" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_payment_dated_before_its_approval_is_refused(cli: Cli, demo: Path) -> None:
+    args = ("contract", "payment", "pay", "2", "--date", "2026-11-01", "--ref", "PP2")
+    result = _run(cli, demo, "chenjing", *args)
+    assert result.exit_code == 2 and "is before the approval on" in result.stderr
+    result = _run(cli, demo, "chenjing", "--lang", "zh", *args)
+    assert result.exit_code == 2 and "付款须在审批通过后支付" in result.stderr

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from bizops.domain.errors import Invalid
 from bizops.domain.policy import Policy
 from bizops.services import contracts, money, reports
 from bizops.services.visibility import bind_scope, scope_for
@@ -291,3 +292,12 @@ def test_a_payment_is_checked_against_the_amount_when_paid_and_db_check_sees_ove
         f"contract {number}: paid 30,000.00, more than 20,000.00" in p
         for p in dbops.check(db).problems
     )
+
+
+def test_a_payment_is_not_paid_before_its_approval(db, team, approvers, policy):
+    number = _signed(db, team, approvers, policy, "alice", type="purchase", amount="80000")
+    payment = _request_payment(db, team, number, "30000", policy)
+    _approve(db, payment["request"], approvers, policy)
+    with pytest.raises(Invalid, match="before the approval on 2026-11-27"):
+        _pay(db, team, payment["id"], on="2026-11-26")
+    assert _pay(db, team, payment["id"], on="2026-11-27")["status"] == "paid"

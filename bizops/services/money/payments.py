@@ -155,6 +155,13 @@ def pay_payment(
     day = parse_date(on or today, today, field="--date")
     if day > today:
         raise Invalid(_("--date: {day} is in the future").format(day=day))
+    if payment.approved_on is not None and day < payment.approved_on:
+        raise Invalid(
+            _(
+                "--date: {day} is before the approval on {approved}; a payment is paid after "
+                "it is approved"
+            ).format(day=day.isoformat(), approved=payment.approved_on.isoformat())
+        )
     require_payable(session, contract, payment)
     before = _audit_view(payment_row(session, payment))
     payment.status = mr.PAID
