@@ -78,3 +78,15 @@ def test_a_payment_dated_before_its_approval_is_refused(cli: Cli, demo: Path) ->
     assert result.exit_code == 2 and "is before the approval on" in result.stderr
     result = _run(cli, demo, "chenjing", "--lang", "zh", *args)
     assert result.exit_code == 2 and "付款须在审批通过后支付" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_receipt_in_an_unknown_currency_or_worth_nothing_is_refused(cli: Cli, demo: Path) -> None:
+    add = ("contract", "receipt", "add", "HT-2026-0004", "--amount")
+    result = _run(cli, demo, "chenjing", *add, "100", "--currency", "XYZ", "--rate", "7.1")
+    assert result.exit_code == 2 and "not an ISO 4217 currency code" in result.stderr
+    zero = ("0.01", "--currency", "JPY", "--rate", "0.0478")
+    result = _run(cli, demo, "chenjing", *add, *zero)
+    assert result.exit_code == 2 and "is 0.00 CNY; a receipt is at least 0.01 CNY" in result.stderr
+    result = _run(cli, demo, "chenjing", "--lang", "zh", *add, *zero)
+    assert result.exit_code == 2 and "回款金额至少为 0.01 CNY" in result.stderr

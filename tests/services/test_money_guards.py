@@ -5,6 +5,7 @@ payments re-checked when paid, and receipts in unknown or vanishing currencies (
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -301,3 +302,27 @@ def test_a_payment_is_not_paid_before_its_approval(db, team, approvers, policy):
     with pytest.raises(Invalid, match="before the approval on 2026-11-27"):
         _pay(db, team, payment["id"], on="2026-11-26")
     assert _pay(db, team, payment["id"], on="2026-11-27")["status"] == "paid"
+
+
+def test_a_receipt_in_an_unknown_currency_or_worth_nothing_is_refused(db, team, approvers, policy):
+    number = _signed(db, team, approvers, policy, "alice")
+
+    def add(amount: str, currency: str, rate: str) -> Any:
+        with db.write() as s:
+            return money.add_receipt(
+                s,
+                actor=team["fay"],
+                ref=number,
+                amount=amount,
+                currency=currency,
+                rate=rate,
+                today=DAY,
+            )
+
+    with pytest.raises(Invalid, match="XYZ.*is not an ISO 4217 currency code"):
+        add("100", "XYZ", "7.1")
+    with pytest.raises(Invalid, match=r"0\.01 JPY at the rate 0\.0478 is 0\.00 CNY"):
+        add("0.01", "JPY", "0.0478")
+    with db.read() as s:
+        assert money.list_receipts(s, contract=number, today=DAY) == []
+    assert add("0.11", "JPY", "0.0478")["amount"] == Decimal("0.01")
