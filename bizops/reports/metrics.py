@@ -425,6 +425,7 @@ def _collection(session: Session) -> list[CollectionRow]:
 
     live = col(Contract.status).in_(("signed", "active", "completed", "terminated"))
     scope = select(col(Contract.id)).where(col(Contract.type).in_(mr.INCOMING_TYPES), live)
+    scope = scope_of(session).only_contracts(scope)  # the contracts the reader sees
     amounts = session.execute(
         select(col(Contract.currency), func.count(), func.sum(col(Contract.amount)))
         .where(col(Contract.id).in_(scope))

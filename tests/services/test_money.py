@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.services import contracts, money
-from bizops.store.models import AuditEvent, Milestone, Receipt, User
+from bizops.store.models import AuditEvent, Contract, Milestone, Receipt, User
 from tests.support.factories import add_customer, new_contract, signed_contract
 from tests.support.queries import count_rows
 
@@ -361,6 +361,13 @@ def test_receivables_age_on_fixed_dates(db, team, sale):
     # 30000 of the first milestone is 91 days late; the second (50000) 16 days.
     assert row["aging_over_90"] == Decimal("30000.00") and row["aging_0_30"] == Decimal("50000.00")
     assert row["overdue"] == Decimal("80000.00") and row["outstanding"] == Decimal("110000.00")
+    # The report lists the contracts in force on its day: as if signed in September.
+    with db.write() as s:
+        s.execute(
+            update(Contract)
+            .where(Contract.number == sale["number"])
+            .values(signed_on=date(2026, 9, 1))
+        )
     with db.read() as s:
         earlier = money.money_report(s, as_of=date(2026, 10, 31))
     (row,) = earlier["rows"]

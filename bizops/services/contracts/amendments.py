@@ -30,6 +30,7 @@ from bizops.services.contracts.changes import record, save, snapshot
 from bizops.services.contracts.statuses import AMENDMENT_PENDING
 from bizops.services.contracts.terms import check_amount, check_period, check_reason, check_title
 from bizops.services.lookup import find_contract
+from bizops.services.money.limits import require_amount_covers
 from bizops.services.templates import DraftResult, draft_amendment, find_amendment
 from bizops.services.views.contracts import AmendmentRow, ProposedAmendment
 from bizops.store.models import Amendment, ApprovalRequest, Contract, User
@@ -169,6 +170,8 @@ def amend_contract(
     _check_changes(changes)
     _refuse_a_second_amendment(session, contract)
     diff = _diff(contract, changes, today)
+    if "amount" in diff:
+        require_amount_covers(session, contract, Decimal(diff["amount"]["to"]))
     assert contract.id is not None
     seq = _next_seq(session, contract.id)
     amendment = Amendment(
@@ -250,6 +253,9 @@ def close_amendment(
         if request is not None:
             # What is approved is the agreement as submitted: recomputed before it applies.
             require_amendment_unchanged(session, request, contract, amendment)
+        if "amount" in amendment.changes:
+            # Money recorded since the submission counts too.
+            require_amount_covers(session, contract, Decimal(amendment.changes["amount"]["to"]))
         for name, change in amendment.changes.items():
             _set_term(contract, name, change["to"])
         check_period(contract.start, contract.end)

@@ -11,7 +11,15 @@ from sqlmodel import Session, col
 from bizops.domain import money_rules as mr
 from bizops.domain.money import format_money
 from bizops.i18n import N_, _
-from bizops.store.models import Allocation, Contract, Invoice, Milestone, Receipt, WriteOff
+from bizops.store.models import (
+    Allocation,
+    Contract,
+    Invoice,
+    Milestone,
+    Payment,
+    Receipt,
+    WriteOff,
+)
 
 CHECK_NAME = N_("milestones, receipts and invoices agree")
 
@@ -62,6 +70,26 @@ def _contracts(session: Session) -> list[str]:
                 )
             )
     return problems
+
+
+def _payments(session: Session) -> list[str]:
+    """What is paid on a purchase contract never exceeds its amount."""
+    paid = _sums(
+        session, col(Payment.amount), col(Payment.contract_id), col(Payment.status) == mr.PAID
+    )
+    if not paid:
+        return []
+    return [
+        _("contract {number}: paid {total}, more than {amount}").format(
+            number=number, total=format_money(paid[cid]), amount=format_money(amount)
+        )
+        for cid, number, amount in session.execute(
+            select(col(Contract.id), col(Contract.number), col(Contract.amount)).where(
+                col(Contract.id).in_(paid)
+            )
+        ).all()
+        if paid[cid] > (amount or mr.ZERO)
+    ]
 
 
 def _receipts(session: Session) -> list[str]:
@@ -121,4 +149,10 @@ def _invoices(session: Session) -> list[str]:
 
 def money_agrees(session: Session) -> list[str]:
     """milestones, receipts and invoices agree"""
-    return _contracts(session) + _receipts(session) + _milestones(session) + _invoices(session)
+    return (
+        _contracts(session)
+        + _payments(session)
+        + _receipts(session)
+        + _milestones(session)
+        + _invoices(session)
+    )

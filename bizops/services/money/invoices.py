@@ -30,6 +30,7 @@ from bizops.services.money.common import (
     save,
     totals,
 )
+from bizops.services.money.visible import visible
 from bizops.services.paging import page
 from bizops.services.users import find_user
 from bizops.services.views.money import InvoiceRow
@@ -224,7 +225,11 @@ def list_invoices(
 ) -> list[InvoiceRow]:
     """Invoices, newest request first; filters by contract, status and owner's login.
     ``limit`` (0 or None: all) and ``offset`` page the query itself."""
-    query = select(Invoice).join(Contract, col(Contract.id) == col(Invoice.contract_id))
+    query = (
+        select(Invoice)
+        .join(Contract, col(Contract.id) == col(Invoice.contract_id))
+        .where(visible(session, col(Invoice.contract_id)))
+    )
     if contract is not None:
         query = query.where(col(Invoice.contract_id) == find_contract(session, contract).id)
     if status is not None:

@@ -33,6 +33,8 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
+from bizops.services.money.limits import require_payable
+from bizops.services.money.visible import visible
 from bizops.services.views.money import PaymentRow
 from bizops.store.models import ApprovalRequest, Contract, Customer, Payment, User
 
@@ -153,6 +155,14 @@ def pay_payment(
     day = parse_date(on or today, today, field="--date")
     if day > today:
         raise Invalid(_("--date: {day} is in the future").format(day=day))
+    if payment.approved_on is not None and day < payment.approved_on:
+        raise Invalid(
+            _(
+                "--date: {day} is before the approval on {approved}; a payment is paid after "
+                "it is approved"
+            ).format(day=day.isoformat(), approved=payment.approved_on.isoformat())
+        )
+    require_payable(session, contract, payment)
     before = _audit_view(payment_row(session, payment))
     payment.status = mr.PAID
     payment.paid_on, payment.paid_by = day, actor.login
@@ -179,8 +189,8 @@ def pay_payment(
 def list_payments(
     session: Session, *, contract: str | int | None = None, status: str | None = None
 ) -> list[PaymentRow]:
-    """Purchase payments, by due date."""
-    query = select(Payment)
+    """Purchase payments, by due date, of the contracts the reader sees."""
+    query = select(Payment).where(visible(session, col(Payment.contract_id)))
     if contract is not None:
         query = query.where(col(Payment.contract_id) == find_contract(session, contract).id)
     if status is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bizops.domain import money_rules as mr
+from bizops.domain.currencies import check_currency_code
 from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.money import format_money, money_str
@@ -31,6 +32,7 @@ from bizops.services.money.common import (
     settle,
     totals,
 )
+from bizops.services.money.visible import visible
 from bizops.services.views.money import ReceiptRow
 from bizops.store.models import Allocation, Contract, Customer, Receipt, User
 
@@ -38,8 +40,11 @@ from bizops.store.models import Allocation, Contract, Customer, Receipt, User
 def _converted(
     contract: Contract, value: Decimal, currency: str | None, rate: str | Decimal | None
 ) -> tuple[Decimal, str | None, Decimal | None, Decimal | None]:
-    """The amount in the contract's currency, and what was paid when it is another."""
+    """The amount in the contract's currency, and what was paid when it is another (an ISO
+    4217 code, as on contracts); an amount that converts to nothing is refused."""
     paid_in = (currency or contract.currency).strip().upper()
+    if paid_in != contract.currency:
+        paid_in = check_currency_code(paid_in, "--currency")
     if paid_in == contract.currency:
         if rate not in (None, ""):
             raise Invalid(
@@ -56,7 +61,21 @@ def _converted(
             ).format(number=contract.number, contract=contract.currency, paid=paid_in)
         )
     factor = mr.parse_rate_value(rate)
-    return mr.convert(value, factor), paid_in, value, factor
+    converted = mr.convert(value, factor)
+    if converted <= 0:
+        raise Invalid(
+            _(
+                "--amount: {amount} {paid} at the rate {rate} is {converted} {contract}; a "
+                "receipt is at least 0.01 {contract}"
+            ).format(
+                amount=format_money(value),
+                paid=paid_in,
+                rate=f"{factor.normalize():f}",
+                converted=format_money(converted),
+                contract=contract.currency,
+            )
+        )
+    return converted, paid_in, value, factor
 
 
 def _check_ref(session: Session, bank_ref: str | None) -> str | None:
@@ -197,8 +216,8 @@ def add_receipt(
 def list_receipts(
     session: Session, *, contract: str | int | None = None, today: date
 ) -> list[ReceiptRow]:
-    """Receipts, newest first (of one contract, or all)."""
-    query = select(Receipt)
+    """Receipts, newest first (of one contract, or all), of the contracts the reader sees."""
+    query = select(Receipt).where(visible(session, col(Receipt.contract_id)))
     if contract is not None:
         query = query.where(col(Receipt.contract_id) == find_contract(session, contract).id)
     query = query.order_by(col(Receipt.received_on).desc(), col(Receipt.id).desc())

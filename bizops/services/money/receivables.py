@@ -1,10 +1,10 @@
 """`report receivables` and `report payables`: per contract the amount, invoiced, received,
 outstanding and overdue with its aging, totals per owner and currency, and DSO.
 
-Everything is as of a day: receipts received by then, invoices issued by then and not void
-by then, write-offs approved by then. What is overdue comes from the payment milestones
-(their open part, past due); what is outstanding beyond the planned milestones falls due at
-the contract's end. A few grouped queries read everything in integer cents (as stored), the
+Everything is as of a day: the contracts in force on it (``visible.reported``), receipts
+received by then, invoices issued by then and not void by then, write-offs approved by then.
+What is overdue comes from the payment milestones (their open part, past due); what is
+outstanding beyond the planned milestones falls due at the contract's end. A few grouped queries read everything in integer cents (as stored), the
 rows are built from plain tuples and become Decimal once at the end, so the report stays
 fast with tens of thousands of contracts and receipts.
 """
@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from bizops.domain import money_rules as mr
 from bizops.services.lookup import find_customer
 from bizops.services.money.common import MONEY_STATES
+from bizops.services.money.visible import reported
 from bizops.services.users import find_user
 from bizops.services.views.money import ReceivableRow, ReceivablesReport, ReceivableTotal
 from bizops.store.models import (
@@ -325,6 +326,7 @@ def money_report(
     ``received`` is what was paid)."""
     types = mr.INCOMING_TYPES if incoming else mr.OUTGOING_TYPES
     scope = _scope(session, types, owner, customer, currency)
+    scope = scope.where(reported(session, as_of))
     figures = _Figures(session, scope, as_of, incoming)
     contracts = (
         session.connection()
