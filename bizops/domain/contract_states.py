@@ -62,7 +62,7 @@ class Facts:
     open_amendment: str | None = None
     has_signed_copy: bool = False
     reason: str | None = None
-    # What is still to be received on a contract whose money is followed, in words.
+    # What is still to be received on a sales or service contract, in words.
     money_outstanding: str | None = None
 
 

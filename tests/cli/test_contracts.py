@@ -253,6 +253,11 @@ def test_lifecycle_through_the_cli(team, tmp_path):
         team("leo", "contract", "dispute", "resolve", dispute, "--resolution", "已和解").exit_code
         == 0
     )
+    # A sales contract completes once its money is in (or written off).
+    result = team("alice", "contract", "complete", number)
+    assert result.exit_code == 5 and "outstanding" in result.stderr
+    paid = team("fay", "contract", "receipt", "add", number, "--amount", "15万", "--ref", "R-1")
+    assert paid.exit_code == 0, paid.output
     assert team("alice", "contract", "complete", number).exit_code == 0
 
     result = team("alice", "contract", "archive", number)

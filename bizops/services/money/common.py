@@ -246,27 +246,10 @@ def totals(session: Session, contract: Contract) -> Totals:
     )
 
 
-def has_money(session: Session, contract_id: int) -> bool:
-    """Whether money is followed on this contract: a payment milestone with an amount, an
-    invoice or a receipt."""
-    queries: tuple[Any, ...] = (
-        select(col(Milestone.id)).where(
-            col(Milestone.contract_id) == contract_id,
-            col(Milestone.kind) == "payment",
-            col(Milestone.amount).is_not(None),
-        ),
-        select(col(Invoice.id)).where(col(Invoice.contract_id) == contract_id),
-        select(col(Receipt.id)).where(col(Receipt.contract_id) == contract_id),
-    )
-    return any(session.execute(q.limit(1)).first() is not None for q in queries)
-
-
 def outstanding_text(session: Session, contract: Contract) -> str | None:
-    """For the lifecycle's guard: the outstanding amount of an incoming contract whose money
-    is followed, in words, or ``None`` when nothing is outstanding."""
+    """For the lifecycle's guard: the outstanding amount of a sales or service contract, in
+    words, or ``None`` when nothing is outstanding (received or written off in full)."""
     if contract.type not in mr.INCOMING_TYPES or contract.id is None:
-        return None
-    if not has_money(session, contract.id):
         return None
     left = totals(session, contract).outstanding
     if left <= 0:
