@@ -6,8 +6,10 @@ the widest reach of their roles under the policy in force (``policy_versions.vis
 of the newest version; NULL there means the shipped defaults: sales own, manager team, every
 other role all) -> the users whose customers they see (``bizops_visible_users``). Customers
 of the shared pool (no owner) are seen by everyone; contacts, interactions, follow-ups, tags
-and stage changes are seen with their customer; a contract with its customer or by its
-owner; milestones, disputes and attachments with their contract.
+stage changes and needs records are seen with their customer; a contract or a quote with its
+customer or by its owner; a contract's milestones, disputes, attachments, drafts, notes,
+amendments, invoices, receipts, payments and write-offs with their contract; a quote's lines
+with the quote, and a milestone's allocations with the milestone.
 
 Reads are narrowed (SELECT, UPDATE and DELETE see only visible rows). Writes keep the
 services' rules: INSERT and the new row of an UPDATE are not narrowed (a manager may
@@ -92,6 +94,8 @@ _USERS = "owner_id IS NULL OR owner_id IN (SELECT bizops_visible_users())"
 _CUSTOMER = "customer_id IN (SELECT bizops_visible_customers())"
 _CONTRACTS = f"owner_id IN (SELECT bizops_visible_users()) OR {_CUSTOMER}"
 _CONTRACT = "contract_id IN (SELECT bizops_visible_contracts())"
+# Rows under a visible row of another table (which row-level security has already narrowed).
+_UNDER = "{column} IN (SELECT id FROM {table})"
 
 # Each table and who sees its rows.
 VISIBLE: dict[str, str] = {
@@ -105,6 +109,17 @@ VISIBLE: dict[str, str] = {
     "milestones": _CONTRACT,
     "disputes": _CONTRACT,
     "attachments": _CONTRACT,
+    "drafts": _CONTRACT,
+    "contract_notes": _CONTRACT,
+    "amendments": _CONTRACT,
+    "invoices": _CONTRACT,
+    "receipts": _CONTRACT,
+    "payments": _CONTRACT,
+    "writeoffs": _CONTRACT,
+    "allocations": _UNDER.format(column="milestone_id", table="milestones"),
+    "needs_records": _CUSTOMER,
+    "quotes": _CONTRACTS,
+    "quote_lines": _UNDER.format(column="quote_id", table="quotes"),
 }
 
 

@@ -190,3 +190,50 @@ def test_only_an_admin_login_stores_a_policy_version(team: Team, book: dict[str,
     assert getattr(caught.value.orig, "sqlstate", None) == "42501"
     with team.raw("sales").begin() as conn, pytest.raises(DBAPIError):
         conn.execute(text("UPDATE policy_versions SET data = ''"))
+
+
+def test_a_contracts_money_and_records_go_with_the_contract(
+    team: Team, book: dict[str, str], policy: Policy
+) -> None:
+    """From psql, a rep reads none of another rep's invoices, receipts, payments, write-offs,
+    allocations or drafts: each table is narrowed with the contract it belongs to."""
+    from sqlalchemy import create_engine
+
+    from tests.support.factories import new_contract
+
+    sales2 = me(team.db("sales2"))
+    theirs = new_contract(
+        team.db("sales2"), actor=sales2, customer=book["theirs"], policy=policy, today=date.today()
+    )
+    dba = create_engine(team.dba_url)
+    team.engines.append(dba)
+    rows = {
+        "milestones": "INSERT INTO milestones (contract_id, kind, due, amount) "
+        "VALUES (:c, 'payment', '2026-12-31', 10000) RETURNING id",
+        "invoices": "INSERT INTO invoices (contract_id, type, amount, status, requested_on, "
+        "requested_by) VALUES (:c, 'normal', 10000, 'requested', '2026-12-01', 'x') RETURNING id",
+        "receipts": "INSERT INTO receipts (contract_id, amount, applied, advance, received_on, "
+        "method, recorded_on, recorded_by) VALUES (:c, 10000, 10000, 0, '2026-12-01', "
+        "'transfer', '2026-12-01', 'x') RETURNING id",
+        "payments": "INSERT INTO payments (contract_id, amount, due, status, requested_on, "
+        "requested_by) VALUES (:c, 10000, '2026-12-31', 'requested', '2026-12-01', 'x') "
+        "RETURNING id",
+        "writeoffs": "INSERT INTO writeoffs (contract_id, amount, reason, status, requested_on, "
+        "requested_by) VALUES (:c, 100, 'x', 'pending_approval', '2026-12-01', 'x') RETURNING id",
+    }
+    with dba.begin() as conn:
+        cid = conn.execute(
+            text("SELECT id FROM contracts WHERE number = :n"), {"n": theirs["number"]}
+        ).scalar_one()
+        made = {
+            table: conn.execute(text(sql), {"c": cid}).scalar_one() for table, sql in rows.items()
+        }
+        conn.execute(
+            text("INSERT INTO allocations (milestone_id, receipt_id, amount) VALUES (:m, :r, 1)"),
+            {"m": made["milestones"], "r": made["receipts"]},
+        )
+    for table in ("milestones", "invoices", "receipts", "payments", "writeoffs", "allocations"):
+        sql = f"SELECT count(*) FROM {table}"
+        assert codes(team, "sales", sql) == {0}, table
+        assert codes(team, "sales2", sql) == {1}, table
+        assert codes(team, "root", sql) == {1}, table
