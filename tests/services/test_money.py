@@ -247,6 +247,39 @@ def test_completing_with_money_outstanding_needs_a_write_off(db, team, sale, pol
         contracts.complete_contract(s, actor=team["alice"], ref=number, today=DAY)
 
 
+def test_a_payment_milestone_planned_after_the_money_takes_it(db, team, approvers, policy):
+    """Money received beyond the planned milestones settles the ones planned later, so that
+    no milestone is left open with nothing left to receive."""
+    from bizops.services import audit_replay, dbops
+
+    number = _signed(db, team, approvers, policy)  # 120,000, no milestones yet
+    with db.write() as s:
+        first = contracts.add_milestone(
+            s, actor=team["alice"], ref=number, kind="payment", due="2026-10-01",
+            amount="40000", today=DAY,
+        )  # fmt: skip
+    receipt(db, team, number, "100000", bank_ref="B-1")  # 40,000 settles it, 60,000 left over
+    with db.write() as s:
+        later = contracts.add_milestone(
+            s, actor=team["alice"], ref=number, kind="payment", due="2026-12-01",
+            amount="50000", today=DAY,
+        )  # fmt: skip
+        last = contracts.add_milestone(
+            s, actor=team["alice"], ref=number, kind="payment", due="2027-01-01",
+            amount="30000", today=DAY,
+        )  # fmt: skip
+    assert later["done_on"] == DAY and done_on(db, first["id"]) == DAY
+    assert last["done_on"] is None  # 10,000 of it settled, 20,000 still to receive
+    receipt(db, team, number, "20000", bank_ref="B-2")
+    assert done_on(db, last["id"]) == DAY
+    with db.write() as s:
+        contracts.activate_contract(s, actor=team["alice"], ref=number, policy=policy, today=DAY)
+        contracts.complete_contract(s, actor=team["alice"], ref=number, today=DAY)
+    assert dbops.check(db).ok
+    with db.read() as s:
+        assert [d.message for d in audit_replay.differences(s)] == []
+
+
 def test_a_write_off_overtaken_by_a_receipt_is_not_approved(db, team, sale, policy):
     number = sale["number"]
     receipt(db, team, number, "110000")

@@ -26,6 +26,7 @@ from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save
 from bizops.services.contracts.terms import check_amount, not_future
 from bizops.services.lookup import as_id, find_contract
+from bizops.services.money.common import settle_new_milestone
 from bizops.services.views.contracts import DueMilestone, MilestoneListRow, MilestoneRow
 from bizops.store.models import Contract, Customer, Milestone, User
 from bizops.store.scope import scope_of
@@ -118,6 +119,7 @@ def add_milestone(
         contract_id=contract.id, kind=kind_value, due=due_on, amount=value, note=text
     )
     save(session, milestone)
+    settle_new_milestone(session, milestone=milestone, actor=actor, today=today)
     row = milestone_row(milestone, contract.number, today)
     record(session, actor, "milestone.add", "milestone", milestone.id or 0, after=row)
     return row

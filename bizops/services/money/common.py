@@ -192,6 +192,65 @@ def settle(
     return done
 
 
+def _left_over(session: Session, rows: list[Any], link: Any) -> list[tuple[int, Decimal]]:
+    """Of (id, amount) rows, what each has not allocated to a milestone yet (``link`` is the
+    allocation's column naming them)."""
+    ids = [row_id for row_id, _amount in rows]
+    taken = {
+        int(k): Decimal(v)
+        for k, v in session.execute(
+            select(link, func.sum(col(Allocation.amount))).where(link.in_(ids)).group_by(link)
+        ).all()
+    }
+    left = [(row_id, amount - taken.get(row_id, ZERO)) for row_id, amount in rows]
+    return [(row_id, amount) for row_id, amount in left if amount > 0]
+
+
+def _unallocated(session: Session, contract_id: int) -> list[tuple[dict[str, int | None], Decimal]]:
+    """Money recorded on the contract that settles no milestone yet, oldest first, with its
+    source: receipts (their applied part), paid payments and approved write-offs."""
+    receipts = session.execute(
+        select(col(Receipt.id), col(Receipt.applied))
+        .where(col(Receipt.contract_id) == contract_id)
+        .order_by(col(Receipt.received_on), col(Receipt.id))
+    ).all()
+    payments = session.execute(
+        select(col(Payment.id), col(Payment.amount))
+        .where(col(Payment.contract_id) == contract_id, col(Payment.status) == mr.PAID)
+        .order_by(col(Payment.paid_on), col(Payment.id))
+    ).all()
+    writeoffs = session.execute(
+        select(col(WriteOff.id), col(WriteOff.amount))
+        .where(col(WriteOff.contract_id) == contract_id, col(WriteOff.status) == mr.APPROVED)
+        .order_by(col(WriteOff.approved_on), col(WriteOff.id))
+    ).all()
+    out: list[tuple[dict[str, int | None], Decimal]] = []
+    for key, rows, link in (
+        ("receipt_id", receipts, col(Allocation.receipt_id)),
+        ("payment_id", payments, col(Allocation.payment_id)),
+        ("writeoff_id", writeoffs, col(Allocation.writeoff_id)),
+    ):
+        out += [({key: row_id}, left) for row_id, left in _left_over(session, list(rows), link)]
+    return out
+
+
+def settle_new_milestone(
+    session: Session, *, milestone: Milestone, actor: User, today: date
+) -> None:
+    """A payment milestone planned after the money came in takes the money that settles no
+    milestone yet (oldest first), so that it is done, or partly settled, as if it had been
+    planned before: otherwise it would stay open for good, with nothing left to receive."""
+    if milestone.kind != "payment" or milestone.amount is None or milestone.id is None:
+        return
+    need = milestone.amount
+    for source, left in _unallocated(session, milestone.contract_id):
+        part = min(left, need)
+        settle(session, parts=[(milestone.id, part)], day=today, actor=actor, source=source)
+        need -= part
+        if need <= 0:
+            return
+
+
 @dataclass(frozen=True)
 class Totals:
     """A contract's money as it stands: every amount in the contract's currency."""
