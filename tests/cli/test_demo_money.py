@@ -10,26 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import Cli
-from tests.support.databases import shared_audit_key
+from tests.support.cli import Cli, built_demo
 
 DAY = "2026-11-27"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from typer.testing import CliRunner
-
-    from bizops.cli.app import app
-    from bizops.cli.context import reset_state
-
-    home = tmp_path_factory.mktemp("money-demo")
-    target = home / "demo.db"
-    env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
-    with shared_audit_key(home):  # the demo's audit chain is sealed with this key
-        result = CliRunner().invoke(app, ["--today", DAY, "demo", "--db", str(target)], env=env)
-        assert result.exit_code == 0, result.output
-        reset_state()
+    with built_demo(tmp_path_factory.mktemp("money-demo"), DAY) as target:
         yield target
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -31,3 +34,19 @@ def one_error_line(result: Any, code: int) -> str:
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     first = result.stderr.splitlines()[0]
     return first
+
+
+@contextmanager
+def built_demo(home: Path, day: str) -> Iterator[Path]:
+    """The demo built by the CLI on ``day`` in ``home``, in English; its database's path."""
+    from bizops.cli.app import app
+    from bizops.cli.context import reset_state
+    from tests.support.databases import shared_audit_key
+
+    target = home / "demo.db"
+    env = {"BIZOPS_HOME": str(home), "BIZOPS_DB": str(home / "own.db"), "BIZOPS_LANG": "en"}
+    with shared_audit_key(home):  # the demo's audit chain is sealed with this key
+        result = CliRunner().invoke(app, ["--today", day, "demo", "--db", str(target)], env=env)
+        assert result.exit_code == 0, result.output
+        reset_state()
+        yield target
