@@ -117,6 +117,7 @@ def import_customers(
             builder=_builder(policy, today, actor, path),
             code_pattern=policy.customer_code,
             rejected=lambda: not skip_invalid and bool(checker.bad),
+            expected=table.expected,
         )
     progress("importing", table.count, table.count)
     bad = sorted(checker.bad, key=lambda item: _line(item[0].where))
