@@ -20,12 +20,10 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORD = re.compile(r"[0-9a-z]+")
 # What a search text must look like to be compared with the keys: letters and digits only,
 # once spaces and apostrophes (xi'an) are taken out.
 _SEARCHABLE = re.compile(r"[0-9a-z]{2,}")
@@ -87,49 +85,55 @@ def _words() -> dict[str, tuple[str, str]]:
     return words
 
 
-@cache  # one entry per character ever read: a few thousand
-def _reading(char: str) -> tuple[str, bool]:
-    """(the character's reading alone, whether it has others: 重 is zhong, and chong)."""
-    readings = _characters().get(ord(char)).split(",")
-    alone = _toneless(readings[0])
-    return alone, any(_toneless(r) != alone for r in readings[1:])
+class _Syllables(dict[str, tuple[str, bool]]):
+    """Each character read so far (a few thousand): (its reading alone, whether it has others:
+    重 is zhong, and chong). A dict rather than a cached function: an import looks up every
+    character of 100,000 names."""
+
+    def __missing__(self, char: str) -> tuple[str, bool]:
+        readings = _characters().get(ord(char)).split(",")
+        alone = _toneless(readings[0])
+        entry = self[char] = (alone, any(_toneless(r) != alone for r in readings[1:]))
+        return entry
 
 
-@lru_cache(maxsize=4096)
-def _in_word(word: str) -> tuple[str, ...]:
-    return tuple(_toneless(r) for r in _words()[word])
+class _InWord(dict[str, tuple[str, ...]]):
+    """The readings of a two-character word's characters, toneless, as words are met."""
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        entry = self[word] = tuple(_toneless(r) for r in _words()[word])
+        return entry
 
 
-def _varying(run: str, i: int) -> str | None:
-    """The reading of a character with several, from the word it makes with the character
-    after it, else with the one before it; None when it makes neither."""
-    words = _words()
-    after = run[i : i + 2]
-    if len(after) == 2 and after in words:
-        return _in_word(after)[0]
-    before = run[i - 1 : i + 1] if i else ""
-    if before in words:
-        return _in_word(before)[1]
-    return None
+_SYLLABLES = _Syllables()
+_IN_WORD = _InWord()
 
 
 # The runs of names repeat little (a 100,000-row import has about 43,000 different ones): at
-# 65,536 entries these two caches held 24 MB by the end of such an import for no measurable
-# CPU saved; 8,192 keep the common runs (a city, 有限公司) for about 5 MB.
-@lru_cache(maxsize=8192)
-def _han(run: str) -> tuple[str, ...]:
-    """The syllables of a run of Han characters."""
-    out: list[str] = []
-    for i, char in enumerate(run):
-        alone, several = _reading(char)
-        out.append((several and _varying(run, i)) or alone)
-    return tuple(out)
-
-
+# 65,536 entries the caches of runs held 24 MB by the end of such an import for no measurable
+# CPU saved; 8,192 keep the common runs (a city, 有限公司) for a few MB.
 @lru_cache(maxsize=8192)
 def _han_keys(run: str) -> tuple[str, str]:
-    syllables = [s for s in _han(run) if s]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+    """(full pinyin, initials) of a run of Han characters. A character with several readings
+    reads as in the two-character word it makes with the character after it, else with the
+    one before it, else as usual."""
+    syllables, words, in_word = _SYLLABLES, _words(), _IN_WORD
+    out: list[str] = []
+    last = len(run) - 1
+    for i, char in enumerate(run):
+        reading, several = syllables[char]
+        if several:
+            if i < last and (after := run[i : i + 2]) in words:
+                reading = in_word[after][0] or reading
+            elif i and (before := run[i - 1 : i + 1]) in words:
+                reading = in_word[before][1] or reading
+        if reading:
+            out.append(reading)
+    return "".join(out), "".join([syllable[0] for syllable in out])
+
+
+# A name's runs of Han characters and its words of letters and digits, in order.
+_TOKENS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9a-z]+)")
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
@@ -137,18 +141,14 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     text = name.casefold() if name.isascii() else unicodedata.normalize("NFKC", name).casefold()
     full: list[str] = []
     initials: list[str] = []
-    position = 0
-    for run in _HAN.finditer(text):
-        for word in _WORD.findall(text, position, run.start()):
+    for run, word in _TOKENS.findall(text):
+        if run:
+            run_full, run_initials = _han_keys(run)
+            full.append(run_full)
+            initials.append(run_initials)
+        else:
             full.append(word)
             initials.append(word[0])
-        run_full, run_initials = _han_keys(run.group())
-        full.append(run_full)
-        initials.append(run_initials)
-        position = run.end()
-    for word in _WORD.findall(text, position):
-        full.append(word)
-        initials.append(word[0])
     return "".join(full), "".join(initials)
 
 

@@ -16,13 +16,31 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+class _FormatCharacters(dict[int, str | None]):
+    """A ``str.translate`` table that drops format characters and keeps every other
+    character, filled in as characters are met (a few thousand in a large import)."""
+
+    def __missing__(self, point: int) -> str | None:
+        char = chr(point)
+        kept = None if unicodedata.category(char) == "Cf" else char
+        if len(self) < _MEMO_LIMIT:  # text made of every character cannot grow it for good
+            self[point] = kept
+        return kept
+
+
+_MEMO_LIMIT = 20_000
+
+
+_WITHOUT_FORMAT = _FormatCharacters()
+
+
 def without_invisible(text: str) -> str:
     """``text`` without format characters (Unicode category Cf): zero-width spaces and
     joiners (U+200B-U+200D), the word joiner U+2060, the BOM U+FEFF, soft hyphens and bidi
     marks. They show nothing, so two names that differ only by them are the same name."""
     if text.isascii():
         return text
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text.translate(_WITHOUT_FORMAT)
 
 
 @lru_cache(maxsize=64)  # a name is usually checked, then keyed: compute it once
@@ -93,10 +111,15 @@ def visible(text: str) -> str:
 def is_invisible(text: str) -> bool:
     """True when nothing of ``text`` would show: only spaces, format characters (zero-width
     space, joiners, BOM...) and blank glyphs."""
-    return all(
-        ch.isspace() or ch in _BLANK_GLYPHS or unicodedata.category(ch) in ("Cf", "Zs", "Cc")
-        for ch in text
-    )
+    # A loop rather than all(...): most text shows at its first character, and a name,
+    # title and contact of each of 100,000 imported rows are asked.
+    for ch in text:
+        if not (ch.isspace() or ch in _BLANK_GLYPHS or unicodedata.category(ch) in _UNSEEN):
+            return False
+    return True
+
+
+_UNSEEN = ("Cf", "Zs", "Cc")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -14,6 +14,7 @@ _URL = re.compile(
     r"^(?:https?://)?[^\s/:@]+\.[^\s/:@.]{2,}(?::\d{1,5})?(?:[/?#]\S*)?$", re.IGNORECASE
 )
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def check_email(value: str | None, field: str = "email") -> str | None:
@@ -33,7 +34,7 @@ def check_phone(value: str | None, field: str = "phone") -> str | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    digits = re.sub(r"\D", "", text.split("转")[0].split("x")[0].split("ext")[0])
+    digits = _NON_DIGIT.sub("", text.split("转")[0].split("x")[0].split("ext")[0])
     if not _PHONE_CHARS.match(text) or not 5 <= len(digits) <= 20:
         raise Invalid(
             _(
