@@ -38,6 +38,7 @@ __all__ = [
     "Labels",
     "NewCustomer",
     "check_contact",
+    "check_contact_parts",
     "check_company",
     "check_credit_code",
     "check_name",
@@ -147,21 +148,42 @@ def _contact_labels(field: str, language: str) -> tuple[str, str, str, str]:
 
 
 def check_contact(contact: ContactIn, *, field: str = "contact") -> ContactIn:
+    return check_contact_parts(
+        contact.name,
+        contact.title,
+        contact.phone,
+        contact.email,
+        primary=contact.primary,
+        field=field,
+    )
+
+
+def check_contact_parts(
+    name: str,
+    title: str | None,
+    phone: str | None,
+    email: str | None,
+    *,
+    primary: bool = False,
+    field: str = "contact",
+) -> ContactIn:
+    """A contact's parts as typed, checked (``check_contact`` without building the contact
+    twice: an import checks the contact of every row)."""
     name_label, title_label, phone_label, email_label = _contact_labels(field, current_language())
-    name = check_line(contact.name, name_label, required=True, max_length=200)
-    assert name is not None
-    if "@" in name and contact.email is None:
+    checked = check_line(name, name_label, required=True, max_length=200)
+    assert checked is not None
+    if "@" in checked and email is None:
         raise Invalid(
             _('{field}: the first part is the name; write "Name, title, phone, email"').format(
                 field=field
             )
         )
     return ContactIn(
-        name=name,
-        title=check_line(contact.title, title_label, max_length=100),
-        phone=check_phone(contact.phone, phone_label),
-        email=check_email(contact.email, email_label),
-        primary=contact.primary,
+        checked,
+        check_line(title, title_label, max_length=100),
+        check_phone(phone, phone_label),
+        check_email(email, email_label),
+        primary,
     )
 
 

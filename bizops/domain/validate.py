@@ -18,9 +18,9 @@ _NON_DIGIT = re.compile(r"\D")
 
 
 def check_email(value: str | None, field: str = "email") -> str | None:
-    if value is None or not value.strip():
+    text = value.strip() if value else ""
+    if not text:
         return None
-    text = value.strip()
     if not _EMAIL.match(text) or ".." in text:
         raise Invalid(
             _("{field}: {value} is not a valid email address (name@example.com)").format(
@@ -31,9 +31,9 @@ def check_email(value: str | None, field: str = "email") -> str | None:
 
 
 def check_phone(value: str | None, field: str = "phone") -> str | None:
-    if value is None or not value.strip():
+    text = value.strip() if value else ""
+    if not text:
         return None
-    text = value.strip()
     digits = _NON_DIGIT.sub("", text.split("转")[0].split("x")[0].split("ext")[0])
     if not _PHONE_CHARS.match(text) or not 5 <= len(digits) <= 20:
         raise Invalid(
@@ -76,11 +76,11 @@ def check_text(
     value: str | None, field: str, *, required: bool = False, max_length: int = 2000
 ) -> str | None:
     """Free text: trimmed, no control characters, bounded length; empty is None."""
-    if value is None or not value.strip():
+    text = value.strip() if value else ""
+    if not text:
         if required:
             raise Invalid(_("{field}: must not be empty").format(field=field))
         return None
-    text = value.strip()
     if has_control_chars(text):
         raise Invalid(_("{field}: contains control characters").format(field=field))
     if len(text) > max_length:
@@ -127,11 +127,11 @@ def check_line(
     """Text shown on one line (a name, a value that reaches a mail header or a table cell):
     trimmed, bounded, no control characters, line breaks or bidi overrides, and not made only
     of invisible characters. Empty is None."""
-    if value is None or not value.strip():
+    text = value.strip() if value else ""
+    if not text:
         if required:
             raise Invalid(_("{field}: must not be empty").format(field=field))
         return None
-    text = value.strip()
     problem = line_problem(text)
     if problem is not None:
         raise Invalid(_(_LINE_PROBLEMS[problem]).format(field=field))

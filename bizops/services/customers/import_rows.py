@@ -27,7 +27,7 @@ from bizops.domain.customer_fields import (
     Company,
     ContactIn,
     NewCustomer,
-    check_contact,
+    check_contact_parts,
     check_new_customer,
     email_key,
     parse_archived,
@@ -112,20 +112,14 @@ def contacts_of_row(values: dict[str, str]) -> list[ContactIn]:
     email = values.get("email", "").strip() or None
     if cname or title or phone or email:
         if not cname:
-            check_contact(
-                ContactIn(name="-", title=title, phone=phone, email=email), field="contact"
-            )
+            check_contact_parts("-", title, phone, email)
             raise Invalid(
                 _(
                     "contact: a title, phone or email is given without the contact's name "
                     "(column contact/联系人)"
                 )
             )
-        out.append(
-            check_contact(
-                ContactIn(name=cname, title=title, phone=phone, email=email), field="contact"
-            )
-        )
+        out.append(check_contact_parts(cname, title, phone, email))
     more = (values.get("more_contacts") or "").strip()
     if more:
         for part in more.split("|"):
