@@ -187,14 +187,14 @@ def check_contact_parts(
     )
 
 
-# Emails and tags repeat: an import folds each email for its checks and again for its row, and
-# most customers share a few tags. Folding (NFKC) is the dearest step of checking a row.
+# Emails, tags and contacts' names repeat: an import folds each email for its checks and again
+# for its row, and most customers share a few tags. Folding (NFKC) is the dearest step of checking a row.
 _fold_again = lru_cache(maxsize=1024)(fold)
 
 
 def contact_search_key(name: str, email: str | None, phone: str | None) -> str:
     """What search looks in for a contact: folded name and email, and the phone's digits."""
-    parts = [fold(name), _fold_again(email or ""), _DIGITS.sub("", phone or "")]
+    parts = [_fold_again(name), _fold_again(email or ""), _DIGITS.sub("", phone or "")]
     return " | ".join(parts)
 
 

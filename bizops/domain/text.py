@@ -13,7 +13,9 @@ _PUNCT = re.compile(r"[\s\.\,\-_·・()（）\[\]【】'\"“”‘’/\\&]+")
 
 def fold(text: str) -> str:
     """Width- and case-insensitive form: NFKC turns full-width (全角) into half-width."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
 class _FormatCharacters(dict[int, str | None]):
@@ -47,9 +49,13 @@ def without_invisible(text: str) -> str:
 def name_key(text: str) -> str:
     """The key under which two names count as the same (ignores case, width, punctuation and
     invisible characters)."""
+    # ``fold`` without its spaces step: the punctuation taken out includes every space.
+    if text.isascii():
+        return _PUNCT.sub("", text.casefold())
+    folded = unicodedata.normalize("NFKC", without_invisible(text)).casefold()
     # Normalise again: removing spaces can bring combining marks together out of canonical
     # order, and the key must be the same however often it is computed.
-    return unicodedata.normalize("NFKC", _PUNCT.sub("", fold(without_invisible(text))))
+    return unicodedata.normalize("NFKC", _PUNCT.sub("", folded))
 
 
 def clean_text(text: str | None) -> str | None:

@@ -115,12 +115,24 @@ def accepted_headers() -> str:
     return ", ".join(a for aliases in HEADER_ALIASES.values() for a in aliases)
 
 
-@dataclass
 class RawRow:
-    where: str  # "line 17", "row 17" or "record 17"
-    values: dict[str, str]
-    cells: list[str]
-    number: int = 0  # 17: what ``Table.where`` names again as ``where``
+    """One row as read: its values by field, its cells, and its number in the file (17),
+    which ``place`` names as ``where`` ("line 17", "row 17" or "record 17") when a message
+    needs it; most rows are good and never named."""
+
+    __slots__ = ("cells", "number", "place", "values")
+
+    def __init__(
+        self, place: Callable[[int], str], values: dict[str, str], cells: list[str], number: int
+    ) -> None:
+        self.place = place
+        self.values = values
+        self.cells = cells
+        self.number = number
+
+    @property
+    def where(self) -> str:
+        return self.place(self.number)
 
 
 def _placed(text: str, key: str) -> Callable[[int], str]:
@@ -271,7 +283,6 @@ def _rows(
         if guarded and "'" in joined:
             cells = [restore_formula(c) if c[:1] == "'" else c for c in cells]
         count = len(cells)
-        where = place(number)
         for i in blank:
             if i < count and cells[i].strip():
                 raise Invalid(
@@ -282,7 +293,7 @@ def _rows(
         if count > width and "".join(cells[width:]).strip():
             table.problems.append(
                 (
-                    RawRow(where, {}, cells, number),
+                    RawRow(place, {}, cells, number),
                     too_wide.format(count=count, width=width),
                 )
             )
@@ -291,7 +302,7 @@ def _rows(
             values = dict(zip(keys, take(cells), strict=True))
         else:
             values = {k: cells[i] for i, k in pairs if i < count}
-        yield RawRow(where, values, cells, number)
+        yield RawRow(place, values, cells, number)
 
 
 def read_csv_text(text: str, name: str, columns: Columns | None = None) -> Table:
