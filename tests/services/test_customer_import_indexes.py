@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, text
 
 from bench.import_customers import OWNERS, write_csv
-from bizops.domain.errors import Invalid
+from bizops.domain.errors import Invalid, StorageError
 from bizops.services import customers as cs
 from bizops.services.customers import import_writer
 from bizops.store.models import Customer
@@ -77,3 +77,37 @@ def test_a_failed_import_leaves_the_indexes(db, team, policy, today, tmp_path, d
     assert count_rows(db, Customer) == 0
     assert _indexes(db) == before
     assert bool(dropped) == db.is_sqlite
+
+
+REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse BEFORE INSERT ON customers WHEN NEW.id = 300 "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN IF NEW.id = 300 THEN "
+        "RAISE EXCEPTION 'refused by the database'; END IF; RETURN NEW; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION refuse()",
+    ],
+}
+
+
+def test_a_write_the_database_refuses_fails_the_import_as_a_whole(
+    db, team, policy, today, tmp_path, dropped, monkeypatch
+):
+    """The database refuses the 300th customer mid-chunk: the import stops with the
+    database's reason, nothing is written, and the indexes are as they were."""
+    monkeypatch.setattr(import_writer, "BATCH", 128)  # the refusal comes in the third chunk
+    for login in OWNERS:
+        add_user(db, login, "sales")
+    with db.write() as s:
+        for statement in REFUSE["sqlite" if db.is_sqlite else "postgresql"]:
+            s.execute(text(statement))
+    before = _indexes(db)
+    path = tmp_path / "600.csv"
+    write_csv(path, 600)
+    with pytest.raises(StorageError, match="refused by the database"):
+        _import(db, team, policy, today, path)
+    assert count_rows(db, Customer) == 0
+    assert _indexes(db) == before
