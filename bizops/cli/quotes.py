@@ -28,6 +28,7 @@ from bizops.cli.output import (
     note,
     resolve_output,
     say,
+    value_label,
     write_document,
 )
 from bizops.i18n import N_, _, ngettext
@@ -101,7 +102,7 @@ def _summary(view: QuoteView) -> str:
     lines = ngettext("{count} line", "{count} lines", count).format(count=count)
     return _("{number}: {status}, {gross} {currency} incl. tax ({lines})").format(
         number=view["number"],
-        status=view["status"],
+        status=value_label("quote_state", view["status"]),
         gross=f"{view['gross']:,.2f}",
         currency=view["currency"],
         lines=lines,

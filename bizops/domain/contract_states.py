@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bizops.domain.errors import Conflict
+from bizops.domain.vocab import label
 from bizops.i18n import _
 
 DRAFT = "draft"
@@ -241,10 +242,12 @@ def check_move(number: str, state: str, move_name: str, facts: Facts | None = No
     facts = facts or Facts()
     if state not in move.sources:
         if state == move.target and move_name in ("sign", "activate", "complete", "archive"):
-            lead = _("contract {number} is already {state}").format(number=number, state=state)
+            lead = _("contract {number} is already {state}").format(
+                number=number, state=label("contract_state", state)
+            )
         else:
             lead = _("cannot {move} contract {number}: it is {state}").format(
-                move=move_name, number=number, state=state
+                move=move_name, number=number, state=label("contract_state", state)
             )
         raise Conflict(
             _("{refusal}; {allowed}").format(refusal=lead, allowed=describe_allowed(state, facts))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from bizops.domain.errors import Conflict
+from bizops.domain.vocab import label
 from bizops.i18n import _
 
 DRAFT = "draft"
@@ -74,9 +75,9 @@ def check_move(number: str, status: str, move: str, *, valid_until: date, today:
         raise Conflict(
             _("quote {number} is {status}; {move} needs {needed} (allowed now: {allowed})").format(
                 number=number,
-                status=status,
+                status=label("quote_state", status),
                 move=move,
-                needed=" / ".join(sources),
+                needed=" / ".join(label("quote_state", source) for source in sources),
                 allowed=allowed,
             )
         )
@@ -94,6 +95,6 @@ def check_editable(number: str, status: str) -> None:
         )
         raise Conflict(
             _("quote {number} is {status} and cannot be changed; {hint}").format(
-                number=number, status=status, hint=hint
+                number=number, status=label("quote_state", status), hint=hint
             )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bizops.domain.errors import Invalid
@@ -212,6 +213,11 @@ def label(kind: str, value: str | None) -> str:
         if words:
             return words[0]
     return value
+
+
+def labels(kind: str, values: Iterable[str]) -> str:
+    """Values as ``label`` shows them, listed: ``signed, active`` (``已签订、履行中``)."""
+    return ("、" if is_chinese() else ", ").join(label(kind, value) for value in values)
 
 
 def accepted(allowed: tuple[str, ...], kind: str | None = None) -> str:

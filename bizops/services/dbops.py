@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from bizops.domain.errors import Invalid, NotPermitted
+from bizops.domain.vocab import label
 from bizops.i18n import N_, _
 from bizops.services.backups import attachment_problems, backup, restore
 from bizops.services.money.checks import money_agrees
@@ -109,7 +110,7 @@ def contract_states(session: Session) -> list[str]:
         _("approvals"),
         list(rows),
         lambda row: _("request {id} is {status} with {count} pending step(s)").format(
-            id=row.id, status=row.status, count=row.n
+            id=row.id, status=label("approval_status", row.status), count=row.n
         ),
     )
     return problems

@@ -129,9 +129,14 @@ def test_contract_refusals_say_who_may_and_what_to_do(db, team, policy, today, z
             s, actor=team["alice"], ref=number, title="新标题", policy=policy, today=today
         )
     assert edit.value.message.startswith(
-        f"合同 {number} 的状态为 pending_approval：提交审批后不能再修改条款；"
+        f"合同 {number} 的状态为 审批中：提交审批后不能再修改条款；"
         "如需修改草稿，请撤回审批申请（`bizops approval withdraw ID`）"
     )
+    # A state and the states a move needs read in Chinese too, not as codes.
+    with pytest.raises(Conflict) as dispute, db.write() as s:
+        contracts.open_dispute(s, actor=team["alice"], ref=number, summary="争议", today=today)
+    assert dispute.value.message.startswith(f"合同 {number} 的状态为 审批中；")
+    assert "已签订、履行中、已完成、已终止" in dispute.value.message
     with pytest.raises(Invalid) as amount:
         routing.route(policy, type="sales", amount="0", risk="low")
     assert amount.value.message == "--amount：0 不是有效的合同金额；金额必须大于零"

@@ -74,7 +74,7 @@ def test_contract_moves_name_the_allowed_ones(zh: None) -> None:
     wrong = refusal(lambda: contract_states.check_move("HT-2026-0001", "draft", "sign"))
     assert isinstance(wrong, Conflict)
     assert wrong.message == (
-        "无法对合同 HT-2026-0001 执行 sign：当前状态为 draft；当前可执行：submit"
+        "无法对合同 HT-2026-0001 执行 sign：当前状态为 草稿；当前可执行：submit"
     )
     pending = refusal(lambda: contract_states.check_move("HT-1", "pending_approval", "sign"))
     assert "approve, reject, withdraw（通过 `bizops approval`）" in pending.message
@@ -86,7 +86,7 @@ def test_contract_moves_name_the_allowed_ones(zh: None) -> None:
         "`bizops contract dispute resolve ID --resolution TEXT` 处理"
     )
     done = refusal(lambda: contract_states.check_move("HT-1", "archived", "archive"))
-    assert done.message == "合同 HT-1 已处于 archived 状态；该状态下不允许任何操作"
+    assert done.message == "合同 HT-1 已处于 已归档 状态；该状态下不允许任何操作"
 
 
 def test_pipeline_rules(zh: None) -> None:

@@ -20,6 +20,7 @@ from bizops.domain.approval_steps import limit_applies, step_complete
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.domain.vocab import label
 from bizops.i18n import N_, _
 from bizops.services.approvals.absences import stand_in
 from bizops.services.approvals.requests import (
@@ -133,7 +134,11 @@ def load_pending(session: Session, ref: str | int, *, doing: str) -> OpenRequest
     request = find_request(session, ref)
     assert request.id is not None
     if request.status != rules.PENDING:
-        raise Conflict(_(_NOT_PENDING[doing]).format(id=request.id, status=request.status))
+        raise Conflict(
+            _(_NOT_PENDING[doing]).format(
+                id=request.id, status=label("approval_status", request.status)
+            )
+        )
     about: Contract | Quote | None = (
         session.get(Quote, request.quote_id)
         if request.quote_id is not None
@@ -178,7 +183,7 @@ def _check_step(loaded: OpenRequest, step: int | None, *, verb: str) -> None:
             step=step,
             step_role=request.chain[step - 1] if step <= len(request.chain) else known[step].role,
             id=request.id,
-            status=known[step].status,
+            status=label("approval_status", known[step].status),
             current=loaded.seq,
             role=loaded.label,
         )

@@ -16,6 +16,7 @@ from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.roles import ADMIN, APPROVER_ROLES, MANAGER, check_role
 from bizops.domain.validate import check_text
+from bizops.domain.vocab import label
 from bizops.i18n import _
 from bizops.services.approvals.decisions import (
     OpenRequest,
@@ -155,7 +156,7 @@ def add_signer(
     if found.status != rules.PENDING:
         raise Conflict(
             _("request {id} is {status}: a signer is added only to a pending request").format(
-                id=found.id, status=found.status
+                id=found.id, status=label("approval_status", found.status)
             )
         )
     loaded = load_pending(session, ref, doing="approved")

@@ -17,7 +17,7 @@ from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.money import money_str
 from bizops.domain.policy import Policy
-from bizops.domain.vocab import RISKS, one_of
+from bizops.domain.vocab import RISKS, label, one_of
 from bizops.i18n import N_, _
 from bizops.services.approvals import Outcome, open_request
 from bizops.services.contracts.access import require_contract_role
@@ -79,7 +79,7 @@ def _require_amendable(contract: Contract) -> None:
         raise Conflict(
             _("cannot amend contract {number}: it is {status}; {pointer}").format(
                 number=contract.number,
-                status=contract.status,
+                status=label("contract_state", contract.status),
                 pointer=pointer.format(number=contract.number),
             )
         )
@@ -246,7 +246,9 @@ def close_amendment(
         if contract.status not in cs.AMENDABLE:
             raise Conflict(
                 _("amendment {amendment} cannot apply: contract {number} is {status}").format(
-                    amendment=amendment.number, number=contract.number, status=contract.status
+                    amendment=amendment.number,
+                    number=contract.number,
+                    status=label("contract_state", contract.status),
                 )
             )
         request = session.get(ApprovalRequest, outcome.request_id)

@@ -11,6 +11,7 @@ from bizops.domain import contract_states as cs
 from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.roles import LEGAL
 from bizops.domain.validate import check_text
+from bizops.domain.vocab import label, labels
 from bizops.i18n import N_, _
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save
@@ -64,7 +65,11 @@ def open_dispute(
             _(
                 "contract {number} is {status}; disputes concern a contract "
                 "that was signed ({states})"
-            ).format(number=contract.number, status=contract.status, states=", ".join(cs.IN_FORCE))
+            ).format(
+                number=contract.number,
+                status=label("contract_state", contract.status),
+                states=labels("contract_state", cs.IN_FORCE),
+            )
         )
     text = check_text(summary, "--summary", required=True, max_length=5000)
     assert text is not None and contract.id is not None

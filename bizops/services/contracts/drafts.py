@@ -19,7 +19,7 @@ from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.policy import Policy
 from bizops.domain.roles import FINANCE, GM, LEGAL
 from bizops.domain.validate import check_text
-from bizops.domain.vocab import CONTRACT_TYPES, RISKS, one_of
+from bizops.domain.vocab import CONTRACT_TYPES, RISKS, label, one_of
 from bizops.i18n import N_, _
 from bizops.services import templates  # the template stack loads when a draft is assessed
 from bizops.services.approvals import void_approved
@@ -211,7 +211,9 @@ def _require_editable(contract: Contract) -> None:
     if contract.status in cs.EDITABLE or contract.status == cs.APPROVED:
         return
     message = _NOT_EDITABLE.get(contract.status, _NOT_EDITABLE_SIGNED)
-    raise Conflict(_(message).format(number=contract.number, status=contract.status))
+    raise Conflict(
+        _(message).format(number=contract.number, status=label("contract_state", contract.status))
+    )
 
 
 def _change_terms(

@@ -23,6 +23,7 @@ from bizops.domain.errors import Conflict
 from bizops.domain.money import money_str
 from bizops.domain.policy import Policy
 from bizops.domain.quotes import cents
+from bizops.domain.vocab import label
 from bizops.i18n import _
 from bizops.services import quotes
 from bizops.services.contracts.changes import record, save
@@ -78,7 +79,7 @@ def contract_from_quote(
             _(
                 "--from-quote: quote {number} is {status}; a contract is made from an "
                 "accepted quote (bizops quote accept {number})"
-            ).format(number=found.number, status=view["status"])
+            ).format(number=found.number, status=label("quote_state", view["status"]))
         )
     if found.contract_number:
         raise Conflict(

@@ -20,7 +20,7 @@ from bizops.domain.errors import Conflict, Invalid, NotFound
 from bizops.domain.money import format_money
 from bizops.domain.roles import FINANCE
 from bizops.domain.validate import check_text
-from bizops.domain.vocab import MILESTONE_KINDS, one_of
+from bizops.domain.vocab import MILESTONE_KINDS, label, labels, one_of
 from bizops.i18n import N_, _
 from bizops.services.contracts.access import require_contract_role
 from bizops.services.contracts.changes import record, save
@@ -107,7 +107,11 @@ def add_milestone(
         raise Conflict(
             _(
                 "contract {number} is {status}; milestones are planned only while it is {states}"
-            ).format(number=contract.number, status=contract.status, states=", ".join(cs.PLANNABLE))
+            ).format(
+                number=contract.number,
+                status=label("contract_state", contract.status),
+                states=labels("contract_state", cs.PLANNABLE),
+            )
         )
     kind_value = one_of(kind, MILESTONE_KINDS, "--kind")
     due_on = parse_date(due, today, field="--due")

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from bizops.domain import contract_states as cs
 from bizops.domain.errors import Conflict, Invalid, NotPermitted
 from bizops.domain.roles import SEAL_KEEPER
+from bizops.domain.vocab import label
 from bizops.i18n import _
 from bizops.services.contracts.approved_draft import require_unchanged
 from bizops.services.lookup import find_contract
@@ -52,7 +53,7 @@ def seal_contract(
             _(
                 "contract {number} is {status}: only an approved contract is sealed, between its "
                 "approval and its signing"
-            ).format(number=contract.number, status=contract.status)
+            ).format(number=contract.number, status=label("contract_state", contract.status))
         )
     approved = require_unchanged(session, contract)
     assert contract.id is not None

@@ -16,6 +16,7 @@ from bizops.domain import money_rules as mr
 from bizops.domain.errors import Conflict, Invalid, NotFound, NotPermitted
 from bizops.domain.money import format_money, parse_money
 from bizops.domain.roles import ADMIN, FINANCE, MANAGER
+from bizops.domain.vocab import label, labels
 from bizops.i18n import _
 from bizops.services.lookup import as_id
 from bizops.store import audit
@@ -65,7 +66,11 @@ def require_money_state(contract: Contract) -> None:
             _(
                 "contract {number} is {status}; money is recorded only on a contract that is "
                 "{states}"
-            ).format(number=contract.number, status=contract.status, states=", ".join(MONEY_STATES))
+            ).format(
+                number=contract.number,
+                status=label("contract_state", contract.status),
+                states=labels("contract_state", MONEY_STATES),
+            )
         )
 
 

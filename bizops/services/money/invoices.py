@@ -15,7 +15,7 @@ from bizops.domain.dates import parse_date
 from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.money import format_money, money_str
 from bizops.domain.validate import check_text
-from bizops.domain.vocab import one_of
+from bizops.domain.vocab import label, one_of
 from bizops.i18n import _
 from bizops.services.lookup import find_contract
 from bizops.services.money.common import (
@@ -142,7 +142,7 @@ def issue_invoice(
     if invoice.status != mr.REQUESTED:
         raise Conflict(
             _("invoice {id} is {status}; only a requested invoice can be issued").format(
-                id=invoice.id, status=invoice.status
+                id=invoice.id, status=label("invoice_status", invoice.status)
             )
         )
     text = (check_text(number, "--number", required=True, max_length=40) or "").strip()

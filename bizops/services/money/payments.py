@@ -16,6 +16,7 @@ from bizops.domain.errors import Conflict, Invalid
 from bizops.domain.money import format_money, money_str
 from bizops.domain.policy import Policy
 from bizops.domain.validate import check_text
+from bizops.domain.vocab import label
 from bizops.i18n import _
 from bizops.services.approvals import open_request
 from bizops.services.lookup import find_contract
@@ -146,7 +147,7 @@ def pay_payment(
     if payment.status != mr.APPROVED:
         raise Conflict(
             _("payment {id} is {status}; only an approved payment request can be paid").format(
-                id=payment.id, status=payment.status
+                id=payment.id, status=label("payment_status", payment.status)
             )
         )
     contract = session.get(Contract, payment.contract_id)
