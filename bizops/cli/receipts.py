@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from bizops.cli.context import state
-from bizops.cli.output import Col, FormatOption, Listing, OutputOption, emit_rows, note
+from bizops.cli.output import (
+    Col,
+    EncodingOption,
+    FormatOption,
+    Listing,
+    OutputOption,
+    emit_rows,
+    note,
+)
 from bizops.i18n import N_, _
 from bizops.services.views.money import BankLine
 
@@ -47,6 +55,7 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    encoding: EncodingOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -68,6 +77,7 @@ def import_(
             mapping=pairs,
             dry_run=dry_run,
             today=state().today,
+            encoding=encoding,
         )
     emit_rows(lines, LINES, fmt=fmt, output=output, title=_("Bank lines"), empty=_("No lines."))
     counts: dict[str, int] = {}

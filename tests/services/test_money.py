@@ -526,6 +526,17 @@ def test_a_bank_map_that_cannot_be_meant_is_refused(specs, words):
         money.parse_bank_map(specs)
 
 
+def test_a_utf16_bank_file_is_read_with_its_encoding(db, team, sale, tmp_path):
+    """Some banks' exports are UTF-16: the refusal names --encoding, which then reads it."""
+    utf8 = _statement(tmp_path, f"2026-11-20,10000,某某公司,货款 {sale['number']},CMB001")
+    path = tmp_path / "statement-utf16.csv"
+    path.write_bytes(utf8.read_text("utf-8").encode("utf-16"))
+    with pytest.raises(Invalid, match="--encoding utf-16"):
+        _import(db, team, path)
+    assert [x["status"] for x in _import(db, team, path, encoding="utf-16")] == ["recorded"]
+    assert count_rows(db, Receipt) == 1
+
+
 def test_a_bank_file_needs_its_reference_column(db, team, sale, tmp_path):
     path = tmp_path / "no-ref.csv"
     path.write_text("交易日期,贷方金额,摘要\n2026-11-20,100,x\n", "utf-8")

@@ -11,6 +11,7 @@ from bizops.cli.context import state
 from bizops.cli.customers.group import app
 from bizops.cli.output import (
     Col,
+    EncodingOption,
     Format,
     FormatOption,
     HeadersOption,
@@ -42,13 +43,6 @@ MapOption = Annotated[
 IgnoreUnknownOption = Annotated[
     bool,
     typer.Option("--ignore-unknown", help="Skip the columns that map to no field, and list them."),
-]
-EncodingOption = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding",
-        help="The text's encoding, e.g. big5 or utf-16 (default: UTF-8, else GB18030).",
-    ),
 ]
 
 

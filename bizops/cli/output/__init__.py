@@ -11,6 +11,7 @@ from bizops.cli.output.listing import (
 )
 from bizops.cli.output.options import (
     ColumnsOption,
+    EncodingOption,
     FormatOption,
     HeadersOption,
     LimitOption,
@@ -60,6 +61,7 @@ __all__ = [
     "WideOption",
     "Col",
     "ColumnsOption",
+    "EncodingOption",
     "Extra",
     "Format",
     "FormatOption",

@@ -1,4 +1,5 @@
-"""The output options every listing and record command takes."""
+"""The output options every listing and record command takes, and the options of the
+commands that read a file."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def _keep_wide(value: bool) -> bool:
     return value
 
 
+# Customer import and the bank statement import read text files.
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="The text's encoding, e.g. big5 or utf-16 (default: UTF-8, else GB18030).",
+    ),
+]
 FormatOption = Annotated[
     Format | None,
     typer.Option(
