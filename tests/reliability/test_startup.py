@@ -156,7 +156,8 @@ STARTUP: dict[tuple[str, ...], set[str]] = {
 # command start-up time (a pydantic model and a SQLAlchemy mapper), so a command builds only
 # the tables it reads (bizops.store.models loads them by area, with importlib, which
 # `python -X importtime` does not log: these are read from sys.modules).
-_RECORDS = {"customer_records", "contract_records", "seals"}
+# The audit log's and the counters' models are built by writes only.
+_RECORDS = {"customer_records", "contract_records", "seals", "audit"}
 MODELS: dict[tuple[str, ...], tuple[set[str], set[str]]] = {
     ("--as", "alice", "followups", "due"): (
         {"core", "customers", "followups"},
