@@ -118,10 +118,21 @@ NOT_CONTRACTS = {
     "bizops.services.quotes",
     "bizops.documents",
 }
+# A listing written to a pipe draws no record and no table; a personal database loads nothing
+# of team mode's logins; a read stores no policy version.
+NOT_FOR_A_PIPED_LISTING = {
+    "bizops.cli.output.record",
+    "bizops.cli.output.table",
+    "bizops.cli.users",
+    "bizops.store.pgroles",
+    "bizops.domain.policy.diff",
+    "tomli_w",
+}
 STARTUP: dict[tuple[str, ...], set[str]] = {
     ("--as", "alice", "followups", "due"): NOT_FOR_READS
     | NOT_AT_START
     | NOT_CONTRACTS
+    | NOT_FOR_A_PIPED_LISTING
     | {"bizops.services.approvals", "bizops.store.models.contracts"},
     ("--as", "alice", "customer", "show", "C0001"): NOT_FOR_READS
     | NOT_AT_START
