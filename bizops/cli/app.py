@@ -8,9 +8,9 @@ import typer
 
 from bizops import __version__
 from bizops.cli.context import env, reset_state, state
+from bizops.cli.db_login import DbLoginOption, PasswordFileOption, db_password
 from bizops.cli.group import BizopsGroup
 from bizops.cli.output import say
-from bizops.cli.users import DbLoginOption, PasswordFileOption, db_password
 from bizops.domain.errors import Invalid
 from bizops.i18n import _, normalise_language
 

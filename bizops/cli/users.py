@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bizops.cli.context import state
+from bizops.cli.db_login import DbLoginOption, PasswordFileOption, db_password
 from bizops.cli.output import (
     Col,
     ColumnsOption,
@@ -35,47 +35,6 @@ COLUMNS = [
     Col("limit", N_("Approval limit"), justify="right"),
     Col("active", N_("Active")),
 ]
-
-DbLoginOption = Annotated[
-    bool,
-    typer.Option(
-        "--db-login",
-        help="Team mode: also create the PostgreSQL login of the same name, a member of "
-        "bizops_member (password prompted, or --password-file).",
-    ),
-]
-PasswordFileOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--password-file",
-        help="Read the database login's password from this file (an empty file: no "
-        "password, for peer or certificate authentication).",
-    ),
-]
-
-
-def db_password(login: str, db_login: bool, password_file: Path | None) -> str | None:
-    """The new database login's password: from the file, else asked for twice."""
-    if not db_login:
-        return None
-    if password_file is not None:
-        from bizops.domain.errors import Invalid
-
-        try:
-            return password_file.expanduser().read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            raise Invalid(
-                _("--password-file: cannot read {path}: {error}").format(
-                    path=password_file, error=exc.strerror
-                )
-            ) from None
-    value = typer.prompt(
-        _("Password for database login {login}").format(login=login),
-        hide_input=True,
-        confirmation_prompt=True,
-    )
-    return str(value) or None
-
 
 RoleOption = Annotated[
     list[str] | None,

@@ -21,7 +21,6 @@ from bizops.domain.roles import ADMIN
 from bizops.i18n import _
 from bizops.services.users import resolve_actor
 from bizops.store.models import User
-from bizops.store.pgroles import current_login
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,8 @@ def _linked_user(session: Session, login: str) -> User | None:
 
 def resolve_team_actor(session: Session, as_user: str | None, *, required: bool) -> Acting:
     """The acting user of a PostgreSQL connection, from ``session_user``."""
+    from bizops.store.pgroles import current_login  # team mode only: not on SQLite
+
     login = current_login(session.connection())
     me = _linked_user(session, login.name)
     if me is None:
@@ -75,6 +76,8 @@ def resolve_team_actor(session: Session, as_user: str | None, *, required: bool)
 def check_team_read(session: Session, as_user: str | None) -> None:
     """A read in team mode: refused for a login no user claims (unless it is the DBA's), a
     deactivated user, or ``--as`` someone else by a non-admin."""
+    from bizops.store.pgroles import current_login  # team mode only: not on SQLite
+
     login = current_login(session.connection())
     if login.privileged and _linked_user(session, login.name) is None:
         return

@@ -11,15 +11,13 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomli_w
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bizops.domain.errors import Invalid, NotFound, NotPermitted
 from bizops.domain.policy import Policy, build_policy, merge_policy
-from bizops.domain.policy.diff import Change, policy_changes
 from bizops.domain.roles import ADMIN
 from bizops.i18n import _
 from bizops.services.policy import (
@@ -32,6 +30,9 @@ from bizops.services.policy import (
 from bizops.services.views.policy import PolicyChangeRow, PolicyVersionRow
 from bizops.store import audit
 from bizops.store.models import PolicyVersion, User
+
+if TYPE_CHECKING:
+    from bizops.domain.policy.diff import Change
 
 DEFAULTS_SOURCE = "defaults"
 
@@ -113,6 +114,8 @@ def policy_in_force(session: Session) -> Policy:
 def _store(
     session: Session, *, actor: str, data: dict[str, Any], source: str, now: datetime
 ) -> PolicyVersion:
+    import tomli_w  # writing a version: every command reads the policy, few store one
+
     number = (current_version(session) or 0) + 1
     row = PolicyVersion(
         version=number,
@@ -155,6 +158,8 @@ def apply_policy_data(
         )
     check_policy_data(data, where=source)
     before = stored_policy(session)
+    from bizops.domain.policy.diff import policy_changes
+
     changes = policy_changes(before.data, data)
     row = _store(session, actor=actor.login, data=data, source=source, now=datetime.now(UTC))
     audit.record(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -115,17 +115,14 @@ def _due_of(
     session: Session, recipient: Recipient, *, policy: Policy, today: date
 ) -> list[dict[str, Any]]:
     """One recipient's due follow-ups up to today, with their last contact's details."""
-    due: list[dict[str, Any]] = [
-        dict(row)
-        for row in followups.due_rows(
-            session, owner_ids=[recipient.id], until=today, today=today, policy=policy
-        )
-    ]
-    details = followups.last_contact_details(
-        session, [row["code"] for row in due if row["last_contact"] is not None]
-    )
-    for row in due:
-        row["last_details"] = details.get(row["code"])
+    due: list[dict[str, Any]] = []
+    for row, details in followups.due_rows_with_details(
+        session, owner_ids=[recipient.id], until=today, today=today, policy=policy
+    ):
+        # Each row is a dict of its own, made for this read: completed in place, not copied.
+        item = cast(dict[str, Any], row)
+        item["last_details"] = details
+        due.append(item)
     return due
 
 

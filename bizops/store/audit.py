@@ -21,16 +21,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from bizops.domain.errors import StorageError
 from bizops.i18n import _
+
+# The models are resolved on first use (bizops.store.models loads them then): a command that
+# writes nothing does not build the audit tables' models.
+from bizops.store import models
 from bizops.store.audit_key import load_key, missing_key_message
 from bizops.store.counters import current_value, next_value
-from bizops.store.models import AuditChain, AuditEvent
+
+if TYPE_CHECKING:
+    from bizops.store.models import AuditEvent
 
 GENESIS = "0" * 64
 COUNT_KEY = "audit.events"
@@ -120,8 +126,8 @@ def is_postgres(session: Session) -> bool:
 
 def _chain_row(session: Session) -> tuple[int, str | None] | None:
     row = session.execute(
-        select(col(AuditChain.keyed_after), col(AuditChain.key_check)).where(
-            col(AuditChain.id) == 1
+        select(col(models.AuditChain.keyed_after), col(models.AuditChain.key_check)).where(
+            col(models.AuditChain.id) == 1
         )
     ).first()
     return (int(row[0]), row[1]) if row is not None else None
@@ -148,7 +154,7 @@ def _sqlite_key(session: Session) -> bytes:
         raise StorageError(missing_key_message())
     expected = boundary_check(key, keyed_after)
     if check is None:
-        chain = session.get(AuditChain, 1)
+        chain = session.get(models.AuditChain, 1)
         assert chain is not None
         chain.key_check = expected
         session.add(chain)
@@ -185,7 +191,7 @@ def record(
     ``session.info["acting_admin"]``, set where the acting user is resolved.
     """
     at = (now or datetime.now(UTC)).astimezone(UTC)
-    event = AuditEvent(
+    event = models.AuditEvent(
         at=at,
         actor=actor,
         action=action,
@@ -207,7 +213,7 @@ def record(
         return event
     key = _sqlite_key(session)
     last = session.execute(
-        select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)
+        select(col(models.AuditEvent.hash)).order_by(col(models.AuditEvent.id).desc()).limit(1)
     ).scalar_one_or_none()
     event.prev_hash = last or GENESIS
     event.hash = keyed_hash(key, event)
@@ -319,9 +325,9 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
     while True:
         rows = (
             session.execute(
-                select(AuditEvent)
-                .where(col(AuditEvent.id) > last_id)
-                .order_by(col(AuditEvent.id))
+                select(models.AuditEvent)
+                .where(col(models.AuditEvent.id) > last_id)
+                .order_by(col(models.AuditEvent.id))
                 .limit(batch)
             )
             .scalars()
@@ -347,9 +353,9 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, list[Chai
 
 def head(session: Session) -> tuple[int, str]:
     """The anchor of the log as it stands: the number of events and the newest hash."""
-    count = int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+    count = int(session.execute(select(func.count()).select_from(models.AuditEvent)).scalar_one())
     last = session.execute(
-        select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)
+        select(col(models.AuditEvent.hash)).order_by(col(models.AuditEvent.id).desc()).limit(1)
     ).scalar_one_or_none()
     return count, last or GENESIS
 
@@ -359,7 +365,10 @@ def hash_at(session: Session, position: int) -> str | None:
     if position <= 0:
         return GENESIS
     return session.execute(
-        select(col(AuditEvent.hash)).order_by(col(AuditEvent.id)).offset(position - 1).limit(1)
+        select(col(models.AuditEvent.hash))
+        .order_by(col(models.AuditEvent.id))
+        .offset(position - 1)
+        .limit(1)
     ).scalar_one_or_none()
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
-from bizops.store.models import Counter
+# Resolved on first use: importing this module builds no model.
+from bizops.store import models
 
 _ADVANCE = text(
     "INSERT INTO counters (name, value) VALUES (:name, 1) "
@@ -25,7 +26,7 @@ _ADVANCE = text(
 def current_value(session: Session, name: str, *, for_update: bool = False) -> int:
     """The counter's value; ``for_update`` keeps its row locked until the transaction ends
     (take it before ``set_value`` when the new value is computed from this one)."""
-    query = select(col(Counter.value)).where(col(Counter.name) == name)
+    query = select(col(models.Counter.value)).where(col(models.Counter.name) == name)
     if for_update:
         query = query.with_for_update()
     value = session.execute(query).scalar_one_or_none()
@@ -33,9 +34,11 @@ def current_value(session: Session, name: str, *, for_update: bool = False) -> i
 
 
 def set_value(session: Session, name: str, value: int) -> None:
-    updated = session.execute(update(Counter).where(col(Counter.name) == name).values(value=value))
+    updated = session.execute(
+        update(models.Counter).where(col(models.Counter.name) == name).values(value=value)
+    )
     if cast("CursorResult[Any]", updated).rowcount == 0:
-        session.add(Counter(name=name, value=value))
+        session.add(models.Counter(name=name, value=value))
         session.flush()
 
 

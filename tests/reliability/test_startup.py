@@ -118,10 +118,21 @@ NOT_CONTRACTS = {
     "bizops.services.quotes",
     "bizops.documents",
 }
+# A listing written to a pipe draws no record and no table; a personal database loads nothing
+# of team mode's logins; a read stores no policy version.
+NOT_FOR_A_PIPED_LISTING = {
+    "bizops.cli.output.record",
+    "bizops.cli.output.table",
+    "bizops.cli.users",
+    "bizops.store.pgroles",
+    "bizops.domain.policy.diff",
+    "tomli_w",
+}
 STARTUP: dict[tuple[str, ...], set[str]] = {
     ("--as", "alice", "followups", "due"): NOT_FOR_READS
     | NOT_AT_START
     | NOT_CONTRACTS
+    | NOT_FOR_A_PIPED_LISTING
     | {"bizops.services.approvals", "bizops.store.models.contracts"},
     ("--as", "alice", "customer", "show", "C0001"): NOT_FOR_READS
     | NOT_AT_START
@@ -156,7 +167,8 @@ STARTUP: dict[tuple[str, ...], set[str]] = {
 # command start-up time (a pydantic model and a SQLAlchemy mapper), so a command builds only
 # the tables it reads (bizops.store.models loads them by area, with importlib, which
 # `python -X importtime` does not log: these are read from sys.modules).
-_RECORDS = {"customer_records", "contract_records", "seals"}
+# The audit log's and the counters' models are built by writes only.
+_RECORDS = {"customer_records", "contract_records", "seals", "audit"}
 MODELS: dict[tuple[str, ...], tuple[set[str], set[str]]] = {
     ("--as", "alice", "followups", "due"): (
         {"core", "customers", "followups"},

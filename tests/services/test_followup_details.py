@@ -230,3 +230,34 @@ def test_last_contact_details_are_those_of_the_latest_contact_of_that_day(db, te
         later["code"]: {"purpose": None, "place": "second", "next_action": None},
         tied["code"]: {"purpose": "two", "place": None, "next_action": None},
     }
+
+
+def test_due_rows_carry_the_same_last_contact_details(db, team, policy, today):
+    """The daily report reads the details with the due follow-ups, in the same query: the
+    same details as ``last_contact_details`` finds, on the same rows in the same order."""
+    day = today - timedelta(days=30)
+    later = _add(db, team, policy, day, "Later Co")
+    _log(db, team["alice"], policy, today, later["code"], at="2026-11-27 08:00",
+         details=Details(purpose="first"))  # fmt: skip
+    _log(db, team["alice"], policy, today, later["code"], at="2026-11-27 09:00",
+         details=Details(place="second", next_action="quote"))  # fmt: skip
+    bare = _add(db, team, policy, day, "Bare Co")
+    _log(db, team["alice"], policy, today, bare["code"], at="2026-11-26 10:00",
+         details=Details(purpose="yesterday"))  # fmt: skip
+    _log(db, team["alice"], policy, today, bare["code"], at="2026-11-27 09:00")
+    never = _add(db, team, policy, day, "Never Co")
+    until = today + timedelta(days=400)
+    owners = [team["alice"].id]
+    with db.read() as s:
+        plain = list(fs.due_rows(s, owner_ids=owners, until=until, today=today, policy=policy))
+        paired = list(
+            fs.due_rows_with_details(s, owner_ids=owners, until=until, today=today, policy=policy)
+        )
+        found = fs.last_contact_details(s, [row["code"] for row in plain])
+        assert list(fs.due_rows_with_details(s, owner_ids=[], until=until, today=today,
+                                             policy=policy)) == []  # fmt: skip
+    assert [row for row, _details in paired] == plain
+    details = {row["code"]: d for row, d in paired}
+    assert details == {row["code"]: found.get(row["code"]) for row in plain}
+    assert details[later["code"]] == {"purpose": None, "place": "second", "next_action": "quote"}
+    assert details[bare["code"]] is None and details[never["code"]] is None

@@ -7,7 +7,8 @@ date, then customer code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -92,6 +93,51 @@ def due_rows(
     if owner_ids is not None and not owner_ids:
         return iter(())
     last_day = today - _ONE_DAY if overdue_only else until
+    query = _due_query(session, owner_ids=owner_ids, last_day=last_day, today=today)
+    if grade is not None:
+        query = query.where(col(Customer.grade) == grade)
+    query = page(query, limit=limit, offset=offset)
+    return _stream_due(session, _batches(session, query), today=today, policy=policy)
+
+
+def due_rows_with_details(
+    session: Session,
+    *,
+    owner_ids: Sequence[int] | None,
+    until: date,
+    today: date,
+    policy: Policy,
+) -> Iterator[tuple[DueFollowUp, ContactDetails | None]]:
+    """``due_rows`` up to ``until``, each with its last contact's details (as
+    ``last_contact_details`` finds them; None without any), read in the same query: the
+    daily report, which shows them beside every follow-up, reads each customer once."""
+    if owner_ids is not None and not owner_ids:
+        return
+    shown = inspect(Interaction).local_table.alias("shown")
+    query = (
+        _due_query(session, owner_ids=owner_ids, last_day=until, today=today)
+        .add_columns(shown.c.purpose, shown.c.place, shown.c.next_action)
+        .outerjoin(shown, shown.c.id == _newest_of_its_day())
+    )
+    extra: deque[tuple[Any, ...]] = deque()
+
+    def batches() -> Iterator[Sequence[Any]]:
+        for batch in _batches(session, query):
+            extra.extend(row[10:] for row in batch)
+            yield [row[:10] for row in batch]
+
+    for row in _stream_due(session, batches(), today=today, policy=policy):
+        purpose, place, then = extra.popleft()
+        if purpose is None and place is None and then is None:
+            yield row, None
+        else:
+            yield row, {"purpose": purpose, "place": place, "next_action": then}
+
+
+def _due_query(
+    session: Session, *, owner_ids: Sequence[int] | None, last_day: date, today: date
+) -> Any:
+    """THE due follow-ups' query, most urgent first (the columns ``_stream_due`` reads)."""
     due, kind = col(FollowUp.due), col(FollowUp.kind)
     # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
     # keeps the read inside the covering index ix_followups_open_due.
@@ -103,7 +149,7 @@ def due_rows(
         ),
         else_=null(),
     )
-    query = _due(
+    return _due(
         session,
         select(
             col(FollowUp.id),
@@ -121,10 +167,6 @@ def due_rows(
         owner_ids=owner_ids,
         last_day=last_day,
     ).order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
-    if grade is not None:
-        query = query.where(col(Customer.grade) == grade)
-    query = page(query, limit=limit, offset=offset)
-    return _stream_due(session, query, today=today, policy=policy)
 
 
 def _due(session: Session, query: Any, *, owner_ids: Sequence[int] | None, last_day: date) -> Any:
@@ -181,15 +223,20 @@ class _Days(dict[Any, date]):
         return day
 
 
+def _batches(session: Session, query: Any) -> Iterator[Sequence[Any]]:
+    """The rows of ``query``, ``STREAM_BATCH`` at a time."""
+    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
+    yield from result.partitions()
+
+
 def _stream_due(
-    session: Session, query: Any, *, today: date, policy: Policy
+    session: Session, batches: Iterable[Sequence[Any]], *, today: date, policy: Policy
 ) -> Iterator[DueFollowUp]:
     logins = _logins(session)
     channels = {g: channel_hint(policy, g) for g in GRADES}
     days = _Days()
     overdue: dict[date, int] = {}
-    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
-    for batch in result.partitions():
+    for batch in batches:
         for fid, code, name, grd, stage, owner_id, due_at, last_at, why, kind in batch:
             due = days[due_at]
             late = overdue.get(due)
@@ -286,17 +333,7 @@ def last_contact_details(session: Session, codes: Sequence[str]) -> dict[str, Co
     contact). One query per thousand customers; the database picks each customer's latest
     interaction of that day (newest first on its (customer, time) index, so it reads one or
     two of them, not the customer's whole history) and hands back only those with details."""
-    latest = inspect(Interaction).local_table.alias("latest").c
-    newest = (
-        select(latest.id)
-        .where(
-            latest.customer_id == col(Customer.id),
-            latest.on == col(Customer.last_contact_on),
-        )
-        .order_by(latest.at.desc(), latest.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    newest = _newest_of_its_day()
     purpose, place, then = (
         col(Interaction.purpose),
         col(Interaction.place),
@@ -316,3 +353,20 @@ def last_contact_details(session: Session, codes: Sequence[str]) -> dict[str, Co
         for code, why, where, next_step in connection.execute(chunk):
             found[code] = {"purpose": why, "place": where, "next_action": next_step}
     return found
+
+
+def _newest_of_its_day() -> Any:
+    """The id of a customer's latest interaction on the day of its last contact (newest
+    first on its (customer, time) index, so the database reads one or two of them, not the
+    customer's whole history); correlated with ``Customer``."""
+    latest = inspect(Interaction).local_table.alias("latest").c
+    return (
+        select(latest.id)
+        .where(
+            latest.customer_id == col(Customer.id),
+            latest.on == col(Customer.last_contact_on),
+        )
+        .order_by(latest.at.desc(), latest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )

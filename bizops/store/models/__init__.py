@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
     from bizops.store.models.approvals import Absence, ApprovalCopy, ApprovalRequest, ApprovalStep
+    from bizops.store.models.audit import AuditChain, AuditEvent, Counter
     from bizops.store.models.contract_records import Attachment, ContractNote, Dispute, Draft
     from bizops.store.models.contracts import Amendment, Contract, Milestone
-    from bizops.store.models.core import AuditChain, AuditEvent, Counter, PolicyVersion, User
+    from bizops.store.models.core import PolicyVersion, User
     from bizops.store.models.customer_records import Contact, CustomerTag, PoolMove, StageChange
     from bizops.store.models.customers import Customer
     from bizops.store.models.followups import FollowUp, Interaction
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 # Each module, and the modules holding the tables its foreign keys point to.
 _NEEDS: dict[str, tuple[str, ...]] = {
     "core": (),
+    "audit": (),
     "templates": (),
     "customers": ("core",),
     "customer_records": ("core", "customers"),
@@ -67,13 +69,13 @@ _HOMES: dict[str, str] = {
     "Draft": "contract_records",
     "Milestone": "contracts",
     "Allocation": "money",
-    "AuditChain": "core",
+    "AuditChain": "audit",
     "Invoice": "money",
     "Payment": "money",
     "Receipt": "money",
     "WriteOff": "money",
-    "AuditEvent": "core",
-    "Counter": "core",
+    "AuditEvent": "audit",
+    "Counter": "audit",
     "User": "core",
     "PolicyVersion": "core",
     "PoolMove": "customer_records",
