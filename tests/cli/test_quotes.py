@@ -86,7 +86,7 @@ def test_quotes_speak_chinese_and_json_stays_the_same(run) -> None:
     added = run(
         "alice", "quote", "line", "add", number, "--product", "P-100", "--qty", "1", lang="zh"
     )
-    assert added.stdout.strip() == f"{number}：draft，含税 1,130.00 CNY（1 行）"
+    assert added.stdout.strip() == f"{number}：草稿，含税 1,130.00 CNY（1 行）"
     refused = run(
         "alice", "quote", "line", "add", number, "--product", "P-100", "--qty", "0", lang="zh"
     )
