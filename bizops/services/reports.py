@@ -111,19 +111,30 @@ def _team_sections(
     return everyone, narrow
 
 
-def _due_of(
-    session: Session, recipient: Recipient, *, policy: Policy, today: date
-) -> list[dict[str, Any]]:
-    """One recipient's due follow-ups up to today, with their last contact's details."""
-    due: list[dict[str, Any]] = []
-    for row, details in followups.due_rows_with_details(
-        session, owner_ids=[recipient.id], until=today, today=today, policy=policy
-    ):
-        # Each row is a dict of its own, made for this read: completed in place, not copied.
-        item = cast(dict[str, Any], row)
-        item["last_details"] = details
-        due.append(item)
-    return due
+class _DueByRecipient:
+    """Every recipient's due follow-ups up to today, with their last contact's details, read
+    in one query recipient by recipient (in the recipients' order) and handed out one
+    recipient at a time: only the recipient being reported on has theirs in memory."""
+
+    def __init__(
+        self, session: Session, recipients: Sequence[Recipient], *, policy: Policy, today: date
+    ) -> None:
+        self.rows = followups.due_rows_with_details(
+            session, owner_ids=[r.id for r in recipients], until=today, today=today, policy=policy
+        )
+        self.next = next(self.rows, None)
+
+    def take(self, recipient: Recipient) -> list[dict[str, Any]]:
+        """The recipient's rows; the recipients are asked for in the order given."""
+        due: list[dict[str, Any]] = []
+        while self.next is not None and self.next[0]["owner"] == recipient.login:
+            row, details = self.next
+            # Each row is a dict of its own, made for this read: completed in place, not copied.
+            item = cast(dict[str, Any], row)
+            item["last_details"] = details
+            due.append(item)
+            self.next = next(self.rows, None)
+        return due
 
 
 def iter_reports(
@@ -140,9 +151,9 @@ def iter_reports(
 
     Every section but the follow-ups is one query for all recipients, read before this
     returns; ``whole_team`` says that the recipients are every active user, so those queries
-    need no owner filter. The follow-ups, which grow with the customers, are read for one
-    recipient at a time as the reports are taken (the session must stay open till then);
-    the team's overdue summary counts everyone's as they stream past."""
+    need no owner filter. The follow-ups, which grow with the customers, are read in one
+    query, recipient by recipient, as the reports are taken (the session must stay open till
+    then); the team's overdue summary is counted per owner by the database."""
     if not recipients:
         return iter(())
     owner_ids = None if whole_team else [r.id for r in recipients]
@@ -179,11 +190,12 @@ def iter_reports(
     sections = daily_report.Sections.of(
         recipients=recipients, policy=policy, today=today, rows=rows
     )
+    due = _DueByRecipient(session, recipients, policy=policy, today=today)
     return (
         daily_report.report_for(
             r,
             sections=sections,
-            followups=_due_of(session, r, policy=policy, today=today),
+            followups=due.take(r),
             policy=policy,
             today=today,
         )

@@ -261,3 +261,29 @@ def test_due_rows_carry_the_same_last_contact_details(db, team, policy, today):
     assert details == {row["code"]: found.get(row["code"]) for row in plain}
     assert details[later["code"]] == {"purpose": None, "place": "second", "next_action": "quote"}
     assert details[bare["code"]] is None and details[never["code"]] is None
+
+
+def test_due_rows_with_details_come_owner_by_owner_in_the_order_given(db, team, policy, today):
+    """The daily report reads every recipient's follow-ups in one query: owner by owner, in
+    the recipients' order, each owner's rows as ``due_rows`` gives them."""
+    day = today - timedelta(days=30)
+    for i, login in enumerate(["alice", "bob", "alice", "bob", "alice"]):
+        add_customer(
+            db, actor=team["mia"], name=f"Owner Test {i}", grade="B", owner=login,
+            policy=policy, today=day - timedelta(days=i), stage="prospect",
+        )  # fmt: skip
+    until = today + timedelta(days=400)
+    order = [team["bob"].id, team["mia"].id, team["alice"].id]
+    with db.read() as s:
+        paired = [
+            row
+            for row, _details in fs.due_rows_with_details(
+                s, owner_ids=order, until=until, today=today, policy=policy
+            )
+        ]
+        alone = {
+            uid: list(fs.due_rows(s, owner_ids=[uid], until=until, today=today, policy=policy))
+            for uid in order
+        }
+    assert paired == alone[team["bob"].id] + alone[team["mia"].id] + alone[team["alice"].id]
+    assert [row["owner"] for row in paired] == ["bob"] * 2 + ["alice"] * 3

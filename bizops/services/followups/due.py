@@ -103,19 +103,22 @@ def due_rows(
 def due_rows_with_details(
     session: Session,
     *,
-    owner_ids: Sequence[int] | None,
+    owner_ids: Sequence[int],
     until: date,
     today: date,
     policy: Policy,
 ) -> Iterator[tuple[DueFollowUp, ContactDetails | None]]:
-    """``due_rows`` up to ``until``, each with its last contact's details (as
+    """``due_rows`` of ``owner_ids``' customers up to ``until``, owner by owner in the order
+    given (each owner's most urgent first), each with its last contact's details (as
     ``last_contact_details`` finds them; None without any), read in the same query: the
-    daily report, which shows them beside every follow-up, reads each customer once."""
-    if owner_ids is not None and not owner_ids:
+    daily report, which shows them beside every follow-up, reads each customer once, and
+    every recipient's follow-ups in one query (one per recipient took a third longer: each
+    walked its owner's customers rather than the due follow-ups' index)."""
+    if not owner_ids:
         return
     shown = inspect(Interaction).local_table.alias("shown")
     query = (
-        _due_query(session, owner_ids=owner_ids, last_day=until, today=today)
+        _due_query(session, owner_ids=owner_ids, last_day=until, today=today, by_owner=True)
         .add_columns(shown.c.purpose, shown.c.place, shown.c.next_action)
         .outerjoin(shown, shown.c.id == _newest_of_its_day())
     )
@@ -135,10 +138,20 @@ def due_rows_with_details(
 
 
 def _due_query(
-    session: Session, *, owner_ids: Sequence[int] | None, last_day: date, today: date
+    session: Session,
+    *,
+    owner_ids: Sequence[int] | None,
+    last_day: date,
+    today: date,
+    by_owner: bool = False,
 ) -> Any:
-    """THE due follow-ups' query, most urgent first (the columns ``_stream_due`` reads)."""
+    """THE due follow-ups' query, most urgent first (the columns ``_stream_due`` reads);
+    ``by_owner``: owner by owner first, in the order of ``owner_ids``."""
     due, kind = col(FollowUp.due), col(FollowUp.kind)
+    order = [_urgency(due, today), col(Customer.grade), due, col(Customer.code)]
+    if by_owner and owner_ids is not None and len(owner_ids) > 1:
+        ranks = {owner_id: rank for rank, owner_id in enumerate(owner_ids)}
+        order.insert(0, case(ranks, value=col(Customer.owner_id)))
     # Only planned and first-contact follow-ups carry a purpose; fetching it for those alone
     # keeps the read inside the covering index ix_followups_open_due.
     purposes = inspect(FollowUp).local_table.alias("purposes").c
@@ -166,7 +179,7 @@ def _due_query(
         ),
         owner_ids=owner_ids,
         last_day=last_day,
-    ).order_by(_urgency(due, today), col(Customer.grade), due, col(Customer.code))
+    ).order_by(*order)
 
 
 def _due(session: Session, query: Any, *, owner_ids: Sequence[int] | None, last_day: date) -> Any:
