@@ -12,6 +12,7 @@ names the file, not each row) are compared from their first own event on.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,9 +165,26 @@ class Replay:
                 row[name] = _norm(name, values[name])
 
     def was_imported(self, code: str) -> bool:
-        return any(
-            len(first) == len(code) and first <= code <= last for first, last in self.imported
-        )
+        """Whether an import's range of codes (its first and last) holds ``code``: the same
+        text before the number, and a number between theirs (C0001..C10000 holds C9999)."""
+        prefix, number = _numbered(code)
+        for first, last in self.imported:
+            (low_prefix, low), (high_prefix, high) = _numbered(first), _numbered(last)
+            if number is None or low is None or high is None:
+                if len(first) == len(code) and first <= code <= last:
+                    return True
+            elif prefix == low_prefix == high_prefix and low <= number <= high:
+                return True
+        return False
+
+
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+
+
+def _numbered(code: str) -> tuple[str, int | None]:
+    """A code's text before its number, and the number (None: it does not end in one)."""
+    found = _NUMBERED.fullmatch(code)
+    return (found.group(1), int(found.group(2))) if found else (code, None)
 
 
 def _contract(replay: Replay, snap: Any) -> None:

@@ -219,6 +219,25 @@ def test_a_clean_database_has_no_differences(
     assert named(db) == []
 
 
+def test_an_import_whose_codes_gain_a_digit_is_recorded(
+    db: Database, team: dict[str, User], policy: Policy, tmp_path: Path
+) -> None:
+    """An import numbered C9999..C10001 records all three customers: codes compare by
+    their number, not as text of one length."""
+    from bizops.services import customers
+
+    with db.write() as s:
+        s.execute(text("INSERT INTO counters (name, value) VALUES ('customer', 9998)"))
+    path = tmp_path / "three.csv"
+    path.write_text("name,grade,owner\nOne Co,B,alice\nTwo Co,B,alice\nThree Co,B,alice\n")
+    with db.write() as s:
+        result = customers.import_customers(
+            s, actor=team["alice"], path=path, policy=policy, today=TODAY
+        )
+    assert (result.first_code, result.last_code) == ("C9999", "C10001")
+    assert named(db) == []
+
+
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
