@@ -67,12 +67,18 @@ def test_indexes_are_built_after_the_rows_and_left_as_they_were(
     assert dropped == []
 
 
-def test_a_failed_import_leaves_the_indexes(db, team, policy, today, tmp_path, dropped):
+def test_a_failed_import_leaves_the_indexes(
+    db, team, policy, today, tmp_path, dropped, monkeypatch
+):
+    """Rows are written chunk by chunk until the first bad row: the indexes were dropped,
+    and rolling back the import restores them."""
+    monkeypatch.setattr(import_writer, "BATCH", 20)
     for login in OWNERS:
         add_user(db, login, "sales")
     before = _indexes(db)
     path = tmp_path / "600.csv"
-    write_csv(path, 600, bad_lines=3)
+    bad = write_csv(path, 600, bad_lines=3)
+    assert min(bad) > 22  # a chunk is written before the first bad row
     with pytest.raises(Invalid):
         _import(db, team, policy, today, path)
     assert count_rows(db, Customer) == 0
@@ -112,3 +118,16 @@ def test_a_write_the_database_refuses_fails_the_import_as_a_whole(
         _import(db, team, policy, today, path)
     assert count_rows(db, Customer) == 0
     assert _indexes(db) == before
+
+
+def test_an_import_that_writes_no_row_leaves_the_schema_alone(
+    db, team, policy, today, tmp_path, dropped
+):
+    """Every row bad, with --skip-invalid: nothing is written, so no index is dropped."""
+    for login in OWNERS:
+        add_user(db, login, "sales")
+    path = tmp_path / "bad.csv"
+    path.write_text("name,grade,owner\n" + "".join(f"Co {i},Z,alice\n" for i in range(300)))
+    result = _import(db, team, policy, today, path, skip_invalid=True)
+    assert (result.imported, result.rejected) == (0, 300)
+    assert dropped == []

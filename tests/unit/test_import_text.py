@@ -79,6 +79,9 @@ def test_encoding_option():
         decode_text(TRADITIONAL.encode("utf-16"), "f.csv")
     with pytest.raises(Invalid, match="unknown encoding 'klingon'"):
         decode_text(b"x", "f.csv", "klingon")
+    for not_text in ("rot13", "base64", "zlib"):  # codecs, but not of text: refused alike
+        with pytest.raises(Invalid, match=f"unknown encoding '{not_text}'"):
+            decode_text(b"x", "f.csv", not_text)
     with pytest.raises(Invalid, match="cannot read the text as ascii"):
         decode_text(SIMPLIFIED.encode("utf-8"), "f.csv", "ascii")
 

@@ -36,9 +36,13 @@ GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "hz", "cp936"})
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name; an unknown name is ``Invalid`` (exit 2)."""
+    """The codec's canonical name; an unknown name, or a codec that does not turn bytes
+    into text (rot13, base64), is ``Invalid`` (exit 2)."""
     try:
-        return codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
+        if not getattr(codec, "_is_text_encoding", True):
+            raise LookupError(encoding)
+        return codec.name
     except LookupError:
         raise Invalid(
             _("--encoding: unknown encoding {name!r} (e.g. utf-8, gb18030, big5, utf-16)").format(
